@@ -1,0 +1,136 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { PlutoMocks } from "./mocks";
+// The engine wire format; not re-exported from `pulumi.runtime`.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const rpc = require("@pulumi/pulumi/runtime/rpc");
+
+/** One resource as the engine would have received it. */
+export interface SynthResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent?: string;
+  custom: boolean;
+  /** Inputs with secrets shown as "[secret]" and asset archives as `{assets: {...}}` (see `toJsonValue`). */
+  inputs: Record<string, unknown>;
+  /** Raw deserialised inputs (assets and archives as Pulumi objects), for tests that run Lambda code. */
+  rawInputs: Record<string, unknown>;
+}
+
+export interface SynthResult {
+  project: string;
+  stack: string;
+  resources: SynthResource[];
+  outputs: Record<string, unknown>;
+}
+
+export interface SynthOptions {
+  /** Flat Pulumi config, keys fully qualified (`pluto:domain`, `aws:region`). */
+  config: Record<string, string>;
+  /** Keys whose values are secret (they are marked secret, and shown as "[secret]"). */
+  secretKeys?: string[];
+  project?: string;
+  stack?: string;
+  /** The program's entry module; defaults to the repository's `index.ts`. */
+  program?: string;
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * Converts deserialised engine values to plain JSON: secrets become "[secret]", assets
+ * `{text}` or `{path, bytes}`, archives `{assets: {...}}` (nested archives recurse).
+ */
+export async function toJsonValue(v: unknown): Promise<unknown> {
+  if (v === null || v === undefined || typeof v !== "object") return v;
+  if (Array.isArray(v)) return Promise.all(v.map(toJsonValue));
+  const o = v as Record<string, any>;
+  if (o["4dabf18193072939515e22adb298388d"] === SECRET_SIG) return "[secret]";
+  if (pulumi.asset.AssetArchive.isInstance(o)) {
+    const assets = (await (o as pulumi.asset.AssetArchive).assets) as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(assets).sort()) out[key] = await toJsonValue(assets[key]);
+    return { assets: out };
+  }
+  if (pulumi.asset.Asset.isInstance(o)) {
+    const a = o as any;
+    if (a.text !== undefined) return { text: await a.text };
+    if (a.path !== undefined) {
+      const p = await a.path;
+      let bytes = 0;
+      try { bytes = require("fs").statSync(p).size; } catch { /* a missing file is reported by size 0 */ }
+      return { path: p, bytes };
+    }
+    return { uri: await a.uri };
+  }
+  if (pulumi.asset.Archive.isInstance(o)) return { path: await (o as any).path };
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(o)) out[key] = await toJsonValue(o[key]);
+  return out;
+}
+
+async function unwrapOutputs(exports: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(exports)) {
+    if (key === "__esModule") continue;
+    const isSecret = pulumi.Output.isInstance(value) ? await (value as any).isSecret : false;
+    const resolved = await new Promise((resolve) => pulumi.output(value as any).apply(resolve));
+    outputs[key] = isSecret ? "[secret]" : await toJsonValue(resolved);
+  }
+  return outputs;
+}
+
+/**
+ * Evaluates the real program in-process under Pulumi's mock runtime: no engine, no cloud.
+ * Config errors thrown by the program propagate unchanged, so callers can report them.
+ */
+export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
+  const project = opts.project ?? "pluto";
+  const stack = opts.stack ?? "dev";
+  const region = opts.config["aws:region"] ?? "us-west-2";
+  pulumi.runtime.setAllConfig({ ...opts.config }, opts.secretKeys ?? []);
+  await pulumi.runtime.setMocks(new PlutoMocks(region), project, stack, false);
+
+  const records: Promise<SynthResource>[] = [];
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+    let settle!: (r: SynthResource | undefined) => void;
+    records.push(new Promise((resolve) => (settle = resolve as any)) as Promise<SynthResource>);
+    register(req, (err: any, resp: any) => {
+      if (err || !resp) settle(undefined);
+      else {
+        const rawInputs = rpc.deserializeProperties(req.getObject());
+        toJsonValue(rawInputs).then((inputs) =>
+          settle({
+            urn: resp.getUrn(),
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || undefined,
+            custom: req.getCustom(),
+            inputs: inputs as Record<string, unknown>,
+            rawInputs,
+          }),
+        );
+      }
+      callback(err, resp);
+    });
+  };
+
+  const program = path.resolve(opts.program ?? path.join(__dirname, "..", "..", "index.ts"));
+  // The program runs at import; drop it from the cache so each synth evaluates it afresh.
+  delete require.cache[require.resolve(program)];
+  const exports = require(program);
+  const outputs = await unwrapOutputs(exports);
+  await (pulumi.runtime as any).disconnect?.();
+  // Resources register asynchronously; wait until no more appear.
+  let settled = -1;
+  while (settled !== records.length) {
+    settled = records.length;
+    await Promise.all(records);
+    await new Promise((r) => setImmediate(r));
+  }
+  const resources = (await Promise.all(records)).filter((r): r is SynthResource => r !== undefined);
+  return { project, stack, resources, outputs };
+}

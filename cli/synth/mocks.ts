@@ -1,0 +1,158 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Pulumi mocks that answer like AWS would: ids, ARNs, endpoints and the outputs of remote
+ * `awsx` components (which register a single resource and no children under mocks).
+ * Deterministic (derived from the resource name) so that two synths of the same config match.
+ */
+export const ACCOUNT_ID = "123456789012";
+
+function hex(seed: string, len: number): string {
+  return crypto.createHash("sha256").update(seed).digest("hex").slice(0, len);
+}
+
+function service(type: string): string {
+  // "aws:secretsmanager/secret:Secret" -> "secretsmanager"
+  return type.split(":")[1]?.split("/")[0] ?? "unknown";
+}
+
+export class PlutoMocks implements pulumi.runtime.Mocks {
+  constructor(readonly region: string = "us-west-2") {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+    const { type, name, inputs } = args;
+    const region = inputs.region ?? this.region;
+    const arnOf = (svc: string, resource: string) => `arn:aws:${svc}:${region}:${ACCOUNT_ID}:${resource}`;
+    const h = hex(`${type}/${name}`, 17);
+    const out = (id: string, extra: Record<string, any> = {}) => ({ id, state: { ...inputs, ...extra } });
+    switch (type) {
+      case "awsx:ec2:Vpc": {
+        const azs = ["a", "b", "c"].slice(0, inputs.numberOfAvailabilityZones ?? 2);
+        return out(`vpc-${h}`, {
+          vpcId: `vpc-${h}`,
+          publicSubnetIds: azs.map((az) => `subnet-pub${az}${h.slice(0, 8)}`),
+          privateSubnetIds: azs.map((az) => `subnet-prv${az}${h.slice(0, 8)}`),
+          isolatedSubnetIds: [],
+          natGateways: [],
+          subnets: [],
+        });
+      }
+      case "aws:ec2/securityGroup:SecurityGroup":
+        return out(`sg-${h}`, { arn: arnOf("ec2", `security-group/sg-${h}`), vpcId: inputs.vpcId });
+      case "aws:lb/loadBalancer:LoadBalancer":
+        return out(arnOf("elasticloadbalancing", `loadbalancer/app/${name}/${h.slice(0, 16)}`), {
+          arn: arnOf("elasticloadbalancing", `loadbalancer/app/${name}/${h.slice(0, 16)}`),
+          dnsName: `${name}-${h.slice(0, 9)}.${region}.elb.amazonaws.com`,
+          zoneId: "Z1H1FL5HABSF5",
+        });
+      case "aws:lb/targetGroup:TargetGroup":
+      case "aws:lb/listener:Listener":
+      case "aws:lb/listenerRule:ListenerRule": {
+        const kind = type.split(":").pop()!.replace(/^./, (c) => c.toLowerCase());
+        const arn = arnOf("elasticloadbalancing", `${kind}/${name}/${h.slice(0, 16)}`);
+        return out(arn, { arn, arnSuffix: `${kind}/${name}/${h.slice(0, 16)}` });
+      }
+      case "aws:acm/certificate:Certificate": {
+        const arn = arnOf("acm", `certificate/${h}`);
+        return out(arn, {
+          arn,
+          domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((d: string) => ({
+            domainName: d,
+            resourceRecordName: `_${hex(d, 12)}.${d}.`,
+            resourceRecordType: "CNAME",
+            resourceRecordValue: `_${hex(d + "v", 12)}.acm-validations.aws.`,
+          })),
+        });
+      }
+      case "aws:acm/certificateValidation:CertificateValidation":
+        return out(`${name}-validation`, { certificateArn: inputs.certificateArn });
+      case "aws:route53/record:Record":
+        return out(`${inputs.zoneId}_${inputs.name}_${inputs.type}`, { fqdn: inputs.name });
+      case "aws:cognito/userPool:UserPool": {
+        const id = `${region}_${h.slice(0, 9)}`;
+        return out(id, { arn: arnOf("cognito-idp", `userpool/${id}`), endpoint: `cognito-idp.${region}.amazonaws.com/${id}` });
+      }
+      case "aws:cognito/userPoolClient:UserPoolClient":
+        return out(hex(name, 26), { clientSecret: hex(name + "secret", 40) });
+      case "aws:cognito/userPoolDomain:UserPoolDomain":
+        return out(inputs.domain, {
+          cloudfrontDistribution: `d${h.slice(0, 13)}.cloudfront.net`,
+          cloudfrontDistributionZoneId: "Z2FDTNDATAQYW2",
+        });
+      case "aws:rds/instance:Instance":
+        return out(`db-${h}`, {
+          arn: arnOf("rds", `db:${inputs.identifier ?? name}`),
+          address: `${inputs.identifier ?? name}.${h.slice(0, 12)}.${region}.rds.amazonaws.com`,
+          endpoint: `${inputs.identifier ?? name}.${h.slice(0, 12)}.${region}.rds.amazonaws.com:5432`,
+          port: inputs.port ?? 5432,
+        });
+      case "aws:efs/fileSystem:FileSystem":
+        return out(`fs-${h}`, { arn: arnOf("elasticfilesystem", `file-system/fs-${h}`) });
+      case "aws:efs/accessPoint:AccessPoint":
+        return out(`fsap-${h}`, { arn: arnOf("elasticfilesystem", `access-point/fsap-${h}`) });
+      case "aws:secretsmanager/secret:Secret": {
+        const arn = arnOf("secretsmanager", `secret:${inputs.name ?? name}-${h.slice(0, 6)}`);
+        return out(arn, { arn });
+      }
+      case "aws:sqs/queue:Queue": {
+        const qname = inputs.name ?? name;
+        return out(`https://sqs.${region}.amazonaws.com/${ACCOUNT_ID}/${qname}`, {
+          arn: arnOf("sqs", qname),
+          url: `https://sqs.${region}.amazonaws.com/${ACCOUNT_ID}/${qname}`,
+          name: qname,
+        });
+      }
+      case "aws:sns/topic:Topic":
+        return out(arnOf("sns", inputs.name ?? name), { arn: arnOf("sns", inputs.name ?? name) });
+      case "aws:lambda/function:Function": {
+        const fname = inputs.name ?? `${name}-${h.slice(0, 7)}`;
+        const arn = arnOf("lambda", `function:${fname}`);
+        return out(fname, { arn, name: fname, qualifiedArn: `${arn}:$LATEST`,
+          invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations` });
+      }
+      case "aws:iam/role:Role":
+      case "aws:iam/policy:Policy": {
+        const rname = inputs.name ?? `${name}-${h.slice(0, 7)}`;
+        return out(rname, { arn: `arn:aws:iam::${ACCOUNT_ID}:${type.includes("role") ? "role" : "policy"}/${rname}`, name: rname });
+      }
+      case "aws:ecs/cluster:Cluster":
+        return out(arnOf("ecs", `cluster/${inputs.name ?? name}`), { arn: arnOf("ecs", `cluster/${inputs.name ?? name}`), name: inputs.name ?? name });
+      case "aws:ecs/taskDefinition:TaskDefinition": {
+        const arn = arnOf("ecs", `task-definition/${inputs.family}:1`);
+        return out(arn, { arn, revision: 1, arnWithoutRevision: arnOf("ecs", `task-definition/${inputs.family}`) });
+      }
+      case "aws:ecs/service:Service":
+        return out(arnOf("ecs", `service/${inputs.name ?? name}`), { name: inputs.name ?? name });
+      case "aws:cloudwatch/logGroup:LogGroup":
+        return out(inputs.name ?? name, { arn: arnOf("logs", `log-group:${inputs.name ?? name}`) });
+      case "aws:elasticache/replicationGroup:ReplicationGroup":
+        return out(inputs.replicationGroupId ?? name, { primaryEndpointAddress: `master.${name}.${h.slice(0, 6)}.${region}.cache.amazonaws.com`, port: 6379 });
+      case "random:index/randomPassword:RandomPassword":
+        return out(`${name}-id`, { result: "M0ckRandomValue" + hex(name, Math.max(0, (inputs.length ?? 32) - 15)) });
+      case "random:index/randomBytes:RandomBytes":
+        return out(`${name}-id`, { base64: Buffer.from(hex(name, (inputs.length ?? 32) * 2), "hex").toString("base64"), hex: hex(name, (inputs.length ?? 32) * 2) });
+      default: {
+        const id = `${name}-${h.slice(0, 8)}`;
+        return out(id, type.startsWith("aws:") ? { arn: inputs.arn ?? arnOf(service(type), `${name}`) } : {});
+      }
+    }
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    switch (args.token) {
+      case "aws:index/getRegion:getRegion":
+        return { name: this.region, region: this.region, id: this.region };
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/synth`, userId: "AIDSYNTH" };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com" };
+      case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return { names: ["a", "b", "c"].map((z) => this.region + z), zoneIds: ["1", "2", "3"].map((z) => `usw2-az${z}`) };
+      case "aws:route53/getZone:getZone":
+        return { zoneId: `Z${hex(String(args.inputs.name), 13).toUpperCase()}`, name: args.inputs.name, id: `Z${hex(String(args.inputs.name), 13).toUpperCase()}` };
+      default:
+        return args.inputs;
+    }
+  }
+}
