@@ -1,0 +1,41 @@
+/** The subset of `fetch` the handlers use; injected so tests can count or fake calls. */
+export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{
+  status: number;
+  text(): Promise<string>;
+}>;
+
+export interface HttpResult {
+  status: number;
+  body: string;
+}
+
+/** POSTs JSON with a hard timeout on the whole exchange (connect, headers and body). */
+export async function postJson(fetchFn: Fetch, url: string, headers: Record<string, string>, payload: unknown, timeoutMs: number): Promise<HttpResult> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const res = await fetchFn(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json", ...headers },
+    body: JSON.stringify(payload),
+    signal,
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+/** A response body cut down for a log line. */
+export function excerpt(body: string): string {
+  return body.length > 300 ? `${body.slice(0, 300)}...` : body;
+}
+
+/** Joins a base URL (with or without trailing slash) and an absolute path. */
+export function joinUrl(base: string, path: string): string {
+  return base.replace(/\/+$/, "") + path;
+}
+
+/** Rejects with `${label} timed out after ${ms} ms` unless `promise` settles first. */
+export function withDeadline<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${label} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
