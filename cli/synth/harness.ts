@@ -12,6 +12,10 @@ export interface SynthResource {
   name: string;
   parent?: string;
   custom: boolean;
+  /** Provider reference (`urn::id`) when one was set explicitly or inherited. */
+  provider?: string;
+  /** Resources this one explicitly depends on (URNs). */
+  dependencies: string[];
   /** Inputs with secrets shown as "[secret]" and asset archives as `{assets: {...}}` (see `toJsonValue`). */
   inputs: Record<string, unknown>;
   /** Raw deserialised inputs (assets and archives as Pulumi objects), for tests that run Lambda code. */
@@ -109,6 +113,8 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
             name: req.getName(),
             parent: req.getParent() || undefined,
             custom: req.getCustom(),
+            provider: req.getProvider() || undefined,
+            dependencies: req.getDependenciesList(),
             inputs: inputs as Record<string, unknown>,
             rawInputs,
           }),

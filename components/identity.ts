@@ -1,0 +1,138 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { storedSecret } from "./storedSecret";
+import { ValidatedCertificate } from "./validatedCertificate";
+
+export interface IdentityArgs {
+  namePrefix: string;
+  /** The app host; the hosted UI lives at `auth.<domain>`. */
+  domain: string;
+  region: string;
+  zoneId: pulumi.Input<string>;
+  /** The `domain` alias record: Cognito refuses a custom domain whose parent does not resolve yet. */
+  appRecord: pulumi.Resource;
+  googleClientId: string;
+  googleClientSecret: pulumi.Input<string>;
+  /** Function run after a user confirms sign-up (the provisioning producer). Defaults to none. */
+  postConfirmation?: aws.lambda.Function;
+  /** Protect the pool from deletion (it holds every user). Defaults to true. */
+  deletionProtection?: boolean;
+  tags?: Record<string, string>;
+}
+
+/**
+ * Cognito federated with Google: the user pool, the Google identity provider, the hosted UI on
+ * `auth.<domain>`, the app client used by oauth2-proxy (secret in Secrets Manager) and the
+ * PostConfirmation trigger that starts user provisioning.
+ */
+export class Identity extends pulumi.ComponentResource {
+  readonly userPool: aws.cognito.UserPool;
+  readonly client: aws.cognito.UserPoolClient;
+  readonly authDomain: string;
+  /** OIDC issuer for oauth2-proxy: https://cognito-idp.REGION.amazonaws.com/POOL_ID. */
+  readonly issuerUrl: pulumi.Output<string>;
+  /** Secrets Manager ARN holding the app client secret. */
+  readonly clientSecretArn: pulumi.Output<string>;
+
+  constructor(name: string, args: IdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("pluto:identity:Identity", name, {}, opts);
+    const tags = { Name: name, ...args.tags };
+    this.authDomain = `auth.${args.domain}`;
+    const appUrl = `https://${args.domain}`;
+
+    this.userPool = new aws.cognito.UserPool(`${name}-pool`, {
+      name: `${args.namePrefix}-users`,
+      usernameAttributes: ["email"],
+      autoVerifiedAttributes: ["email"],
+      deletionProtection: args.deletionProtection === false ? "INACTIVE" : "ACTIVE",
+      adminCreateUserConfig: { allowAdminCreateUserOnly: false },
+      accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+      lambdaConfig: args.postConfirmation ? { postConfirmation: args.postConfirmation.arn } : undefined,
+      tags,
+    }, { parent: this });
+
+    if (args.postConfirmation) {
+      // Without it Cognito's call fails with AccessDeniedException and sign-up breaks.
+      new aws.lambda.Permission(`${name}-postconfirm-invoke`, {
+        action: "lambda:InvokeFunction",
+        function: args.postConfirmation.name,
+        principal: "cognito-idp.amazonaws.com",
+        sourceArn: this.userPool.arn,
+      }, { parent: this });
+    }
+
+    const google = new aws.cognito.IdentityProvider(`${name}-google`, {
+      userPoolId: this.userPool.id,
+      providerName: "Google",
+      providerType: "Google",
+      providerDetails: {
+        client_id: args.googleClientId,
+        client_secret: args.googleClientSecret,
+        authorize_scopes: "openid email profile",
+      },
+      // email_verified must be mapped: oauth2-proxy rejects an id_token whose email_verified is false.
+      attributeMapping: {
+        email: "email",
+        email_verified: "email_verified",
+        name: "name",
+        given_name: "given_name",
+        family_name: "family_name",
+        picture: "picture",
+        username: "sub",
+      },
+    }, { parent: this });
+
+    // Cognito serves custom domains through CloudFront, which only takes us-east-1 certificates.
+    const usEast1 = args.region === "us-east-1"
+      ? undefined
+      : new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, { parent: this });
+    const certificate = new ValidatedCertificate(`${name}-auth-tls`, {
+      domainName: this.authDomain,
+      zoneId: args.zoneId,
+      tags,
+    }, { parent: this, provider: usEast1 });
+
+    const domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
+      domain: this.authDomain,
+      userPoolId: this.userPool.id,
+      certificateArn: certificate.certificateArn,
+      managedLoginVersion: 2,
+    }, { parent: this, dependsOn: [args.appRecord] });
+
+    new aws.route53.Record(`${name}-auth-alias`, {
+      zoneId: args.zoneId,
+      name: this.authDomain,
+      type: "A",
+      aliases: [{ name: domain.cloudfrontDistribution, zoneId: domain.cloudfrontDistributionZoneId, evaluateTargetHealth: false }],
+    }, { parent: this });
+
+    this.client = new aws.cognito.UserPoolClient(`${name}-oauth2-proxy`, {
+      name: `${args.namePrefix}-oauth2-proxy`,
+      userPoolId: this.userPool.id,
+      generateSecret: true,
+      allowedOauthFlowsUserPoolClient: true,
+      allowedOauthFlows: ["code"],
+      allowedOauthScopes: ["openid", "email", "profile"],
+      callbackUrls: [`${appUrl}/oauth2/callback`],
+      logoutUrls: [appUrl],
+      supportedIdentityProviders: ["Google"],
+      explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+      preventUserExistenceErrors: "ENABLED",
+    }, { parent: this, dependsOn: [google] });
+
+    this.issuerUrl = pulumi.interpolate`https://cognito-idp.${args.region}.amazonaws.com/${this.userPool.id}`;
+    this.clientSecretArn = storedSecret(`${name}-client-secret`, {
+      secretName: `${args.namePrefix}/oauth2-proxy/client-secret`,
+      description: "Cognito app client secret used by oauth2-proxy",
+      value: this.client.clientSecret,
+      tags,
+    }, this).arn;
+
+    this.registerOutputs({
+      userPoolId: this.userPool.id,
+      clientId: this.client.id,
+      authDomain: this.authDomain,
+      issuerUrl: this.issuerUrl,
+    });
+  }
+}

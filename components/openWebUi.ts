@@ -1,0 +1,131 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { ServiceSizing } from "./config";
+import { FileStorage } from "./fileStorage";
+import { openWebUiEnvironment, SCIM_SKIP_AUTH_ROUTE, signOutRedirectUrl } from "./golden";
+import { ProxiedService } from "./proxiedService";
+import { storedSecret } from "./storedSecret";
+
+export interface OpenWebUiArgs {
+  namePrefix: string;
+  /** The app host, e.g. pluto.example.com. */
+  domain: string;
+  region: string;
+  /** Pinned images. */
+  image: string;
+  proxyImage: string;
+  sizing: ServiceSizing;
+  network: {
+    vpcId: pulumi.Input<string>;
+    taskSubnetIds: pulumi.Input<string[]>;
+    /** How many entries `taskSubnetIds` has (one EFS mount target each). */
+    subnetCount: number;
+    assignPublicIp: boolean;
+    taskSecurityGroupId: pulumi.Input<string>;
+    fileSystemSecurityGroupId: pulumi.Input<string>;
+  };
+  clusterArn: pulumi.Input<string>;
+  logGroupName: pulumi.Input<string>;
+  listener: aws.lb.Listener;
+  identity: {
+    issuerUrl: pulumi.Input<string>;
+    clientId: pulumi.Input<string>;
+    clientSecretArn: pulumi.Input<string>;
+    authDomain: string;
+  };
+  databaseUrlSecretArn: pulumi.Input<string>;
+  /** The SCIM bearer token the provisioning worker uses (Secrets Manager ARN). */
+  scimTokenSecretArn: pulumi.Input<string>;
+  /** Further plain Open WebUI settings (e.g. Redis when scaled out). Golden keys cannot be overridden. Defaults to none. */
+  extraEnvironment?: Record<string, pulumi.Input<string>>;
+  /** Host rule priority on the shared listener. Defaults to 100. */
+  listenerRulePriority?: number;
+  tags?: Record<string, string>;
+}
+
+/** Open WebUI on Fargate behind oauth2-proxy, with its data directory on EFS and its settings from the golden configuration. */
+export class OpenWebUi extends pulumi.ComponentResource {
+  readonly service: ProxiedService;
+  readonly storage: FileStorage;
+  readonly serviceName: pulumi.Output<string>;
+
+  constructor(name: string, args: OpenWebUiArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("pluto:app:OpenWebUi", name, {}, opts);
+    const tags = { Name: name, ...args.tags };
+    const appUrl = `https://${args.domain}`;
+
+    this.storage = new FileStorage(`${name}-data`, {
+      subnetIds: args.network.taskSubnetIds,
+      subnetCount: args.network.subnetCount,
+      securityGroupId: args.network.fileSystemSecurityGroupId,
+      rootDirectory: "/openwebui",
+      tags,
+    }, { parent: this });
+
+    const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 48, special: false }, { parent: this });
+    const secretKeyArn = storedSecret(`${name}-secret-key`, {
+      secretName: `${args.namePrefix}/openwebui/secret-key`,
+      description: "WEBUI_SECRET_KEY: signs Open WebUI's session JWTs",
+      value: secretKey.result,
+      tags,
+    }, this).arn;
+
+    const environment = openWebUiEnvironment<pulumi.Input<string>>({
+      appUrl,
+      // Needs the client id, known only once Cognito has created the client.
+      signOutRedirectUrl: pulumi.output(args.identity.clientId).apply((clientId) =>
+        signOutRedirectUrl({ authDomain: args.identity.authDomain, clientId, appUrl })),
+      extra: args.extraEnvironment,
+    });
+
+    this.service = new ProxiedService(`${name}-svc`, {
+      serviceName: `${args.namePrefix}-openwebui`,
+      host: args.domain,
+      app: {
+        name: "openwebui",
+        image: args.image,
+        environment,
+        secrets: {
+          WEBUI_SECRET_KEY: secretKeyArn,
+          DATABASE_URL: args.databaseUrlSecretArn,
+          SCIM_TOKEN: args.scimTokenSecretArn,
+        },
+        healthCheckPath: "/health",
+        dataPath: "/app/backend/data",
+      },
+      proxy: {
+        image: args.proxyImage,
+        issuerUrl: args.identity.issuerUrl,
+        clientId: args.identity.clientId,
+        clientSecretArn: args.identity.clientSecretArn,
+        authDomain: args.identity.authDomain,
+        // Open WebUI checks the SCIM bearer token itself; nothing else is public.
+        skipAuthRoutes: [SCIM_SKIP_AUTH_ROUTE],
+      },
+      clusterArn: args.clusterArn,
+      region: args.region,
+      logGroupName: args.logGroupName,
+      vpcId: args.network.vpcId,
+      subnetIds: args.network.taskSubnetIds,
+      assignPublicIp: args.network.assignPublicIp,
+      securityGroupId: args.network.taskSecurityGroupId,
+      listener: args.listener,
+      listenerRulePriority: args.listenerRulePriority ?? 100,
+      cpu: args.sizing.cpu,
+      memory: args.sizing.memory,
+      desiredCount: args.sizing.desiredCount,
+      volume: {
+        fileSystemId: this.storage.fileSystem.id,
+        fileSystemArn: this.storage.fileSystem.arn,
+        accessPointId: this.storage.accessPoint.id,
+        accessPointArn: this.storage.accessPoint.arn,
+        ready: this.storage.mountTargets,
+      },
+      tags,
+    }, { parent: this });
+    this.serviceName = this.service.serviceName;
+
+    this.registerOutputs({ serviceName: this.serviceName });
+  }
+}

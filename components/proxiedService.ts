@@ -1,0 +1,304 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import {
+  APP_PORT, ContainerDefinition, OAUTH2_PROXY_CONTAINER, PROXY_PORT,
+  awslogs, oauth2ProxyContainer, toEnvList, toSecretList,
+} from "./golden";
+import { storedSecret } from "./storedSecret";
+import { fargateMemoryChoices } from "./config";
+
+export interface AppContainerArgs {
+  /** Container name; also the log stream prefix (`openwebui` for Open WebUI). */
+  name: string;
+  /** Pinned image reference. */
+  image: string;
+  /** Port the app listens on; reachable only by the sidecar over localhost. Defaults to 8080. */
+  port?: number;
+  /** Plain settings. Never put a secret here: use `secrets`. */
+  environment: Record<string, pulumi.Input<string>>;
+  /** Secret settings: name → Secrets Manager ARN. Defaults to none. */
+  secrets?: Record<string, pulumi.Input<string>>;
+  /** Path the container health check requests on localhost. */
+  healthCheckPath: string;
+  /** Seconds the app may take to become healthy on first start (max 300). Defaults to 300. */
+  healthCheckStartPeriod?: number;
+  /** Where the persistent volume is mounted, if any. */
+  dataPath?: string;
+}
+
+export interface ProxyArgs {
+  /** Pinned oauth2-proxy image. */
+  image: string;
+  issuerUrl: pulumi.Input<string>;
+  clientId: pulumi.Input<string>;
+  clientSecretArn: pulumi.Input<string>;
+  /** Cognito hosted UI domain (sign-out redirects go there). */
+  authDomain: string;
+  /** Routes oauth2-proxy lets through unauthenticated. Defaults to none. */
+  skipAuthRoutes?: string[];
+}
+
+export interface ProxiedServiceArgs {
+  /** Physical name of the ECS service and task family, e.g. `pluto-openwebui`. */
+  serviceName: string;
+  /** Public host name routed to this service, e.g. pluto.example.com. */
+  host: string;
+  app: AppContainerArgs;
+  proxy: ProxyArgs;
+  clusterArn: pulumi.Input<string>;
+  region: string;
+  logGroupName: pulumi.Input<string>;
+  vpcId: pulumi.Input<string>;
+  subnetIds: pulumi.Input<string[]>;
+  assignPublicIp: boolean;
+  securityGroupId: pulumi.Input<string>;
+  /** HTTPS listener that gets this service's host rule. */
+  listener: aws.lb.Listener;
+  /** Unique per listener; lower wins. */
+  listenerRulePriority: number;
+  /** Fargate size. Must be a valid pair. */
+  cpu: number;
+  memory: number;
+  /** Defaults to 1. */
+  desiredCount?: number;
+  /** EFS volume for `app.dataPath`. Defaults to none. */
+  volume?: { fileSystemId: pulumi.Input<string>; fileSystemArn: pulumi.Input<string>; accessPointId: pulumi.Input<string>; accessPointArn: pulumi.Input<string>; ready: pulumi.Resource[] };
+  /**
+   * Seconds the scheduler ignores failing load-balancer health checks after a task starts.
+   * Open WebUI's first start runs database migrations and may take minutes. Defaults to 600.
+   */
+  healthCheckGracePeriodSeconds?: number;
+  /** Validates the final containers before anything is created (the policy rules). Defaults to none. */
+  validateContainers?: (containers: ContainerDefinition[]) => void;
+  tags?: Record<string, string>;
+}
+
+/** Lists what is wrong with the service's shape before anything is created. */
+export function validateProxiedServiceArgs(args: Pick<ProxiedServiceArgs, "cpu" | "memory" | "listenerRulePriority" | "app">): string[] {
+  const problems: string[] = [];
+  if (!fargateMemoryChoices(args.cpu).includes(args.memory))
+    problems.push(`cpu ${args.cpu} with memory ${args.memory} is not a valid Fargate task size`);
+  if (!Number.isInteger(args.listenerRulePriority) || args.listenerRulePriority < 1 || args.listenerRulePriority > 50000)
+    problems.push(`listenerRulePriority must be 1-50000, got ${args.listenerRulePriority}`);
+  if ((args.app.port ?? APP_PORT) === PROXY_PORT) problems.push(`the app may not listen on ${PROXY_PORT}; that port is oauth2-proxy's`);
+  if (args.app.name === OAUTH2_PROXY_CONTAINER) problems.push(`the app container may not be named ${OAUTH2_PROXY_CONTAINER}`);
+  const start = args.app.healthCheckStartPeriod ?? 300;
+  if (start < 0 || start > 300) problems.push(`healthCheckStartPeriod must be 0-300 seconds (an ECS limit), got ${start}`);
+  return problems;
+}
+
+/** The app container definition: health-checked (the proxy waits for HEALTHY) and logging under its own stream prefix. */
+export function appContainer(
+  app: AppContainerArgs, environment: Record<string, string>, secrets: Record<string, string>, logGroup: string, region: string,
+): ContainerDefinition {
+  const port = app.port ?? APP_PORT;
+  return {
+    name: app.name,
+    image: app.image,
+    essential: true,
+    // No portMappings: in awsvpc mode the sidecar reaches the app over localhost, and without a
+    // mapping no load balancer or service connect can ever be pointed at the app port.
+    environment: toEnvList(environment),
+    secrets: toSecretList(secrets),
+    healthCheck: {
+      command: ["CMD-SHELL", `curl --silent --fail http://127.0.0.1:${port}${app.healthCheckPath} || exit 1`],
+      interval: 15,
+      timeout: 5,
+      retries: 5,
+      startPeriod: app.healthCheckStartPeriod ?? 300,
+    },
+    mountPoints: app.dataPath ? [{ sourceVolume: "data", containerPath: app.dataPath, readOnly: false }] : undefined,
+    logConfiguration: awslogs(logGroup, region, app.name),
+  };
+}
+
+/**
+ * One Fargate service: an app container behind an oauth2-proxy sidecar that authenticates every
+ * request against Cognito. The load balancer reaches the proxy only; the proxy reaches the app on
+ * localhost. Open WebUI uses it, and any further app (n8n) uses it the same way.
+ */
+export class ProxiedService extends pulumi.ComponentResource {
+  readonly taskDefinition: aws.ecs.TaskDefinition;
+  readonly service: aws.ecs.Service;
+  readonly targetGroup: aws.lb.TargetGroup;
+  readonly executionRole: aws.iam.Role;
+  readonly taskRole: aws.iam.Role;
+  readonly serviceName: pulumi.Output<string>;
+
+  constructor(name: string, args: ProxiedServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("pluto:ecs:ProxiedService", name, {}, opts);
+    const problems = validateProxiedServiceArgs(args);
+    if (problems.length > 0) throw new Error(`ProxiedService ${name}: ${problems.join("; ")}`);
+    const tags = { Name: name, ...args.tags };
+
+    const cookieSecret = new random.RandomPassword(`${name}-cookie-secret`, {
+      // 32 characters: oauth2-proxy needs 16, 24 or 32 bytes (after an optional base64 decode, which gives 24).
+      length: 32,
+      special: false,
+    }, { parent: this });
+    const cookieSecretArn = storedSecret(`${name}-cookie`, {
+      secretName: `${args.serviceName}/oauth2-proxy/cookie-secret`,
+      description: `oauth2-proxy cookie secret for ${args.serviceName}`,
+      value: cookieSecret.result,
+      tags,
+    }, this).arn;
+
+    const appSecrets = args.app.secrets ?? {};
+    const secretArns = [args.proxy.clientSecretArn, cookieSecretArn, ...Object.values(appSecrets)];
+
+    // ECS fetches `secrets` with the execution role, not the task role.
+    this.executionRole = new aws.iam.Role(`${name}-execution`, {
+      assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"),
+      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
+      inlinePolicies: [{
+        name: "read-task-secrets",
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArns }],
+        }),
+      }],
+      tags,
+    }, { parent: this });
+
+    const volume = args.volume;
+    this.taskRole = new aws.iam.Role(`${name}-task`, {
+      assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"),
+      inlinePolicies: volume ? [{
+        name: "mount-data-volume",
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [{
+            Effect: "Allow",
+            Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+            Resource: volume.fileSystemArn,
+            Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": volume.accessPointArn } },
+          }],
+        }),
+      }] : [],
+      tags,
+    }, { parent: this });
+
+    const build = (v: ResolvedValues) => [
+      appContainer(args.app, v.environment, v.secrets, v.logGroup, args.region),
+      oauth2ProxyContainer({
+        image: args.proxy.image,
+        issuerUrl: v.issuerUrl, clientId: v.clientId, clientSecretArn: v.clientSecretArn, cookieSecretArn: v.cookieSecretArn,
+        appUrl: `https://${args.host}`,
+        authDomain: args.proxy.authDomain,
+        upstreamPort: args.app.port ?? APP_PORT,
+        skipAuthRoutes: args.proxy.skipAuthRoutes,
+        logGroup: v.logGroup, region: args.region,
+        appContainerName: args.app.name,
+      }),
+    ];
+    // Refuse a bad configuration now, before any resource exists. Names and literal values are
+    // known at construction; values computed by AWS (ids, ARNs) are ours and stand in as placeholders.
+    args.validateContainers?.(build({
+      environment: known(args.app.environment), secrets: known(appSecrets), logGroup: COMPUTED,
+      issuerUrl: COMPUTED, clientId: COMPUTED, clientSecretArn: COMPUTED, cookieSecretArn: COMPUTED,
+    }));
+    const containerDefinitions = pulumi
+      .all([
+        pulumi.all(args.app.environment), pulumi.all(appSecrets), args.logGroupName,
+        args.proxy.issuerUrl, args.proxy.clientId, args.proxy.clientSecretArn, cookieSecretArn,
+      ])
+      .apply(([environment, secrets, logGroup, issuerUrl, clientId, clientSecretArn, cookieArn]) =>
+        JSON.stringify(build({ environment, secrets, logGroup, issuerUrl, clientId, clientSecretArn, cookieSecretArn: cookieArn })));
+
+    this.taskDefinition = new aws.ecs.TaskDefinition(`${name}-taskdef`, {
+      family: args.serviceName,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(args.cpu),
+      memory: String(args.memory),
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: this.executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+      containerDefinitions,
+      volumes: volume ? [{
+        name: "data",
+        efsVolumeConfiguration: {
+          fileSystemId: volume.fileSystemId,
+          transitEncryption: "ENABLED",
+          authorizationConfig: { accessPointId: volume.accessPointId, iam: "ENABLED" },
+        },
+      }] : [],
+      tags,
+    }, { parent: this });
+
+    // Fargate tasks in awsvpc mode register by IP, never by instance.
+    this.targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
+      targetType: "ip",
+      port: PROXY_PORT,
+      protocol: "HTTP",
+      vpcId: args.vpcId,
+      deregistrationDelay: 30,
+      healthCheck: { path: "/ping", port: String(PROXY_PORT), matcher: "200", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+      tags,
+    }, { parent: this });
+
+    const rule = new aws.lb.ListenerRule(`${name}-host`, {
+      listenerArn: args.listener.arn,
+      priority: args.listenerRulePriority,
+      conditions: [{ hostHeader: { values: [args.host] } }],
+      actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+      tags,
+    }, { parent: this });
+
+    this.service = new aws.ecs.Service(`${name}-service`, {
+      name: args.serviceName,
+      cluster: args.clusterArn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: args.desiredCount ?? 1,
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      networkConfiguration: {
+        subnets: args.subnetIds,
+        securityGroups: [args.securityGroupId],
+        assignPublicIp: args.assignPublicIp,
+      },
+      loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: OAUTH2_PROXY_CONTAINER, containerPort: PROXY_PORT }],
+      healthCheckGracePeriodSeconds: args.healthCheckGracePeriodSeconds ?? 600,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      waitForSteadyState: false,
+      tags,
+    }, {
+      parent: this,
+      // The target group must be attached to the load balancer (via the rule) before the service,
+      // and the data volume's mount targets must exist before a task mounts it.
+      dependsOn: [rule, args.listener, ...(volume?.ready ?? [])],
+    });
+    this.serviceName = this.service.name;
+
+    this.registerOutputs({ serviceName: this.serviceName, taskDefinitionArn: this.taskDefinition.arn });
+  }
+}
+
+interface ResolvedValues {
+  environment: Record<string, string>;
+  secrets: Record<string, string>;
+  logGroup: string;
+  issuerUrl: string;
+  clientId: string;
+  clientSecretArn: string;
+  cookieSecretArn: string;
+}
+
+/** Stands in for a value AWS computes at deployment time. */
+export const COMPUTED = "[computed]";
+
+function known(values: Record<string, pulumi.Input<string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : COMPUTED]));
+}
+
+export function assumeRole(service: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  });
+}
