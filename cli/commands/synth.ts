@@ -1,0 +1,95 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Command } from "commander";
+import { CliError, EXIT } from "../errors";
+import { Io } from "../io";
+import type { RegisterCommand } from "./index";
+import { readStackConfig } from "../synth/stackConfig";
+import { synthesize, SynthResource, SynthResult } from "../synth/harness";
+import { ConfigError } from "../../components/config";
+
+export interface SynthOptions {
+  stack: string;
+  /** Stack config file; defaults to Pulumi.<stack>.yaml in the project directory. */
+  config?: string;
+  json?: string;
+  quiet?: boolean;
+  /** Project directory (holds index.ts and Pulumi.<stack>.yaml). */
+  cwd?: string;
+}
+
+export interface SynthDocument {
+  project: string;
+  stack: string;
+  resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
+  outputs: Record<string, unknown>;
+  violations: unknown[];
+}
+
+export function toDocument(result: SynthResult, violations: unknown[] = []): SynthDocument {
+  return {
+    project: result.project,
+    stack: result.stack,
+    resources: result.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs })),
+    outputs: result.outputs,
+    violations,
+  };
+}
+
+/** The component tree, one resource per line, children indented under their parent. */
+export function renderTree(result: SynthResult): string {
+  const children = new Map<string | undefined, SynthResource[]>();
+  const urns = new Set(result.resources.map((r) => r.urn));
+  for (const r of result.resources) {
+    const parent = r.parent && urns.has(r.parent) ? r.parent : undefined;
+    children.set(parent, [...(children.get(parent) ?? []), r]);
+  }
+  const lines = [`${result.project} (${result.stack}): ${result.resources.length} resources`];
+  const walk = (parent: string | undefined, indent: string) => {
+    const list = children.get(parent) ?? [];
+    list.forEach((r, i) => {
+      const last = i === list.length - 1;
+      lines.push(`${indent}${last ? "└─ " : "├─ "}${r.type}  ${r.name}`);
+      walk(r.urn, indent + (last ? "   " : "│  "));
+    });
+  };
+  walk(undefined, "");
+  return lines.join("\n");
+}
+
+/** Evaluates the program offline and reports it; resolves to the exit code. */
+export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
+  const cwd = opts.cwd ?? path.join(__dirname, "..", "..");
+  const configFile = opts.config ?? path.join(cwd, `Pulumi.${opts.stack}.yaml`);
+  const { config, secretKeys } = readStackConfig(configFile);
+  let result: SynthResult;
+  try {
+    result = await synthesize({ config, secretKeys, stack: opts.stack, program: path.join(cwd, "index.ts") });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(`${configFile}: ${e.message}`, EXIT.cannotCheck);
+    throw e;
+  }
+  const document = toDocument(result);
+  if (opts.json) {
+    try {
+      fs.writeFileSync(opts.json, JSON.stringify(document, null, 2) + "\n");
+    } catch (e: any) {
+      throw new CliError(`cannot write ${opts.json}: ${e.message}`);
+    }
+  }
+  if (!opts.quiet) io.out(renderTree(result));
+  return EXIT.ok;
+}
+
+export const registerSynth: RegisterCommand = (program: Command, io: Io, result) => {
+  program
+    .command("synth")
+    .description("Evaluate the Pulumi program offline under mocks (no cloud, no Pulumi CLI) and print its resources")
+    .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml is read", "dev")
+    .option("-c, --config <file>", "read stack config from this file instead")
+    .option("--json <file>", "write {project, stack, resources, outputs, violations} as JSON to <file>")
+    .option("-q, --quiet", "do not print the resource tree")
+    .action(async (opts) => {
+      result.exitCode = await runSynth(opts, io);
+    });
+};

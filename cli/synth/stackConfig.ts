@@ -1,0 +1,49 @@
+import * as fs from "fs";
+import * as YAML from "yaml";
+import { CliError } from "../errors";
+
+/** Stands in for a `secure:` value: synth has no key to decrypt it and never needs the real value. */
+export const SECRET_PLACEHOLDER = "synth-placeholder-secret";
+
+export interface StackConfig {
+  /** Flat config as Pulumi's runtime holds it: `ns:key` → string (objects as JSON). */
+  config: Record<string, string>;
+  /** Keys whose values are secret. */
+  secretKeys: string[];
+}
+
+/**
+ * Reads a `Pulumi.<stack>.yaml` file the way the Pulumi CLI hands config to a program:
+ * scalars as strings, structured values as JSON, `secure:` values marked secret.
+ */
+export function readStackConfig(file: string): StackConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e: any) {
+    throw new CliError(`cannot read stack config ${file}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
+  }
+  let doc: any;
+  try {
+    doc = YAML.parse(text);
+  } catch (e: any) {
+    throw new CliError(`${file} is not valid YAML: ${String(e.message).split("\n")[0]}`);
+  }
+  const section = doc?.config ?? {};
+  if (typeof section !== "object" || Array.isArray(section))
+    throw new CliError(`${file}: \`config\` must be a mapping of keys to values`);
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(section)) {
+    if (!key.includes(":")) throw new CliError(`${file}: config key "${key}" needs a namespace, e.g. pluto:${key}`);
+    if (value && typeof value === "object" && !Array.isArray(value) && "secure" in (value as object)) {
+      config[key] = SECRET_PLACEHOLDER;
+      secretKeys.push(key);
+    } else if (value !== null && typeof value === "object") {
+      config[key] = JSON.stringify(value);
+    } else if (value !== null && value !== undefined) {
+      config[key] = String(value);
+    }
+  }
+  return { config, secretKeys };
+}
