@@ -21,9 +21,17 @@ export async function postJson(fetchFn: Fetch, url: string, headers: Record<stri
   return { status: res.status, body: await res.text() };
 }
 
-/** A response body cut down for a log line. */
-export function excerpt(body: string): string {
-  return body.length > 300 ? `${body.slice(0, 300)}...` : body;
+/**
+ * A response body made fit for a log line: the credential removed (a server that echoes
+ * request headers must not leak it into logs), then cut to 300 characters.
+ */
+export function excerpt(body: string, credential: string): string {
+  const clean = redact(body, credential);
+  return clean.length > 300 ? `${clean.slice(0, 300)}...` : clean;
+}
+
+export function redact(text: string, secret: string): string {
+  return secret ? text.split(secret).join("[redacted]") : text;
 }
 
 /** Joins a base URL (with or without trailing slash) and an absolute path. */

@@ -1,4 +1,4 @@
-import { excerpt, Fetch, joinUrl, postJson } from "./http";
+import { excerpt, Fetch, joinUrl, postJson, redact } from "./http";
 
 /**
  * n8n's public API creates (invites) users with `POST /api/v1/users`, body `[{email, role}]`,
@@ -13,9 +13,9 @@ export type InviteOutcome = { ok: true; status: number } | { ok: false; status?:
 /** Invites one user. n8n reports per-user problems inside a 2xx body as `error`. */
 export async function inviteToN8n(fetchFn: Fetch, baseUrl: string, apiKey: string, email: string, timeoutMs: number): Promise<InviteOutcome> {
   const res = await postJson(fetchFn, joinUrl(baseUrl, N8N_USERS_PATH), { "x-n8n-api-key": apiKey }, [{ email, role: N8N_MEMBER_ROLE }], timeoutMs);
-  if (res.status < 200 || res.status >= 300) return { ok: false, status: res.status, error: `n8n answered ${res.status}: ${excerpt(res.body)}` };
+  if (res.status < 200 || res.status >= 300) return { ok: false, status: res.status, error: `n8n answered ${res.status}: ${excerpt(res.body, apiKey)}` };
   const perUserError = firstUserError(res.body);
-  return perUserError ? { ok: false, status: res.status, error: `n8n: ${perUserError}` } : { ok: true, status: res.status };
+  return perUserError ? { ok: false, status: res.status, error: `n8n: ${redact(perUserError, apiKey)}` } : { ok: true, status: res.status };
 }
 
 function firstUserError(body: string): string | undefined {

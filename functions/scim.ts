@@ -28,5 +28,5 @@ export type ScimOutcome = { ok: true; status: 201 | 409 } | { ok: false; status?
 export async function createScimUser(fetchFn: Fetch, baseUrl: string, token: string, message: ProvisioningMessage, timeoutMs: number): Promise<ScimOutcome> {
   const res = await postJson(fetchFn, joinUrl(baseUrl, SCIM_USERS_PATH), { authorization: `Bearer ${token}`, accept: "application/scim+json" }, toScimUser(message), timeoutMs);
   if (res.status === 201 || res.status === 409) return { ok: true, status: res.status };
-  return { ok: false, status: res.status, error: `SCIM answered ${res.status}: ${excerpt(res.body)}` };
+  return { ok: false, status: res.status, error: `SCIM answered ${res.status}: ${excerpt(res.body, token)}` };
 }

@@ -1,5 +1,5 @@
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./events";
-import type { Fetch } from "./http";
+import { Fetch, redact } from "./http";
 import { describeError, Logger } from "./log";
 import { parseMessage, ProvisioningMessage } from "./message";
 import { inviteToN8n } from "./n8n";
@@ -41,8 +41,9 @@ async function provisionRecord(record: SqsRecord, deps: WorkerDeps): Promise<boo
     return false;
   }
   const message = parsed.message;
+  let token = "";
   try {
-    const token = await deps.scimToken();
+    token = await deps.scimToken();
     const outcome = await createScimUser(deps.fetch, deps.openWebUiUrl, token, message, deps.httpTimeoutMs);
     if (!outcome.ok) {
       deps.log({ level: "error", event: "scim_failed", ...context, sub: message.sub, status: outcome.status, error: outcome.error });
@@ -50,7 +51,7 @@ async function provisionRecord(record: SqsRecord, deps: WorkerDeps): Promise<boo
     }
     deps.log({ level: "info", event: outcome.status === 201 ? "user_created" : "user_exists", ...context, sub: message.sub });
   } catch (err) {
-    deps.log({ level: "error", event: "scim_failed", ...context, sub: message.sub, error: describeError(err) });
+    deps.log({ level: "error", event: "scim_failed", ...context, sub: message.sub, error: redact(describeError(err), token) });
     return false;
   }
   if (deps.n8n) await inviteNonBlocking(message, deps.n8n, deps);
@@ -59,11 +60,13 @@ async function provisionRecord(record: SqsRecord, deps: WorkerDeps): Promise<boo
 
 /** The n8n invitation is a convenience: its failure is logged and never fails the record. */
 async function inviteNonBlocking(message: ProvisioningMessage, n8n: NonNullable<WorkerDeps["n8n"]>, deps: WorkerDeps): Promise<void> {
+  let apiKey = "";
   try {
-    const outcome = await inviteToN8n(deps.fetch, n8n.url, await n8n.apiKey(), message.email, deps.httpTimeoutMs);
+    apiKey = await n8n.apiKey();
+    const outcome = await inviteToN8n(deps.fetch, n8n.url, apiKey, message.email, deps.httpTimeoutMs);
     if (outcome.ok) deps.log({ level: "info", event: "n8n_invited", sub: message.sub });
     else deps.log({ level: "warn", event: "n8n_invite_failed", sub: message.sub, status: outcome.status, error: outcome.error });
   } catch (err) {
-    deps.log({ level: "warn", event: "n8n_invite_failed", sub: message.sub, error: describeError(err) });
+    deps.log({ level: "warn", event: "n8n_invite_failed", sub: message.sub, error: redact(describeError(err), apiKey) });
   }
 }
