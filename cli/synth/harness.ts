@@ -8,6 +8,8 @@ const rpc = require("@pulumi/pulumi/runtime/rpc");
 /** One resource as the engine would have received it. */
 export interface SynthResource {
   urn: string;
+  /** The id the (mock) provider assigned. */
+  id: string;
   type: string;
   name: string;
   parent?: string;
@@ -109,6 +111,7 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
         toJsonValue(rawInputs).then((inputs) =>
           settle({
             urn: resp.getUrn(),
+            id: resp.getId(),
             type: req.getType(),
             name: req.getName(),
             parent: req.getParent() || undefined,

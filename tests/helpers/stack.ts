@@ -1,0 +1,64 @@
+import * as path from "path";
+import { readStackConfig } from "../../cli/synth/stackConfig";
+import { synthesize, SynthResource, SynthResult } from "../../cli/synth/harness";
+import { ContainerDefinition } from "../../components/golden";
+
+export const ROOT = path.join(__dirname, "..", "..");
+
+/** The example dev stack's config (Pulumi.dev.yaml), as the Pulumi CLI would hand it over. */
+export function devConfig(): { config: Record<string, string>; secretKeys: string[] } {
+  return readStackConfig(path.join(ROOT, "Pulumi.dev.yaml"));
+}
+
+/** A synthesised stack with finders that fail loudly when a resource is missing. */
+export class Stack {
+  constructor(readonly result: SynthResult) {}
+
+  all(type: string): SynthResource[] {
+    return this.result.resources.filter((r) => r.type === type);
+  }
+
+  /** The single resource of `type` (optionally whose logical name ends with `suffix`). */
+  one(type: string, suffix?: string): SynthResource {
+    const found = this.all(type).filter((r) => suffix === undefined || r.name.endsWith(suffix));
+    if (found.length !== 1)
+      throw new Error(`expected exactly one ${type}${suffix ? ` named *${suffix}` : ""}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+    return found[0];
+  }
+
+  byUrn(urn: string): SynthResource {
+    const r = this.result.resources.find((x) => x.urn === urn);
+    if (!r) throw new Error(`no resource with urn ${urn}`);
+    return r;
+  }
+
+  inputs(type: string, suffix?: string): any {
+    return this.one(type, suffix).inputs;
+  }
+
+  /** Containers of the task definition for `family`, parsed from its JSON string. */
+  containers(family: string): ContainerDefinition[] {
+    const td = this.all("aws:ecs/taskDefinition:TaskDefinition").find((r) => (r.inputs as any).family === family);
+    if (!td) throw new Error(`no task definition with family ${family}`);
+    return JSON.parse((td.inputs as any).containerDefinitions);
+  }
+
+  container(family: string, name: string): ContainerDefinition {
+    const c = this.containers(family).find((x) => x.name === name);
+    if (!c) throw new Error(`no container ${name} in ${family}`);
+    return c;
+  }
+}
+
+export function env(c: ContainerDefinition): Record<string, string> {
+  return Object.fromEntries(c.environment.map((e) => [e.name, e.value]));
+}
+
+export async function synthStack(overrides: Record<string, string | undefined> = {}): Promise<Stack> {
+  const { config, secretKeys } = devConfig();
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) delete config[k];
+    else config[k] = v;
+  }
+  return new Stack(await synthesize({ config, secretKeys, stack: "dev" }));
+}
