@@ -1,0 +1,297 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { ENQUEUE_FAILED } from "../functions/producer";
+import { ENV, producerFactory, workerFactory } from "../functions/runtime";
+import { handlerOnlyCodePaths } from "./lambdaPackaging";
+import { storedSecret } from "./storedSecret";
+
+export interface UserProvisioningArgs {
+  /** Prefix of physical names; queues `${namePrefix}-user-provisioning` and `${namePrefix}-user-provisioning-dlq`,
+   *  functions `${namePrefix}-cognito-postconfirm` (the guide's runbook tails /aws/lambda/pluto-cognito-postconfirm)
+   *  and `${namePrefix}-user-provisioning-worker`. */
+  namePrefix: string;
+  /** Base URL of Open WebUI as the worker reaches it, e.g. https://pluto.example.com (through the ALB; oauth2-proxy skips auth for ^/api/v1/scim/v2/). */
+  openWebUiUrl: pulumi.Input<string>;
+  /** Email subscribed to the alarm topic. */
+  alarmEmail: string;
+  /** When set, the worker also invites users to n8n (non-blocking). */
+  n8n?: { url: pulumi.Input<string>; apiKeySecretArn: pulumi.Input<string> };
+  /** Worker Lambda timeout in seconds; the queue's visibility timeout is 6x this. Defaults to 30. */
+  workerTimeoutSeconds?: number;
+  /** Timeout of each HTTP call the worker makes (SCIM, n8n), in seconds. Defaults to 8. */
+  httpTimeoutSeconds?: number;
+  /** Messages per worker invocation (1-10); they are provisioned concurrently. Defaults to 5. */
+  batchSize?: number;
+  /** Most concurrent worker invocations the queue drives (2-1000), sparing Open WebUI bursts. Defaults to 2. */
+  maxConcurrency?: number;
+  /** Receives before a message moves to the DLQ. Defaults to 5. */
+  maxReceiveCount?: number;
+  /** Budget for the producer's enqueue in milliseconds (Cognito allows the trigger 5 s in all). Defaults to 1500. */
+  enqueueBudgetMs?: number;
+  /** Retention of both functions' log groups, in days. Defaults to 30. */
+  logRetentionDays?: number;
+  /** Tags for every taggable child. Defaults to none. */
+  tags?: Record<string, string>;
+}
+
+/** `UserProvisioningArgs` with every default applied. */
+export type ProvisioningSettings = Required<Pick<UserProvisioningArgs,
+  "workerTimeoutSeconds" | "httpTimeoutSeconds" | "batchSize" | "maxConcurrency" | "maxReceiveCount" | "enqueueBudgetMs" | "logRetentionDays">>;
+
+export const PROVISIONING_DEFAULTS: ProvisioningSettings = {
+  workerTimeoutSeconds: 30,
+  httpTimeoutSeconds: 8,
+  batchSize: 5,
+  maxConcurrency: 2,
+  maxReceiveCount: 5,
+  enqueueBudgetMs: 1500,
+  logRetentionDays: 30,
+};
+
+const DAY = 24 * 60 * 60;
+/** Cognito abandons a trigger after 5 s; the producer's Lambda timeout matches. */
+const PRODUCER_TIMEOUT_SECONDS = 5;
+/** Secrets Manager reads (3 attempts, 1 s connect + 3 s request) happen before the first HTTP call. */
+const SECRET_READ_SECONDS = 12;
+/** CloudWatch accepts only these retention values. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/**
+ * Applies defaults and rejects settings AWS would reject or that would break the pipeline,
+ * naming the offending argument. Internal; exported for testing.
+ */
+export function provisioningSettings(args: Partial<ProvisioningSettings>): ProvisioningSettings {
+  const s: ProvisioningSettings = { ...PROVISIONING_DEFAULTS };
+  for (const key of Object.keys(s) as (keyof ProvisioningSettings)[]) if (args[key] !== undefined) s[key] = args[key]!;
+  const problems: string[] = [];
+  const int = (key: keyof ProvisioningSettings, min: number, max: number) => {
+    if (!Number.isInteger(s[key]) || s[key] < min || s[key] > max) problems.push(`${key} must be an integer from ${min} to ${max}, got ${s[key]}`);
+  };
+  // 900 s is Lambda's maximum; 6x that stays under SQS's 12-hour visibility limit.
+  int("workerTimeoutSeconds", 10, 900);
+  int("httpTimeoutSeconds", 1, 300);
+  // Above 10, SQS requires a batching window, which would delay every sign-up.
+  int("batchSize", 1, 10);
+  int("maxConcurrency", 2, 1000);
+  int("maxReceiveCount", 1, 1000);
+  int("enqueueBudgetMs", 100, 4000);
+  if (!LOG_RETENTION_DAYS.includes(s.logRetentionDays)) problems.push(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${s.logRetentionDays}`);
+  // A record makes a SCIM call and then an n8n call; a worker that times out fails the whole batch.
+  const needed = SECRET_READ_SECONDS + 2 * s.httpTimeoutSeconds;
+  if (problems.length === 0 && s.workerTimeoutSeconds < needed) {
+    problems.push(`workerTimeoutSeconds (${s.workerTimeoutSeconds}) must be at least ${needed}: ${SECRET_READ_SECONDS} s for secrets plus two HTTP calls of httpTimeoutSeconds (${s.httpTimeoutSeconds})`);
+  }
+  if (problems.length) throw new Error(`UserProvisioning: ${problems.join("; ")}`);
+  return s;
+}
+
+/** An IAM policy document with one statement per entry. */
+function policyDocument(statements: { actions: string[]; resources: pulumi.Input<string>[] }[]): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: statements.map((s) => ({ Effect: "Allow", Action: s.actions, Resource: s.resources })),
+  });
+}
+
+const LAMBDA_ASSUME_ROLE = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+/**
+ * Cognito PostConfirmation → SQS → worker Lambda → Open WebUI SCIM (and optionally n8n).
+ * The Cognito side (the pool's `lambdaConfig.postConfirmation` and the invoke permission with the
+ * pool ARN as `sourceArn`) belongs to `Identity`, which takes `producer`: this component is
+ * created first, so the pool and the function do not depend on each other in a cycle.
+ */
+export class UserProvisioning extends pulumi.ComponentResource {
+  /** The PostConfirmation function (`${namePrefix}-cognito-postconfirm`). */
+  readonly producer: aws.lambda.Function;
+  /** The SQS consumer (`${namePrefix}-user-provisioning-worker`). */
+  readonly worker: aws.lambda.Function;
+  readonly queue: aws.sqs.Queue;
+  readonly deadLetterQueue: aws.sqs.Queue;
+  /** Receives the DLQ and producer-error alarms; `alarmEmail` is subscribed (AWS asks it to confirm). */
+  readonly alarmTopic: aws.sns.Topic;
+  /** The generated SCIM token (>= 32 random bytes) in Secrets Manager; the lead passes its ARN to Open WebUI as ECS secret SCIM_TOKEN. */
+  readonly scimTokenSecret: aws.secretsmanager.Secret;
+
+  constructor(name: string, args: UserProvisioningArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("pluto:provisioning:UserProvisioning", name, {}, opts);
+    const settings = provisioningSettings(args);
+    const prefix = args.namePrefix;
+    const tags = { Name: name, ...args.tags };
+    const parent = this;
+
+    // 48 alphanumerics carry 285 bits, above the 256 the design asks for; no symbols, so the
+    // token survives headers and environment variables unquoted.
+    const scimToken = new random.RandomPassword(`${name}-scim-token`, { length: 48, special: false }, { parent });
+    this.scimTokenSecret = storedSecret(`${name}-scim-token`, {
+      secretName: `${prefix}/scim-token`,
+      description: "Bearer token for Open WebUI's SCIM API (SCIM_TOKEN), used by the user-provisioning worker",
+      value: scimToken.result,
+      tags,
+    }, parent);
+
+    this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
+      name: `${prefix}-user-provisioning-dlq`,
+      messageRetentionSeconds: 14 * DAY,
+      sqsManagedSseEnabled: true,
+      tags,
+    }, { parent });
+    const workerName = `${prefix}-user-provisioning-worker`;
+    this.queue = new aws.sqs.Queue(`${name}-queue`, {
+      name: `${prefix}-user-provisioning`,
+      messageRetentionSeconds: 4 * DAY,
+      // AWS rejects an event source mapping when this is below the function timeout; 6x also
+      // covers Lambda's retries of a throttled batch.
+      visibilityTimeoutSeconds: 6 * settings.workerTimeoutSeconds,
+      sqsManagedSseEnabled: true,
+      redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: settings.maxReceiveCount }),
+      tags,
+    }, { parent });
+    // Only our queue may redrive into/out of the DLQ; `pluto dlq redrive` moves messages back to it.
+    new aws.sqs.RedriveAllowPolicy(`${name}-dlq-redrive-allow`, {
+      queueUrl: this.deadLetterQueue.url,
+      redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
+    }, { parent });
+
+    // Created here rather than by Lambda so the names are fixed, retention is set, the
+    // producer-error metric filter has a group to attach to, and no role needs logs:CreateLogGroup.
+    const logGroup = (role: string, functionName: string) => new aws.cloudwatch.LogGroup(`${name}-${role}-logs`, {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: settings.logRetentionDays,
+      tags,
+    }, { parent });
+    const producerName = `${prefix}-cognito-postconfirm`;
+    const producerLogs = logGroup("producer", producerName);
+    const workerLogs = logGroup("worker", workerName);
+    const writeLogs = (group: aws.cloudwatch.LogGroup) => ({ actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [pulumi.interpolate`${group.arn}:*`] });
+
+    const role = (roleName: string, policy: pulumi.Output<string>) => {
+      const r = new aws.iam.Role(`${name}-${roleName}`, { assumeRolePolicy: LAMBDA_ASSUME_ROLE, tags }, { parent });
+      const p = new aws.iam.RolePolicy(`${name}-${roleName}`, { role: r.name, policy }, { parent: r });
+      return { role: r, policy: p };
+    };
+    const producerRole = role("producer-role", policyDocument([
+      { actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
+      writeLogs(producerLogs),
+    ]));
+    const secretArns: pulumi.Input<string>[] = [this.scimTokenSecret.arn];
+    if (args.n8n) secretArns.push(args.n8n.apiKeySecretArn);
+    const workerRole = role("worker-role", policyDocument([
+      // What the event source mapping needs to poll and delete on the worker's behalf.
+      { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], resources: [this.queue.arn] },
+      { actions: ["secretsmanager:GetSecretValue"], resources: secretArns },
+      writeLogs(workerLogs),
+    ]));
+
+    const common = {
+      runtime: aws.lambda.Runtime.NodeJS22dX,
+      architectures: ["arm64"],
+      // 256 MB shortens SDK cold starts, which count against Cognito's 5 s.
+      memorySize: 256,
+      codePathOptions: handlerOnlyCodePaths(),
+      tags,
+    };
+    this.producer = new aws.lambda.CallbackFunction(`${name}-producer`, {
+      ...common,
+      name: producerName,
+      description: "Cognito PostConfirmation: enqueues new users for provisioning",
+      role: producerRole.role,
+      timeout: PRODUCER_TIMEOUT_SECONDS,
+      loggingConfig: { logFormat: "Text", logGroup: producerLogs.name },
+      environment: { variables: { [ENV.queueUrl]: this.queue.url, [ENV.enqueueBudgetMs]: String(settings.enqueueBudgetMs) } },
+      callbackFactory: producerFactory,
+    }, { parent, dependsOn: [producerRole.policy] });
+
+    const workerEnv: Record<string, pulumi.Input<string>> = {
+      [ENV.openWebUiUrl]: args.openWebUiUrl,
+      [ENV.scimTokenSecretArn]: this.scimTokenSecret.arn,
+      [ENV.httpTimeoutMs]: String(settings.httpTimeoutSeconds * 1000),
+    };
+    if (args.n8n) {
+      workerEnv[ENV.n8nUrl] = args.n8n.url;
+      workerEnv[ENV.n8nApiKeySecretArn] = args.n8n.apiKeySecretArn;
+    }
+    this.worker = new aws.lambda.CallbackFunction(`${name}-worker`, {
+      ...common,
+      name: workerName,
+      description: "Provisions queued users into Open WebUI through SCIM",
+      role: workerRole.role,
+      timeout: settings.workerTimeoutSeconds,
+      loggingConfig: { logFormat: "Text", logGroup: workerLogs.name },
+      environment: { variables: workerEnv },
+      callbackFactory: workerFactory,
+    }, { parent, dependsOn: [workerRole.policy] });
+
+    // AWS validates the role's SQS permissions when the mapping is created, hence the explicit dependency.
+    new aws.lambda.EventSourceMapping(`${name}-worker-events`, {
+      eventSourceArn: this.queue.arn,
+      functionName: this.worker.arn,
+      batchSize: settings.batchSize,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      scalingConfig: { maximumConcurrency: settings.maxConcurrency },
+    }, { parent, dependsOn: [workerRole.policy] });
+
+    // Unencrypted on purpose: CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key.
+    this.alarmTopic = new aws.sns.Topic(`${name}-alarms`, { name: `${prefix}-user-provisioning-alarms`, tags }, { parent });
+    new aws.sns.TopicSubscription(`${name}-alarm-email`, {
+      topic: this.alarmTopic.arn,
+      protocol: "email",
+      endpoint: args.alarmEmail,
+    }, { parent });
+
+    new aws.cloudwatch.MetricAlarm(`${name}-dlq-alarm`, {
+      name: `${prefix}-user-provisioning-dlq-not-empty`,
+      alarmDescription: `Users could not be provisioned into Open WebUI and wait in ${prefix}-user-provisioning-dlq. Fix the cause, then run \`pluto dlq redrive\`.`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: this.deadLetterQueue.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [this.alarmTopic.arn],
+      okActions: [this.alarmTopic.arn],
+      tags,
+    }, { parent });
+
+    const metricNamespace = "Pluto/UserProvisioning";
+    const metricName = `${prefix}-enqueue-failures`;
+    // A term match rather than a JSON pattern: Lambda's text log format prefixes each line with
+    // a timestamp and request id, so the line as stored is not pure JSON.
+    new aws.cloudwatch.LogMetricFilter(`${name}-enqueue-failures`, {
+      name: metricName,
+      logGroupName: producerLogs.name,
+      pattern: `"${ENQUEUE_FAILED}"`,
+      metricTransformation: { namespace: metricNamespace, name: metricName, value: "1", unit: "Count" },
+    }, { parent });
+    new aws.cloudwatch.MetricAlarm(`${name}-enqueue-alarm`, {
+      name: `${prefix}-user-provisioning-enqueue-failed`,
+      alarmDescription: `The PostConfirmation trigger could not queue a new user (see /aws/lambda/${producerName}, event "${ENQUEUE_FAILED}"). Run \`pluto users sync\`.`,
+      namespace: metricNamespace,
+      metricName,
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [this.alarmTopic.arn],
+      tags,
+    }, { parent });
+
+    this.registerOutputs({
+      producer: this.producer,
+      worker: this.worker,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      alarmTopic: this.alarmTopic,
+      scimTokenSecret: this.scimTokenSecret,
+    });
+  }
+}
