@@ -1,0 +1,92 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, fargateMemoryChoices, imagePinProblem, parseConfig, RawConfig } from "../../components/config";
+
+const valid: RawConfig = {
+  domain: "pluto.example.com",
+  googleClientId: "123-abc.apps.googleusercontent.com",
+  googleClientSecret: "s3cret",
+  alarmEmail: "ops@example.com",
+};
+const secret = pulumi.secret("s3cret");
+
+function problems(raw: RawConfig, region: string | null = "eu-west-1"): string[] {
+  try {
+    parseConfig(raw, region ?? undefined, raw.googleClientSecret === undefined ? undefined : secret);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe("stack configuration", () => {
+  it("accepts the minimal config and fills in every default", () => {
+    const c = parseConfig(valid, "eu-west-1", secret);
+    expect(c).to.deep.include({
+      namePrefix: "pluto", domain: "pluto.example.com", authDomain: "auth.pluto.example.com", appUrl: "https://pluto.example.com",
+      hostedZoneName: "pluto.example.com", natGateways: "single",
+      openWebUi: { cpu: 1024, memory: 2048, desiredCount: 1 },
+    });
+    expect(c.oauth2ProxyImage).to.match(/oauth2-proxy:v7\.15\.\d+$/);
+    expect(imagePinProblem(c.openWebUiImage)).to.equal(undefined);
+  });
+
+  it("reads structured sizing given as JSON (as `pulumi config set --path` stores it)", () => {
+    const c = parseConfig({ ...valid, openWebUi: '{"cpu":2048,"memory":"8192","desiredCount":2}', database: '{"multiAz":true}' }, "eu-west-1", secret);
+    expect(c.openWebUi).to.deep.equal({ cpu: 2048, memory: 8192, desiredCount: 2 });
+    expect(c.database.multiAz).to.equal(true);
+  });
+
+  const cases: [string, RawConfig, string | null, RegExp][] = [
+    ["missing domain", { ...valid, domain: undefined }, "eu-west-1", /^pluto:domain: required/],
+    ["a URL as domain", { ...valid, domain: "https://pluto.example.com" }, "eu-west-1", /^pluto:domain: expected a host name/],
+    ["a single-label domain", { ...valid, domain: "localhost" }, "eu-west-1", /^pluto:domain: expected a host name/],
+    ["a zone that does not contain the domain", { ...valid, hostedZoneName: "other.com" }, "eu-west-1", /^pluto:hostedZoneName: "other.com" must be the domain/],
+    ["a bad zone name", { ...valid, hostedZoneName: "exa mple" }, "eu-west-1", /^pluto:hostedZoneName: expected a Route 53 zone name/],
+    ["a bad Google client id", { ...valid, googleClientId: "abc" }, "eu-west-1", /^pluto:googleClientId: expected a Google OAuth client id/],
+    ["no Google client secret", { ...valid, googleClientSecret: undefined }, "eu-west-1", /^pluto:googleClientSecret: required .*--secret/],
+    ["a bad alarm email", { ...valid, alarmEmail: "ops-at-example" }, "eu-west-1", /^pluto:alarmEmail: expected an email address/],
+    ["an untagged image", { ...valid, openWebUiImage: "ghcr.io/open-webui/open-webui" }, "eu-west-1", /^pluto:openWebUiImage: .* has no tag/],
+    ["a `main` image", { ...valid, openWebUiImage: "ghcr.io/open-webui/open-webui:main" }, "eu-west-1", /^pluto:openWebUiImage: .*moving tag `main`/],
+    ["a `latest` proxy image", { ...valid, oauth2ProxyImage: "quay.io/oauth2-proxy/oauth2-proxy:latest" }, "eu-west-1", /^pluto:oauth2ProxyImage: .*moving tag `latest`/],
+    ["an invalid Fargate pair", { ...valid, openWebUi: '{"cpu":256,"memory":4096}' }, "eu-west-1", /^pluto:openWebUi\.memory: 4096 MiB is not valid with cpu 256.*512 to 2048/],
+    ["a non-Fargate cpu", { ...valid, openWebUi: '{"cpu":3000}' }, "eu-west-1", /^pluto:openWebUi\.cpu: 3000 is not a Fargate CPU size/],
+    ["a fractional desiredCount", { ...valid, openWebUi: '{"desiredCount":1.5}' }, "eu-west-1", /^pluto:openWebUi\.desiredCount: expected a whole number/],
+    ["a typo in a sizing field", { ...valid, openWebUi: '{"memroy":4096}' }, "eu-west-1", /^pluto:openWebUi\.memroy: unknown field/],
+    ["sizing that is not an object", { ...valid, openWebUi: "big" }, "eu-west-1", /^pluto:openWebUi: expected an object/],
+    ["an unknown NAT strategy", { ...valid, natGateways: "two" }, "eu-west-1", /^pluto:natGateways: expected one of none, single, perAz/],
+    ["a bad instance class", { ...valid, database: '{"instanceClass":"t4g.micro"}' }, "eu-west-1", /^pluto:database\.instanceClass: expected an RDS instance class/],
+    ["a non-boolean multiAz", { ...valid, database: '{"multiAz":"yes"}' }, "eu-west-1", /^pluto:database\.multiAz: expected true or false/],
+    ["max storage below allocated", { ...valid, database: '{"allocatedStorage":200,"maxAllocatedStorage":100}' }, "eu-west-1", /^pluto:database\.maxAllocatedStorage: 100 is below allocatedStorage 200/],
+    ["a bad name prefix", { ...valid, namePrefix: "Pluto_Prod" }, "eu-west-1", /^pluto:namePrefix: expected 1-20 lower-case letters/],
+    ["an unknown key (typo)", { ...valid, domian: "x.example.com" }, "eu-west-1", /^pluto:domian: unknown key/],
+    ["no region", valid, null, /^aws:region: required/],
+  ];
+  for (const [what, raw, region, expected] of cases) {
+    it(`rejects ${what}, naming the key`, () => {
+      const found = problems(raw, region);
+      expect(found.some((p) => expected.test(p)), `problems were:\n${found.join("\n")}`).to.equal(true);
+    });
+  }
+
+  it("reports every problem at once", () => {
+    const found = problems({ domain: "bad domain", alarmEmail: "x", natGateways: "two" });
+    expect(found.map((p) => p.split(":").slice(0, 2).join(":"))).to.include.members([
+      "pluto:domain", "pluto:googleClientId", "pluto:googleClientSecret", "pluto:alarmEmail", "pluto:natGateways",
+    ]);
+  });
+
+  it("knows the Fargate task size table", () => {
+    expect(fargateMemoryChoices(256)).to.deep.equal([512, 1024, 2048]);
+    expect(fargateMemoryChoices(1024)).to.include.members([2048, 8192]).and.not.include(1024);
+    expect(fargateMemoryChoices(8192)).to.include(16384).and.not.include(17408);
+    expect(fargateMemoryChoices(300)).to.deep.equal([]);
+  });
+
+  it("accepts digests and version tags, including registries with ports", () => {
+    expect(imagePinProblem("registry:5000/open-webui@sha256:" + "a".repeat(64))).to.equal(undefined);
+    expect(imagePinProblem("registry:5000/open-webui:v0.8.2")).to.equal(undefined);
+    expect(imagePinProblem("registry:5000/open-webui")).to.match(/no tag/);
+  });
+});

@@ -1,0 +1,34 @@
+import { expect } from "chai";
+import { oauth2ProxyContainer, openWebUiEnvironment, signOutRedirectUrl } from "../../components/golden";
+
+describe("golden configuration", () => {
+  it("builds the guide's exact sign-out redirect, double encoding included", () => {
+    expect(signOutRedirectUrl({
+      authDomain: "auth.pluto.patternsatscale.com",
+      clientId: "77n2g266last0jim5h1c0qjckn",
+      appUrl: "https://pluto.patternsatscale.com",
+    })).to.equal(
+      "/oauth2/sign_out?rd=https%3A%2F%2Fauth.pluto.patternsatscale.com%2Flogout%3Fclient_id%3D77n2g266last0jim5h1c0qjckn%26logout_uri%3Dhttps%253A%252F%252Fpluto.patternsatscale.com",
+    );
+  });
+
+  it("refuses extra settings that would override a golden key or set WEBUI_AUTH", () => {
+    const base = { appUrl: "https://a.example.com", signOutRedirectUrl: "/oauth2/sign_out" };
+    expect(() => openWebUiEnvironment({ ...base, extra: { WEBUI_AUTH: "false" } })).to.throw(/WEBUI_AUTH/);
+    expect(() => openWebUiEnvironment({ ...base, extra: { DEFAULT_USER_ROLE: "pending" } })).to.throw(/DEFAULT_USER_ROLE/);
+    expect(openWebUiEnvironment({ ...base, extra: { REDIS_URL: "redis://r:6379" } })).to.include({ REDIS_URL: "redis://r:6379", ENABLE_SIGNUP: "true" });
+  });
+
+  it("gives the proxy no skip-auth route unless asked, and joins several with commas", () => {
+    const args = {
+      image: "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3", issuerUrl: "https://i", clientId: "c", clientSecretArn: "arn:s",
+      cookieSecretArn: "arn:c", appUrl: "https://a.example.com", authDomain: "auth.a.example.com", logGroup: "/p/ecs",
+      region: "eu-west-1", appContainerName: "app",
+    };
+    const names = (c: ReturnType<typeof oauth2ProxyContainer>) => c.environment.map((e) => e.name);
+    expect(names(oauth2ProxyContainer(args))).to.not.include("OAUTH2_PROXY_SKIP_AUTH_ROUTES");
+    const two = oauth2ProxyContainer({ ...args, skipAuthRoutes: ["^/a/", "GET=^/b$"] });
+    expect(two.environment.find((e) => e.name === "OAUTH2_PROXY_SKIP_AUTH_ROUTES")!.value).to.equal("^/a/,GET=^/b$");
+    expect(two.dependsOn).to.deep.equal([{ containerName: "app", condition: "HEALTHY" }]);
+  });
+});
