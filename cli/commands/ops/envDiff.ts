@@ -78,7 +78,7 @@ export function hasDifferences(diffs: ContainerDiff[]): boolean {
 const SIGN = { added: "+", removed: "-", changed: "~" } as const;
 
 function changeRow(kind: "env" | "secret", c: Change): string[] {
-  const show = (v?: string) => (kind === "secret" ? `from ${v}` : `=${v}`);
+  const show = (v?: string) => (kind === "secret" ? ` from ${v}` : `=${v}`);
   if (c.kind === "added") return [SIGN.added, kind, `${c.name}${show(c.after)}`];
   if (c.kind === "removed") return [SIGN.removed, kind, `${c.name}${show(c.before)}`];
   const value = c.before === HIDDEN ? "value changed (hidden)" : `${c.before} -> ${c.after}`;
