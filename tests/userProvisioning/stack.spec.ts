@@ -1,0 +1,174 @@
+import { expect } from "chai";
+import { ENQUEUE_FAILED } from "../../functions/producer";
+import { Stack } from "../helpers/stack";
+import { N8N_KEY_ARN } from "./program";
+import { archiveAssets, synthProvisioning } from "./synth";
+
+const QUEUE_ARN = "arn:aws:sqs:us-west-2:123456789012:pluto-user-provisioning";
+const DLQ_ARN = "arn:aws:sqs:us-west-2:123456789012:pluto-user-provisioning-dlq";
+const LAMBDA = "aws:lambda/function:Function";
+
+describe("UserProvisioning under Pulumi mocks", function () {
+  let stack: Stack;
+  let withN8n: Stack;
+  before(async () => {
+    stack = await synthProvisioning();
+    withN8n = await synthProvisioning({ "provtest:n8n": "true" });
+  });
+
+  const policy = (s: Stack, suffix: string) => JSON.parse(s.inputs("aws:iam/rolePolicy:RolePolicy", suffix).policy);
+  const secretArn = (s: Stack) => s.result.outputs.scimTokenSecretArn as string;
+
+  it("registers one pluto:provisioning:UserProvisioning parenting every child", () => {
+    const component = stack.one("pluto:provisioning:UserProvisioning");
+    const children = stack.result.resources.filter((r) => r !== component && !r.type.startsWith("pulumi:"));
+    for (const r of children) expect(r.parent, r.urn).to.be.a("string");
+    expect(stack.all(LAMBDA).every((f) => f.parent === component.urn)).to.equal(true);
+  });
+
+  it("creates the queue: 4-day retention, SSE, visibility 6x the worker timeout, redrive to the DLQ after 5 receives", () => {
+    const q = stack.inputs("aws:sqs/queue:Queue", "-queue");
+    expect(q).to.include({ name: "pluto-user-provisioning", messageRetentionSeconds: 4 * 86400, sqsManagedSseEnabled: true, visibilityTimeoutSeconds: 180 });
+    expect(JSON.parse(q.redrivePolicy)).to.deep.equal({ deadLetterTargetArn: DLQ_ARN, maxReceiveCount: 5 });
+    expect(q.visibilityTimeoutSeconds).to.be.at.least(6 * stack.inputs(LAMBDA, "-worker").timeout);
+  });
+
+  it("creates the DLQ with 14-day retention and lets only the queue redrive (pluto dlq redrive)", () => {
+    expect(stack.inputs("aws:sqs/queue:Queue", "-dlq")).to.include({ name: "pluto-user-provisioning-dlq", messageRetentionSeconds: 14 * 86400, sqsManagedSseEnabled: true });
+    const allow = stack.inputs("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy");
+    expect(allow.queueUrl).to.equal("https://sqs.us-west-2.amazonaws.com/123456789012/pluto-user-provisioning-dlq");
+    expect(JSON.parse(allow.redriveAllowPolicy)).to.deep.equal({ redrivePermission: "byQueue", sourceQueueArns: [QUEUE_ARN] });
+  });
+
+  it("creates both functions on nodejs22.x with the runbook's names, fixed log groups and environment of ARNs and URLs only", () => {
+    const producer = stack.inputs(LAMBDA, "-producer");
+    const worker = stack.inputs(LAMBDA, "-worker");
+    expect(producer).to.include({ name: "pluto-cognito-postconfirm", runtime: "nodejs22.x", handler: "__index.handler", timeout: 5 });
+    expect(worker).to.include({ name: "pluto-user-provisioning-worker", runtime: "nodejs22.x", handler: "__index.handler", timeout: 30 });
+    expect(producer.loggingConfig).to.deep.include({ logGroup: "/aws/lambda/pluto-cognito-postconfirm" });
+    expect(worker.loggingConfig).to.deep.include({ logGroup: "/aws/lambda/pluto-user-provisioning-worker" });
+    expect(producer.environment.variables).to.deep.equal({
+      QUEUE_URL: "https://sqs.us-west-2.amazonaws.com/123456789012/pluto-user-provisioning",
+      ENQUEUE_BUDGET_MS: "1500",
+    });
+    expect(worker.environment.variables).to.deep.equal({
+      OPEN_WEBUI_URL: "https://pluto.example.com",
+      SCIM_TOKEN_SECRET_ARN: secretArn(stack),
+      HTTP_TIMEOUT_MS: "8000",
+    });
+    expect(withN8n.inputs(LAMBDA, "-worker").environment.variables).to.include({ N8N_URL: "https://n8n.example.com", N8N_API_KEY_SECRET_ARN: N8N_KEY_ARN });
+    for (const group of ["-producer-logs", "-worker-logs"]) expect(stack.inputs("aws:cloudwatch/logGroup:LogGroup", group).retentionInDays).to.equal(30);
+  });
+
+  it("gives each function its own role that only Lambda can assume", () => {
+    const producer = stack.inputs(LAMBDA, "-producer");
+    const worker = stack.inputs(LAMBDA, "-worker");
+    expect(producer.role).to.match(/^arn:aws:iam::123456789012:role\/pluto-provisioning-producer-role/);
+    expect(worker.role).to.match(/^arn:aws:iam::123456789012:role\/pluto-provisioning-worker-role/);
+    for (const suffix of ["-producer-role", "-worker-role"]) {
+      expect(JSON.parse(stack.inputs("aws:iam/role:Role", suffix).assumeRolePolicy).Statement).to.deep.equal([
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+    }
+    expect(stack.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.have.length(0);
+  });
+
+  it("lets the producer only send to the queue and write its own logs", () => {
+    expect(policy(stack, "-producer-role").Statement).to.deep.equal([
+      { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [QUEUE_ARN] },
+      { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/pluto-cognito-postconfirm:*"] },
+    ]);
+  });
+
+  it("lets the worker consume the queue and read exactly its secrets", () => {
+    const statements = policy(stack, "-worker-role").Statement;
+    expect(statements).to.deep.equal([
+      { Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: [QUEUE_ARN] },
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn(stack)] },
+      { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/pluto-user-provisioning-worker:*"] },
+    ]);
+    expect(policy(withN8n, "-worker-role").Statement[1].Resource).to.deep.equal([secretArn(withN8n), N8N_KEY_ARN]);
+  });
+
+  it("maps the queue to the worker with partial batch failures, after the role may read the queue", () => {
+    const esm = stack.one("aws:lambda/eventSourceMapping:EventSourceMapping");
+    expect(esm.inputs).to.deep.include({
+      eventSourceArn: QUEUE_ARN,
+      functionName: "arn:aws:lambda:us-west-2:123456789012:function:pluto-user-provisioning-worker",
+      batchSize: 5,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    const workerPolicy = stack.one("aws:iam/rolePolicy:RolePolicy", "-worker-role");
+    expect(esm.dependencies).to.include(workerPolicy.urn);
+    expect(stack.one(LAMBDA, "-worker").dependencies).to.include(workerPolicy.urn);
+    expect(stack.one(LAMBDA, "-producer").dependencies).to.include(stack.one("aws:iam/rolePolicy:RolePolicy", "-producer-role").urn);
+  });
+
+  it("leaves the Cognito invoke permission to Identity (it needs the pool ARN)", () => {
+    expect(stack.all("aws:lambda/permission:Permission")).to.have.length(0);
+  });
+
+  it("stores a generated SCIM token of at least 32 random bytes as pluto/scim-token, value marked secret", () => {
+    const password = stack.inputs("random:index/randomPassword:RandomPassword", "-scim-token");
+    // 62 symbols carry log2(62) = 5.95 bits each.
+    expect(password.length * Math.log2(62)).to.be.at.least(256);
+    expect(password.special).to.equal(false);
+    expect(stack.inputs("aws:secretsmanager/secret:Secret", "-scim-token").name).to.equal("pluto/scim-token");
+    expect(stack.inputs("aws:secretsmanager/secretVersion:SecretVersion", "-scim-token-value").secretString).to.equal("[secret]");
+  });
+
+  it("emails alarms: DLQ holds >= 1 message, and the producer logged an enqueue failure", () => {
+    const topicArn = stack.result.outputs.alarmTopicArn;
+    expect(stack.inputs("aws:sns/topicSubscription:TopicSubscription")).to.include({ protocol: "email", endpoint: "ops@example.com", topic: topicArn });
+    const dlqAlarm = stack.inputs("aws:cloudwatch/metricAlarm:MetricAlarm", "-dlq-alarm");
+    expect(dlqAlarm).to.deep.include({
+      namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "pluto-user-provisioning-dlq" },
+      threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", alarmActions: [topicArn],
+    });
+    const filter = stack.inputs("aws:cloudwatch/logMetricFilter:LogMetricFilter");
+    expect(filter.logGroupName).to.equal("/aws/lambda/pluto-cognito-postconfirm");
+    const enqueueAlarm = stack.inputs("aws:cloudwatch/metricAlarm:MetricAlarm", "-enqueue-alarm");
+    expect(enqueueAlarm).to.deep.include({
+      namespace: filter.metricTransformation.namespace, metricName: filter.metricTransformation.name,
+      statistic: "Sum", threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", alarmActions: [topicArn],
+    });
+  });
+
+  it("matches the producer's failure line with the metric filter's term pattern (and nothing it logs on success)", () => {
+    const pattern: string = stack.inputs("aws:cloudwatch/logMetricFilter:LogMetricFilter").pattern;
+    // A quoted CloudWatch term pattern matches events containing the quoted text.
+    const term = /^"([^"]+)"$/.exec(pattern)?.[1];
+    expect(term).to.equal(ENQUEUE_FAILED);
+    const lambdaLine = (entry: object) => `2026-01-29T10:00:00.000Z\t3f1c...\tERROR\t${JSON.stringify(entry)}`;
+    expect(lambdaLine({ level: "error", event: ENQUEUE_FAILED, sub: "s", error: "x" })).to.contain(term);
+    for (const ok of [{ level: "info", event: "enqueued", sub: "s" }, { level: "info", event: "trigger_skipped", triggerSource: "PostConfirmation_ConfirmForgotPassword" }]) {
+      expect(lambdaLine(ok)).not.to.contain(term);
+    }
+  });
+
+  it("packages each function as __index.js alone, at most 20 KB, requiring only the runtime's AWS SDK", async () => {
+    for (const suffix of ["-producer", "-worker"]) {
+      const assets = await archiveAssets(stack.one(LAMBDA, suffix));
+      expect(Object.keys(assets)).to.deep.equal(["__index.js"]);
+      const bytes = Object.values(assets).reduce((n, text) => n + Buffer.byteLength(text), 0);
+      expect(bytes, `${suffix} archive bytes`).to.be.at.most(20 * 1024);
+      const required = [...assets["__index.js"].matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+      expect(required.length, `${suffix} requires`).to.be.greaterThan(0);
+      for (const name of required) expect(name, `${suffix} requires ${name}`).to.match(/^@aws-sdk\/client-(sqs|secrets-manager)$/);
+      expect(assets["__index.js"]).not.to.match(/@pulumi\//);
+    }
+  });
+
+  it("shows the archives in the JSON view (synth --json) with the handler text", () => {
+    const code = stack.inputs(LAMBDA, "-producer").code;
+    expect(code.assets["__index.js"].text).to.contain("exports.handler =");
+  });
+
+  it("follows namePrefix in every physical name", async () => {
+    const other = await synthProvisioning({ "provtest:namePrefix": "acme" });
+    expect(other.inputs(LAMBDA, "-producer").name).to.equal("acme-cognito-postconfirm");
+    expect(other.inputs("aws:sqs/queue:Queue", "-queue").name).to.equal("acme-user-provisioning");
+    expect(other.inputs("aws:sqs/queue:Queue", "-dlq").name).to.equal("acme-user-provisioning-dlq");
+    expect(other.inputs("aws:secretsmanager/secret:Secret", "-scim-token").name).to.equal("acme/scim-token");
+  });
+});
