@@ -45,7 +45,9 @@ export function producerFactory() {
   const budgetMs = positiveIntEnv(process.env, ENV.enqueueBudgetMs, 1500);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { SQSClient, SendMessageCommand } = require("@aws-sdk/client-sqs");
-  const sqs = new SQSClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 500, requestTimeout: 1000 } });
+  // useQueueUrlAsEndpoint: false makes the SDK's endpoint resolution (AWS_ENDPOINT_URL_SQS, or
+  // the regional endpoint that hosts QUEUE_URL anyway) win over the queue URL's host.
+  const sqs = new SQSClient({ maxAttempts: 2, useQueueUrlAsEndpoint: false, requestHandler: { connectionTimeout: 500, requestTimeout: 1000 } });
   const enqueue = async (message: unknown) => {
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
   };

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { handlePostConfirmation, ProducerDeps } from "../../functions/producer";
 import { producerFactory } from "../../functions/runtime";
@@ -70,8 +70,10 @@ describe("functions/producer: handlePostConfirmation", () => {
 });
 
 describe("functions/runtime: producerFactory (SQS client mocked)", () => {
-  const sqs = mockClient(SQSClient);
+  // Installed in before(), not at load time: a mock made while mocha loads files would leak into other files' tests.
+  let sqs: AwsClientStub<SQSClient>;
   const saved = { ...process.env };
+  before(() => { sqs = mockClient(SQSClient); });
   beforeEach(() => {
     sqs.reset();
     process.env.AWS_REGION = "us-west-2";

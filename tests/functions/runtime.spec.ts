@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { workerFactory } from "../../functions/runtime";
 import { captureConsole, LocalServer, provisioningMessage, sqsRecord, startServer } from "./helpers";
@@ -8,8 +8,10 @@ const SCIM_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:pluto/sci
 const N8N_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:pluto/n8n-api-key-GhIjKl";
 
 describe("functions/runtime: workerFactory (Secrets Manager mocked, real HTTP)", () => {
-  const secrets = mockClient(SecretsManagerClient);
+  // Installed in before(), not at load time: a mock made while mocha loads files would leak into other files' tests.
+  let secrets: AwsClientStub<SecretsManagerClient>;
   const saved = { ...process.env };
+  before(() => { secrets = mockClient(SecretsManagerClient); });
   let scim: LocalServer;
   let n8n: LocalServer;
 
