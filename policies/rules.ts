@@ -173,10 +173,12 @@ interface FlagToken {
 function flagTokens(command: string[]): FlagToken[] {
   const tokens: string[] = [];
   for (const raw of command) {
-    if (raw.startsWith("--")) tokens.push(raw);
-    // A shell-form command ("sh", "-c", "oauth2-proxy --x") hides flags inside one token.
-    else if (/\s/.test(raw)) for (const part of raw.split(/\s+/)) if (part) tokens.push(part.replace(/^["']|["']$/g, ""));
-    else tokens.push(raw);
+    if (raw.startsWith("--") || !/\s/.test(raw)) {
+      tokens.push(raw);
+    } else {
+      // A shell-form command ("sh", "-c", "oauth2-proxy --x") hides flags inside one token.
+      for (const part of raw.split(/\s+/)) if (part) tokens.push(part.replace(/^["']|["']$/g, ""));
+    }
   }
   const flags: FlagToken[] = [];
   for (let i = 0; i < tokens.length; i++) {

@@ -1,0 +1,106 @@
+/**
+ * The pack's resource policies over ECS task definitions (aws, awsx, aws-native). Each is a thin
+ * wrapper: the adapters normalise the resource, rules.ts decides and words the message, so the pack,
+ * `pluto lint`, `pluto synth` and ProxiedService can never disagree.
+ */
+import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, PolicyConfigSchema } from "@pulumi/policy";
+import { DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST, EnforcementLevel, TASK_POLICIES, checkContainers, uncheckedMessage } from "./rules";
+import { TASK_DEFINITION_TYPES, containersFromResource } from "./adapters";
+import { rulesConfigFromPolicyOptions } from "./config";
+import { reportUnchecked } from "./report";
+
+/** Runs exactly one rule of rules.ts; the engine has already applied the configured enforcement level. */
+function taskPolicy(name: string, configSchema?: PolicyConfigSchema): ResourceValidationPolicy {
+  const info = TASK_POLICIES.find((p) => p.name === name);
+  if (!info) throw new Error(`rules.ts has no task policy named ${name}`);
+  const onlyThis: Record<string, EnforcementLevel> = {};
+  for (const p of TASK_POLICIES) onlyThis[p.name] = p.name === name ? info.defaultLevel : "disabled";
+  return {
+    name,
+    description: info.description,
+    enforcementLevel: info.defaultLevel,
+    ...(configSchema ? { configSchema } : {}),
+    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+      const adapted = containersFromResource(args.type, args.props);
+      if (adapted === undefined) args.notApplicable(`Policy only applies to ECS task definitions (${TASK_DEFINITION_TYPES.join(", ")})`);
+      if ("unchecked" in adapted) {
+        reportUnchecked(reportViolation, uncheckedMessage(name, adapted.unchecked));
+        return;
+      }
+      const config = { ...rulesConfigFromPolicyOptions(args.getConfig()), levels: onlyThis };
+      for (const f of checkContainers(adapted.containers, config)) reportViolation(f.message);
+    },
+  };
+}
+
+/** Open WebUI must not set WEBUI_AUTH at all: `false` locks out every new user, and unset already means `true`. */
+export const openwebuiNoWebuiAuth = taskPolicy("openwebui-no-webui-auth");
+
+/** oauth2-proxy must not prefer email to user: it stops sending X-Forwarded-Email, the header Open WebUI trusts. */
+export const oauth2ProxyNoPreferEmailToUser = taskPolicy("oauth2-proxy-no-prefer-email-to-user");
+
+/** oauth2-proxy must not set the Authorization header: it overwrites Open WebUI's own JWT. */
+export const oauth2ProxyNoSetAuthorizationHeader = taskPolicy("oauth2-proxy-no-set-authorization-header");
+
+/** oauth2-proxy must not pass an Authorization header upstream (pass-authorization-header, or a basic-auth password). */
+export const oauth2ProxyNoPassAuthorizationHeader = taskPolicy("oauth2-proxy-no-pass-authorization-header");
+
+/** Open WebUI's trusted headers must be ones the task's oauth2-proxy really sends upstream (X-Forwarded-*, not X-Auth-Request-*). */
+export const openwebuiTrustedHeaderMode = taskPolicy("openwebui-trusted-header-mode");
+
+/** Trusted-header sign-in without an authenticating proxy in the task lets anyone sign in as anyone. */
+export const openwebuiTrustedHeaderRequiresProxy = taskPolicy("openwebui-trusted-header-requires-proxy");
+
+/**
+ * oauth2-proxy skip-auth routes must be anchored and on an allowlist. Config: `allowlist` (strings in
+ * oauth2-proxy's `METHOD=^regex` / `^regex` form); defaults to the SCIM API and signup POST.
+ */
+export const oauth2ProxySkipAuthRoutesAllowlist = taskPolicy("oauth2-proxy-skip-auth-routes-allowlist", {
+  properties: {
+    allowlist: {
+      type: "array",
+      items: { type: "string" },
+      default: [...DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST],
+      description: "Skip-auth routes that may bypass sign-in, exactly as written in OAUTH2_PROXY_SKIP_AUTH_ROUTES (METHOD=^path or ^path).",
+    },
+  },
+});
+
+/** Secret-looking settings must come from ECS `secrets`, never literal environment values or flags. */
+export const ecsNoPlaintextSecrets = taskPolicy("ecs-no-plaintext-secrets");
+
+/** Open WebUI should keep ENABLE_SIGNUP=true so trusted-header users can be created. */
+export const openwebuiSignupEnabled = taskPolicy("openwebui-signup-enabled");
+
+/** Open WebUI should give new users DEFAULT_USER_ROLE=user; the default `pending` locks them out. */
+export const openwebuiDefaultUserRole = taskPolicy("openwebui-default-user-role");
+
+/** Open WebUI behind oauth2-proxy should sign out through /oauth2/sign_out with an encoded rd to the IdP logout. */
+export const openwebuiSignoutRedirect = taskPolicy("openwebui-signout-redirect");
+
+/** oauth2-proxy should leave oidc-email-claim and user-id-claim at their defaults. */
+export const oauth2ProxyNoOidcEmailClaim = taskPolicy("oauth2-proxy-no-oidc-email-claim");
+
+/** oauth2-proxy should not set X-Auth-Request-* response headers; they never reach the app. */
+export const oauth2ProxyNoXauthrequest = taskPolicy("oauth2-proxy-no-xauthrequest");
+
+/** Container images should be pinned to a version tag or digest. */
+export const ecsImagePinned = taskPolicy("ecs-image-pinned");
+
+/** All task policies, in rules.ts's order. */
+export const taskPolicies: ResourceValidationPolicy[] = [
+  openwebuiNoWebuiAuth,
+  oauth2ProxyNoPreferEmailToUser,
+  oauth2ProxyNoSetAuthorizationHeader,
+  oauth2ProxyNoPassAuthorizationHeader,
+  openwebuiTrustedHeaderMode,
+  openwebuiTrustedHeaderRequiresProxy,
+  oauth2ProxySkipAuthRoutesAllowlist,
+  ecsNoPlaintextSecrets,
+  openwebuiSignupEnabled,
+  openwebuiDefaultUserRole,
+  openwebuiSignoutRedirect,
+  oauth2ProxyNoOidcEmailClaim,
+  oauth2ProxyNoXauthrequest,
+  ecsImagePinned,
+];
