@@ -72,7 +72,8 @@ export function deploymentCheck(service: Service): Check {
     details.push(
       `${d.status ?? "?"} ${d.id ?? "?"} ${shortTaskDefinition(d.taskDefinition ?? "?")} rollout=${d.rolloutState ?? "?"} running=${d.runningCount ?? 0}/${d.desiredCount ?? 0}` +
         (d.failedTasks ? ` failedTasks=${d.failedTasks}` : "") +
-        (d.rolloutStateReason ? ` (${d.rolloutStateReason})` : ""),
+        // A COMPLETED rollout's reason only repeats "completed"; any other reason explains a problem.
+        (d.rolloutStateReason && d.rolloutState !== "COMPLETED" ? ` (${d.rolloutStateReason})` : ""),
     );
   }
   const inProgress = deployments.filter((d) => d.rolloutState === "IN_PROGRESS");

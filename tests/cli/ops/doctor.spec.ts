@@ -34,6 +34,7 @@ describe("pluto doctor", () => {
     expect(r.out).to.match(/^PASS {2}proxy-mode/m);
     expect(r.out).to.match(/^SKIP {2}baseline/m);
     expect(r.out).to.match(/^PASS {2}deployments +1 deployment, 1\/1 tasks running/m);
+    expect(r.out).to.match(/^ +PRIMARY ecs-svc\/1111111111111111111 pluto-openwebui:56 rollout=COMPLETED running=1\/1$/m);
     expect(r.out).to.match(/^healthy$/m);
     expect(m.ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input)).to.deep.equal([{ cluster: "pluto-cluster", services: ["pluto-openwebui"] }]);
     expect(m.ecs.commandCalls(DescribeTaskDefinitionCommand).map((c) => c.args[0].input)).to.deep.equal([{ taskDefinition: tdArn(56) }]);
