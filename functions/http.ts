@@ -1,5 +1,5 @@
 /** The subset of `fetch` the handlers use; injected so tests can count or fake calls. */
-export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{
+export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: "manual" }) => Promise<{
   status: number;
   text(): Promise<string>;
 }>;
@@ -17,6 +17,9 @@ export async function postJson(fetchFn: Fetch, url: string, headers: Record<stri
     headers: { "content-type": "application/json", accept: "application/json", ...headers },
     body: JSON.stringify(payload),
     signal,
+    // A redirect means oauth2-proxy is sending us to sign in: report the 302, do not follow it
+    // to a login page that answers 200.
+    redirect: "manual",
   });
   return { status: res.status, body: await res.text() };
 }

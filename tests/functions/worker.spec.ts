@@ -73,6 +73,15 @@ describe("functions/worker: handleProvisioningBatch against a SCIM server on 127
     });
   }
 
+  it("fails the record with the 302 when oauth2-proxy redirects to sign-in, without following it", async () => {
+    const login = await serve(() => ({ status: 200, body: "<html>Sign in</html>" }));
+    const scim = await serve(() => ({ status: 302, headers: { location: `${login.url}/oauth2/start` } }));
+    const { logs, deps: d } = deps(scim.url);
+    expect(await handleProvisioningBatch({ Records: [sqsRecord("m-1", provisioningMessage(1))] }, d)).to.deep.equal({ batchItemFailures: [{ itemIdentifier: "m-1" }] });
+    expect(login.requests).to.have.length(0);
+    expect(logs.entries[0]).to.include({ event: "scim_failed", status: 302 });
+  });
+
   it("fails the record when SCIM does not answer within the timeout", async () => {
     const scim = await serve(() => undefined);
     const { logs, deps: d } = deps(scim.url, { httpTimeoutMs: 100 });
