@@ -26,7 +26,7 @@ function flag(command: string[] | undefined, name: string): string | undefined {
  * Runbook step 3: oauth2-proxy must run in direct proxy mode (X-Forwarded-* request headers to
  * the app), not nginx auth_request mode (X-Auth-Request-* response headers that never reach it).
  */
-export function proxyModeCheck(containers: (ContainerSnapshot & { command?: string[] })[]): Check {
+export function proxyModeCheck(containers: ContainerSnapshot[]): Check {
   const name = "proxy-mode";
   const proxy = containers.find((c) => c.name === "oauth2-proxy");
   if (!proxy) return { name, status: "fail", summary: "no oauth2-proxy container in the task: nothing sets the trusted headers", details: [] };

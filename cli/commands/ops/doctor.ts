@@ -39,7 +39,7 @@ export function policyCheck(td: TaskDefinition): Check {
   if ("unchecked" in adapted) return { name, status: "fail", summary: `could not read the containers: ${adapted.unchecked}`, details: [] };
   const findings = checkContainers(adapted.containers);
   const mandatory = mandatoryFindings(findings);
-  const advisory = findings.filter((f) => !mandatory.includes(f));
+  const advisory = findings.filter((f) => f.level === "advisory");
   const details = [...mandatory, ...advisory].map(describeFinding);
   const ref = shortTaskDefinition(td.taskDefinitionArn ?? "");
   if (mandatory.length) return { name, status: "fail", summary: `${ref} violates ${mandatory.map((f) => f.policy).filter((p, i, all) => all.indexOf(p) === i).join(", ")}`, details };
@@ -69,7 +69,7 @@ export async function runDoctor(opts: DoctorOptions, deps: Pick<OpsDeps, "client
   const serviceName = opts.service ?? session.names.service;
   const service = await describeService(session, cluster, serviceName);
   const td = await describeTaskDefinition(session, service.taskDefinition ?? session.names.family);
-  const checks: Check[] = [policyCheck(td), proxyModeCheck(snapshotContainers(td).map((c, i) => ({ ...c, command: td.containerDefinitions?.[i]?.command })))];
+  const checks: Check[] = [policyCheck(td), proxyModeCheck(snapshotContainers(td))];
   let baselineDiff: ContainerDiff[] | undefined;
   if (opts.baseline) {
     const baseline = await describeTaskDefinition(session, taskDefinitionRef(opts.baseline, td.family ?? session.names.family));

@@ -8,6 +8,8 @@ export interface ContainerSnapshot {
   environment: Record<string, string>;
   /** ECS `secrets`: name → valueFrom ARN (the value itself never leaves Secrets Manager). */
   secrets: Record<string, string>;
+  /** Container command; oauth2-proxy settings can hide here as flags. */
+  command?: string[];
 }
 
 export interface Change {
@@ -21,6 +23,7 @@ export interface ContainerDiff {
   container: string;
   status: "added" | "removed" | "changed" | "unchanged";
   image?: { before?: string; after?: string };
+  command?: { before: string; after: string };
   environment: Change[];
   secrets: Change[];
 }
@@ -38,6 +41,7 @@ export function snapshotContainers(td: TaskDefinition | undefined): ContainerSna
     image: c.image,
     environment: Object.fromEntries((c.environment ?? []).filter((e) => e.name).map((e) => [e.name!, e.value ?? ""])),
     secrets: Object.fromEntries((c.secrets ?? []).map((s) => [s.name, s.valueFrom])),
+    ...(c.command ? { command: c.command } : {}),
   }));
 }
 
@@ -66,8 +70,10 @@ export function diffContainers(a: ContainerSnapshot[], b: ContainerSnapshot[]): 
     const environment = diffMaps(before?.environment ?? {}, after?.environment ?? {}, maskEnv);
     const secrets = diffMaps(before?.secrets ?? {}, after?.secrets ?? {}, keepArn);
     const image = before?.image !== after?.image ? { before: before?.image, after: after?.image } : undefined;
-    const status = !before ? "added" : !after ? "removed" : image || environment.length || secrets.length ? "changed" : "unchanged";
-    return { container, status, ...(image ? { image } : {}), environment, secrets };
+    const [cmdA, cmdB] = [(before?.command ?? []).join(" "), (after?.command ?? []).join(" ")];
+    const command = cmdA !== cmdB ? { before: cmdA, after: cmdB } : undefined;
+    const status = !before ? "added" : !after ? "removed" : image || command || environment.length || secrets.length ? "changed" : "unchanged";
+    return { container, status, ...(image ? { image } : {}), ...(command ? { command } : {}), environment, secrets };
   });
 }
 
@@ -96,6 +102,7 @@ export function formatDiff(diffs: ContainerDiff[], indent = ""): string[] {
     lines.push(`${indent}${d.container}${d.status === "changed" ? "" : ` (container ${d.status})`}`);
     const rows: string[][] = [];
     if (d.image) rows.push(["~", "image", `${d.image.before ?? "(none)"} -> ${d.image.after ?? "(none)"}`]);
+    if (d.command) rows.push(["~", "command", `${d.command.before || "(none)"} -> ${d.command.after || "(none)"}`]);
     for (const c of d.environment) rows.push(changeRow("env", c));
     for (const c of d.secrets) rows.push(changeRow("secret", c));
     for (const row of table(rows)) lines.push(`${indent}  ${row}`);
@@ -109,6 +116,6 @@ export function countChanges(diffs: ContainerDiff[]): { added: number; removed: 
   return {
     added: all.filter((c) => c.kind === "added").length,
     removed: all.filter((c) => c.kind === "removed").length,
-    changed: all.filter((c) => c.kind === "changed").length + diffs.filter((d) => d.image).length,
+    changed: all.filter((c) => c.kind === "changed").length + diffs.filter((d) => d.image).length + diffs.filter((d) => d.command).length,
   };
 }

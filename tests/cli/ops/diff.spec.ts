@@ -72,6 +72,13 @@ describe("envDiff", () => {
     for (const n of ["WEBUI_AUTH", "ENABLE_SIGNUP", "OAUTH2_PROXY_SET_AUTHORIZATION_HEADER", "WEBUI_URL"]) expect(looksSecret(n), n).to.equal(false);
   });
 
+  it("reports a changed container command (flags hide settings there)", () => {
+    const a = [{ name: "oauth2-proxy", environment: {}, secrets: {}, command: ["--provider=oidc"] }];
+    const b = [{ name: "oauth2-proxy", environment: {}, secrets: {}, command: ["--provider=oidc", "--prefer-email-to-user"] }];
+    const [d] = diffContainers(a, b);
+    expect(d).to.deep.include({ status: "changed", command: { before: "--provider=oidc", after: "--provider=oidc --prefer-email-to-user" } });
+  });
+
   it("reports added and removed containers", () => {
     const td = snapshotContainers(taskDefinition(1));
     const statuses = diffContainers(td.slice(0, 1), td.slice(1)).map((d) => `${d.container}:${d.status}`);
