@@ -1,0 +1,149 @@
+/**
+ * The pack through the engine's protocol: started the way the Pulumi CLI starts a Node.js policy
+ * pack (`run-policy-pack <engine> <packDir>`, cwd = the pack), then driven over gRPC with the
+ * engine's own Analyzer client. One process for the whole file; it is always killed.
+ */
+import { expect } from "chai";
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import { goldenDefinitions, withEnv } from "../fixtures/policies/golden";
+import { TASK_POLICIES, STACK_POLICIES } from "../../policies/rules";
+
+// Load the protocol modules from @pulumi/pulumi's own dependency tree so message classes match.
+const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const fromPulumi = (m: string) => require(require.resolve(m, { paths: [pulumiDir] }));
+const grpc = fromPulumi("@grpc/grpc-js");
+const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb");
+const { Empty } = fromPulumi("google-protobuf/google/protobuf/empty_pb");
+const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
+const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+
+const PACK_DIR = path.join(__dirname, "..", "..", "policies");
+const LEVEL_NAMES = ["advisory", "mandatory", "disabled", "remediate"];
+const urn = (type: string, name: string) => `urn:pulumi:dev::pluto::${type}::${name}`;
+
+function call<T>(client: any, method: string, req: unknown): Promise<T> {
+  return new Promise((resolve, reject) => client[method](req, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))));
+}
+
+function resource(Type: any, type: string, name: string, props: Record<string, unknown>, deps: Record<string, string[]> = {}): any {
+  const r = new Type();
+  r.setType(type);
+  r.setName(name);
+  r.setUrn(urn(type, name));
+  r.setProperties(Struct.fromJavaScript(props));
+  r.setOptions(new analyzerPb.AnalyzerResourceOptions());
+  if (r.getPropertydependenciesMap) {
+    for (const [k, urns] of Object.entries(deps)) {
+      const d = new analyzerPb.AnalyzerPropertyDependencies();
+      d.setUrnsList(urns);
+      r.getPropertydependenciesMap().set(k, d);
+    }
+  }
+  return r;
+}
+
+function diagnostics(resp: any): { policy: string; level: string; message: string; urn: string }[] {
+  return resp.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), level: LEVEL_NAMES[d.getEnforcementlevel()], message: d.getMessage(), urn: d.getUrn() }));
+}
+
+describe("policy pack over the engine protocol (run-policy-pack + gRPC)", function () {
+  // Starting the pack type-checks it with ts-node, as the Pulumi CLI does (about 2-3 s).
+  this.timeout(60_000);
+  let child: ChildProcess | undefined;
+  let client: any;
+  const killChild = () => child?.kill("SIGKILL");
+
+  before(async () => {
+    process.once("exit", killChild);
+    const runner = path.join(pulumiDir, "cmd", "run-policy-pack");
+    // run-policy-pack drops its <engine-address> argument before running the pack; any address will do.
+    child = spawn(process.execPath, [runner, "127.0.0.1:1", PACK_DIR], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      let err = "";
+      child!.stdout!.on("data", (b) => {
+        out += b;
+        const m = /^(\d+)\s*$/m.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child!.stderr!.on("data", (b) => (err += b));
+      child!.on("exit", (code) => reject(new Error(`policy pack exited (${code}) before printing its port:\n${err}${out}`)));
+    });
+    client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  });
+
+  after(() => {
+    client?.close();
+    killChild();
+    process.removeListener("exit", killChild);
+  });
+
+  it("GetAnalyzerInfo lists every policy with its level", async () => {
+    const info: any = await call(client, "getAnalyzerInfo", new Empty());
+    expect(info.getName()).to.equal("pluto");
+    expect(info.getVersion()).to.equal(require("../../policies/package.json").version);
+    const listed = info.getPoliciesList().map((p: any) => [p.getName(), LEVEL_NAMES[p.getEnforcementlevel()]]);
+    expect(listed).to.deep.equal([...TASK_POLICIES, ...STACK_POLICIES].map((p) => [p.name, p.defaultLevel]));
+    const allowlist = info.getPoliciesList().find((p: any) => p.getName() === "oauth2-proxy-skip-auth-routes-allowlist");
+    expect(allowlist.getConfigschema().getProperties().toJavaScript()).to.have.property("allowlist");
+  });
+
+  it("Analyze returns the mandatory diagnostic for WEBUI_AUTH=false and nothing for the golden task", async () => {
+    const bad = goldenDefinitions();
+    withEnv(bad[0], "WEBUI_AUTH", "false");
+    const type = "aws:ecs/taskDefinition:TaskDefinition";
+    const req = new analyzerPb.AnalyzeRequest();
+    for (const [k, v] of Object.entries({ type, name: "task", urn: urn(type, "task") })) (req as any)[`set${k[0].toUpperCase()}${k.slice(1)}`](v);
+    req.setOptions(new analyzerPb.AnalyzerResourceOptions());
+    req.setProperties(Struct.fromJavaScript({ family: "pluto-openwebui", containerDefinitions: JSON.stringify(bad) }));
+    const found = diagnostics(await call(client, "analyze", req));
+    expect(found.map((d) => [d.policy, d.level])).to.deep.equal([["openwebui-no-webui-auth", "mandatory"]]);
+    expect(found[0].message).to.include('WEBUI_AUTH="false" is set in container openwebui');
+
+    req.setProperties(Struct.fromJavaScript({ family: "pluto-openwebui", containerDefinitions: JSON.stringify(goldenDefinitions()) }));
+    expect(diagnostics(await call(client, "analyze", req))).to.deep.equal([]);
+  });
+
+  it("Analyze reports an unknown containerDefinitions (preview) as advisory, not as a pass or a crash", async () => {
+    const type = "aws:ecs/taskDefinition:TaskDefinition";
+    const req = new analyzerPb.AnalyzeRequest();
+    req.setType(type);
+    req.setName("task");
+    req.setUrn(urn(type, "task"));
+    req.setOptions(new analyzerPb.AnalyzerResourceOptions());
+    req.setProperties(Struct.fromJavaScript({ containerDefinitions: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }));
+    const found = diagnostics(await call(client, "analyze", req));
+    expect(found).to.have.length(TASK_POLICIES.length);
+    for (const d of found) {
+      expect(d.level).to.equal("advisory");
+      expect(d.message).to.match(/Could not be checked .*not known until deploy/);
+    }
+  });
+
+  it("AnalyzeStack flags an unalarmed dead-letter queue, and Configure applies the pack config", async () => {
+    const Res = analyzerPb.AnalyzerResource;
+    const resources = [
+      resource(Res, "aws:sqs/queue:Queue", "dlq", { name: "pluto-user-provisioning-dlq" }),
+      resource(Res, "aws:sqs/queue:Queue", "queue", { name: "pluto-user-provisioning", redrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:us-west-2:123456789012:pluto-user-provisioning-dlq", maxReceiveCount: 5 }) }),
+    ];
+    const req = new analyzerPb.AnalyzeStackRequest();
+    req.setResourcesList(resources);
+    const found = diagnostics(await call(client, "analyzeStack", req));
+    expect(found.map((d) => [d.policy, d.level, d.urn])).to.deep.equal([["sqs-dlq-alarmed", "mandatory", urn("aws:sqs/queue:Queue", "dlq")]]);
+
+    const alarm = resource(Res, "aws:cloudwatch/metricAlarm:MetricAlarm", "dlq-alarm", { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "pluto-user-provisioning-dlq" }, threshold: 1 });
+    req.setResourcesList([...resources, alarm]);
+    expect(diagnostics(await call(client, "analyzeStack", req))).to.deep.equal([]);
+
+    // An organisation can relax a policy through the pack config; the engine sends it with Configure.
+    const configure = new analyzerPb.ConfigureAnalyzerRequest();
+    const pc = new analyzerPb.PolicyConfig();
+    pc.setEnforcementlevel(analyzerPb.EnforcementLevel.ADVISORY);
+    pc.setProperties(Struct.fromJavaScript({}));
+    configure.getPolicyconfigMap().set("sqs-dlq-alarmed", pc);
+    await call(client, "configure", configure);
+    req.setResourcesList(resources);
+    expect(diagnostics(await call(client, "analyzeStack", req)).map((d) => d.level)).to.deep.equal(["advisory"]);
+  });
+});
