@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { Io } from "../io";
 import { registerSynth } from "./synth";
 import { registerOps } from "./ops";
+import { registerLint } from "./lint";
 
 /** A command module adds its subcommand(s) to the program and reports its exit code through `result`. */
 export type RegisterCommand = (program: Command, io: Io, result: { exitCode: number }) => void;
@@ -10,4 +11,5 @@ export type RegisterCommand = (program: Command, io: Io, result: { exitCode: num
 export const commands: RegisterCommand[] = [
   registerOps,
   registerSynth,
+  registerLint,
 ];
