@@ -361,15 +361,23 @@ const trustedHeaderMode: TaskRule = (containers) => {
         continue;
       }
       if (sent.has(header.toLowerCase())) continue;
+      const suggested = /email/i.test(v) ? "X-Forwarded-Email" : /name/i.test(v) ? "X-Forwarded-User" : "X-Forwarded-Groups";
       let why: string;
-      if (/^x-auth-request-/i.test(header)) why = "X-Auth-Request-* are response headers (set-xauthrequest, for nginx auth_request) and never reach the app";
-      else if (/^x-forwarded-email$/i.test(header) && proxies.every((p) => booleanOn(p, "prefer-email-to-user", false))) why = "prefer-email-to-user stops oauth2-proxy sending X-Forwarded-Email";
-      else if (/^x-forwarded-/i.test(header) && !sent.has("x-forwarded-user")) why = "pass-user-headers and pass-basic-auth are both off, so oauth2-proxy sends no X-Forwarded-* user headers";
-      else why = `oauth2-proxy only sends ${[...sent].join(", ") || "no user headers"} upstream`;
-      const fix = /email/i.test(v) ? "X-Forwarded-Email" : /name/i.test(v) ? "X-Forwarded-User" : "X-Forwarded-Groups";
+      let fix = `${v}=${suggested}`;
+      if (/^x-auth-request-/i.test(header)) {
+        why = "X-Auth-Request-* are response headers (set-xauthrequest, for nginx auth_request) and never reach the app";
+      } else if (/^x-forwarded-email$/i.test(header) && proxies.every((p) => booleanOn(p, "prefer-email-to-user", false))) {
+        why = "prefer-email-to-user stops oauth2-proxy sending X-Forwarded-Email";
+        fix = "remove OAUTH2_PROXY_PREFER_EMAIL_TO_USER / --prefer-email-to-user";
+      } else if (/^x-forwarded-/i.test(header) && !sent.has("x-forwarded-user")) {
+        why = "pass-user-headers and pass-basic-auth are both off, so oauth2-proxy sends no X-Forwarded-* user headers";
+        fix = "OAUTH2_PROXY_PASS_USER_HEADERS=true";
+      } else {
+        why = `oauth2-proxy only sends ${[...sent].join(", ") || "no user headers"} upstream`;
+      }
       out.push({
         container: c.name,
-        message: `${v}=${quote(header)} in container ${c.name}, but ${proxyNames} never sends ${header} to the app: ${why}, so sign-in fails with "Your provider has not provided a trusted header". Fix: ${v}=${fix} and OAUTH2_PROXY_PASS_USER_HEADERS=true.`,
+        message: `${v}=${quote(header)} in container ${c.name}, but ${proxyNames} never sends ${header} to the app: ${why}, so sign-in fails with "Your provider has not provided a trusted header". Fix: ${fix}.`,
       });
     }
   }

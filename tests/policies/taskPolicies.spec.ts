@@ -57,6 +57,8 @@ const FAILING: [ResourceValidationPolicy, Case[]][] = [
   [tp.openwebuiTrustedHeaderMode, [
     { title: "X-Auth-Request-Email (a response header)", mutate: (d) => withEnv(webui(d), "WEBUI_AUTH_TRUSTED_EMAIL_HEADER", "X-Auth-Request-Email"), message: "X-Auth-Request-* are response headers" },
     { title: "X-Auth-Request-User as the name header", mutate: (d) => withEnv(webui(d), "WEBUI_AUTH_TRUSTED_NAME_HEADER", "X-Auth-Request-User"), message: "WEBUI_AUTH_TRUSTED_NAME_HEADER" },
+    { title: "X-Auth-Request-Email: the fix names the header to use", mutate: (d) => withEnv(webui(d), "WEBUI_AUTH_TRUSTED_EMAIL_HEADER", "X-Auth-Request-Email"), message: "Fix: WEBUI_AUTH_TRUSTED_EMAIL_HEADER=X-Forwarded-Email." },
+    { title: "prefer-email-to-user: the fix removes it", mutate: (d) => withEnv(proxy(d), "OAUTH2_PROXY_PREFER_EMAIL_TO_USER", "true"), message: "Fix: remove OAUTH2_PROXY_PREFER_EMAIL_TO_USER" },
     { title: "prefer-email-to-user drops X-Forwarded-Email", mutate: (d) => withEnv(proxy(d), "OAUTH2_PROXY_PREFER_EMAIL_TO_USER", "true"), message: "prefer-email-to-user stops oauth2-proxy sending X-Forwarded-Email" },
     { title: "user headers switched off", mutate: (d) => { withEnv(proxy(d), "OAUTH2_PROXY_PASS_USER_HEADERS", "false"); withEnv(proxy(d), "OAUTH2_PROXY_PASS_BASIC_AUTH", "false"); }, message: "pass-user-headers and pass-basic-auth are both off" },
     { title: "ALB header with a proxy in the task", mutate: (d) => withEnv(webui(d), "WEBUI_AUTH_TRUSTED_EMAIL_HEADER", "x-amzn-oidc-identity"), message: "only sends" },
