@@ -6,7 +6,10 @@
  * returns `{ unchecked: reason }` instead of throwing: during preview Pulumi hands policies unknown
  * values (as sentinel strings, or through a proxy that throws on access), and files can hold anything.
  */
-import { Container, DeadLetterInput, DeadLetterQueue, QueueAlarm, isUnknown } from "./rules";
+import { Container, DeadLetterInput, DeadLetterQueue, QueueAlarm, UNKNOWN_SENTINELS, isUnknown } from "./rules";
+
+/** How an unknown scalar reaches the rules: Pulumi's own "unknown string" sentinel, which they understand. */
+const UNKNOWN_STRING = UNKNOWN_SENTINELS[0];
 
 export type Adapted = { containers: Container[] } | { unchecked: string };
 
@@ -69,7 +72,7 @@ function unknownAt(path: string): Unchecked {
 }
 
 function scalar(v: unknown, path: string): string {
-  if (v === UNKNOWN) return "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // keep "unknown" visible to the rules
+  if (v === UNKNOWN) return UNKNOWN_STRING;
   if (v === undefined || v === null) return "";
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
@@ -127,7 +130,7 @@ function containerOf(def: unknown, fallbackName: string, path: string): Containe
   const image = read(def, "image");
   return {
     name: typeof name === "string" && name !== "" ? name : fallbackName,
-    image: image === UNKNOWN ? "04da6b54-80e4-46f7-96ec-b56ff0331ba9" : typeof image === "string" ? image : undefined,
+    image: image === UNKNOWN ? UNKNOWN_STRING : typeof image === "string" ? image : undefined,
     environment: environmentOf(read(def, "environment"), `${path}.environment`),
     secrets: secretNamesOf(read(def, "secrets"), `${path}.secrets`),
     command: [...tokensOf(read(def, "entryPoint"), `${path}.entryPoint`), ...tokensOf(read(def, "command"), `${path}.command`)],
