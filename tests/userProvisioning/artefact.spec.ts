@@ -1,8 +1,6 @@
 import { expect } from "chai";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { Stack } from "../helpers/stack";
+import { lambdaTaskRoot, loadHandler } from "../helpers/lambda";
 import { captureConsole, LocalServer, postConfirmationEvent, provisioningMessage, sqsRecord, startServer } from "../functions/helpers";
 import { FakeAws, startFakeAws } from "./fakeAws";
 import { archiveAssets, synthProvisioning } from "./synth";
@@ -10,33 +8,20 @@ import { archiveAssets, synthProvisioning } from "./synth";
 const LAMBDA = "aws:lambda/function:Function";
 const SCIM_TOKEN = "deployedScimToken0123456789abcdefghijklmnopqrstu";
 const N8N_KEY = "deployed-n8n-key-0123456789";
-const ROOT_SDK = path.join(__dirname, "..", "..", "node_modules", "@aws-sdk");
-
-/**
- * Loads a serialised handler the way Lambda does: `__index.js` alone in a directory whose
- * node_modules holds only the AWS SDK (the runtime's copy), with the function's environment.
- */
-function loadHandler(dir: string, code: string, env: Record<string, string>): (event: unknown) => Promise<any> {
-  const file = path.join(dir, `__index_${fs.readdirSync(dir).length}.js`);
-  fs.writeFileSync(file, code);
-  Object.assign(process.env, env);
-  return require(file).handler;
-}
 
 describe("deployed artefacts: the serialised handlers run against local servers", function () {
   let stack: Stack;
   let dir: string;
+  let removeTaskRoot: () => void;
   const saved = { ...process.env };
   const servers: LocalServer[] = [];
   let fake: FakeAws;
 
   before(async () => {
     stack = await synthProvisioning({ "provtest:n8n": "true" });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-lambda-"));
-    fs.mkdirSync(path.join(dir, "node_modules"));
-    fs.symlinkSync(ROOT_SDK, path.join(dir, "node_modules", "@aws-sdk"), "dir");
+    ({ dir, remove: removeTaskRoot } = lambdaTaskRoot());
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(() => removeTaskRoot());
   beforeEach(() => {
     Object.assign(process.env, { AWS_REGION: "us-west-2", AWS_ACCESS_KEY_ID: "AKIDFAKE", AWS_SECRET_ACCESS_KEY: "fake-secret" });
   });
