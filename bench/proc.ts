@@ -1,0 +1,114 @@
+/**
+ * Child processes for the bench: wall time from the parent's clock, peak memory from the child
+ * itself, and every child killed (with its own children) when the bench ends or is interrupted.
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export interface RunResult {
+  wallMs: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Peak resident set size in KB, when asked for. */
+  maxRssKb?: number;
+}
+
+/**
+ * How peak memory is read: GNU time's `-v` report when /usr/bin/time exists (the kernel's
+ * ru_maxrss of the child), else a `--require`d probe that writes the same figure from
+ * `process.resourceUsage().maxRSS` as the child exits.
+ */
+export type RssMethod = "time-v" | "probe";
+
+const TIME = "/usr/bin/time";
+const PROBE = path.join(__dirname, "rssProbe.js");
+
+export function pickRssMethod(): RssMethod {
+  if (!fs.existsSync(TIME)) return "probe";
+  // BusyBox and BSD `time` have no -v; try it once on a trivial command.
+  const r = spawnSync(TIME, ["-v", process.execPath, "-e", ""], { encoding: "utf8" });
+  return r.status === 0 && parseMaxRssKb(r.stderr) !== undefined ? "time-v" : "probe";
+}
+
+/** "Maximum resident set size (kbytes): 241220" from GNU time -v. */
+export function parseMaxRssKb(timeReport: string): number | undefined {
+  const m = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(timeReport);
+  return m ? Number(m[1]) : undefined;
+}
+
+// Children run in their own process group so that a kill reaches grandchildren (npx -> mocha).
+const live = new Set<number>();
+const killAll = () => {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+};
+
+/** For the bench's main: no child outlives it, whether it ends, fails or is interrupted. */
+export function killChildrenOnExit(): void {
+  process.on("exit", killAll);
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      killAll();
+      process.exit(sig === "SIGINT" ? 130 : 143);
+    });
+  }
+}
+
+export interface RunOptions {
+  cwd: string;
+  timeoutMs: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs `cmd args` to completion; rejects only on spawn failure or timeout (a non-zero exit is a result). */
+export function run(cmd: string, args: string[], opts: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    if (child.pid) live.add(child.pid);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => {
+      killAll();
+      reject(new Error(`${path.basename(cmd)} ${args.join(" ").slice(0, 120)} did not finish within ${opts.timeoutMs / 1000} s`));
+    }, opts.timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${cmd}: ${e.message}`));
+    });
+    child.on("close", (code) => {
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      clearTimeout(timer);
+      if (child.pid) live.delete(child.pid);
+      resolve({ wallMs, code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+    });
+  });
+}
+
+/** Runs a Node.js script (e.g. bin/pluto) and also reads its peak RSS with `method`. */
+export async function runNodeWithRss(script: string, args: string[], method: RssMethod, opts: RunOptions): Promise<RunResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-bench-rss-"));
+  const report = path.join(dir, "rss.txt");
+  try {
+    const r =
+      method === "time-v"
+        ? await run(TIME, ["-v", "-o", report, process.execPath, script, ...args], opts)
+        : await run(process.execPath, ["--require", PROBE, script, ...args], { ...opts, env: { ...(opts.env ?? process.env), PLUTO_BENCH_RSS_FILE: report } });
+    const text = fs.existsSync(report) ? fs.readFileSync(report, "utf8") : "";
+    const maxRssKb = method === "time-v" ? parseMaxRssKb(text) : Number(text) || undefined;
+    return { ...r, maxRssKb };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * `npm run bench`: measured figures on this machine, each the median of several runs of the real
+ * processes (the suite, `pluto synth`, `pluto lint`, the policy pack over gRPC). Prints a markdown
+ * table; `--write` also stores it in bench/results.md. Targets are reported, never asserted.
+ *
+ *   npm run bench -- [--runs N] [--skip-suite] [--lint-files N] [--write]
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseArgs } from "util";
+import { archiveSizes, SynthDocumentLike } from "./archives";
+import { lintCorpus } from "./lintCorpus";
+import { startPolicyServer } from "./policyServer";
+import { killChildrenOnExit, pickRssMethod, run, RunResult, runNodeWithRss } from "./proc";
+import { Measure, renderTable } from "./stats";
+
+const ROOT = path.join(__dirname, "..");
+const PLUTO = path.join(ROOT, "bin", "pluto");
+const KB = 1024;
+
+export interface BenchOptions {
+  runs: number;
+  skipSuite: boolean;
+  lintFiles: number;
+  write: boolean;
+}
+
+/** Reads flags (and PLUTO_BENCH_RUNS); a bad value is one line naming the flag. */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: "string" },
+      "skip-suite": { type: "boolean", default: false },
+      "lint-files": { type: "string" },
+      write: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  const count = (flag: string, raw: string | undefined, fallback: number, min: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  return {
+    runs: count(values.runs !== undefined ? "--runs" : "PLUTO_BENCH_RUNS", values.runs ?? env.PLUTO_BENCH_RUNS, 3, 1),
+    skipSuite: values["skip-suite"] === true,
+    lintFiles: count("--lint-files", values["lint-files"], 2000, 1000),
+    write: values.write === true,
+  };
+}
+
+const progress = (s: string) => process.stderr.write(`bench: ${s}\n`);
+const lastLine = (r: RunResult) => (r.stderr.trim() || r.stdout.trim()).split("\n").pop() ?? "";
+
+async function suite(opts: BenchOptions): Promise<Measure> {
+  const m: Measure = { name: "test suite (`npx mocha`), wall", unit: "s", values: [], target: { op: "<=", value: 15 } };
+  for (let i = 0; i < opts.runs; i++) {
+    progress(`suite run ${i + 1}/${opts.runs}`);
+    const r = await run("npx", ["mocha"], { cwd: ROOT, timeoutMs: 600_000 });
+    m.values.push(r.wallMs / 1000);
+    if (r.code !== 0) m.error = `npx mocha exited ${r.code}: ${lastLine(r)}`;
+  }
+  return m;
+}
+
+/** Synth wall time and peak memory; returns the documents for the archive and policy measures. */
+async function synth(opts: BenchOptions, tmp: string): Promise<{ measures: Measure[]; documents: SynthDocumentLike[] }> {
+  const method = pickRssMethod();
+  const wall: Measure = { name: "`pluto synth`, wall", unit: "s", values: [], target: { op: "<=", value: 3 } };
+  const rss: Measure = { name: `\`pluto synth\`, peak RSS (${method === "time-v" ? "/usr/bin/time -v" : "process.resourceUsage"})`, unit: "MB", values: [] };
+  const documents: SynthDocumentLike[] = [];
+  for (let i = 0; i < opts.runs; i++) {
+    progress(`synth run ${i + 1}/${opts.runs}`);
+    const json = path.join(tmp, `synth-${i}.json`);
+    const r = await runNodeWithRss(PLUTO, ["synth", "--quiet", "--json", json], method, { cwd: ROOT, timeoutMs: 120_000 });
+    if (r.code !== 0) throw new Error(`pluto synth exited ${r.code}: ${lastLine(r)}`);
+    wall.values.push(r.wallMs / 1000);
+    if (r.maxRssKb !== undefined) rss.values.push(r.maxRssKb / KB);
+    documents.push(JSON.parse(fs.readFileSync(json, "utf8")));
+  }
+  if (rss.values.length === 0) rss.error = "peak RSS could not be read";
+  return { measures: [wall, rss], documents };
+}
+
+function archives(documents: SynthDocumentLike[]): Measure[] {
+  const byName = new Map<string, Measure>();
+  for (const doc of documents) {
+    for (const a of archiveSizes(doc, (file) => fs.statSync(path.resolve(ROOT, file)).size)) {
+      const m = byName.get(a.name) ?? { name: `Lambda archive \`${a.name}\` (uncompressed)`, unit: "B" as const, values: [], target: { op: "<=" as const, value: 20 * KB } };
+      m.values.push(a.bytes);
+      byName.set(a.name, m);
+    }
+  }
+  if (byName.size === 0) return [{ name: "Lambda archives", unit: "B", values: [], error: "no aws.lambda.Function with a code archive in the synth output" }];
+  return [...byName.values()];
+}
+
+async function lint(opts: BenchOptions, tmp: string): Promise<Measure[]> {
+  const dir = path.join(tmp, "lint");
+  fs.mkdirSync(dir);
+  const files = lintCorpus(opts.lintFiles);
+  for (const f of files) fs.writeFileSync(path.join(dir, f.name), f.text);
+  const lintOnce = async (names: string[]) => {
+    const r = await run(process.execPath, [PLUTO, "lint", "--json", ...names], { cwd: dir, timeoutMs: 300_000 });
+    // 1 = mandatory findings, expected for the broken files; 2 would mean a file could not be checked.
+    if (r.code !== 0 && r.code !== 1) throw new Error(`pluto lint exited ${r.code}: ${lastLine(r)}`);
+    const checked = (JSON.parse(r.stdout) as unknown[]).length;
+    if (checked !== names.length) throw new Error(`pluto lint reported ${checked} of ${names.length} files`);
+    return r.wallMs / 1000;
+  };
+  const n = files.length;
+  const whole: Measure = { name: `\`pluto lint --json\`, ${n.toLocaleString("en-US")} files in one process`, unit: "files/s", values: [], target: { op: ">=", value: 2000 } };
+  const start: Measure = { name: "`pluto lint --json`, 1 file (process start)", unit: "s", values: [] };
+  const marginal: Measure = { name: `\`pluto lint --json\`, files/s after process start ((${n} − 1) files / time difference)`, unit: "files/s", values: [], target: { op: ">=", value: 2000 } };
+  for (let i = 0; i < opts.runs; i++) {
+    progress(`lint run ${i + 1}/${opts.runs} (${n} files, then 1)`);
+    const all = await lintOnce(files.map((f) => f.name));
+    const one = await lintOnce([files[0].name]);
+    whole.values.push(n / all);
+    start.values.push(one);
+    // Noise can make the difference vanish on a tiny corpus; such a run gives no figure.
+    if (all > one) marginal.values.push((n - 1) / (all - one));
+  }
+  return [whole, start, marginal];
+}
+
+async function policy(opts: BenchOptions, doc: SynthDocumentLike): Promise<Measure[]> {
+  const startup: Measure = { name: "policy pack start (`run-policy-pack`, ts-node)", unit: "s", values: [] };
+  const resources = doc.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn ?? `urn:pulumi:dev::pluto::${r.type}::${r.name}`, inputs: r.inputs }));
+  const perResource: Measure = { name: `policy pack Analyze over gRPC, per resource (${resources.length} resources of a synth)`, unit: "ms", values: [] };
+  for (let i = 0; i < opts.runs; i++) {
+    progress(`policy pack run ${i + 1}/${opts.runs}`);
+    const t0 = process.hrtime.bigint();
+    const server = await startPolicyServer(path.join(ROOT, "policies"));
+    try {
+      startup.values.push(Number(process.hrtime.bigint() - t0) / 1e9);
+      // One unmeasured pass: the first call of each policy pays for lazy loading, as in the engine's first resource.
+      for (const r of resources) await server.analyze(r);
+      const t1 = process.hrtime.bigint();
+      for (const r of resources) await server.analyze(r);
+      perResource.values.push(Number(process.hrtime.bigint() - t1) / 1e6 / resources.length);
+    } finally {
+      server.stop();
+    }
+  }
+  return [startup, perResource];
+}
+
+/** Runs one group; a failure becomes an error row instead of ending the whole bench. */
+async function guarded(name: string, f: () => Promise<Measure[]>): Promise<Measure[]> {
+  try {
+    return await f();
+  } catch (e) {
+    return [{ name, unit: "s", values: [], error: (e instanceof Error ? e.message : String(e)).split("\n")[0] }];
+  }
+}
+
+export async function bench(opts: BenchOptions): Promise<string> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-bench-"));
+  try {
+    const measures: Measure[] = [];
+    if (!opts.skipSuite) measures.push(...(await guarded("test suite", async () => [await suite(opts)])));
+    let documents: SynthDocumentLike[] = [];
+    measures.push(
+      ...(await guarded("`pluto synth`", async () => {
+        const s = await synth(opts, tmp);
+        documents = s.documents;
+        return s.measures;
+      })),
+    );
+    if (documents.length) measures.push(...archives(documents));
+    measures.push(...(await guarded("`pluto lint`", () => lint(opts, tmp))));
+    if (documents.length) measures.push(...(await guarded("policy pack", () => policy(opts, documents[0]))));
+    else measures.push({ name: "policy pack Analyze", unit: "ms", values: [], error: "needs a synth document" });
+    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${(os.totalmem() / KB ** 3).toFixed(1)} GiB, Node ${process.version}, ${os.platform()}`;
+    return `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; median of ${opts.runs} run${opts.runs === 1 ? "" : "s"}.\n\n${renderTable(measures)}\n`;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  killChildrenOnExit();
+  let opts: BenchOptions;
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  }
+  bench(opts).then(
+    (report) => {
+      process.stdout.write(report);
+      if (opts.write) fs.writeFileSync(path.join(__dirname, "results.md"), `# Benchmarks\n\n${report}`);
+    },
+    (e) => {
+      process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
