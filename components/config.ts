@@ -3,6 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
 
+export interface Autoscaling {
+  /** Fewest tasks. Defaults to `desiredCount`. */
+  minCount: number;
+  /** Most tasks. */
+  maxCount: number;
+  /** Average CPU % the service scales to hold. Defaults to 60. */
+  cpuTarget: number;
+  /** ALB requests per task per minute the service scales to hold. Defaults to 300. */
+  requestsPerTarget: number;
+}
+
 export interface ServiceSizing {
   /** Fargate CPU units. Defaults to 1024. */
   cpu: number;
@@ -10,6 +21,16 @@ export interface ServiceSizing {
   memory: number;
   /** Number of tasks. Defaults to 1. */
   desiredCount: number;
+  /** Target-tracking autoscaling. Defaults to none (a fixed `desiredCount`). */
+  autoscaling?: Autoscaling;
+}
+
+export interface N8nConfig {
+  /** Pinned n8n image. */
+  image: string;
+  /** Fargate size. Defaults to 512 CPU / 1024 MiB. */
+  cpu: number;
+  memory: number;
 }
 
 export interface DatabaseSizing {
@@ -43,6 +64,19 @@ export interface PlutoConfig {
   openWebUi: ServiceSizing;
   natGateways: NatGateways;
   database: DatabaseSizing;
+  /** Extra plain Open WebUI settings (model API URLs, features). Golden keys cannot be overridden. */
+  openWebUiSettings: Record<string, string>;
+  /** Extra OAUTH2_PROXY_* settings (e.g. allowed groups). Golden keys cannot be overridden. */
+  oauth2ProxySettings: Record<string, string>;
+  /** ElastiCache node type for the Redis that a scaled-out Open WebUI needs. */
+  redisNodeType: string;
+  /** n8n at n8n.<domain>, when enabled. */
+  n8n?: N8nConfig;
+}
+
+/** True when Open WebUI may run more than one task, which needs Redis and a shared vector store. */
+export function isScaledOut(sizing: ServiceSizing): boolean {
+  return sizing.desiredCount > 1 || (sizing.autoscaling?.maxCount ?? 0) > 1;
 }
 
 /** Defaults live here and only here; the README's config table is generated from the same values by hand, keep it in step. */
@@ -60,12 +94,16 @@ export const DEFAULTS = {
     backupRetentionDays: 7,
     deletionProtection: true,
   } as DatabaseSizing,
+  redisNodeType: "cache.t4g.micro",
+  n8n: { image: "docker.n8n.io/n8nio/n8n:2.18.0", cpu: 512, memory: 1024 } as N8nConfig,
+  autoscaling: { cpuTarget: 60, requestsPerTarget: 300 },
 };
 
 /** Every key the program reads under the `pluto:` namespace; anything else is a typo we report. */
 export const CONFIG_KEYS = [
   "namePrefix", "domain", "hostedZoneName", "googleClientId", "googleClientSecret", "alarmEmail",
   "openWebUiImage", "oauth2ProxyImage", "openWebUi", "natGateways", "database",
+  "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n",
 ] as const;
 
 /** Thrown for invalid or missing configuration; `problems` has one line per key, each naming it. */
@@ -220,17 +258,29 @@ export function parseConfig(
   }
 
   const ow = parseObject("openWebUi", raw.openWebUi, problems);
-  unknownFields("openWebUi", ow, ["cpu", "memory", "desiredCount"], problems);
+  unknownFields("openWebUi", ow, ["cpu", "memory", "desiredCount", "autoscaling"], problems);
   const openWebUi: ServiceSizing = {
     cpu: intField("openWebUi", ow, "cpu", DEFAULTS.openWebUi.cpu, 256, 16384, problems),
     memory: intField("openWebUi", ow, "memory", DEFAULTS.openWebUi.memory, 512, 122880, problems),
     desiredCount: intField("openWebUi", ow, "desiredCount", DEFAULTS.openWebUi.desiredCount, 0, 20, problems),
   };
-  const memoryChoices = fargateMemoryChoices(openWebUi.cpu);
-  if (memoryChoices.length === 0)
-    problems.push(`pluto:openWebUi.cpu: ${openWebUi.cpu} is not a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192, 16384)`);
-  else if (!memoryChoices.includes(openWebUi.memory))
-    problems.push(`pluto:openWebUi.memory: ${openWebUi.memory} MiB is not valid with cpu ${openWebUi.cpu} on Fargate; choose from ${memoryChoices[0]} to ${memoryChoices[memoryChoices.length - 1]} in steps of ${memoryChoices[1] - memoryChoices[0]}`);
+  checkFargatePair("openWebUi", openWebUi.cpu, openWebUi.memory, problems);
+  if (ow.autoscaling !== undefined) {
+    const key = "openWebUi.autoscaling";
+    const a = typeof ow.autoscaling === "object" && ow.autoscaling && !Array.isArray(ow.autoscaling)
+      ? ow.autoscaling as Record<string, unknown>
+      : (problems.push(`pluto:${key}: expected an object with minCount, maxCount, cpuTarget, requestsPerTarget`), {});
+    unknownFields(key, a, ["minCount", "maxCount", "cpuTarget", "requestsPerTarget"], problems);
+    if (a.maxCount === undefined) problems.push(`pluto:${key}.maxCount: required when autoscaling is set`);
+    const minCount = intField(key, a, "minCount", Math.max(1, openWebUi.desiredCount), 1, 50, problems);
+    const maxCount = intField(key, a, "maxCount", minCount, 1, 50, problems);
+    if (maxCount < minCount) problems.push(`pluto:${key}.maxCount: ${maxCount} is below minCount ${minCount}`);
+    openWebUi.autoscaling = {
+      minCount, maxCount,
+      cpuTarget: intField(key, a, "cpuTarget", DEFAULTS.autoscaling.cpuTarget, 10, 95, problems),
+      requestsPerTarget: intField(key, a, "requestsPerTarget", DEFAULTS.autoscaling.requestsPerTarget, 1, 100000, problems),
+    };
+  }
 
   const natGateways = (raw.natGateways ?? DEFAULTS.natGateways) as NatGateways;
   if (!["none", "single", "perAz"].includes(natGateways))
@@ -252,6 +302,29 @@ export function parseConfig(
   if (database.maxAllocatedStorage < database.allocatedStorage)
     problems.push(`pluto:database.maxAllocatedStorage: ${database.maxAllocatedStorage} is below allocatedStorage ${database.allocatedStorage}`);
 
+  const openWebUiSettings = settingsMap("openWebUiSettings", raw.openWebUiSettings, /^[A-Z][A-Z0-9_]*$/, "upper-case environment variable names", problems);
+  const oauth2ProxySettings = settingsMap("oauth2ProxySettings", raw.oauth2ProxySettings, /^OAUTH2_PROXY_[A-Z0-9_]+$/, "OAUTH2_PROXY_* names", problems);
+
+  const redisNodeType = raw.redisNodeType ?? DEFAULTS.redisNodeType;
+  if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(redisNodeType))
+    problems.push(`pluto:redisNodeType: expected an ElastiCache node type like "cache.t4g.micro", got ${JSON.stringify(redisNodeType)}`);
+
+  let n8n: N8nConfig | undefined;
+  if (raw.n8n !== undefined) {
+    const o = parseObject("n8n", raw.n8n, problems);
+    unknownFields("n8n", o, ["enabled", "image", "cpu", "memory"], problems);
+    if (boolField("n8n", o, "enabled", true, problems)) {
+      n8n = {
+        image: o.image === undefined ? DEFAULTS.n8n.image : String(o.image),
+        cpu: intField("n8n", o, "cpu", DEFAULTS.n8n.cpu, 256, 16384, problems),
+        memory: intField("n8n", o, "memory", DEFAULTS.n8n.memory, 512, 122880, problems),
+      };
+      const problem = imagePinProblem(n8n.image);
+      if (problem) problems.push(`pluto:n8n.image: ${JSON.stringify(n8n.image)} ${problem}`);
+      checkFargatePair("n8n", n8n.cpu, n8n.memory, problems);
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     region: region!,
@@ -267,7 +340,31 @@ export function parseConfig(
     openWebUi,
     natGateways,
     database,
+    openWebUiSettings,
+    oauth2ProxySettings,
+    redisNodeType,
+    n8n,
   };
+}
+
+function checkFargatePair(key: string, cpu: number, memory: number, problems: string[]): void {
+  const choices = fargateMemoryChoices(cpu);
+  if (choices.length === 0)
+    problems.push(`pluto:${key}.cpu: ${cpu} is not a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192, 16384)`);
+  else if (!choices.includes(memory))
+    problems.push(`pluto:${key}.memory: ${memory} MiB is not valid with cpu ${cpu} on Fargate; choose from ${choices[0]} to ${choices[choices.length - 1]} in steps of ${choices[1] - choices[0]}`);
+}
+
+/** A flat map of extra environment settings; values may be given as numbers or booleans and become strings. */
+function settingsMap(key: string, raw: string | undefined, namePattern: RegExp, expected: string, problems: string[]): Record<string, string> {
+  const obj = parseObject(key, raw, problems);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(obj)) {
+    if (!namePattern.test(name)) problems.push(`pluto:${key}.${name}: expected ${expected}`);
+    else if (value === null || typeof value === "object") problems.push(`pluto:${key}.${name}: expected a string, number or boolean value`);
+    else out[name] = String(value);
+  }
+  return out;
 }
 
 /** Reads `pluto:*` and `aws:region` from the running stack and validates them. */

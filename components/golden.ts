@@ -43,12 +43,9 @@ export interface OpenWebUiEnvironmentArgs<V> {
   appUrl: string;
   /** From `signOutRedirectUrl` (a deferred value while the client id is not yet known). */
   signOutRedirectUrl: V;
-  /** Extra settings (e.g. Redis for scale-out); may not override a golden key or add a forbidden one. */
+  /** Extra settings (e.g. Redis for scale-out). They may not override a golden key; forbidden ones are refused by the policy check. */
   extra?: Record<string, V>;
 }
-
-/** Keys Open WebUI must never be given, whatever `extra` says. */
-export const FORBIDDEN_OPEN_WEBUI_KEYS = ["WEBUI_AUTH"];
 
 /**
  * Open WebUI's plain environment. Secrets (WEBUI_SECRET_KEY, DATABASE_URL, SCIM_TOKEN) go through
@@ -66,11 +63,29 @@ export function openWebUiEnvironment<V>(args: OpenWebUiEnvironmentArgs<V>): Reco
     SCIM_ENABLED: "true",
     DATA_DIR: "/app/backend/data",
   };
-  for (const key of Object.keys(args.extra ?? {})) {
-    if (key in golden || FORBIDDEN_OPEN_WEBUI_KEYS.includes(key))
-      throw new Error(`Open WebUI setting ${key} is part of the golden configuration and cannot be set through extra settings`);
-  }
-  return { ...golden, ...args.extra };
+  return { ...golden, ...withoutOverrides("Open WebUI", golden, args.extra) };
+}
+
+/**
+ * What Open WebUI needs when more than one task serves it: websockets and app state through
+ * Redis, and the vector store in PostgreSQL (pgvector, using DATABASE_URL) instead of a
+ * per-task local Chroma directory.
+ */
+export function scaleOutEnvironment<V>(redisUrl: V): Record<string, string | V> {
+  return {
+    REDIS_URL: redisUrl,
+    ENABLE_WEBSOCKET_SUPPORT: "true",
+    WEBSOCKET_MANAGER: "redis",
+    WEBSOCKET_REDIS_URL: redisUrl,
+    VECTOR_DB: "pgvector",
+  };
+}
+
+/** Extra settings may add keys, never replace the golden ones (that is how the guide's stack drifted). */
+function withoutOverrides<V>(what: string, golden: Record<string, unknown>, extra: Record<string, V> | undefined): Record<string, V> {
+  for (const key of Object.keys(extra ?? {}))
+    if (key in golden) throw new Error(`${what} setting ${key} is part of the golden configuration and cannot be overridden`);
+  return extra ?? {};
 }
 
 export interface Oauth2ProxyArgs {
@@ -98,6 +113,8 @@ export interface Oauth2ProxyArgs {
   region: string;
   /** Container the proxy waits for (HEALTHY) before starting. */
   appContainerName: string;
+  /** Further OAUTH2_PROXY_* settings (e.g. allowed groups); golden keys cannot be overridden. Defaults to none. */
+  extra?: Record<string, string>;
 }
 
 export interface EnvVar { name: string; value: string }
@@ -154,6 +171,7 @@ export function oauth2ProxyContainer(args: Oauth2ProxyArgs): ContainerDefinition
     OAUTH2_PROXY_SILENCE_PING_LOGGING: "true",
   };
   if (args.skipAuthRoutes && args.skipAuthRoutes.length > 0) env.OAUTH2_PROXY_SKIP_AUTH_ROUTES = args.skipAuthRoutes.join(",");
+  Object.assign(env, withoutOverrides("oauth2-proxy", env, args.extra));
   return {
     name: OAUTH2_PROXY_CONTAINER,
     image: args.image,

@@ -13,6 +13,8 @@ export interface IdentityArgs {
   appRecord: pulumi.Resource;
   googleClientId: string;
   googleClientSecret: pulumi.Input<string>;
+  /** Further hosts signed in through the same app client (e.g. n8n.<domain>). Defaults to none. */
+  extraHosts?: string[];
   /** Function run after a user confirms sign-up (the provisioning producer). Defaults to none. */
   postConfirmation?: aws.lambda.Function;
   /** Protect the pool from deletion (it holds every user). Defaults to true. */
@@ -38,7 +40,7 @@ export class Identity extends pulumi.ComponentResource {
     super("pluto:identity:Identity", name, {}, opts);
     const tags = { Name: name, ...args.tags };
     this.authDomain = `auth.${args.domain}`;
-    const appUrl = `https://${args.domain}`;
+    const hostUrls = [args.domain, ...(args.extraHosts ?? [])].map((h) => `https://${h}`);
 
     this.userPool = new aws.cognito.UserPool(`${name}-pool`, {
       name: `${args.namePrefix}-users`,
@@ -113,8 +115,8 @@ export class Identity extends pulumi.ComponentResource {
       allowedOauthFlowsUserPoolClient: true,
       allowedOauthFlows: ["code"],
       allowedOauthScopes: ["openid", "email", "profile"],
-      callbackUrls: [`${appUrl}/oauth2/callback`],
-      logoutUrls: [appUrl],
+      callbackUrls: hostUrls.map((u) => `${u}/oauth2/callback`),
+      logoutUrls: hostUrls,
       supportedIdentityProviders: ["Google"],
       explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
       preventUserExistenceErrors: "ENABLED",

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { ServiceSizing } from "./config";
 import { FileStorage } from "./fileStorage";
-import { openWebUiEnvironment, SCIM_SKIP_AUTH_ROUTE, signOutRedirectUrl } from "./golden";
+import { openWebUiEnvironment, scaleOutEnvironment, SCIM_SKIP_AUTH_ROUTE, signOutRedirectUrl } from "./golden";
 import { ProxiedService } from "./proxiedService";
 import { storedSecret } from "./storedSecret";
 
@@ -37,8 +37,14 @@ export interface OpenWebUiArgs {
   databaseUrlSecretArn: pulumi.Input<string>;
   /** The SCIM bearer token the provisioning worker uses (Secrets Manager ARN). */
   scimTokenSecretArn: pulumi.Input<string>;
-  /** Further plain Open WebUI settings (e.g. Redis when scaled out). Golden keys cannot be overridden. Defaults to none. */
-  extraEnvironment?: Record<string, pulumi.Input<string>>;
+  /** Further plain Open WebUI settings (model endpoints, features). Golden keys cannot be overridden. Defaults to none. */
+  settings?: Record<string, string>;
+  /** Further OAUTH2_PROXY_* settings. Golden keys cannot be overridden. Defaults to none. */
+  proxySettings?: Record<string, string>;
+  /** Redis URL when more than one task may run; switches websockets to Redis and vectors to pgvector. Defaults to none. */
+  redisUrl?: pulumi.Input<string>;
+  /** The load balancer's ARN suffix (for the requests-per-task scaling metric). */
+  loadBalancerArnSuffix?: pulumi.Input<string>;
   /** Host rule priority on the shared listener. Defaults to 100. */
   listenerRulePriority?: number;
   tags?: Record<string, string>;
@@ -76,7 +82,10 @@ export class OpenWebUi extends pulumi.ComponentResource {
       // Needs the client id, known only once Cognito has created the client.
       signOutRedirectUrl: pulumi.output(args.identity.clientId).apply((clientId) =>
         signOutRedirectUrl({ authDomain: args.identity.authDomain, clientId, appUrl })),
-      extra: args.extraEnvironment,
+      extra: {
+        ...args.settings,
+        ...(args.redisUrl === undefined ? {} : scaleOutEnvironment(args.redisUrl)),
+      },
     });
 
     this.service = new ProxiedService(`${name}-svc`, {
@@ -102,6 +111,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
         authDomain: args.identity.authDomain,
         // Open WebUI checks the SCIM bearer token itself; nothing else is public.
         skipAuthRoutes: [SCIM_SKIP_AUTH_ROUTE],
+        extraEnvironment: args.proxySettings,
       },
       clusterArn: args.clusterArn,
       region: args.region,
@@ -114,7 +124,9 @@ export class OpenWebUi extends pulumi.ComponentResource {
       listenerRulePriority: args.listenerRulePriority ?? 100,
       cpu: args.sizing.cpu,
       memory: args.sizing.memory,
-      desiredCount: args.sizing.desiredCount,
+      desiredCount: Math.max(args.sizing.desiredCount, args.sizing.autoscaling?.minCount ?? 0),
+      autoscaling: args.sizing.autoscaling,
+      loadBalancerArnSuffix: args.loadBalancerArnSuffix,
       volume: {
         fileSystemId: this.storage.fileSystem.id,
         fileSystemArn: this.storage.fileSystem.arn,

@@ -6,7 +6,9 @@ import {
   awslogs, oauth2ProxyContainer, toEnvList, toSecretList,
 } from "./golden";
 import { storedSecret } from "./storedSecret";
-import { fargateMemoryChoices } from "./config";
+import { Autoscaling, fargateMemoryChoices } from "./config";
+import { assertContainersPass } from "./policyCheck";
+import { RulesConfig } from "../policies/rules";
 
 export interface AppContainerArgs {
   /** Container name; also the log stream prefix (`openwebui` for Open WebUI). */
@@ -21,6 +23,8 @@ export interface AppContainerArgs {
   secrets?: Record<string, pulumi.Input<string>>;
   /** Path the container health check requests on localhost. */
   healthCheckPath: string;
+  /** HTTP client in the image for the health check. Defaults to curl (Open WebUI has it; Alpine images have wget). */
+  healthCheckClient?: "curl" | "wget";
   /** Seconds the app may take to become healthy on first start (max 300). Defaults to 300. */
   healthCheckStartPeriod?: number;
   /** Where the persistent volume is mounted, if any. */
@@ -37,6 +41,8 @@ export interface ProxyArgs {
   authDomain: string;
   /** Routes oauth2-proxy lets through unauthenticated. Defaults to none. */
   skipAuthRoutes?: string[];
+  /** Further OAUTH2_PROXY_* settings. Defaults to none. */
+  extraEnvironment?: Record<string, string>;
 }
 
 export interface ProxiedServiceArgs {
@@ -62,6 +68,15 @@ export interface ProxiedServiceArgs {
   memory: number;
   /** Defaults to 1. */
   desiredCount?: number;
+  /**
+   * `rolling` starts new tasks before stopping old ones; `replace` stops the old task first, for apps
+   * with a single-writer database on the volume (SQLite). Defaults to `rolling`.
+   */
+  deployment?: "rolling" | "replace";
+  /** Target tracking on CPU and on ALB requests per task. Defaults to none (fixed `desiredCount`). */
+  autoscaling?: Autoscaling;
+  /** The load balancer's ARN suffix; needed by the requests-per-target metric when autoscaling. */
+  loadBalancerArnSuffix?: pulumi.Input<string>;
   /** EFS volume for `app.dataPath`. Defaults to none. */
   volume?: { fileSystemId: pulumi.Input<string>; fileSystemArn: pulumi.Input<string>; accessPointId: pulumi.Input<string>; accessPointArn: pulumi.Input<string>; ready: pulumi.Resource[] };
   /**
@@ -69,8 +84,8 @@ export interface ProxiedServiceArgs {
    * Open WebUI's first start runs database migrations and may take minutes. Defaults to 600.
    */
   healthCheckGracePeriodSeconds?: number;
-  /** Validates the final containers before anything is created (the policy rules). Defaults to none. */
-  validateContainers?: (containers: ContainerDefinition[]) => void;
+  /** Options for the policy rules checked at construction (e.g. extra skip-auth routes). Defaults to the pack's defaults. */
+  policyConfig?: RulesConfig;
   tags?: Record<string, string>;
 }
 
@@ -102,7 +117,9 @@ export function appContainer(
     environment: toEnvList(environment),
     secrets: toSecretList(secrets),
     healthCheck: {
-      command: ["CMD-SHELL", `curl --silent --fail http://127.0.0.1:${port}${app.healthCheckPath} || exit 1`],
+      command: ["CMD-SHELL", app.healthCheckClient === "wget"
+        ? `wget --quiet --spider http://127.0.0.1:${port}${app.healthCheckPath} || exit 1`
+        : `curl --silent --fail http://127.0.0.1:${port}${app.healthCheckPath} || exit 1`],
       interval: 15,
       timeout: 5,
       retries: 5,
@@ -188,16 +205,17 @@ export class ProxiedService extends pulumi.ComponentResource {
         authDomain: args.proxy.authDomain,
         upstreamPort: args.app.port ?? APP_PORT,
         skipAuthRoutes: args.proxy.skipAuthRoutes,
+        extra: args.proxy.extraEnvironment,
         logGroup: v.logGroup, region: args.region,
         appContainerName: args.app.name,
       }),
     ];
     // Refuse a bad configuration now, before any resource exists. Names and literal values are
     // known at construction; values computed by AWS (ids, ARNs) are ours and stand in as placeholders.
-    args.validateContainers?.(build({
+    assertContainersPass(`ProxiedService ${name}`, build({
       environment: known(args.app.environment), secrets: known(appSecrets), logGroup: COMPUTED,
       issuerUrl: COMPUTED, clientId: COMPUTED, clientSecretArn: COMPUTED, cookieSecretArn: COMPUTED,
-    }));
+    }), args.policyConfig);
     const containerDefinitions = pulumi
       .all([
         pulumi.all(args.app.environment), pulumi.all(appSecrets), args.logGroupName,
@@ -234,6 +252,8 @@ export class ProxiedService extends pulumi.ComponentResource {
       protocol: "HTTP",
       vpcId: args.vpcId,
       deregistrationDelay: 30,
+      // Tasks share state through the database (and Redis when scaled out), so any task may serve any request.
+      stickiness: { type: "lb_cookie", enabled: false },
       healthCheck: { path: "/ping", port: String(PROXY_PORT), matcher: "200", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
       tags,
     }, { parent: this });
@@ -261,8 +281,8 @@ export class ProxiedService extends pulumi.ComponentResource {
       loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: OAUTH2_PROXY_CONTAINER, containerPort: PROXY_PORT }],
       healthCheckGracePeriodSeconds: args.healthCheckGracePeriodSeconds ?? 600,
       deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentMinimumHealthyPercent: 100,
-      deploymentMaximumPercent: 200,
+      deploymentMinimumHealthyPercent: args.deployment === "replace" ? 0 : 100,
+      deploymentMaximumPercent: args.deployment === "replace" ? 100 : 200,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
       waitForSteadyState: false,
@@ -272,10 +292,44 @@ export class ProxiedService extends pulumi.ComponentResource {
       // The target group must be attached to the load balancer (via the rule) before the service,
       // and the data volume's mount targets must exist before a task mounts it.
       dependsOn: [rule, args.listener, ...(volume?.ready ?? [])],
+      // Autoscaling owns the task count once enabled; `pulumi up` must not reset it.
+      ignoreChanges: args.autoscaling ? ["desiredCount"] : [],
     });
     this.serviceName = this.service.name;
+    if (args.autoscaling) this.addAutoscaling(name, args.autoscaling, args, pulumi.output(args.clusterArn));
 
     this.registerOutputs({ serviceName: this.serviceName, taskDefinitionArn: this.taskDefinition.arn });
+  }
+
+  private addAutoscaling(name: string, a: Autoscaling, args: ProxiedServiceArgs, clusterArn: pulumi.Output<string>): void {
+    const problems = autoscalingProblems(a, args.loadBalancerArnSuffix);
+    if (problems.length > 0) throw new Error(`ProxiedService ${name}: ${problems.join("; ")}`);
+    const target = new aws.appautoscaling.Target(`${name}-scaling`, {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: pulumi.interpolate`service/${clusterArn.apply((arn) => arn.split("/").pop())}/${this.service.name}`,
+      minCapacity: a.minCount,
+      maxCapacity: a.maxCount,
+    }, { parent: this });
+    const policy = (role: string, metric: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration["predefinedMetricSpecification"], value: number) =>
+      new aws.appautoscaling.Policy(`${name}-scale-${role}`, {
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          predefinedMetricSpecification: metric,
+          targetValue: value,
+          // Scale in slowly: a new task spends minutes starting Open WebUI.
+          scaleInCooldown: 300,
+          scaleOutCooldown: 60,
+        },
+      }, { parent: this });
+    policy("cpu", { predefinedMetricType: "ECSServiceAverageCPUUtilization" }, a.cpuTarget);
+    policy("requests", {
+      predefinedMetricType: "ALBRequestCountPerTarget",
+      resourceLabel: pulumi.interpolate`${args.loadBalancerArnSuffix!}/${this.targetGroup.arnSuffix}`,
+    }, a.requestsPerTarget);
   }
 }
 
@@ -294,6 +348,14 @@ export const COMPUTED = "[computed]";
 
 function known(values: Record<string, pulumi.Input<string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : COMPUTED]));
+}
+
+/** Names what is wrong with autoscaling settings; empty when they are usable. */
+export function autoscalingProblems(a: Autoscaling, loadBalancerArnSuffix: unknown): string[] {
+  const problems: string[] = [];
+  if (a.minCount < 1 || a.maxCount < a.minCount) problems.push(`autoscaling needs 1 <= minCount <= maxCount, got ${a.minCount}..${a.maxCount}`);
+  if (loadBalancerArnSuffix === undefined) problems.push("autoscaling on requests per target needs loadBalancerArnSuffix");
+  return problems;
 }
 
 export function assumeRole(service: string): string {

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { ENQUEUE_FAILED } from "../functions/producer";
 import { ENV, producerFactory, workerFactory } from "../functions/runtime";
 import { handlerOnlyCodePaths } from "./lambdaPackaging";
-import { storedSecret } from "./storedSecret";
+import { operatorSecret, storedSecret } from "./storedSecret";
 
 export interface UserProvisioningArgs {
   /** Prefix of physical names; queues `${namePrefix}-user-provisioning` and `${namePrefix}-user-provisioning-dlq`,
@@ -15,8 +15,11 @@ export interface UserProvisioningArgs {
   openWebUiUrl: pulumi.Input<string>;
   /** Email subscribed to the alarm topic. */
   alarmEmail: string;
-  /** When set, the worker also invites users to n8n (non-blocking). */
-  n8n?: { url: pulumi.Input<string>; apiKeySecretArn: pulumi.Input<string> };
+  /**
+   * When set, the worker also invites users to n8n (non-blocking). Without `apiKeySecretArn` a secret
+   * `${namePrefix}/n8n/api-key` is created for the operator to fill with a key made in n8n's UI.
+   */
+  n8n?: { url: pulumi.Input<string>; apiKeySecretArn?: pulumi.Input<string> };
   /** Worker Lambda timeout in seconds; the queue's visibility timeout is 6x this. Defaults to 30. */
   workerTimeoutSeconds?: number;
   /** Timeout of each HTTP call the worker makes (SCIM, n8n), in seconds. Defaults to 8. */
@@ -116,6 +119,8 @@ export class UserProvisioning extends pulumi.ComponentResource {
   readonly alarmTopic: aws.sns.Topic;
   /** The generated SCIM token (>= 32 random bytes) in Secrets Manager; the lead passes its ARN to Open WebUI as ECS secret SCIM_TOKEN. */
   readonly scimTokenSecret: aws.secretsmanager.Secret;
+  /** The n8n API key secret this component created for the operator to fill, when n8n is on and no ARN was given. */
+  readonly n8nApiKeySecret?: aws.secretsmanager.Secret;
 
   constructor(name: string, args: UserProvisioningArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("pluto:provisioning:UserProvisioning", name, {}, opts);
@@ -178,8 +183,16 @@ export class UserProvisioning extends pulumi.ComponentResource {
       { actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
       writeLogs(producerLogs),
     ]));
+    if (args.n8n && args.n8n.apiKeySecretArn === undefined) {
+      this.n8nApiKeySecret = operatorSecret(`${name}-n8n-api-key`, {
+        secretName: `${prefix}/n8n/api-key`,
+        description: "n8n public API key (create it in n8n: Settings > n8n API), used to invite provisioned users",
+        tags,
+      }, parent);
+    }
+    const n8nKeyArn = args.n8n ? args.n8n.apiKeySecretArn ?? this.n8nApiKeySecret!.arn : undefined;
     const secretArns: pulumi.Input<string>[] = [this.scimTokenSecret.arn];
-    if (args.n8n) secretArns.push(args.n8n.apiKeySecretArn);
+    if (n8nKeyArn) secretArns.push(n8nKeyArn);
     const workerRole = role("worker-role", policyDocument([
       // What the event source mapping needs to poll and delete on the worker's behalf.
       { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], resources: [this.queue.arn] },
@@ -213,7 +226,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
     };
     if (args.n8n) {
       workerEnv[ENV.n8nUrl] = args.n8n.url;
-      workerEnv[ENV.n8nApiKeySecretArn] = args.n8n.apiKeySecretArn;
+      workerEnv[ENV.n8nApiKeySecretArn] = n8nKeyArn!;
     }
     this.worker = new aws.lambda.CallbackFunction(`${name}-worker`, {
       ...common,

@@ -58,7 +58,12 @@ export function isUnknown(value: unknown): boolean {
   return typeof value === "string" && UNKNOWN_SENTINELS.includes(value);
 }
 
-export const DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST: readonly string[] = ["^/api/v1/scim/v2/", "POST=^/api/v1/auths/signup$"];
+/**
+ * Routes an app may serve without oauth2-proxy's sign-in because the app checks a token itself:
+ * Open WebUI's SCIM API (SCIM_TOKEN), the guide's legacy signup call, and n8n's public API user
+ * invitation (X-N8N-API-KEY), which Pluto's provisioning worker calls when n8n is enabled.
+ */
+export const DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST: readonly string[] = ["^/api/v1/scim/v2/", "POST=^/api/v1/auths/signup$", "POST=^/api/v1/users$"];
 
 export const TASK_POLICIES: readonly PolicyInfo[] = [
   {

@@ -7,6 +7,8 @@ import type { RegisterCommand } from "./index";
 import { readStackConfig } from "../synth/stackConfig";
 import { synthesize, SynthResource, SynthResult } from "../synth/harness";
 import { ConfigError } from "../../components/config";
+import { PolicyRefusal } from "../../components/policyCheck";
+import { PolicyViolation, runPolicies } from "../../policies/runPolicies";
 
 export interface SynthOptions {
   stack: string;
@@ -23,10 +25,10 @@ export interface SynthDocument {
   stack: string;
   resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
   outputs: Record<string, unknown>;
-  violations: unknown[];
+  violations: PolicyViolation[];
 }
 
-export function toDocument(result: SynthResult, violations: unknown[] = []): SynthDocument {
+export function toDocument(result: SynthResult, violations: PolicyViolation[] = []): SynthDocument {
   return {
     project: result.project,
     stack: result.stack,
@@ -67,9 +69,13 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
     result = await synthesize({ config, secretKeys, stack: opts.stack, program: path.join(cwd, "index.ts") });
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(`${configFile}: ${e.message}`, EXIT.cannotCheck);
+    // The program refused a configuration the policy pack forbids: a finding, like a mandatory violation.
+    if (e instanceof PolicyRefusal) throw new CliError(e.message, EXIT.findings);
     throw e;
   }
-  const document = toDocument(result);
+  // The same pack `pulumi preview --policy-pack policies` runs, over the same inputs.
+  const violations = await runPolicies(result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
+  const document = toDocument(result, violations);
   if (opts.json) {
     try {
       fs.writeFileSync(opts.json, JSON.stringify(document, null, 2) + "\n");
@@ -78,7 +84,8 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
     }
   }
   if (!opts.quiet) io.out(renderTree(result));
-  return EXIT.ok;
+  for (const v of violations) io.err(`${v.level.toUpperCase()}  ${v.policy}  ${v.urn ?? "(stack)"}\n  ${v.message}`);
+  return violations.some((v) => v.level === "mandatory") ? EXIT.findings : EXIT.ok;
 }
 
 export const registerSynth: RegisterCommand = (program: Command, io: Io, result) => {

@@ -79,7 +79,7 @@ export async function toJsonValue(v: unknown): Promise<unknown> {
 async function unwrapOutputs(exports: Record<string, unknown>): Promise<Record<string, unknown>> {
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exports)) {
-    if (key === "__esModule") continue;
+    if (key === "__esModule" || value === undefined) continue;
     const isSecret = pulumi.Output.isInstance(value) ? await (value as any).isSecret : false;
     const resolved = await new Promise((resolve) => pulumi.output(value as any).apply(resolve));
     outputs[key] = isSecret ? "[secret]" : await toJsonValue(resolved);

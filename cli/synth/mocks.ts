@@ -43,13 +43,14 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
       case "aws:lb/loadBalancer:LoadBalancer":
         return out(arnOf("elasticloadbalancing", `loadbalancer/app/${name}/${h.slice(0, 16)}`), {
           arn: arnOf("elasticloadbalancing", `loadbalancer/app/${name}/${h.slice(0, 16)}`),
+          arnSuffix: `app/${name}/${h.slice(0, 16)}`,
           dnsName: `${name}-${h.slice(0, 9)}.${region}.elb.amazonaws.com`,
           zoneId: "Z1H1FL5HABSF5",
         });
       case "aws:lb/targetGroup:TargetGroup":
       case "aws:lb/listener:Listener":
       case "aws:lb/listenerRule:ListenerRule": {
-        const kind = type.split(":").pop()!.replace(/^./, (c) => c.toLowerCase());
+        const kind = ({ TargetGroup: "targetgroup", Listener: "listener", ListenerRule: "listener-rule" } as Record<string, string>)[type.split(":").pop()!];
         const arn = arnOf("elasticloadbalancing", `${kind}/${name}/${h.slice(0, 16)}`);
         return out(arn, { arn, arnSuffix: `${kind}/${name}/${h.slice(0, 16)}` });
       }

@@ -50,6 +50,16 @@ describe("pluto synth", () => {
     expect(err).to.not.match(/\n\s+at /);
   });
 
+  it("exits 1 naming the policy when config asks for a setting the pack forbids", async () => {
+    const bad = path.join(dir, "forbidden.yaml");
+    fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8") + "  pluto:openWebUiSettings:\n    WEBUI_AUTH: \"false\"\n");
+    const io = memoryIo();
+    expect(await main(["node", "pluto", "synth", "--config", bad], io)).to.equal(1);
+    const err = io.stderr.join("\n");
+    expect(err).to.match(/refused by policy openwebui-no-webui-auth/);
+    expect(err).to.not.match(/\n\s+at /);
+  });
+
   it("exits 2 naming the file when the stack config is missing or not YAML", async () => {
     const io = memoryIo();
     expect(await main(["node", "pluto", "synth", "--stack", "nosuch"], io)).to.equal(2);

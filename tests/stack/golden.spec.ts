@@ -12,10 +12,9 @@ describe("golden configuration", () => {
     );
   });
 
-  it("refuses extra settings that would override a golden key or set WEBUI_AUTH", () => {
+  it("refuses extra settings that would override a golden key", () => {
     const base = { appUrl: "https://a.example.com", signOutRedirectUrl: "/oauth2/sign_out" };
-    expect(() => openWebUiEnvironment({ ...base, extra: { WEBUI_AUTH: "false" } })).to.throw(/WEBUI_AUTH/);
-    expect(() => openWebUiEnvironment({ ...base, extra: { DEFAULT_USER_ROLE: "pending" } })).to.throw(/DEFAULT_USER_ROLE/);
+    expect(() => openWebUiEnvironment({ ...base, extra: { DEFAULT_USER_ROLE: "pending" } })).to.throw(/DEFAULT_USER_ROLE is part of the golden configuration/);
     expect(openWebUiEnvironment({ ...base, extra: { REDIS_URL: "redis://r:6379" } })).to.include({ REDIS_URL: "redis://r:6379", ENABLE_SIGNUP: "true" });
   });
 
@@ -30,5 +29,8 @@ describe("golden configuration", () => {
     const two = oauth2ProxyContainer({ ...args, skipAuthRoutes: ["^/a/", "GET=^/b$"] });
     expect(two.environment.find((e) => e.name === "OAUTH2_PROXY_SKIP_AUTH_ROUTES")!.value).to.equal("^/a/,GET=^/b$");
     expect(two.dependsOn).to.deep.equal([{ containerName: "app", condition: "HEALTHY" }]);
+    expect(() => oauth2ProxyContainer({ ...args, extra: { OAUTH2_PROXY_PASS_USER_HEADERS: "false" } })).to.throw(/OAUTH2_PROXY_PASS_USER_HEADERS is part of the golden/);
+    const extra = oauth2ProxyContainer({ ...args, extra: { OAUTH2_PROXY_ALLOWED_GROUPS: "staff" } });
+    expect(extra.environment.find((e) => e.name === "OAUTH2_PROXY_ALLOWED_GROUPS")!.value).to.equal("staff");
   });
 });

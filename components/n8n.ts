@@ -1,0 +1,130 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { N8nConfig } from "./config";
+import { FileStorage } from "./fileStorage";
+import { ProxiedService } from "./proxiedService";
+import { storedSecret } from "./storedSecret";
+
+/**
+ * n8n's public API route the provisioning worker invites users through; n8n checks the API key
+ * itself, and the policy pack's default skip-auth allowlist includes it.
+ */
+export const N8N_INVITE_ROUTE = "POST=^/api/v1/users$";
+const N8N_PORT = 5678;
+
+export interface N8nArgs {
+  namePrefix: string;
+  /** Host n8n is served on, e.g. n8n.pluto.example.com. */
+  host: string;
+  region: string;
+  config: N8nConfig;
+  /** Pinned oauth2-proxy image. */
+  proxyImage: string;
+  network: {
+    vpcId: pulumi.Input<string>;
+    taskSubnetIds: pulumi.Input<string[]>;
+    subnetCount: number;
+    assignPublicIp: boolean;
+    taskSecurityGroupId: pulumi.Input<string>;
+    fileSystemSecurityGroupId: pulumi.Input<string>;
+  };
+  clusterArn: pulumi.Input<string>;
+  logGroupName: pulumi.Input<string>;
+  listener: aws.lb.Listener;
+  identity: { issuerUrl: pulumi.Input<string>; clientId: pulumi.Input<string>; clientSecretArn: pulumi.Input<string>; authDomain: string };
+  /** Host rule priority on the shared listener. Defaults to 200. */
+  listenerRulePriority?: number;
+  tags?: Record<string, string>;
+}
+
+/**
+ * n8n behind the same oauth2-proxy sidecar as Open WebUI (through `ProxiedService`, no copied
+ * container code), with its own EFS data directory and encryption key.
+ */
+export class N8n extends pulumi.ComponentResource {
+  readonly service: ProxiedService;
+  readonly url: string;
+
+  constructor(name: string, args: N8nArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("pluto:app:N8n", name, {}, opts);
+    const tags = { Name: name, ...args.tags };
+    this.url = `https://${args.host}`;
+
+    // n8n runs as user `node` (1000:1000) and keeps its SQLite database and settings in ~/.n8n.
+    const storage = new FileStorage(`${name}-data`, {
+      subnetIds: args.network.taskSubnetIds,
+      subnetCount: args.network.subnetCount,
+      securityGroupId: args.network.fileSystemSecurityGroupId,
+      rootDirectory: "/n8n",
+      posixUser: { uid: 1000, gid: 1000 },
+      tags,
+    }, { parent: this });
+
+    const encryptionKey = new random.RandomPassword(`${name}-encryption-key`, { length: 48, special: false }, { parent: this });
+    const encryptionKeyArn = storedSecret(`${name}-encryption-key`, {
+      secretName: `${args.namePrefix}/n8n/encryption-key`,
+      description: "N8N_ENCRYPTION_KEY: encrypts credentials stored by n8n",
+      value: encryptionKey.result,
+      tags,
+    }, this).arn;
+
+    this.service = new ProxiedService(`${name}-svc`, {
+      serviceName: `${args.namePrefix}-n8n`,
+      host: args.host,
+      app: {
+        name: "n8n",
+        image: args.config.image,
+        port: N8N_PORT,
+        environment: {
+          N8N_HOST: args.host,
+          N8N_PORT: String(N8N_PORT),
+          N8N_PROTOCOL: "https",
+          N8N_EDITOR_BASE_URL: `${this.url}/`,
+          WEBHOOK_URL: `${this.url}/`,
+          // One hop: oauth2-proxy. Lets n8n trust X-Forwarded-For for the client address.
+          N8N_PROXY_HOPS: "1",
+          N8N_SECURE_COOKIE: "true",
+          N8N_DIAGNOSTICS_ENABLED: "false",
+          N8N_PUBLIC_API_DISABLED: "false",
+        },
+        secrets: { N8N_ENCRYPTION_KEY: encryptionKeyArn },
+        healthCheckPath: "/healthz",
+        healthCheckClient: "wget",
+        dataPath: "/home/node/.n8n",
+      },
+      proxy: {
+        image: args.proxyImage,
+        issuerUrl: args.identity.issuerUrl,
+        clientId: args.identity.clientId,
+        clientSecretArn: args.identity.clientSecretArn,
+        authDomain: args.identity.authDomain,
+        skipAuthRoutes: [N8N_INVITE_ROUTE],
+      },
+      clusterArn: args.clusterArn,
+      region: args.region,
+      logGroupName: args.logGroupName,
+      vpcId: args.network.vpcId,
+      subnetIds: args.network.taskSubnetIds,
+      assignPublicIp: args.network.assignPublicIp,
+      securityGroupId: args.network.taskSecurityGroupId,
+      listener: args.listener,
+      listenerRulePriority: args.listenerRulePriority ?? 200,
+      cpu: args.config.cpu,
+      memory: args.config.memory,
+      // SQLite on EFS: exactly one writer, also during deployments.
+      desiredCount: 1,
+      deployment: "replace",
+      volume: {
+        fileSystemId: storage.fileSystem.id,
+        fileSystemArn: storage.fileSystem.arn,
+        accessPointId: storage.accessPoint.id,
+        accessPointArn: storage.accessPoint.arn,
+        ready: storage.mountTargets,
+      },
+      tags,
+    }, { parent: this });
+
+    this.registerOutputs({ url: this.url, serviceName: this.service.serviceName });
+  }
+}
