@@ -75,7 +75,7 @@ describe("policy pack", () => {
     await assertNoViolations(oauth2ProxySkipAuthRoutesAllowlist, task, {
       "oauth2-proxy-skip-auth-routes-allowlist": { allowlist: ["^/api/v1/scim/v2/", "GET=^/ping$"] },
     });
-    expect(oauth2ProxySkipAuthRoutesAllowlist.configSchema?.properties.allowlist).to.deep.include({ type: "array", default: ["^/api/v1/scim/v2/", "POST=^/api/v1/auths/signup$"] });
+    expect(oauth2ProxySkipAuthRoutesAllowlist.configSchema?.properties.allowlist).to.deep.include({ type: "array", default: ["^/api/v1/scim/v2/", "POST=^/api/v1/auths/signup$", "POST=^/api/v1/users$"] });
   });
 
   describe("pack config files (for pluto lint --config)", () => {
