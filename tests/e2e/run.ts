@@ -1,0 +1,28 @@
+// `npm run test:e2e`: runs tests/e2e/*.e2e.ts with mocha, then prints one line per scenario
+// (sign-ups in / users created / in DLQ / lost) and the closing `N passed, N failed`.
+// Exits non-zero when any test failed.
+import * as fs from "fs";
+import * as path from "path";
+import Mocha from "mocha";
+import { formatCount, ledger } from "./ledger";
+
+async function main(): Promise<number> {
+  const mocha = new Mocha({ reporter: "spec", timeout: 60_000 });
+  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith(".e2e.ts")).sort()) mocha.addFile(path.join(__dirname, file));
+  await mocha.loadFilesAsync();
+  const stats = await new Promise<{ passes: number; failures: number }>((resolve) => {
+    const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0 }));
+  });
+  console.log("");
+  for (const count of ledger) console.log(formatCount(count));
+  console.log(`${stats.passes} passed, ${stats.failures} failed`);
+  return stats.failures > 0 || stats.passes === 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
