@@ -54,11 +54,21 @@ export function env(c: ContainerDefinition): Record<string, string> {
   return Object.fromEntries(c.environment.map((e) => [e.name, e.value]));
 }
 
-export async function synthStack(overrides: Record<string, string | undefined> = {}): Promise<Stack> {
-  const { config, secretKeys } = devConfig();
-  for (const [k, v] of Object.entries(overrides)) {
-    if (v === undefined) delete config[k];
-    else config[k] = v;
+const synthesised = new Map<string, Promise<Stack>>();
+
+/**
+ * The dev stack with `overrides` applied, synthesised once per distinct config for the whole test
+ * run (tests only read the result), which keeps the suite fast.
+ */
+export function synthStack(overrides: Record<string, string | undefined> = {}): Promise<Stack> {
+  const key = JSON.stringify(Object.entries(overrides).sort());
+  if (!synthesised.has(key)) {
+    const { config, secretKeys } = devConfig();
+    for (const [k, v] of Object.entries(overrides)) {
+      if (v === undefined) delete config[k];
+      else config[k] = v;
+    }
+    synthesised.set(key, synthesize({ config, secretKeys, stack: "dev" }).then((r) => new Stack(r)));
   }
-  return new Stack(await synthesize({ config, secretKeys, stack: "dev" }));
+  return synthesised.get(key)!;
 }
