@@ -100,6 +100,7 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
   image: config.openWebUiImage,
   proxyImage: config.oauth2ProxyImage,
   sizing: config.openWebUi,
+  adminEmail: config.adminEmail,
   settings: config.openWebUiSettings,
   proxySettings: config.oauth2ProxySettings,
   redisUrl: cache?.url,

@@ -59,6 +59,8 @@ export interface PlutoConfig {
   googleClientId: string;
   googleClientSecret: pulumi.Output<string>;
   alarmEmail: string;
+  /** Open WebUI's first administrator (created on first start; signs in through Google like everyone). */
+  adminEmail?: string;
   openWebUiImage: string;
   oauth2ProxyImage: string;
   openWebUi: ServiceSizing;
@@ -101,7 +103,7 @@ export const DEFAULTS = {
 
 /** Every key the program reads under the `pluto:` namespace; anything else is a typo we report. */
 export const CONFIG_KEYS = [
-  "namePrefix", "domain", "hostedZoneName", "googleClientId", "googleClientSecret", "alarmEmail",
+  "namePrefix", "domain", "hostedZoneName", "googleClientId", "googleClientSecret", "alarmEmail", "adminEmail",
   "openWebUiImage", "oauth2ProxyImage", "openWebUi", "natGateways", "database",
   "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n",
 ] as const;
@@ -248,6 +250,10 @@ export function parseConfig(
   if (alarmEmail && !isEmail(alarmEmail))
     problems.push(`pluto:alarmEmail: expected an email address, got ${JSON.stringify(alarmEmail)}`);
 
+  const adminEmail = raw.adminEmail?.trim().toLowerCase() || undefined;
+  if (adminEmail && !isEmail(adminEmail))
+    problems.push(`pluto:adminEmail: expected the email the first administrator signs in with, got ${JSON.stringify(raw.adminEmail)}`);
+
   const images = {
     openWebUiImage: raw.openWebUiImage ?? DEFAULTS.openWebUiImage,
     oauth2ProxyImage: raw.oauth2ProxyImage ?? DEFAULTS.oauth2ProxyImage,
@@ -336,6 +342,7 @@ export function parseConfig(
     googleClientId,
     googleClientSecret: googleClientSecret!,
     alarmEmail,
+    adminEmail,
     ...images,
     openWebUi,
     natGateways,

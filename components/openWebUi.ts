@@ -37,6 +37,12 @@ export interface OpenWebUiArgs {
   databaseUrlSecretArn: pulumi.Input<string>;
   /** The SCIM bearer token the provisioning worker uses (Secrets Manager ARN). */
   scimTokenSecretArn: pulumi.Input<string>;
+  /**
+   * Email of the first administrator. Users arrive through SCIM with role `user`, so without this
+   * nobody can open the admin panel. Open WebUI creates this account on its first start (empty
+   * database); its owner then signs in through Google like everyone else. Defaults to none.
+   */
+  adminEmail?: string;
   /** Further plain Open WebUI settings (model endpoints, features). Golden keys cannot be overridden. Defaults to none. */
   settings?: Record<string, string>;
   /** Further OAUTH2_PROXY_* settings. Golden keys cannot be overridden. Defaults to none. */
@@ -77,12 +83,14 @@ export class OpenWebUi extends pulumi.ComponentResource {
       tags,
     }, this).arn;
 
+    const admin = args.adminEmail ? this.adminAccount(name, args.namePrefix, args.adminEmail, tags) : undefined;
     const environment = openWebUiEnvironment<pulumi.Input<string>>({
       appUrl,
       // Needs the client id, known only once Cognito has created the client.
       signOutRedirectUrl: pulumi.output(args.identity.clientId).apply((clientId) =>
         signOutRedirectUrl({ authDomain: args.identity.authDomain, clientId, appUrl })),
       extra: {
+        ...admin?.environment,
         ...args.settings,
         ...(args.redisUrl === undefined ? {} : scaleOutEnvironment(args.redisUrl)),
       },
@@ -99,6 +107,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
           WEBUI_SECRET_KEY: secretKeyArn,
           DATABASE_URL: args.databaseUrlSecretArn,
           SCIM_TOKEN: args.scimTokenSecretArn,
+          ...admin?.secrets,
         },
         healthCheckPath: "/health",
         dataPath: "/app/backend/data",
@@ -139,5 +148,17 @@ export class OpenWebUi extends pulumi.ComponentResource {
     this.serviceName = this.service.serviceName;
 
     this.registerOutputs({ serviceName: this.serviceName });
+  }
+
+  /** The bootstrap administrator: email in plain settings, a generated password (never used: sign-in is by Google) as a secret. */
+  private adminAccount(name: string, prefix: string, email: string, tags: Record<string, string>) {
+    const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
+    const passwordArn = storedSecret(`${name}-admin-password`, {
+      secretName: `${prefix}/openwebui/admin-password`,
+      description: "WEBUI_ADMIN_PASSWORD: the bootstrap admin's local password (sign-in is through Google)",
+      value: password.result,
+      tags,
+    }, this).arn;
+    return { environment: { WEBUI_ADMIN_EMAIL: email }, secrets: { WEBUI_ADMIN_PASSWORD: passwordArn } };
   }
 }

@@ -46,6 +46,7 @@ describe("stack configuration", () => {
     ["a bad zone name", { ...valid, hostedZoneName: "exa mple" }, "eu-west-1", /^pluto:hostedZoneName: expected a Route 53 zone name/],
     ["a bad Google client id", { ...valid, googleClientId: "abc" }, "eu-west-1", /^pluto:googleClientId: expected a Google OAuth client id/],
     ["no Google client secret", { ...valid, googleClientSecret: undefined }, "eu-west-1", /^pluto:googleClientSecret: required .*--secret/],
+    ["a bad admin email", { ...valid, adminEmail: "admin" }, "eu-west-1", /^pluto:adminEmail: expected the email/],
     ["a bad alarm email", { ...valid, alarmEmail: "ops-at-example" }, "eu-west-1", /^pluto:alarmEmail: expected an email address/],
     ["an untagged image", { ...valid, openWebUiImage: "ghcr.io/open-webui/open-webui" }, "eu-west-1", /^pluto:openWebUiImage: .* has no tag/],
     ["a `main` image", { ...valid, openWebUiImage: "ghcr.io/open-webui/open-webui:main" }, "eu-west-1", /^pluto:openWebUiImage: .*moving tag `main`/],

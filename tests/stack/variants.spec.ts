@@ -25,6 +25,12 @@ describe("stack shapes", () => {
       expect(await throughPack(stack)).to.deep.equal([]);
     });
 
+    it("creates the bootstrap admin from pluto:adminEmail, its password only as a secret", () => {
+      const ow = stack.container("pluto-openwebui", "openwebui");
+      expect(env(ow).WEBUI_ADMIN_EMAIL).to.equal("admin@example.com");
+      expect(ow.secrets.find((x) => x.name === "WEBUI_ADMIN_PASSWORD")!.valueFrom).to.contain("secret:pluto/openwebui/admin-password-");
+    });
+
     it("creates no n8n", () => {
       expect(stack.all("pluto:app:N8n")).to.have.length(0);
       expect(stack.result.outputs).to.not.have.property("n8nUrl");
@@ -144,9 +150,11 @@ describe("stack shapes", () => {
       const s = await synthStack({
         "pluto:openWebUiSettings": JSON.stringify({ OPENAI_API_BASE_URL: "https://api.example.com/v1", ENABLE_OLLAMA_API: false }),
         "pluto:oauth2ProxySettings": JSON.stringify({ OAUTH2_PROXY_ALLOWED_GROUPS: "staff" }),
+        "pluto:adminEmail": undefined,
       });
       expect(env(s.container("pluto-openwebui", "openwebui"))).to.include({ OPENAI_API_BASE_URL: "https://api.example.com/v1", ENABLE_OLLAMA_API: "false", DEFAULT_USER_ROLE: "user" });
       expect(env(s.container("pluto-openwebui", "oauth2-proxy"))).to.include({ OAUTH2_PROXY_ALLOWED_GROUPS: "staff" });
+      expect(env(s.container("pluto-openwebui", "openwebui")), "no adminEmail, no bootstrap admin").to.not.have.property("WEBUI_ADMIN_EMAIL");
     });
 
     const refusals: [string, Record<string, string>, string][] = [
