@@ -1,16 +1,16 @@
 import { Command, CommanderError } from "commander";
 import { CliError } from "./errors";
 import { Io, processIo } from "./io";
-import { commands } from "./commands";
+import { modulesFor } from "./commands";
 
 /** Builds the `pluto` program; each command module registers itself and sets `exitCode` on the holder. */
-export function buildProgram(io: Io, result: { exitCode: number }): Command {
+export function buildProgram(io: Io, result: { exitCode: number }, argv: string[] = []): Command {
   const program = new Command("pluto")
     .description("Operate the Pluto stack: offline synth and lint, and the live runbook (doctor, logs, redeploy, ...)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError();
-  for (const register of commands) register(program, io, result);
+  for (const module of modulesFor(argv)) module.load()(program, io, result);
   return program;
 }
 
@@ -18,7 +18,7 @@ export function buildProgram(io: Io, result: { exitCode: number }): Command {
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const result = { exitCode: 0 };
   try {
-    await buildProgram(io, result).parseAsync(argv);
+    await buildProgram(io, result, argv).parseAsync(argv);
     return result.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;

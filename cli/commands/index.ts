@@ -1,15 +1,27 @@
 import { Command } from "commander";
 import { Io } from "../io";
-import { registerSynth } from "./synth";
-import { registerOps } from "./ops";
-import { registerLint } from "./lint";
 
 /** A command module adds its subcommand(s) to the program and reports its exit code through `result`. */
 export type RegisterCommand = (program: Command, io: Io, result: { exitCode: number }) => void;
 
-// One line per command module; keep this list the only place commands are wired.
-export const commands: RegisterCommand[] = [
-  registerOps,
-  registerSynth,
-  registerLint,
+/** A command module, loaded only when one of its commands runs (or for help). */
+export interface CommandModule {
+  /** The top-level command names the module registers. */
+  names: string[];
+  load: () => RegisterCommand;
+}
+
+// Loaded on demand: `pluto lint` should not pay for the AWS SDK, nor `pluto doctor` for Pulumi.
+// Keep this list the only place commands are wired.
+/* eslint-disable @typescript-eslint/no-var-requires */
+export const commands: CommandModule[] = [
+  { names: ["doctor", "diff", "logs", "redeploy", "restart", "users", "dlq"], load: () => require("./ops").registerOps },
+  { names: ["synth"], load: () => require("./synth").registerSynth },
+  { names: ["lint"], load: () => require("./lint").registerLint },
 ];
+
+/** The modules needed for `argv` (node, script, command, ...): the named command's, or all of them. */
+export function modulesFor(argv: string[]): CommandModule[] {
+  const chosen = commands.filter((m) => m.names.includes(argv[2]));
+  return chosen.length > 0 ? chosen : commands;
+}
