@@ -117,6 +117,20 @@ export interface Oauth2ProxyArgs {
   extra?: Record<string, string>;
 }
 
+/**
+ * The key length oauth2-proxy derives from a cookie secret (pkg/encryption SecretBytes): the
+ * base64url-decoded bytes when that decoding works and gives an AES key size, else the raw bytes.
+ * oauth2-proxy refuses to start unless the result is 16, 24 or 32.
+ */
+export function oauth2ProxyCookieSecretBytes(secret: string): number {
+  const trimmed = secret.replace(/=+$/, "");
+  if (/^[A-Za-z0-9_-]*$/.test(trimmed) && trimmed.length % 4 !== 1) {
+    const decoded = Buffer.from(trimmed, "base64url").length;
+    if ([16, 24, 32].includes(decoded)) return decoded;
+  }
+  return Buffer.byteLength(secret, "utf8");
+}
+
 export interface EnvVar { name: string; value: string }
 export interface SecretRef { name: string; valueFrom: string }
 
