@@ -20,6 +20,8 @@ export interface EventSourceOptions {
 }
 
 export interface Delivery {
+  /** Which invocation carried the record (1, 2, ...). */
+  batch: number;
   messageId: string;
   body: string;
   receiveCount: number;
@@ -74,6 +76,7 @@ export function toRecord(m: Message, queueArn: string, region: string): SqsRecor
 export function startEventSource(opts: EventSourceOptions): EventSource {
   const deliveries: Delivery[] = [];
   let stopping = false;
+  let batches = 0;
 
   const pollOnce = async () => {
     const { Messages = [] } = await opts.sqs.send(new ReceiveMessageCommand({
@@ -93,8 +96,9 @@ export function startEventSource(opts: EventSourceOptions): EventSource {
       outcome = { ok: false };
     }
     const failed = failedRecordIds(records, outcome);
+    const batch = ++batches;
     for (const r of records) {
-      deliveries.push({ messageId: r.messageId, body: r.body, receiveCount: Number(r.attributes?.ApproximateReceiveCount), failed: failed.has(r.messageId) });
+      deliveries.push({ batch, messageId: r.messageId, body: r.body, receiveCount: Number(r.attributes?.ApproximateReceiveCount), failed: failed.has(r.messageId) });
     }
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length > 0) {

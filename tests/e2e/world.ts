@@ -106,6 +106,8 @@ export interface World {
   startEventSource(worker: LambdaHandler, beforeInvoke?: (records: SqsRecord[]) => Promise<void>): EventSource;
   /** Waits until the queue holds nothing visible or in flight (all deleted or dead-lettered). */
   waitForDrainedQueue(deadlineMs: number): Promise<void>;
+  /** Polls `check` every 50 ms; rejects naming `what` once `deadlineMs` has passed. */
+  waitUntil(what: string, check: () => Promise<boolean>, deadlineMs: number): Promise<void>;
   /** Clients for the ops commands, aimed at the emulator. */
   opsClients(): AwsClients;
   /** Empties the queues and Open WebUI's user table, and restores its token and availability. */
@@ -214,12 +216,16 @@ export async function startWorld(): Promise<World> {
           beforeInvoke,
         });
       },
-      async waitForDrainedQueue(deadlineMs) {
-        const until = Date.now() + deadlineMs;
-        for (;;) {
+      waitForDrainedQueue(deadlineMs) {
+        return world.waitUntil("the provisioning queue to drain", async () => {
           const { visible, inFlight } = await queues.counts(pair.queueUrl);
-          if (visible === 0 && inFlight === 0) return;
-          if (Date.now() > until) throw new Error(`queue not drained after ${deadlineMs} ms: ${visible} visible, ${inFlight} in flight`);
+          return visible === 0 && inFlight === 0;
+        }, deadlineMs);
+      },
+      async waitUntil(what, check, deadlineMs) {
+        const until = Date.now() + deadlineMs;
+        while (!(await check())) {
+          if (Date.now() > until) throw new Error(`gave up waiting for ${what} after ${deadlineMs} ms`);
           await new Promise((r) => setTimeout(r, 50));
         }
       },
