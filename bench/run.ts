@@ -160,6 +160,8 @@ async function guarded(name: string, f: () => Promise<Measure[]>): Promise<Measu
 
 export async function bench(opts: BenchOptions): Promise<string> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-bench-"));
+  // Other work on the machine slows every figure; the load at the start says how much to trust them.
+  const load = os.loadavg()[0].toFixed(2);
   try {
     const measures: Measure[] = [];
     if (!opts.skipSuite) measures.push(...(await guarded("test suite", async () => [await suite(opts)])));
@@ -175,7 +177,7 @@ export async function bench(opts: BenchOptions): Promise<string> {
     measures.push(...(await guarded("`pluto lint`", () => lint(opts, tmp))));
     if (documents.length) measures.push(...(await guarded("policy pack", () => policy(opts, documents[0]))));
     else measures.push({ name: "policy pack Analyze", unit: "ms", values: [], error: "needs a synth document" });
-    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${(os.totalmem() / KB ** 3).toFixed(1)} GiB, Node ${process.version}, ${os.platform()}`;
+    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${(os.totalmem() / KB ** 3).toFixed(1)} GiB, Node ${process.version}, ${os.platform()}, load average ${load} at start`;
     return `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; median of ${opts.runs} run${opts.runs === 1 ? "" : "s"}.\n\n${renderTable(measures)}\n`;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
