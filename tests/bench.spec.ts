@@ -9,7 +9,7 @@ import * as path from "path";
 import { archiveSizes } from "../bench/archives";
 import { CORPUS_VARIANTS, lintCorpus } from "../bench/lintCorpus";
 import { packProblem } from "../bench/policyServer";
-import { parseMaxRssKb, runNodeWithRss } from "../bench/proc";
+import { parseMaxRssKb, pickRssMethod, runNodeWithRss } from "../bench/proc";
 import { parseOptions } from "../bench/run";
 import { formatValue, Measure, median, meetsTarget, renderTable, status } from "../bench/stats";
 import { containersFromTaskDefinitionDocument } from "../policies/adapters";
@@ -115,8 +115,7 @@ describe("bench", () => {
         // The child holds a 64 MB buffer, so its peak must be above that whatever the method.
         const script = path.join(dir, "big.js");
         fs.writeFileSync(script, "const b = Buffer.alloc(64 * 1024 * 1024, 1); console.log(b[0]); process.exitCode = 3;");
-        // GNU time where it exists (checked by path: pickRssMethod would cost one more process).
-        const methods = fs.existsSync("/usr/bin/time") ? (["time-v", "probe"] as const) : (["probe"] as const);
+        const methods = pickRssMethod() === "time-v" ? (["time-v", "probe"] as const) : (["probe"] as const);
         for (const method of methods) {
           const r = await runNodeWithRss(script, [], method, { cwd: dir, timeoutMs: 10_000 });
           expect(r.code, method).to.equal(3);
