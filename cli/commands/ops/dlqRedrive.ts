@@ -75,7 +75,10 @@ export async function runDlqRedrive(opts: DlqRedriveOptions, deps: Pick<OpsDeps,
   if (!opts.wait) return result;
   for (let i = 0; i < MAX_POLLS; i++) {
     await deps.sleep(POLL_MS);
-    const task = (await moveTasks(session, dlqName, dlq.arn)).find((t) => t.TaskHandle === started.TaskHandle) ;
+    // SQS returns TaskHandle only while a task runs, newest task first. Only one task may run per
+    // source queue and we just started one, so once ours has finished it is the newest entry.
+    const tasks = await moveTasks(session, dlqName, dlq.arn);
+    const task = tasks.find((t) => t.TaskHandle === started.TaskHandle) ?? tasks[0];
     if (task && FINISHED.has(task.Status ?? "")) {
       return { ...result, moved: task.ApproximateNumberOfMessagesMoved ?? 0, status: task.Status, ...(task.FailureReason ? { failureReason: task.FailureReason } : {}) };
     }

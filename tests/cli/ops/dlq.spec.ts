@@ -61,7 +61,8 @@ describe("pluto dlq redrive", () => {
       .on(ListMessageMoveTasksCommand)
       .resolvesOnce({ Results: [] })
       .resolvesOnce({ Results: [{ TaskHandle: "h1", Status: "RUNNING", ApproximateNumberOfMessagesMoved: 1 }] })
-      .resolvesOnce({ Results: [{ TaskHandle: "h1", Status: "COMPLETED", ApproximateNumberOfMessagesMoved: 2 }] });
+      // As SQS does: a finished task is listed without its TaskHandle, newest first.
+      .resolvesOnce({ Results: [{ Status: "COMPLETED", ApproximateNumberOfMessagesMoved: 2, StartedTimestamp: 2 }, { Status: "COMPLETED", ApproximateNumberOfMessagesMoved: 9, StartedTimestamp: 1 }] });
     const slept: number[] = [];
     const r = await runDlqRedrive({ prefix: "pluto", region: REGION, wait: true }, { clients: createAwsClients, sleep: async (ms) => void slept.push(ms) });
     expect(r).to.include({ action: "started", moved: 2, status: "COMPLETED" });
