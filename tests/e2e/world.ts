@@ -19,8 +19,7 @@ import type { AwsClients } from "../../cli/commands/ops/clients";
 import { LambdaHandler, lambdaTaskRoot, loadHandler } from "../helpers/lambda";
 import { Stack, synthStack } from "../helpers/stack";
 import { FakeAws, startFakeAws } from "../userProvisioning/fakeAws";
-import { N8N_KEY_ARN } from "../userProvisioning/program";
-import { archiveAssets, synthProvisioning } from "../userProvisioning/synth";
+import { archiveAssets } from "../userProvisioning/synth";
 import { CognitoLocal, startCognitoLocal } from "./cognito";
 import { EventSource, startEventSource } from "./eventSource";
 import { startLambdaEndpoint, LambdaEndpoint } from "./lambdaInvoke";
@@ -68,7 +67,8 @@ async function artefact(stack: Stack, suffix: string): Promise<Artefact> {
 /** Takes the deployed artefacts and settings from the real program under Pulumi mocks. */
 export async function deployedArtefacts(): Promise<Artefacts> {
   const stack = await synthStack();
-  const withN8n = await synthProvisioning({ "provtest:n8n": "true" });
+  // The same program with n8n enabled: its worker carries N8N_URL and the operator-filled key's ARN.
+  const withN8n = await synthStack({ "pluto:n8n": JSON.stringify({ enabled: true }) });
   const queue = stack.inputs(QUEUE, "-queue");
   const mapping = stack.inputs("aws:lambda/eventSourceMapping:EventSourceMapping");
   const pool = stack.inputs("aws:cognito/userPool:UserPool");
@@ -143,7 +143,10 @@ export async function startWorld(): Promise<World> {
       visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
       maxReceiveCount: artefacts.maxReceiveCount,
     });
-    const secrets = await startFakeAws({ [artefacts.worker.env[ENV.scimTokenSecretArn]]: SCIM_TOKEN, [N8N_KEY_ARN]: N8N_KEY });
+    const secrets = await startFakeAws({
+      [artefacts.worker.env[ENV.scimTokenSecretArn]]: SCIM_TOKEN,
+      [artefacts.workerWithN8n.env[ENV.n8nApiKeySecretArn]]: N8N_KEY,
+    });
     closers.push(secrets.close);
     const openWebUi = await startFakeOpenWebUi(SCIM_TOKEN);
     closers.push(openWebUi.close);
