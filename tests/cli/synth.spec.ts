@@ -31,6 +31,11 @@ describe("pluto synth", () => {
     expect(text).to.not.contain("synth-placeholder-secret");
     expect(text).to.not.contain("M0ckRandomValue"); // generated passwords never leave as plain text
     expect(doc.outputs.clusterName).to.equal("pluto-cluster");
+    for (const fn of ["pluto-cognito-postconfirm", "pluto-user-provisioning-worker"]) {
+      const code = doc.resources.find((r: any) => r.inputs.name === fn).inputs.code;
+      expect(Object.keys(code.assets), fn).to.deep.equal(["__index.js"]);
+      expect(code.assets["__index.js"].text).to.match(/exports\.handler = /);
+    }
     const tree = io.stdout.join("\n");
     expect(tree).to.match(/^pluto \(dev\): \d+ resources/);
     expect(tree).to.contain("pluto:ecs:ProxiedService  pluto-openwebui-svc");

@@ -4,27 +4,12 @@
  * engine's own Analyzer client. One process for the whole file; it is always killed.
  */
 import { expect } from "chai";
-import { ChildProcess, spawn } from "child_process";
-import * as path from "path";
 import { goldenDefinitions, withEnv } from "../fixtures/policies/golden";
 import { TASK_POLICIES, STACK_POLICIES } from "../../policies/rules";
+import { analyzerPb, Empty, PolicyEngine, startPolicyEngine, Struct } from "../helpers/policyEngine";
 
-// Load the protocol modules from @pulumi/pulumi's own dependency tree so message classes match.
-const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const fromPulumi = (m: string) => require(require.resolve(m, { paths: [pulumiDir] }));
-const grpc = fromPulumi("@grpc/grpc-js");
-const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb");
-const { Empty } = fromPulumi("google-protobuf/google/protobuf/empty_pb");
-const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
-const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-
-const PACK_DIR = path.join(__dirname, "..", "..", "policies");
 const LEVEL_NAMES = ["advisory", "mandatory", "disabled", "remediate"];
 const urn = (type: string, name: string) => `urn:pulumi:dev::pluto::${type}::${name}`;
-
-function call<T>(client: any, method: string, req: unknown): Promise<T> {
-  return new Promise((resolve, reject) => client[method](req, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))));
-}
 
 function resource(Type: any, type: string, name: string, props: Record<string, unknown>, deps: Record<string, string[]> = {}): any {
   const r = new Type();
@@ -50,37 +35,17 @@ function diagnostics(resp: any): { policy: string; level: string; message: strin
 describe("policy pack over the engine protocol (run-policy-pack + gRPC)", function () {
   // Starting the pack type-checks it with ts-node, as the Pulumi CLI does (about 2-3 s).
   this.timeout(60_000);
-  let child: ChildProcess | undefined;
-  let client: any;
-  const killChild = () => child?.kill("SIGKILL");
+  let engine: PolicyEngine;
+  const call = <T>(method: string, req: unknown) => engine.call<T>(method, req);
 
   before(async () => {
-    process.once("exit", killChild);
-    const runner = path.join(pulumiDir, "cmd", "run-policy-pack");
-    // run-policy-pack drops its <engine-address> argument before running the pack; any address will do.
-    child = spawn(process.execPath, [runner, "127.0.0.1:1", PACK_DIR], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = "";
-      let err = "";
-      child!.stdout!.on("data", (b) => {
-        out += b;
-        const m = /^(\d+)\s*$/m.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      child!.stderr!.on("data", (b) => (err += b));
-      child!.on("exit", (code) => reject(new Error(`policy pack exited (${code}) before printing its port:\n${err}${out}`)));
-    });
-    client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    engine = await startPolicyEngine();
   });
 
-  after(() => {
-    client?.close();
-    killChild();
-    process.removeListener("exit", killChild);
-  });
+  after(() => engine?.stop());
 
   it("GetAnalyzerInfo lists every policy with its level", async () => {
-    const info: any = await call(client, "getAnalyzerInfo", new Empty());
+    const info: any = await call("getAnalyzerInfo", new Empty());
     expect(info.getName()).to.equal("pluto");
     expect(info.getVersion()).to.equal(require("../../policies/package.json").version);
     const listed = info.getPoliciesList().map((p: any) => [p.getName(), LEVEL_NAMES[p.getEnforcementlevel()]]);
@@ -97,12 +62,12 @@ describe("policy pack over the engine protocol (run-policy-pack + gRPC)", functi
     for (const [k, v] of Object.entries({ type, name: "task", urn: urn(type, "task") })) (req as any)[`set${k[0].toUpperCase()}${k.slice(1)}`](v);
     req.setOptions(new analyzerPb.AnalyzerResourceOptions());
     req.setProperties(Struct.fromJavaScript({ family: "pluto-openwebui", containerDefinitions: JSON.stringify(bad) }));
-    const found = diagnostics(await call(client, "analyze", req));
+    const found = diagnostics(await call("analyze", req));
     expect(found.map((d) => [d.policy, d.level])).to.deep.equal([["openwebui-no-webui-auth", "mandatory"]]);
     expect(found[0].message).to.include('WEBUI_AUTH="false" is set in container openwebui');
 
     req.setProperties(Struct.fromJavaScript({ family: "pluto-openwebui", containerDefinitions: JSON.stringify(goldenDefinitions()) }));
-    expect(diagnostics(await call(client, "analyze", req))).to.deep.equal([]);
+    expect(diagnostics(await call("analyze", req))).to.deep.equal([]);
   });
 
   it("Analyze reports an unknown containerDefinitions (preview) as advisory, not as a pass or a crash", async () => {
@@ -113,7 +78,7 @@ describe("policy pack over the engine protocol (run-policy-pack + gRPC)", functi
     req.setUrn(urn(type, "task"));
     req.setOptions(new analyzerPb.AnalyzerResourceOptions());
     req.setProperties(Struct.fromJavaScript({ containerDefinitions: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }));
-    const found = diagnostics(await call(client, "analyze", req));
+    const found = diagnostics(await call("analyze", req));
     expect(found).to.have.length(TASK_POLICIES.length);
     for (const d of found) {
       expect(d.level).to.equal("advisory");
@@ -129,12 +94,12 @@ describe("policy pack over the engine protocol (run-policy-pack + gRPC)", functi
     ];
     const req = new analyzerPb.AnalyzeStackRequest();
     req.setResourcesList(resources);
-    const found = diagnostics(await call(client, "analyzeStack", req));
+    const found = diagnostics(await call("analyzeStack", req));
     expect(found.map((d) => [d.policy, d.level, d.urn])).to.deep.equal([["sqs-dlq-alarmed", "mandatory", urn("aws:sqs/queue:Queue", "dlq")]]);
 
     const alarm = resource(Res, "aws:cloudwatch/metricAlarm:MetricAlarm", "dlq-alarm", { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "pluto-user-provisioning-dlq" }, threshold: 1 });
     req.setResourcesList([...resources, alarm]);
-    expect(diagnostics(await call(client, "analyzeStack", req))).to.deep.equal([]);
+    expect(diagnostics(await call("analyzeStack", req))).to.deep.equal([]);
 
     // An organisation can relax a policy through the pack config; the engine sends it with Configure.
     const configure = new analyzerPb.ConfigureAnalyzerRequest();
@@ -142,8 +107,8 @@ describe("policy pack over the engine protocol (run-policy-pack + gRPC)", functi
     pc.setEnforcementlevel(analyzerPb.EnforcementLevel.ADVISORY);
     pc.setProperties(Struct.fromJavaScript({}));
     configure.getPolicyconfigMap().set("sqs-dlq-alarmed", pc);
-    await call(client, "configure", configure);
+    await call("configure", configure);
     req.setResourcesList(resources);
-    expect(diagnostics(await call(client, "analyzeStack", req)).map((d) => d.level)).to.deep.equal(["advisory"]);
+    expect(diagnostics(await call("analyzeStack", req)).map((d) => d.level)).to.deep.equal(["advisory"]);
   });
 });

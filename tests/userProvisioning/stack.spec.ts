@@ -151,6 +151,8 @@ describe("UserProvisioning under Pulumi mocks", function () {
       const assets = await archiveAssets(stack.one(LAMBDA, suffix));
       expect(Object.keys(assets)).to.deep.equal(["__index.js"]);
       const bytes = Object.values(assets).reduce((n, text) => n + Buffer.byteLength(text), 0);
+      // The suite transpiles with SWC, whose output is more spread out than TypeScript's (which
+      // Pulumi and `pluto synth` use), so this bound is conservative; `npm run bench` shows the real bytes.
       expect(bytes, `${suffix} archive bytes`).to.be.at.most(20 * 1024);
       const required = [...assets["__index.js"].matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
       expect(required.length, `${suffix} requires`).to.be.greaterThan(0);
