@@ -1,5 +1,6 @@
 // Composition only: read the validated config, create the components, export what operators need.
 import { isScaledOut, loadConfig } from "./components/config";
+import { AppPlacement } from "./components/appPlacement";
 import { Cache } from "./components/cache";
 import { Cluster } from "./components/cluster";
 import { Database } from "./components/database";
@@ -60,7 +61,8 @@ const database = new Database(`${prefix}-db`, {
 
 const cluster = new Cluster(prefix, { namePrefix: prefix, tags });
 
-const services = {
+// Where apps run and how their users sign in; shared by Open WebUI and n8n.
+const placement: AppPlacement = {
   region: config.region,
   network: {
     vpcId: network.vpcId,
@@ -94,7 +96,7 @@ const cache = isScaledOut(config.openWebUi)
   : undefined;
 
 const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
-  ...services,
+  ...placement,
   namePrefix: prefix,
   domain: config.domain,
   image: config.openWebUiImage,
@@ -110,7 +112,7 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
 });
 
 const n8n = config.n8n && n8nHost
-  ? new N8n(`${prefix}-n8n`, { ...services, namePrefix: prefix, host: n8nHost, config: config.n8n, proxyImage: config.oauth2ProxyImage })
+  ? new N8n(`${prefix}-n8n`, { ...placement, namePrefix: prefix, host: n8nHost, config: config.n8n, proxyImage: config.oauth2ProxyImage })
   : undefined;
 
 export const appUrl = config.appUrl;

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { N8nConfig } from "./config";
-import { FileStorage } from "./fileStorage";
+import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
 import { ProxiedService } from "./proxiedService";
 import { storedSecret } from "./storedSecret";
 
@@ -13,29 +12,15 @@ import { storedSecret } from "./storedSecret";
 export const N8N_INVITE_ROUTE = "POST=^/api/v1/users$";
 const N8N_PORT = 5678;
 
-export interface N8nArgs {
+export interface N8nArgs extends AppPlacement {
   namePrefix: string;
   /** Host n8n is served on, e.g. n8n.pluto.example.com. */
   host: string;
-  region: string;
   config: N8nConfig;
   /** Pinned oauth2-proxy image. */
   proxyImage: string;
-  network: {
-    vpcId: pulumi.Input<string>;
-    taskSubnetIds: pulumi.Input<string[]>;
-    subnetCount: number;
-    assignPublicIp: boolean;
-    taskSecurityGroupId: pulumi.Input<string>;
-    fileSystemSecurityGroupId: pulumi.Input<string>;
-  };
-  clusterArn: pulumi.Input<string>;
-  logGroupName: pulumi.Input<string>;
-  listener: aws.lb.Listener;
-  identity: { issuerUrl: pulumi.Input<string>; clientId: pulumi.Input<string>; clientSecretArn: pulumi.Input<string>; authDomain: string };
   /** Host rule priority on the shared listener. Defaults to 200. */
   listenerRulePriority?: number;
-  tags?: Record<string, string>;
 }
 
 /**
@@ -52,14 +37,7 @@ export class N8n extends pulumi.ComponentResource {
     this.url = `https://${args.host}`;
 
     // n8n runs as user `node` (1000:1000) and keeps its SQLite database and settings in ~/.n8n.
-    const storage = new FileStorage(`${name}-data`, {
-      subnetIds: args.network.taskSubnetIds,
-      subnetCount: args.network.subnetCount,
-      securityGroupId: args.network.fileSystemSecurityGroupId,
-      rootDirectory: "/n8n",
-      posixUser: { uid: 1000, gid: 1000 },
-      tags,
-    }, { parent: this });
+    const storage = appStorage(`${name}-data`, args, { rootDirectory: "/n8n", posixUser: { uid: 1000, gid: 1000 } }, this);
 
     const encryptionKey = new random.RandomPassword(`${name}-encryption-key`, { length: 48, special: false }, { parent: this });
     const encryptionKeyArn = storedSecret(`${name}-encryption-key`, {
@@ -93,35 +71,13 @@ export class N8n extends pulumi.ComponentResource {
         healthCheckClient: "wget",
         dataPath: "/home/node/.n8n",
       },
-      proxy: {
-        image: args.proxyImage,
-        issuerUrl: args.identity.issuerUrl,
-        clientId: args.identity.clientId,
-        clientSecretArn: args.identity.clientSecretArn,
-        authDomain: args.identity.authDomain,
-        skipAuthRoutes: [N8N_INVITE_ROUTE],
-      },
-      clusterArn: args.clusterArn,
-      region: args.region,
-      logGroupName: args.logGroupName,
-      vpcId: args.network.vpcId,
-      subnetIds: args.network.taskSubnetIds,
-      assignPublicIp: args.network.assignPublicIp,
-      securityGroupId: args.network.taskSecurityGroupId,
-      listener: args.listener,
+      ...placedServiceArgs(args, { image: args.proxyImage, skipAuthRoutes: [N8N_INVITE_ROUTE] }, storage),
       listenerRulePriority: args.listenerRulePriority ?? 200,
       cpu: args.config.cpu,
       memory: args.config.memory,
       // SQLite on EFS: exactly one writer, also during deployments.
       desiredCount: 1,
       deployment: "replace",
-      volume: {
-        fileSystemId: storage.fileSystem.id,
-        fileSystemArn: storage.fileSystem.arn,
-        accessPointId: storage.accessPoint.id,
-        accessPointArn: storage.accessPoint.arn,
-        ready: storage.mountTargets,
-      },
       tags,
     }, { parent: this });
 

@@ -1,39 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { ServiceSizing } from "./config";
 import { FileStorage } from "./fileStorage";
 import { openWebUiEnvironment, scaleOutEnvironment, SCIM_SKIP_AUTH_ROUTE, signOutRedirectUrl } from "./golden";
 import { ProxiedService } from "./proxiedService";
+import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
 import { storedSecret } from "./storedSecret";
 
-export interface OpenWebUiArgs {
+export interface OpenWebUiArgs extends AppPlacement {
   namePrefix: string;
   /** The app host, e.g. pluto.example.com. */
   domain: string;
-  region: string;
   /** Pinned images. */
   image: string;
   proxyImage: string;
   sizing: ServiceSizing;
-  network: {
-    vpcId: pulumi.Input<string>;
-    taskSubnetIds: pulumi.Input<string[]>;
-    /** How many entries `taskSubnetIds` has (one EFS mount target each). */
-    subnetCount: number;
-    assignPublicIp: boolean;
-    taskSecurityGroupId: pulumi.Input<string>;
-    fileSystemSecurityGroupId: pulumi.Input<string>;
-  };
-  clusterArn: pulumi.Input<string>;
-  logGroupName: pulumi.Input<string>;
-  listener: aws.lb.Listener;
-  identity: {
-    issuerUrl: pulumi.Input<string>;
-    clientId: pulumi.Input<string>;
-    clientSecretArn: pulumi.Input<string>;
-    authDomain: string;
-  };
   databaseUrlSecretArn: pulumi.Input<string>;
   /** The SCIM bearer token the provisioning worker uses (Secrets Manager ARN). */
   scimTokenSecretArn: pulumi.Input<string>;
@@ -53,7 +34,6 @@ export interface OpenWebUiArgs {
   loadBalancerArnSuffix?: pulumi.Input<string>;
   /** Host rule priority on the shared listener. Defaults to 100. */
   listenerRulePriority?: number;
-  tags?: Record<string, string>;
 }
 
 /** Open WebUI on Fargate behind oauth2-proxy, with its data directory on EFS and its settings from the golden configuration. */
@@ -67,13 +47,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
     const tags = { Name: name, ...args.tags };
     const appUrl = `https://${args.domain}`;
 
-    this.storage = new FileStorage(`${name}-data`, {
-      subnetIds: args.network.taskSubnetIds,
-      subnetCount: args.network.subnetCount,
-      securityGroupId: args.network.fileSystemSecurityGroupId,
-      rootDirectory: "/openwebui",
-      tags,
-    }, { parent: this });
+    this.storage = appStorage(`${name}-data`, args, { rootDirectory: "/openwebui" }, this);
 
     const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 48, special: false }, { parent: this });
     const secretKeyArn = storedSecret(`${name}-secret-key`, {
@@ -112,37 +86,18 @@ export class OpenWebUi extends pulumi.ComponentResource {
         healthCheckPath: "/health",
         dataPath: "/app/backend/data",
       },
-      proxy: {
+      ...placedServiceArgs(args, {
         image: args.proxyImage,
-        issuerUrl: args.identity.issuerUrl,
-        clientId: args.identity.clientId,
-        clientSecretArn: args.identity.clientSecretArn,
-        authDomain: args.identity.authDomain,
         // Open WebUI checks the SCIM bearer token itself; nothing else is public.
         skipAuthRoutes: [SCIM_SKIP_AUTH_ROUTE],
         extraEnvironment: args.proxySettings,
-      },
-      clusterArn: args.clusterArn,
-      region: args.region,
-      logGroupName: args.logGroupName,
-      vpcId: args.network.vpcId,
-      subnetIds: args.network.taskSubnetIds,
-      assignPublicIp: args.network.assignPublicIp,
-      securityGroupId: args.network.taskSecurityGroupId,
-      listener: args.listener,
+      }, this.storage),
       listenerRulePriority: args.listenerRulePriority ?? 100,
       cpu: args.sizing.cpu,
       memory: args.sizing.memory,
       desiredCount: Math.max(args.sizing.desiredCount, args.sizing.autoscaling?.minCount ?? 0),
       autoscaling: args.sizing.autoscaling,
       loadBalancerArnSuffix: args.loadBalancerArnSuffix,
-      volume: {
-        fileSystemId: this.storage.fileSystem.id,
-        fileSystemArn: this.storage.fileSystem.arn,
-        accessPointId: this.storage.accessPoint.id,
-        accessPointArn: this.storage.accessPoint.arn,
-        ready: this.storage.mountTargets,
-      },
       tags,
     }, { parent: this });
     this.serviceName = this.service.serviceName;

@@ -256,6 +256,16 @@ export class UserProvisioning extends pulumi.ComponentResource {
       endpoint: args.alarmEmail,
     }, { parent });
 
+    // Both alarms fire on the first occurrence within five minutes and stay quiet without data.
+    const alarmOnAny = {
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [this.alarmTopic.arn],
+      tags,
+    };
     new aws.cloudwatch.MetricAlarm(`${name}-dlq-alarm`, {
       name: `${prefix}-user-provisioning-dlq-not-empty`,
       alarmDescription: `Users could not be provisioned into Open WebUI and wait in ${prefix}-user-provisioning-dlq. Fix the cause, then run \`pluto dlq redrive\`.`,
@@ -263,14 +273,8 @@ export class UserProvisioning extends pulumi.ComponentResource {
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: this.deadLetterQueue.name },
       statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: [this.alarmTopic.arn],
+      ...alarmOnAny,
       okActions: [this.alarmTopic.arn],
-      tags,
     }, { parent });
 
     const metricNamespace = "Pluto/UserProvisioning";
@@ -289,13 +293,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
       namespace: metricNamespace,
       metricName,
       statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: [this.alarmTopic.arn],
-      tags,
+      ...alarmOnAny,
     }, { parent });
 
     this.registerOutputs({

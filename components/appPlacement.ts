@@ -1,0 +1,71 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { FileStorage } from "./fileStorage";
+import { ProxiedServiceArgs } from "./proxiedService";
+
+/**
+ * Where an app runs and how its users sign in: the same for every app behind the shared load
+ * balancer (Open WebUI, n8n). Apps take this, plus what is their own.
+ */
+export interface AppPlacement {
+  region: string;
+  network: {
+    vpcId: pulumi.Input<string>;
+    taskSubnetIds: pulumi.Input<string[]>;
+    /** How many entries `taskSubnetIds` has (one EFS mount target each). */
+    subnetCount: number;
+    assignPublicIp: boolean;
+    taskSecurityGroupId: pulumi.Input<string>;
+    fileSystemSecurityGroupId: pulumi.Input<string>;
+  };
+  clusterArn: pulumi.Input<string>;
+  logGroupName: pulumi.Input<string>;
+  /** The shared HTTPS listener; each app adds a host rule. */
+  listener: aws.lb.Listener;
+  identity: {
+    issuerUrl: pulumi.Input<string>;
+    clientId: pulumi.Input<string>;
+    clientSecretArn: pulumi.Input<string>;
+    authDomain: string;
+  };
+  tags?: Record<string, string>;
+}
+
+/** An app's EFS data directory, reachable from the task subnets. */
+export function appStorage(
+  name: string, p: AppPlacement, dir: { rootDirectory: string; posixUser?: { uid: number; gid: number } }, parent: pulumi.Resource,
+): FileStorage {
+  return new FileStorage(name, {
+    subnetIds: p.network.taskSubnetIds,
+    subnetCount: p.network.subnetCount,
+    securityGroupId: p.network.fileSystemSecurityGroupId,
+    ...dir,
+    tags: { Name: name, ...p.tags },
+  }, { parent });
+}
+
+/** The `ProxiedService` arguments that follow from the placement, the sign-in proxy and the app's storage. */
+export function placedServiceArgs(
+  p: AppPlacement,
+  proxy: Pick<ProxiedServiceArgs["proxy"], "image" | "skipAuthRoutes" | "extraEnvironment">,
+  storage: FileStorage,
+): Pick<ProxiedServiceArgs, "proxy" | "clusterArn" | "region" | "logGroupName" | "vpcId" | "subnetIds" | "assignPublicIp" | "securityGroupId" | "listener" | "volume"> {
+  return {
+    proxy: { ...proxy, ...p.identity },
+    clusterArn: p.clusterArn,
+    region: p.region,
+    logGroupName: p.logGroupName,
+    vpcId: p.network.vpcId,
+    subnetIds: p.network.taskSubnetIds,
+    assignPublicIp: p.network.assignPublicIp,
+    securityGroupId: p.network.taskSecurityGroupId,
+    listener: p.listener,
+    volume: {
+      fileSystemId: storage.fileSystem.id,
+      fileSystemArn: storage.fileSystem.arn,
+      accessPointId: storage.accessPoint.id,
+      accessPointArn: storage.accessPoint.arn,
+      ready: storage.mountTargets,
+    },
+  };
+}
