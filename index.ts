@@ -6,6 +6,7 @@ import { Cluster } from "./components/cluster";
 import { Database } from "./components/database";
 import { Identity } from "./components/identity";
 import { Ingress } from "./components/ingress";
+import { NameClaim } from "./components/nameClaim";
 import { N8n } from "./components/n8n";
 import { Network } from "./components/network";
 import { OpenWebUi } from "./components/openWebUi";
@@ -38,6 +39,9 @@ const provisioning = new UserProvisioning(`${prefix}-provisioning`, {
   tags,
 });
 
+// The person's name in the ID token, for Open WebUI's trusted name header.
+const nameClaim = new NameClaim(`${prefix}-name-claim`, { namePrefix: prefix, tags });
+
 const identity = new Identity(`${prefix}-identity`, {
   namePrefix: prefix,
   domain: config.domain,
@@ -48,6 +52,7 @@ const identity = new Identity(`${prefix}-identity`, {
   googleClientId: config.googleClientId,
   googleClientSecret: config.googleClientSecret,
   postConfirmation: provisioning.producer,
+  preTokenGeneration: nameClaim.function,
   tags,
 });
 
@@ -80,7 +85,9 @@ const placement: AppPlacement = {
     clientId: identity.client.id,
     clientSecretArn: identity.clientSecretArn,
     authDomain: identity.authDomain,
+    allowList: config.allowList,
   },
+  proxySettings: config.oauth2ProxySettings,
   tags,
 };
 
@@ -104,11 +111,9 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
   sizing: config.openWebUi,
   adminEmail: config.adminEmail,
   settings: config.openWebUiSettings,
-  proxySettings: config.oauth2ProxySettings,
   redisUrl: cache?.url,
   loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
   databaseUrlSecretArn: database.databaseUrlSecretArn,
-  scimTokenSecretArn: provisioning.scimTokenSecret.arn,
 });
 
 const n8n = config.n8n && n8nHost

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { FileStorage } from "./fileStorage";
 import { ProxiedServiceArgs } from "./proxiedService";
+import { AllowList } from "../functions/allowList";
 
 /**
  * Where an app runs and how its users sign in: the same for every app behind the shared load
@@ -27,7 +28,11 @@ export interface AppPlacement {
     clientId: pulumi.Input<string>;
     clientSecretArn: pulumi.Input<string>;
     authDomain: string;
+    /** Who may sign in; every app's oauth2-proxy enforces the same list. */
+    allowList: AllowList;
   };
+  /** Further OAUTH2_PROXY_* settings for every app's proxy (`pluto:oauth2ProxySettings`). Defaults to none. */
+  proxySettings?: Record<string, string>;
   tags?: Record<string, string>;
 }
 
@@ -44,14 +49,17 @@ export function appStorage(
   }, { parent });
 }
 
-/** The `ProxiedService` arguments that follow from the placement, the sign-in proxy and the app's storage. */
+/**
+ * The `ProxiedService` arguments that follow from the placement, the sign-in proxy and the app's
+ * storage. Every app's proxy gets the same identity, allow-list and extra settings.
+ */
 export function placedServiceArgs(
   p: AppPlacement,
-  proxy: Pick<ProxiedServiceArgs["proxy"], "image" | "skipAuthRoutes" | "extraEnvironment">,
+  proxy: Pick<ProxiedServiceArgs["proxy"], "image" | "skipAuthRoutes">,
   storage: FileStorage,
 ): Pick<ProxiedServiceArgs, "proxy" | "clusterArn" | "region" | "logGroupName" | "vpcId" | "subnetIds" | "assignPublicIp" | "securityGroupId" | "listener" | "volume"> {
   return {
-    proxy: { ...proxy, ...p.identity },
+    proxy: { ...proxy, ...p.identity, extraEnvironment: p.proxySettings },
     clusterArn: p.clusterArn,
     region: p.region,
     logGroupName: p.logGroupName,

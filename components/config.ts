@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AllowList, isAllowed } from "../functions/allowList";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
@@ -60,7 +61,9 @@ export interface PlutoConfig {
   googleClientSecret: pulumi.Output<string>;
   alarmEmail: string;
   /** Open WebUI's first administrator (created on first start; signs in through Google like everyone). */
-  adminEmail?: string;
+  adminEmail: string;
+  /** Who may join: enforced by the Cognito PreSignUp trigger and by every oauth2-proxy. */
+  allowList: AllowList;
   openWebUiImage: string;
   oauth2ProxyImage: string;
   openWebUi: ServiceSizing;
@@ -104,6 +107,7 @@ export const DEFAULTS = {
 /** Every key the program reads under the `pluto:` namespace; anything else is a typo we report. */
 export const CONFIG_KEYS = [
   "namePrefix", "domain", "hostedZoneName", "googleClientId", "googleClientSecret", "alarmEmail", "adminEmail",
+  "allowedEmailDomains", "allowedEmails", "allowAnyGoogleAccount",
   "openWebUiImage", "oauth2ProxyImage", "openWebUi", "natGateways", "database",
   "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n",
 ] as const;
@@ -250,9 +254,13 @@ export function parseConfig(
   if (alarmEmail && !isEmail(alarmEmail))
     problems.push(`pluto:alarmEmail: expected an email address, got ${JSON.stringify(alarmEmail)}`);
 
-  const adminEmail = raw.adminEmail?.trim().toLowerCase() || undefined;
+  const allowList = parseAllowList(raw, problems);
+  // Without an administrator the first person to sign in becomes one (Open WebUI makes the first account admin).
+  const adminEmail = required("adminEmail", "the Google email of Open WebUI's administrator; without it the first person to sign in becomes administrator").toLowerCase();
   if (adminEmail && !isEmail(adminEmail))
     problems.push(`pluto:adminEmail: expected the email the first administrator signs in with, got ${JSON.stringify(raw.adminEmail)}`);
+  else if (adminEmail && allowList && !isAllowed(adminEmail, allowList))
+    problems.push(`pluto:adminEmail: ${adminEmail} is not admitted by pluto:allowedEmailDomains or pluto:allowedEmails, so the administrator could never sign in; add its domain or the address`);
 
   const images = {
     openWebUiImage: raw.openWebUiImage ?? DEFAULTS.openWebUiImage,
@@ -343,6 +351,7 @@ export function parseConfig(
     googleClientSecret: googleClientSecret!,
     alarmEmail,
     adminEmail,
+    allowList: allowList!,
     ...images,
     openWebUi,
     natGateways,
@@ -352,6 +361,77 @@ export function parseConfig(
     redisNodeType,
     n8n,
   };
+}
+
+/**
+ * A list key as Pulumi hands it over: `pulumi config set --path 'pluto:key[0]' value` stores a
+ * YAML list, which reaches the program as JSON text. Anything else is reported with that hint.
+ */
+function parseStringList(key: string, example: string, raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined) return [];
+  const hint = `set items with \`pulumi config set --path 'pluto:${key}[0]' ${example}\``;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = undefined;
+  }
+  if (!Array.isArray(value)) {
+    problems.push(`pluto:${key}: expected a list (${hint}), got ${JSON.stringify(raw)}`);
+    return [];
+  }
+  const out: string[] = [];
+  value.forEach((item, i) => {
+    if (typeof item === "string" && item.trim() !== "") out.push(item.trim().toLowerCase());
+    else problems.push(`pluto:${key}[${i}]: expected a non-empty string, got ${JSON.stringify(item)}`);
+  });
+  return [...new Set(out)];
+}
+
+/** Why `domain` cannot be an allow-list entry, or undefined when it can. */
+export function allowedDomainProblem(domain: string): string | undefined {
+  if (domain === "*") return "`*` admits anyone with a Google account; say so explicitly with `pulumi config set pluto:allowAnyGoogleAccount true`";
+  if (domain.includes("@")) return "expected a domain such as example.com, not an email address (single addresses go in pluto:allowedEmails)";
+  if (domain.startsWith(".") || domain.startsWith("*."))
+    return "subdomain wildcards are not supported (the Cognito trigger and oauth2-proxy match whole domains); list each domain";
+  if (!isHostName(domain)) return "expected a domain such as example.com";
+  return undefined;
+}
+
+/**
+ * Who may join. At least one of the three keys must admit someone: a stack that admits nobody
+ * (or, worse, everybody by accident) is refused before any resource exists.
+ */
+function parseAllowList(raw: RawConfig, problems: string[]): AllowList | undefined {
+  const before = problems.length;
+  const domains = parseStringList("allowedEmailDomains", "example.com", raw.allowedEmailDomains, problems);
+  domains.forEach((d, i) => {
+    const problem = allowedDomainProblem(d);
+    if (problem) problems.push(`pluto:allowedEmailDomains[${i}]: ${JSON.stringify(d)}: ${problem}`);
+  });
+  const emails = parseStringList("allowedEmails", "ada@partner.example", raw.allowedEmails, problems);
+  emails.forEach((e, i) => {
+    if (!isEmail(e)) problems.push(`pluto:allowedEmails[${i}]: expected an email address, got ${JSON.stringify(e)}`);
+  });
+  let anyGoogleAccount = false;
+  const any = raw.allowAnyGoogleAccount?.trim().toLowerCase();
+  if (any === "true") anyGoogleAccount = true;
+  else if (any !== undefined && any !== "false")
+    problems.push(`pluto:allowAnyGoogleAccount: expected true or false, got ${JSON.stringify(raw.allowAnyGoogleAccount)}`);
+  if (problems.length > before) return undefined;
+  if (domains.length === 0 && emails.length === 0 && !anyGoogleAccount) {
+    problems.push("pluto:allowedEmailDomains: required — who may join, e.g. `pulumi config set --path 'pluto:allowedEmailDomains[0]' example.com`; " +
+      "single addresses go in pluto:allowedEmails, and `pluto:allowAnyGoogleAccount: true` admits anyone with a Google account");
+    return undefined;
+  }
+  return { domains, emails, anyGoogleAccount };
+}
+
+/** Settings that are valid but deserve a second look; `pluto synth` prints them (never a failure). */
+export function configWarnings(config: Pick<PlutoConfig, "allowList">): string[] {
+  return config.allowList.anyGoogleAccount
+    ? ["pluto:allowAnyGoogleAccount is true: anyone with a Google account can join this workspace (oauth2-proxy EMAIL_DOMAINS=*); the domain and email lists are not enforced"]
+    : [];
 }
 
 function checkFargatePair(key: string, cpu: number, memory: number, problems: string[]): void {
@@ -374,12 +454,18 @@ function settingsMap(key: string, raw: string | undefined, namePattern: RegExp, 
   return out;
 }
 
-/** Reads `pluto:*` and `aws:region` from the running stack and validates them. */
-export function loadConfig(): PlutoConfig {
+/** The `pluto:` keys of a flat Pulumi config (`ns:key` → value), without the namespace. */
+export function plutoKeys(all: Record<string, string>): RawConfig {
   const raw: RawConfig = {};
-  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+  for (const [fullKey, value] of Object.entries(all)) {
     if (fullKey.startsWith("pluto:")) raw[fullKey.slice("pluto:".length)] = value;
   }
+  return raw;
+}
+
+/** Reads `pluto:*` and `aws:region` from the running stack and validates them. */
+export function loadConfig(): PlutoConfig {
+  const raw = plutoKeys(pulumi.runtime.allConfig());
   const secret = raw.googleClientSecret === undefined ? undefined : new pulumi.Config("pluto").requireSecret("googleClientSecret");
   return parseConfig(raw, pulumi.runtime.getConfig("aws:region"), secret);
 }

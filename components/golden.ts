@@ -2,22 +2,55 @@
  * The golden configuration: the one place that decides how Open WebUI and its oauth2-proxy
  * sidecar are configured (DESIGN.md, "The golden configuration"). Pure functions over plain
  * strings, so tests, the policy pack and `pluto doctor` can all reason about the same output.
+ * Every setting was checked in the pinned upstream source: Open WebUI v0.8.2
+ * (backend/open_webui/{env,config,main}.py, routers/auths.py) and oauth2-proxy v7.15.3.
  *
  * What is deliberately absent matters as much as what is present:
- * - WEBUI_AUTH: unset and `true` are the same in Open WebUI; `false` breaks every new user.
+ * - WEBUI_AUTH: unset and `true` are the same in Open WebUI; `false` is its single-user mode.
+ * - SCIM: accounts are created by Open WebUI itself at first sign-in (a SCIM-created user has
+ *   no `auth` row and can never sign in through trusted headers).
+ * - OAUTH2_PROXY_REVERSE_PROXY: with it oauth2-proxy trusts the client's X-Forwarded-Uri for
+ *   skip-auth decisions (pkg/requests/util/util.go GetRequestPath) and the ALB passes that
+ *   header from the internet.
+ * - Skip-auth routes on Open WebUI's proxy: every request to Open WebUI is signed in.
  * - OAUTH2_PROXY_PREFER_EMAIL_TO_USER: oauth2-proxy then stops sending X-Forwarded-Email.
- * - OAUTH2_PROXY_SET_AUTHORIZATION_HEADER / PASS_AUTHORIZATION_HEADER / BASIC_AUTH_PASSWORD:
- *   they put oauth2-proxy's credentials in `Authorization` and break Open WebUI's own JWT.
- * - OAUTH2_PROXY_SET_XAUTHREQUEST, OIDC_EMAIL_CLAIM, USER_ID_CLAIM: response-only or needless.
+ * - OAUTH2_PROXY_PASS_AUTHORIZATION_HEADER / BASIC_AUTH_PASSWORD: they overwrite Open WebUI's
+ *   own `Authorization` JWT upstream; SET_AUTHORIZATION_HEADER puts the ID token in responses.
+ * - OAUTH2_PROXY_SET_XAUTHREQUEST, OIDC_EMAIL_CLAIM, USER_ID_CLAIM, TRUSTED_IPS.
  */
+import { AllowList } from "../functions/allowList";
 
 /** Port Open WebUI listens on inside the task; reachable only from the sidecar over localhost. */
 export const APP_PORT = 8080;
 /** Port oauth2-proxy listens on; the only port the load balancer may reach. */
 export const PROXY_PORT = 4180;
-/** Requests oauth2-proxy lets through unauthenticated: the SCIM API, which checks its own bearer token. */
-export const SCIM_SKIP_AUTH_ROUTE = "^/api/v1/scim/v2/";
 export const OAUTH2_PROXY_CONTAINER = "oauth2-proxy";
+
+/**
+ * The request header that carries the person's name. oauth2-proxy v7.15.3 fills it from the ID
+ * token's `preferred_username` claim whenever user headers are passed
+ * (pkg/apis/options/legacy_options.go getPreferredUsernameHeader); X-Forwarded-User is always the
+ * `sub` (providers/provider_data.go), a UUID. The claim holds the percent-encoded name (see
+ * functions/nameClaim.ts), which Open WebUI decodes (routers/auths.py signin: urllib.parse.unquote).
+ */
+export const TRUSTED_NAME_HEADER = "X-Forwarded-Preferred-Username";
+
+/**
+ * How often oauth2-proxy redeems the Cognito refresh token (pkg/middleware/stored_session.go
+ * refreshSessionIfNeeded). A user disabled in Cognito fails the next refresh (`invalid_grant`
+ * clears the session), so access ends within this interval; it stays below the one-hour lifetime
+ * of Cognito's ID token so a session never runs on an expired one.
+ */
+export const COOKIE_REFRESH = "30m";
+
+/** The non-essential init container that writes the single allowed emails for oauth2-proxy. */
+export const ALLOWED_EMAILS_CONTAINER = "allowed-emails";
+/** A small pinned image with a shell: oauth2-proxy's own image is distroless and cannot write the file. */
+export const ALLOWED_EMAILS_IMAGE = "public.ecr.aws/docker/library/busybox:1.37.0";
+/** Task-scoped bind mount (Fargate ephemeral storage) shared by the writer and oauth2-proxy. */
+export const ALLOWED_EMAILS_VOLUME = "allowed-emails";
+const ALLOWED_EMAILS_DIR = "/pluto/allow-list";
+export const ALLOWED_EMAILS_FILE = `${ALLOWED_EMAILS_DIR}/emails.txt`;
 
 export interface SignOutUrlArgs {
   /** Cognito hosted UI domain, e.g. auth.pluto.example.com. */
@@ -43,27 +76,34 @@ export interface OpenWebUiEnvironmentArgs<V> {
   appUrl: string;
   /** From `signOutRedirectUrl` (a deferred value while the client id is not yet known). */
   signOutRedirectUrl: V;
+  /** The administrator Open WebUI creates on an empty database (WEBUI_ADMIN_EMAIL). */
+  adminEmail: string;
   /** Extra settings (e.g. Redis for scale-out). They may not override a golden key; forbidden ones are refused by the policy check. */
   extra?: Record<string, V>;
 }
 
 /**
- * Open WebUI's plain environment. Secrets (WEBUI_SECRET_KEY, DATABASE_URL, SCIM_TOKEN) go through
- * ECS `secrets`. Generic in the value type so the program can pass deferred values through.
+ * Open WebUI's plain environment. Secrets (WEBUI_SECRET_KEY, DATABASE_URL, WEBUI_ADMIN_PASSWORD)
+ * go through ECS `secrets`. Generic in the value type so the program can pass deferred values through.
  */
 export function openWebUiEnvironment<V>(args: OpenWebUiEnvironmentArgs<V>): Record<string, string | V> {
   const golden: Record<string, string | V> = {
     WEBUI_URL: args.appUrl,
     WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email",
-    WEBUI_AUTH_TRUSTED_NAME_HEADER: "X-Forwarded-User",
+    WEBUI_AUTH_TRUSTED_NAME_HEADER: TRUSTED_NAME_HEADER,
     WEBUI_AUTH_SIGNOUT_REDIRECT_URL: args.signOutRedirectUrl,
-    ENABLE_SIGNUP: "true",
-    // The default `pending` shows new users "You do not have permission to access this resource".
+    // Trusted-header sign-in creates accounts without consulting it (routers/auths.py
+    // signup_handler); POST /api/v1/auths/signup does consult it, and left open would let any
+    // signed-in person create accounts for other people's emails and get a session for them.
+    ENABLE_SIGNUP: "false",
+    // The default `pending` parks every new user on "Account activation pending".
     DEFAULT_USER_ROLE: "user",
-    SCIM_ENABLED: "true",
+    // main.py creates this administrator (user and auth rows) when the database has no users;
+    // its owner then signs in through Google like everyone else.
+    WEBUI_ADMIN_EMAIL: args.adminEmail,
     DATA_DIR: "/app/backend/data",
   };
-  return { ...golden, ...withoutOverrides("Open WebUI", golden, args.extra) };
+  return { ...golden, ...withoutOverrides("Open WebUI", golden, [], args.extra) };
 }
 
 /**
@@ -81,12 +121,24 @@ export function scaleOutEnvironment<V>(redisUrl: V): Record<string, string | V> 
   };
 }
 
-/** Extra settings may add keys, never replace the golden ones (that is how the guide's stack drifted). */
-function withoutOverrides<V>(what: string, golden: Record<string, unknown>, extra: Record<string, V> | undefined): Record<string, V> {
-  for (const key of Object.keys(extra ?? {}))
+/**
+ * Extra settings may add keys, never replace the golden ones (that is how the guide's stack
+ * drifted), nor set the `reserved` ones the golden configuration owns even when it leaves them out.
+ */
+function withoutOverrides<V>(what: string, golden: Record<string, unknown>, reserved: { keys: string[]; why: string }[], extra: Record<string, V> | undefined): Record<string, V> {
+  for (const key of Object.keys(extra ?? {})) {
     if (key in golden) throw new Error(`${what} setting ${key} is part of the golden configuration and cannot be overridden`);
+    const owner = reserved.find((r) => r.keys.includes(key));
+    if (owner) throw new Error(`${what} setting ${key} cannot be set directly: ${owner.why}`);
+  }
   return extra ?? {};
 }
+
+/** Who may sign in is the stack's allow-list, never an extra setting. */
+const ALLOW_LIST_KEYS = {
+  keys: ["OAUTH2_PROXY_EMAIL_DOMAINS", "OAUTH2_PROXY_EMAIL_DOMAIN", "OAUTH2_PROXY_AUTHENTICATED_EMAILS_FILE"],
+  why: "who may sign in comes from pluto:allowedEmailDomains, pluto:allowedEmails and pluto:allowAnyGoogleAccount",
+};
 
 export interface Oauth2ProxyArgs {
   /** Pinned oauth2-proxy image. */
@@ -100,21 +152,40 @@ export interface Oauth2ProxyArgs {
   cookieSecretArn: string;
   /** Public URL of the app, e.g. https://pluto.example.com. */
   appUrl: string;
-  /** Cognito hosted UI domain; whitelisted so the sign-out `rd` may go there. */
+  /** Cognito hosted UI domain: sign-in, token and userinfo endpoints, and the sign-out `rd` target. */
   authDomain: string;
+  /** Who may sign in: the same list the Cognito PreSignUp trigger enforces. */
+  allowList: AllowList;
   /** Port of the app container on localhost. Defaults to 8080. */
   upstreamPort?: number;
   /** Unauthenticated routes (`[METHOD=]regex`). Defaults to none. */
   skipAuthRoutes?: string[];
-  /** Allowed email domains. Defaults to ["*"] (Cognito already decides who may sign in). */
-  emailDomains?: string[];
   /** CloudWatch Logs group and region for the awslogs driver. */
   logGroup: string;
   region: string;
   /** Container the proxy waits for (HEALTHY) before starting. */
   appContainerName: string;
-  /** Further OAUTH2_PROXY_* settings (e.g. allowed groups); golden keys cannot be overridden. Defaults to none. */
+  /** Further OAUTH2_PROXY_* settings (e.g. allowed groups); golden and allow-list keys cannot be set. Defaults to none. */
   extra?: Record<string, string>;
+}
+
+/** True when single addresses need oauth2-proxy's authenticated-emails file (and its writer). */
+export function needsAllowedEmailsFile(list: AllowList): boolean {
+  return !list.anyGoogleAccount && list.emails.length > 0;
+}
+
+/**
+ * The allow-list in oauth2-proxy's terms (v7.15.3 validator.go): EMAIL_DOMAINS matches by
+ * `@domain` suffix only, so single addresses go through --authenticated-emails-file, which exists
+ * only as a file. `*` only for a stack that opted in to any Google account.
+ */
+export function allowListEnvironment(list: AllowList): Record<string, string> {
+  if (list.anyGoogleAccount) return { OAUTH2_PROXY_EMAIL_DOMAINS: "*" };
+  const env: Record<string, string> = {};
+  if (list.domains.length > 0) env.OAUTH2_PROXY_EMAIL_DOMAINS = list.domains.join(",");
+  if (needsAllowedEmailsFile(list)) env.OAUTH2_PROXY_AUTHENTICATED_EMAILS_FILE = ALLOWED_EMAILS_FILE;
+  if (Object.keys(env).length === 0) throw new Error("the allow-list admits nobody: give allowed domains, emails or anyGoogleAccount");
+  return env;
 }
 
 /**
@@ -163,8 +234,25 @@ export function awslogs(group: string, region: string, streamPrefix: string): Co
   return { logDriver: "awslogs", options: { "awslogs-group": group, "awslogs-region": region, "awslogs-stream-prefix": streamPrefix } };
 }
 
-/** The oauth2-proxy sidecar in direct proxy mode: it authenticates every request and passes X-Forwarded-Email/User upstream. */
+/**
+ * The sign-in containers of a task: oauth2-proxy in direct proxy mode, which authenticates every
+ * request and passes X-Forwarded-Email and the name header upstream, preceded by the writer of
+ * its allowed-emails file when the allow-list names single addresses.
+ */
+export function oauth2ProxyContainers(args: Oauth2ProxyArgs): ContainerDefinition[] {
+  const writer = needsAllowedEmailsFile(args.allowList) ? allowedEmailsWriter(args.allowList.emails, args.logGroup, args.region) : undefined;
+  const proxy = oauth2ProxyContainer(args);
+  if (writer) {
+    proxy.mountPoints = [{ sourceVolume: ALLOWED_EMAILS_VOLUME, containerPath: ALLOWED_EMAILS_DIR, readOnly: true }];
+    // oauth2-proxy exits if the file cannot be opened at start (validator.go LoadAuthenticatedEmailsFile).
+    proxy.dependsOn = [...(proxy.dependsOn ?? []), { containerName: ALLOWED_EMAILS_CONTAINER, condition: "SUCCESS" }];
+  }
+  return writer ? [writer, proxy] : [proxy];
+}
+
+/** The oauth2-proxy sidecar alone (see `oauth2ProxyContainers` for the allowed-emails writer). */
 export function oauth2ProxyContainer(args: Oauth2ProxyArgs): ContainerDefinition {
+  const auth = `https://${args.authDomain}`;
   const env: Record<string, string> = {
     OAUTH2_PROXY_PROVIDER: "oidc",
     OAUTH2_PROXY_PROVIDER_DISPLAY_NAME: "Sign in",
@@ -173,19 +261,28 @@ export function oauth2ProxyContainer(args: Oauth2ProxyArgs): ContainerDefinition
     OAUTH2_PROXY_REDIRECT_URL: `${args.appUrl}/oauth2/callback`,
     OAUTH2_PROXY_SCOPE: "openid email profile",
     OAUTH2_PROXY_CODE_CHALLENGE_METHOD: "S256",
+    // Straight to Google: Cognito's /oauth2/authorize skips its own page when given
+    // identity_provider. Discovery would overwrite LOGIN_URL with the plain endpoint
+    // (providers/providers.go newProviderDataFromConfig), and without it oauth2-proxy needs the
+    // JWKS (pkg/providers/oidc/provider_verifier.go), token and userinfo endpoints spelled out.
+    OAUTH2_PROXY_SKIP_OIDC_DISCOVERY: "true",
+    OAUTH2_PROXY_LOGIN_URL: `${auth}/oauth2/authorize?identity_provider=Google`,
+    OAUTH2_PROXY_REDEEM_URL: `${auth}/oauth2/token`,
+    OAUTH2_PROXY_PROFILE_URL: `${auth}/oauth2/userInfo`,
+    OAUTH2_PROXY_OIDC_JWKS_URL: `${args.issuerUrl}/.well-known/jwks.json`,
     OAUTH2_PROXY_PASS_USER_HEADERS: "true",
     OAUTH2_PROXY_HTTP_ADDRESS: `0.0.0.0:${PROXY_PORT}`,
     OAUTH2_PROXY_UPSTREAMS: `http://127.0.0.1:${args.upstreamPort ?? APP_PORT}/`,
-    OAUTH2_PROXY_REVERSE_PROXY: "true",
-    OAUTH2_PROXY_EMAIL_DOMAINS: (args.emailDomains ?? ["*"]).join(","),
+    ...allowListEnvironment(args.allowList),
     OAUTH2_PROXY_COOKIE_SECURE: "true",
+    OAUTH2_PROXY_COOKIE_REFRESH: COOKIE_REFRESH,
     OAUTH2_PROXY_WHITELIST_DOMAINS: args.authDomain,
     OAUTH2_PROXY_SKIP_PROVIDER_BUTTON: "true",
     // The ALB probes /ping every few seconds; those lines would drown the sign-in log.
     OAUTH2_PROXY_SILENCE_PING_LOGGING: "true",
   };
   if (args.skipAuthRoutes && args.skipAuthRoutes.length > 0) env.OAUTH2_PROXY_SKIP_AUTH_ROUTES = args.skipAuthRoutes.join(",");
-  Object.assign(env, withoutOverrides("oauth2-proxy", env, args.extra));
+  Object.assign(env, withoutOverrides("oauth2-proxy", env, [ALLOW_LIST_KEYS], args.extra));
   return {
     name: OAUTH2_PROXY_CONTAINER,
     image: args.image,
@@ -199,6 +296,27 @@ export function oauth2ProxyContainer(args: Oauth2ProxyArgs): ContainerDefinition
     // Without this the proxy answers 502 until the app has finished its first start.
     dependsOn: [{ containerName: args.appContainerName, condition: "HEALTHY" }],
     logConfiguration: awslogs(args.logGroup, args.region, OAUTH2_PROXY_CONTAINER),
+    readonlyRootFilesystem: true,
+  };
+}
+
+/**
+ * Writes the single allowed addresses, one per line (the CSV oauth2-proxy reads), into the
+ * task-scoped volume, then exits 0; oauth2-proxy starts only after that (`SUCCESS`). It carries
+ * no OAUTH2_PROXY_* or WEBUI_* setting, so the policy rules never take it for either app.
+ */
+export function allowedEmailsWriter(emails: string[], logGroup: string, region: string): ContainerDefinition {
+  // The list reaches the shell only through "$ALLOWED_EMAILS" (never re-parsed), split on commas.
+  if (emails.some((e) => /[\s,]/.test(e))) throw new Error("allowed emails may not contain whitespace or commas");
+  return {
+    name: ALLOWED_EMAILS_CONTAINER,
+    image: ALLOWED_EMAILS_IMAGE,
+    essential: false,
+    environment: toEnvList({ ALLOWED_EMAILS: emails.join(",") }),
+    secrets: [],
+    command: ["sh", "-c", `printf '%s\\n' "$ALLOWED_EMAILS" | tr ',' '\\n' > ${ALLOWED_EMAILS_FILE}`],
+    mountPoints: [{ sourceVolume: ALLOWED_EMAILS_VOLUME, containerPath: ALLOWED_EMAILS_DIR, readOnly: false }],
+    logConfiguration: awslogs(logGroup, region, ALLOWED_EMAILS_CONTAINER),
     readonlyRootFilesystem: true,
   };
 }

@@ -15,17 +15,22 @@ export interface IdentityArgs {
   googleClientSecret: pulumi.Input<string>;
   /** Further hosts signed in through the same app client (e.g. n8n.<domain>). Defaults to none. */
   extraHosts?: string[];
+  /** Function that decides whether a person may join (the allow-list); Cognito runs it before creating any user. Defaults to none. */
+  preSignUp?: aws.lambda.Function;
   /** Function run after a user confirms sign-up (the provisioning producer). Defaults to none. */
   postConfirmation?: aws.lambda.Function;
+  /** Function that shapes the ID token's claims (the person's name for oauth2-proxy; see `NameClaim`). Defaults to none. */
+  preTokenGeneration?: aws.lambda.Function;
   /** Protect the pool from deletion (it holds every user). Defaults to true. */
   deletionProtection?: boolean;
   tags?: Record<string, string>;
 }
 
 /**
- * Cognito federated with Google: the user pool, the Google identity provider, the hosted UI on
- * `auth.<domain>`, the app client used by oauth2-proxy (secret in Secrets Manager) and the
- * PostConfirmation trigger that starts user provisioning.
+ * Cognito federated with Google: the user pool, the Google identity provider, the managed login
+ * pages on `auth.<domain>`, the app client used by oauth2-proxy (secret in Secrets Manager) and
+ * the Lambda triggers: PreSignUp (who may join), PostConfirmation (onboarding) and Pre Token
+ * Generation (the person's name in the ID token).
  */
 export class Identity extends pulumi.ComponentResource {
   readonly userPool: aws.cognito.UserPool;
@@ -49,15 +54,20 @@ export class Identity extends pulumi.ComponentResource {
       deletionProtection: args.deletionProtection === false ? "INACTIVE" : "ACTIVE",
       adminCreateUserConfig: { allowAdminCreateUserOnly: false },
       accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
-      lambdaConfig: args.postConfirmation ? { postConfirmation: args.postConfirmation.arn } : undefined,
+      lambdaConfig: cognitoTriggers(args),
       tags,
     }, { parent: this });
 
-    if (args.postConfirmation) {
-      // Without it Cognito's call fails with AccessDeniedException and sign-up breaks.
-      new aws.lambda.Permission(`${name}-postconfirm-invoke`, {
+    // Without an invoke permission Cognito's call fails with AccessDeniedException and the
+    // sign-up or sign-in breaks; the pool ARN as sourceArn keeps other pools out.
+    const triggers: [string, aws.lambda.Function | undefined][] = [
+      ["presignup", args.preSignUp], ["postconfirm", args.postConfirmation], ["pretoken", args.preTokenGeneration],
+    ];
+    for (const [role, fn] of triggers) {
+      if (!fn) continue;
+      new aws.lambda.Permission(`${name}-${role}-invoke`, {
         action: "lambda:InvokeFunction",
-        function: args.postConfirmation.name,
+        function: fn.name,
         principal: "cognito-idp.amazonaws.com",
         sourceArn: this.userPool.arn,
       }, { parent: this });
@@ -73,6 +83,10 @@ export class Identity extends pulumi.ComponentResource {
         authorize_scopes: "openid email profile",
       },
       // email_verified must be mapped: oauth2-proxy rejects an id_token whose email_verified is false.
+      // `name` feeds the name claim (see NameClaim). Cognito rewrites every mapped attribute at each
+      // sign-in, so the app client must be allowed to write them: it leaves `writeAttributes`
+      // unset, which lets it write every standard attribute
+      // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html, WriteAttributes).
       attributeMapping: {
         email: "email",
         email_verified: "email_verified",
@@ -118,9 +132,21 @@ export class Identity extends pulumi.ComponentResource {
       callbackUrls: hostUrls.map((u) => `${u}/oauth2/callback`),
       logoutUrls: hostUrls,
       supportedIdentityProviders: ["Google"],
+      // oauth2-proxy refreshes its session with the refresh token (OAUTH2_PROXY_COOKIE_REFRESH),
+      // which is how a user disabled in Cognito loses access.
       explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
       preventUserExistenceErrors: "ENABLED",
     }, { parent: this, dependsOn: [google] });
+
+    // A client created through the API gets no branding style, and managed login (version 2)
+    // answers "Login pages unavailable" until it has one; Cognito's defaults are enough
+    // (https://docs.aws.amazon.com/cognito/latest/developerguide/managed-login-branding.html;
+    // https://docs.aws.amazon.com/cli/latest/reference/cognito-idp/update-user-pool-client.html).
+    new aws.cognito.ManagedLoginBranding(`${name}-branding`, {
+      userPoolId: this.userPool.id,
+      clientId: this.client.id,
+      useCognitoProvidedValues: true,
+    }, { parent: this, dependsOn: [domain] });
 
     this.issuerUrl = pulumi.interpolate`https://cognito-idp.${args.region}.amazonaws.com/${this.userPool.id}`;
     this.clientSecretArn = storedSecret(`${name}-client-secret`, {
@@ -137,4 +163,14 @@ export class Identity extends pulumi.ComponentResource {
       issuerUrl: this.issuerUrl,
     });
   }
+}
+
+/** The pool's `lambdaConfig` for the triggers given, or undefined when there are none. */
+export function cognitoTriggers(args: Pick<IdentityArgs, "preSignUp" | "postConfirmation" | "preTokenGeneration">): aws.types.input.cognito.UserPoolLambdaConfig | undefined {
+  const config: aws.types.input.cognito.UserPoolLambdaConfig = {};
+  if (args.preSignUp) config.preSignUp = args.preSignUp.arn;
+  if (args.postConfirmation) config.postConfirmation = args.postConfirmation.arn;
+  // Version 1 events shape the ID token, the one oauth2-proxy reads, on every feature plan.
+  if (args.preTokenGeneration) config.preTokenGenerationConfig = { lambdaArn: args.preTokenGeneration.arn, lambdaVersion: "V1_0" };
+  return Object.keys(config).length > 0 ? config : undefined;
 }

@@ -2,6 +2,42 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ValidatedCertificate } from "./validatedCertificate";
 
+/** Services' host rules start here; lower priorities belong to the ingress's own rules, evaluated first. */
+export const SERVICE_RULE_PRIORITY_MIN = 100;
+
+/**
+ * Request headers the load balancer refuses (400). An ALB manages only X-Forwarded-For/Proto/Port
+ * and passes any other header from the client unchanged; oauth2-proxy with --reverse-proxy would
+ * take skip-auth decisions from X-Forwarded-Uri (pkg/requests/util/util.go GetRequestPath), and
+ * it forwards a client's X-Forwarded-Host to the app (pkg/upstream/http.go
+ * setProxyForwardingHeaders). No legitimate browser sends either.
+ */
+export const REFUSED_FORWARDED_HEADERS = ["X-Forwarded-Uri", "X-Forwarded-Host"] as const;
+
+/**
+ * Rules are evaluated from the lowest priority value to the highest, the default action last
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#listener-rules).
+ */
+export const EDGE_RULE_PRIORITIES = { forwardedUri: 1, forwardedHost: 2, refusedSignUp: 10 } as const;
+
+/**
+ * What a person whose sign-up the Cognito PreSignUp trigger refused sees. Cognito redirects to
+ * the callback with `error=invalid_request&error_description=PreSignUp+failed+with+error+...`
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html, IdP
+ * errors), and oauth2-proxy's OAuthCallback shows a bare 403 without the description; so the load
+ * balancer answers that callback itself. A fixed response body holds at most 1,024 characters
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-action-types.html#fixed-response-actions).
+ */
+export const REFUSED_SIGN_UP_PAGE =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+  '<meta name="viewport" content="width=device-width,initial-scale=1"><title>Not on the list</title></head>' +
+  '<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5">' +
+  "<h1>This account cannot join</h1>" +
+  "<p>The Google account you chose is not on this workspace's list of people who may join, so no account was created.</p>" +
+  '<p>If you have another Google account, for example your work account, <a href="https://accounts.google.com/Logout">sign out of Google</a> ' +
+  'and <a href="/">try again</a> with that one. If you should have access with this one, ask your administrator to add it.</p>' +
+  "</body></html>";
+
 export interface IngressArgs {
   /** The app's host name; its certificate, alias record and HTTPS listener. */
   domain: string;
@@ -19,7 +55,9 @@ export interface IngressArgs {
 
 /**
  * The public edge: an ALB with an HTTPS listener on a DNS-validated certificate, HTTP redirected
- * to HTTPS, and alias records. Services attach host rules to `httpsListener`.
+ * to HTTPS, and alias records. Services attach host rules to `httpsListener` (priority
+ * `SERVICE_RULE_PRIORITY_MIN` and up); before them the listener refuses forwarded-header spoofing
+ * and answers a refused sign-up with a page that says why.
  */
 export class Ingress extends pulumi.ComponentResource {
   readonly zoneId: pulumi.Output<string>;
@@ -64,6 +102,8 @@ export class Ingress extends pulumi.ComponentResource {
       tags,
     }, { parent: this });
 
+    this.edgeRules(name, tags);
+
     this.httpListener = new aws.lb.Listener(`${name}-http`, {
       loadBalancerArn: this.loadBalancer.arn,
       port: 80,
@@ -83,5 +123,36 @@ export class Ingress extends pulumi.ComponentResource {
     (args.extraHostNames ?? []).forEach((host, i) => alias(`host-alias-${i}`, host));
 
     this.registerOutputs({ loadBalancerDnsName: this.loadBalancer.dnsName, zoneId: this.zoneId });
+  }
+
+  /** The listener's own rules, all before any service's host rule. */
+  private edgeRules(name: string, tags: Record<string, string>): void {
+    // One http-header condition names one header; its values are ORed, `*` matches any value
+    // including an empty one, header names are case-insensitive and a repeated header is searched
+    // in order (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-httpheaderconfig.html).
+    const refuse = (role: string, header: string, priority: number) =>
+      new aws.lb.ListenerRule(`${name}-${role}`, {
+        listenerArn: this.httpsListener.arn,
+        priority,
+        conditions: [{ httpHeader: { httpHeaderName: header, values: ["*"] } }],
+        actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "400", messageBody: `Bad request: ${header} is not accepted` } }],
+        tags,
+      }, { parent: this });
+    refuse("refuse-forwarded-uri", REFUSED_FORWARDED_HEADERS[0], EDGE_RULE_PRIORITIES.forwardedUri);
+    refuse("refuse-forwarded-host", REFUSED_FORWARDED_HEADERS[1], EDGE_RULE_PRIORITIES.forwardedHost);
+
+    // Conditions of one rule are ANDed; the description's prefix keeps other IdP errors
+    // (timeouts, Google errors, also `invalid_request`) on oauth2-proxy's own error page.
+    new aws.lb.ListenerRule(`${name}-refused-sign-up`, {
+      listenerArn: this.httpsListener.arn,
+      priority: EDGE_RULE_PRIORITIES.refusedSignUp,
+      conditions: [
+        { pathPattern: { values: ["/oauth2/callback"] } },
+        { queryStrings: [{ key: "error", value: "invalid_request" }] },
+        { queryStrings: [{ key: "error_description", value: "PreSignUp*" }] },
+      ],
+      actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/html", statusCode: "403", messageBody: REFUSED_SIGN_UP_PAGE } }],
+      tags,
+    }, { parent: this });
   }
 }

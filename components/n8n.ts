@@ -60,8 +60,10 @@ export class N8n extends pulumi.ComponentResource {
           N8N_PROTOCOL: "https",
           N8N_EDITOR_BASE_URL: `${this.url}/`,
           WEBHOOK_URL: `${this.url}/`,
-          // One hop: oauth2-proxy. Lets n8n trust X-Forwarded-For for the client address.
-          N8N_PROXY_HOPS: "1",
+          // Two hops in front: the ALB appends the client to X-Forwarded-For, oauth2-proxy appends
+          // the ALB (oauth2-proxy v7.15.3 pkg/upstream/http.go setProxyForwardingHeaders); n8n
+          // trusts that many (packages/cli/src/abstract-server.ts: app.set('trust proxy', proxy_hops)).
+          N8N_PROXY_HOPS: "2",
           N8N_SECURE_COOKIE: "true",
           N8N_DIAGNOSTICS_ENABLED: "false",
           N8N_PUBLIC_API_DISABLED: "false",
@@ -71,6 +73,7 @@ export class N8n extends pulumi.ComponentResource {
         healthCheckClient: "wget",
         dataPath: "/home/node/.n8n",
       },
+      // Only n8n's own token-checked invitation route (X-N8N-API-KEY) skips sign-in.
       ...placedServiceArgs(args, { image: args.proxyImage, skipAuthRoutes: [N8N_INVITE_ROUTE] }, storage),
       listenerRulePriority: args.listenerRulePriority ?? 200,
       cpu: args.config.cpu,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ServiceSizing } from "./config";
 import { FileStorage } from "./fileStorage";
-import { openWebUiEnvironment, scaleOutEnvironment, SCIM_SKIP_AUTH_ROUTE, signOutRedirectUrl } from "./golden";
+import { openWebUiEnvironment, scaleOutEnvironment, signOutRedirectUrl } from "./golden";
 import { ProxiedService } from "./proxiedService";
 import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
 import { storedSecret } from "./storedSecret";
@@ -16,18 +16,14 @@ export interface OpenWebUiArgs extends AppPlacement {
   proxyImage: string;
   sizing: ServiceSizing;
   databaseUrlSecretArn: pulumi.Input<string>;
-  /** The SCIM bearer token the provisioning worker uses (Secrets Manager ARN). */
-  scimTokenSecretArn: pulumi.Input<string>;
   /**
-   * Email of the first administrator. Users arrive through SCIM with role `user`, so without this
-   * nobody can open the admin panel. Open WebUI creates this account on its first start (empty
-   * database); its owner then signs in through Google like everyone else. Defaults to none.
+   * Email of the administrator. Open WebUI creates this account on its first start (empty
+   * database, WEBUI_ADMIN_EMAIL/WEBUI_ADMIN_PASSWORD); its owner then signs in through Google like
+   * everyone else. Without it the first person to sign in would become administrator.
    */
-  adminEmail?: string;
+  adminEmail: string;
   /** Further plain Open WebUI settings (model endpoints, features). Golden keys cannot be overridden. Defaults to none. */
   settings?: Record<string, string>;
-  /** Further OAUTH2_PROXY_* settings. Golden keys cannot be overridden. Defaults to none. */
-  proxySettings?: Record<string, string>;
   /** Redis URL when more than one task may run; switches websockets to Redis and vectors to pgvector. Defaults to none. */
   redisUrl?: pulumi.Input<string>;
   /** The load balancer's ARN suffix (for the requests-per-task scaling metric). */
@@ -57,14 +53,14 @@ export class OpenWebUi extends pulumi.ComponentResource {
       tags,
     }, this).arn;
 
-    const admin = args.adminEmail ? this.adminAccount(name, args.namePrefix, args.adminEmail, tags) : undefined;
+    const adminPasswordArn = this.adminPassword(name, args.namePrefix, tags);
     const environment = openWebUiEnvironment<pulumi.Input<string>>({
       appUrl,
       // Needs the client id, known only once Cognito has created the client.
       signOutRedirectUrl: pulumi.output(args.identity.clientId).apply((clientId) =>
         signOutRedirectUrl({ authDomain: args.identity.authDomain, clientId, appUrl })),
+      adminEmail: args.adminEmail,
       extra: {
-        ...admin?.environment,
         ...args.settings,
         ...(args.redisUrl === undefined ? {} : scaleOutEnvironment(args.redisUrl)),
       },
@@ -80,18 +76,13 @@ export class OpenWebUi extends pulumi.ComponentResource {
         secrets: {
           WEBUI_SECRET_KEY: secretKeyArn,
           DATABASE_URL: args.databaseUrlSecretArn,
-          SCIM_TOKEN: args.scimTokenSecretArn,
-          ...admin?.secrets,
+          WEBUI_ADMIN_PASSWORD: adminPasswordArn,
         },
         healthCheckPath: "/health",
         dataPath: "/app/backend/data",
       },
-      ...placedServiceArgs(args, {
-        image: args.proxyImage,
-        // Open WebUI checks the SCIM bearer token itself; nothing else is public.
-        skipAuthRoutes: [SCIM_SKIP_AUTH_ROUTE],
-        extraEnvironment: args.proxySettings,
-      }, this.storage),
+      // No skip-auth route: every request to Open WebUI is signed in.
+      ...placedServiceArgs(args, { image: args.proxyImage }, this.storage),
       listenerRulePriority: args.listenerRulePriority ?? 100,
       cpu: args.sizing.cpu,
       memory: args.sizing.memory,
@@ -105,8 +96,13 @@ export class OpenWebUi extends pulumi.ComponentResource {
     this.registerOutputs({ serviceName: this.serviceName });
   }
 
-  /** The bootstrap administrator: email in plain settings, a generated password (never used: sign-in is by Google) as a secret. */
-  private adminAccount(name: string, prefix: string, email: string, tags: Record<string, string>) {
+  /**
+   * The bootstrap administrator's password: main.py creates the admin only when both
+   * WEBUI_ADMIN_EMAIL and WEBUI_ADMIN_PASSWORD are set. Generated and never used (sign-in is by
+   * Google; with a trusted email header /api/v1/auths/signin ignores passwords and
+   * /update/password is refused, routers/auths.py).
+   */
+  private adminPassword(name: string, prefix: string, tags: Record<string, string>): pulumi.Output<string> {
     const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
     const passwordArn = storedSecret(`${name}-admin-password`, {
       secretName: `${prefix}/openwebui/admin-password`,
@@ -114,6 +110,6 @@ export class OpenWebUi extends pulumi.ComponentResource {
       value: password.result,
       tags,
     }, this).arn;
-    return { environment: { WEBUI_ADMIN_EMAIL: email }, secrets: { WEBUI_ADMIN_PASSWORD: passwordArn } };
+    return passwordArn;
   }
 }

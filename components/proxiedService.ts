@@ -2,9 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import {
-  APP_PORT, ContainerDefinition, OAUTH2_PROXY_CONTAINER, PROXY_PORT,
-  awslogs, oauth2ProxyContainer, toEnvList, toSecretList,
+  ALLOWED_EMAILS_CONTAINER, ALLOWED_EMAILS_VOLUME, APP_PORT, ContainerDefinition, OAUTH2_PROXY_CONTAINER, PROXY_PORT,
+  awslogs, needsAllowedEmailsFile, oauth2ProxyContainers, toEnvList, toSecretList,
 } from "./golden";
+import { AllowList } from "../functions/allowList";
+import { SERVICE_RULE_PRIORITY_MIN } from "./ingress";
 import { storedSecret } from "./storedSecret";
 import { Autoscaling, fargateMemoryChoices } from "./config";
 import { assertContainersPass } from "./policyCheck";
@@ -37,8 +39,10 @@ export interface ProxyArgs {
   issuerUrl: pulumi.Input<string>;
   clientId: pulumi.Input<string>;
   clientSecretArn: pulumi.Input<string>;
-  /** Cognito hosted UI domain (sign-out redirects go there). */
+  /** Cognito hosted UI domain (sign-in, token and userinfo endpoints; sign-out redirects go there). */
   authDomain: string;
+  /** Who may sign in (the stack's allow-list, also enforced by Cognito's PreSignUp trigger). */
+  allowList: AllowList;
   /** Routes oauth2-proxy lets through unauthenticated. Defaults to none. */
   skipAuthRoutes?: string[];
   /** Further OAUTH2_PROXY_* settings. Defaults to none. */
@@ -61,7 +65,7 @@ export interface ProxiedServiceArgs {
   securityGroupId: pulumi.Input<string>;
   /** HTTPS listener that gets this service's host rule. */
   listener: aws.lb.Listener;
-  /** Unique per listener; lower wins. */
+  /** Unique per listener; lower wins. Must be above the ingress's own rules (below 100). */
   listenerRulePriority: number;
   /** Fargate size. Must be a valid pair. */
   cpu: number;
@@ -94,10 +98,12 @@ export function validateProxiedServiceArgs(args: Pick<ProxiedServiceArgs, "cpu" 
   const problems: string[] = [];
   if (!fargateMemoryChoices(args.cpu).includes(args.memory))
     problems.push(`cpu ${args.cpu} with memory ${args.memory} is not a valid Fargate task size`);
-  if (!Number.isInteger(args.listenerRulePriority) || args.listenerRulePriority < 1 || args.listenerRulePriority > 50000)
-    problems.push(`listenerRulePriority must be 1-50000, got ${args.listenerRulePriority}`);
+  // The ingress's own rules (forwarded-header refusal, refused sign-up page) must be evaluated first.
+  if (!Number.isInteger(args.listenerRulePriority) || args.listenerRulePriority < SERVICE_RULE_PRIORITY_MIN || args.listenerRulePriority > 50000)
+    problems.push(`listenerRulePriority must be ${SERVICE_RULE_PRIORITY_MIN}-50000 (lower priorities belong to the ingress's own rules), got ${args.listenerRulePriority}`);
   if ((args.app.port ?? APP_PORT) === PROXY_PORT) problems.push(`the app may not listen on ${PROXY_PORT}; that port is oauth2-proxy's`);
-  if (args.app.name === OAUTH2_PROXY_CONTAINER) problems.push(`the app container may not be named ${OAUTH2_PROXY_CONTAINER}`);
+  for (const taken of [OAUTH2_PROXY_CONTAINER, ALLOWED_EMAILS_CONTAINER])
+    if (args.app.name === taken) problems.push(`the app container may not be named ${taken}`);
   const start = args.app.healthCheckStartPeriod ?? 300;
   if (start < 0 || start > 300) problems.push(`healthCheckStartPeriod must be 0-300 seconds (an ECS limit), got ${start}`);
   return problems;
@@ -132,8 +138,10 @@ export function appContainer(
 
 /**
  * One Fargate service: an app container behind an oauth2-proxy sidecar that authenticates every
- * request against Cognito. The load balancer reaches the proxy only; the proxy reaches the app on
- * localhost. Open WebUI uses it, and any further app (n8n) uses it the same way.
+ * request against Cognito and admits only the allow-list. The load balancer reaches the proxy
+ * only; the proxy reaches the app on localhost. When the allow-list names single addresses, a
+ * non-essential init container writes them to a task volume for the proxy first. Open WebUI uses
+ * it, and any further app (n8n) uses it the same way.
  */
 export class ProxiedService extends pulumi.ComponentResource {
   readonly taskDefinition: aws.ecs.TaskDefinition;
@@ -198,11 +206,12 @@ export class ProxiedService extends pulumi.ComponentResource {
 
     const build = (v: ResolvedValues) => [
       appContainer(args.app, v.environment, v.secrets, v.logGroup, args.region),
-      oauth2ProxyContainer({
+      ...oauth2ProxyContainers({
         image: args.proxy.image,
         issuerUrl: v.issuerUrl, clientId: v.clientId, clientSecretArn: v.clientSecretArn, cookieSecretArn: v.cookieSecretArn,
         appUrl: `https://${args.host}`,
         authDomain: args.proxy.authDomain,
+        allowList: args.proxy.allowList,
         upstreamPort: args.app.port ?? APP_PORT,
         skipAuthRoutes: args.proxy.skipAuthRoutes,
         extra: args.proxy.extraEnvironment,
@@ -234,14 +243,18 @@ export class ProxiedService extends pulumi.ComponentResource {
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
       containerDefinitions,
-      volumes: volume ? [{
-        name: "data",
-        efsVolumeConfiguration: {
-          fileSystemId: volume.fileSystemId,
-          transitEncryption: "ENABLED",
-          authorizationConfig: { accessPointId: volume.accessPointId, iam: "ENABLED" },
-        },
-      }] : [],
+      volumes: [
+        ...(volume ? [{
+          name: "data",
+          efsVolumeConfiguration: {
+            fileSystemId: volume.fileSystemId,
+            transitEncryption: "ENABLED",
+            authorizationConfig: { accessPointId: volume.accessPointId, iam: "ENABLED" },
+          },
+        }] : []),
+        // A bind mount without a host path: Fargate task storage, gone with the task.
+        ...(needsAllowedEmailsFile(args.proxy.allowList) ? [{ name: ALLOWED_EMAILS_VOLUME }] : []),
+      ],
       tags,
     }, { parent: this });
 

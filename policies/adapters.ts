@@ -123,6 +123,19 @@ function tokensOf(v: unknown, path: string): string[] {
   return elements(v, path).map((t, i) => scalar(t, `${path}[${i}]`));
 }
 
+/** ECS `environmentFiles` ([{value: S3 ARN, type: "s3"}]) -> the files' ARNs; an unknown entry stays visible as unknown. */
+function environmentFilesOf(v: unknown, path: string): string[] {
+  if (v === undefined || v === null) return [];
+  if (v === UNKNOWN) return [UNKNOWN_STRING];
+  if (!Array.isArray(v)) throw new Unchecked(`${path} is not a list of {value, type}`);
+  return elements(v, path).map((item, i) => {
+    if (item === UNKNOWN) return UNKNOWN_STRING;
+    if (typeof item === "string") return item;
+    if (!isRecord(item)) throw new Unchecked(`${path}[${i}] is not a {value, type} object`);
+    return scalar(read(item, "value"), `${path}[${i}].value`) || "(no value)";
+  });
+}
+
 function containerOf(def: unknown, fallbackName: string, path: string): Container {
   if (def === UNKNOWN) throw unknownAt(path);
   if (!isRecord(def)) throw new Unchecked(`${path} is not a container definition object`);
@@ -134,6 +147,7 @@ function containerOf(def: unknown, fallbackName: string, path: string): Containe
     environment: environmentOf(read(def, "environment"), `${path}.environment`),
     secrets: secretNamesOf(read(def, "secrets"), `${path}.secrets`),
     command: [...tokensOf(read(def, "entryPoint"), `${path}.entryPoint`), ...tokensOf(read(def, "command"), `${path}.command`)],
+    environmentFiles: environmentFilesOf(read(def, "environmentFiles"), `${path}.environmentFiles`),
   };
 }
 

@@ -18,6 +18,8 @@ export interface Container {
   secrets: string[];
   /** entryPoint + command tokens, in that order. */
   command: string[];
+  /** ECS `environmentFiles` (S3 object ARNs): settings the rules cannot read. Defaults to none. */
+  environmentFiles?: string[];
 }
 
 export interface Finding {
@@ -30,7 +32,7 @@ export interface Finding {
 export interface RulesConfig {
   /** Per-policy level override (the pack's config feeds this). */
   levels?: Record<string, EnforcementLevel>;
-  /** oauth2-proxy skip-auth routes allowed; default ["^/api/v1/scim/v2/", "POST=^/api/v1/auths/signup$"]. */
+  /** oauth2-proxy skip-auth routes allowed on proxies in front of other apps than Open WebUI; default `DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST`. */
   skipAuthRouteAllowlist?: string[];
 }
 
@@ -59,17 +61,21 @@ export function isUnknown(value: unknown): boolean {
 }
 
 /**
- * Routes an app may serve without oauth2-proxy's sign-in because the app checks a token itself:
- * Open WebUI's SCIM API (SCIM_TOKEN), the guide's legacy signup call, and n8n's public API user
- * invitation (X-N8N-API-KEY), which Pluto's provisioning worker calls when n8n is enabled.
+ * Routes an app other than Open WebUI may serve without oauth2-proxy's sign-in because the app
+ * checks a token itself: n8n's public API user invitation (X-N8N-API-KEY), which Pluto's
+ * onboarding worker calls when n8n is enabled. Nothing to Open WebUI skips sign-in, whatever the
+ * allowlist says: trusted-header sign-in and Open WebUI's own API rest on oauth2-proxy.
  */
-export const DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST: readonly string[] = ["^/api/v1/scim/v2/", "POST=^/api/v1/auths/signup$", "POST=^/api/v1/users$"];
+export const DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST: readonly string[] = ["POST=^/api/v1/users$"];
+
+/** Open WebUI releases before this one create trusted-header accounts through the public signup path (upstream issue #21016). */
+export const OPENWEBUI_MIN_TRUSTED_HEADER_VERSION = [0, 8] as const;
 
 export const TASK_POLICIES: readonly PolicyInfo[] = [
   {
     name: "openwebui-no-webui-auth",
     defaultLevel: "mandatory",
-    description: "Open WebUI must not set WEBUI_AUTH: false turns sign-up off and locks out every new user; unset already means true.",
+    description: "Open WebUI must not set WEBUI_AUTH: false is its single-user mode (no authentication), never valid for a shared workspace; unset already means true.",
   },
   {
     name: "oauth2-proxy-no-prefer-email-to-user",
@@ -79,12 +85,22 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
   {
     name: "oauth2-proxy-no-set-authorization-header",
     defaultLevel: "mandatory",
-    description: "oauth2-proxy must not set set-authorization-header: its token in Authorization breaks Open WebUI's own JWT.",
+    description: "oauth2-proxy must not set set-authorization-header: it puts the person's ID token into every response (a setting for nginx auth_request).",
   },
   {
     name: "oauth2-proxy-no-pass-authorization-header",
     defaultLevel: "mandatory",
     description: "oauth2-proxy must not pass an Authorization header upstream (pass-authorization-header, or basic-auth-password with pass-basic-auth): it overwrites Open WebUI's JWT.",
+  },
+  {
+    name: "oauth2-proxy-no-forwarded-header-trust",
+    defaultLevel: "mandatory",
+    description: "oauth2-proxy must not run with reverse-proxy: it then takes skip-auth decisions from the client's X-Forwarded-Uri, which an ALB passes from the internet (advisory when trusted-proxy-ip limits the sources).",
+  },
+  {
+    name: "oauth2-proxy-no-trusted-ip",
+    defaultLevel: "mandatory",
+    description: "oauth2-proxy must not set trusted-ip: requests from those addresses skip sign-in altogether.",
   },
   {
     name: "openwebui-trusted-header-mode",
@@ -97,9 +113,14 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
     description: "Trusted-header sign-in needs an authenticating oauth2-proxy in the same task; without one anyone can send the header.",
   },
   {
+    name: "openwebui-signup-disabled",
+    defaultLevel: "mandatory",
+    description: "Open WebUI in trusted-header mode must not set ENABLE_SIGNUP=true: POST /api/v1/auths/signup would let any signed-in person create accounts for other people's emails.",
+  },
+  {
     name: "oauth2-proxy-skip-auth-routes-allowlist",
     defaultLevel: "mandatory",
-    description: "Every oauth2-proxy skip-auth route must be anchored (^) and on the allowlist; anything else is an unauthenticated hole.",
+    description: "No skip-auth route may lead to Open WebUI; on other apps every skip-auth route must be anchored (^) and on the allowlist.",
   },
   {
     name: "ecs-no-plaintext-secrets",
@@ -107,19 +128,24 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
     description: "Secret-looking settings (*_SECRET, *_PASSWORD, *_TOKEN, *_API_KEY, URLs with a password) must come from ECS secrets, not literal values.",
   },
   {
-    name: "openwebui-signup-enabled",
-    defaultLevel: "advisory",
-    description: "Open WebUI should set ENABLE_SIGNUP=true so trusted-header users can be created.",
-  },
-  {
     name: "openwebui-default-user-role",
     defaultLevel: "advisory",
-    description: "Open WebUI should set DEFAULT_USER_ROLE=user; the default `pending` locks new users out.",
+    description: "Open WebUI should set DEFAULT_USER_ROLE=user; the default `pending` parks new users on \"Account activation pending\".",
   },
   {
     name: "openwebui-signout-redirect",
     defaultLevel: "advisory",
     description: "Open WebUI behind oauth2-proxy should sign out through /oauth2/sign_out with an encoded rd to the identity provider's logout.",
+  },
+  {
+    name: "openwebui-trusted-header-min-version",
+    defaultLevel: "advisory",
+    description: "Trusted-header sign-in should run on Open WebUI 0.8 or later; older releases create its accounts through the public signup path, which honours ENABLE_SIGNUP.",
+  },
+  {
+    name: "ecs-no-hidden-settings",
+    defaultLevel: "advisory",
+    description: "Settings the rules cannot read (ECS environmentFiles, an oauth2-proxy --config or --alpha-config file) are reported, never silently passed.",
   },
   {
     name: "oauth2-proxy-no-oidc-email-claim",
@@ -272,6 +298,8 @@ export function isOpenWebui(c: Container): boolean {
 interface RawFinding {
   container?: string;
   message: string;
+  /** Reported as advisory even when the policy runs mandatory (a weaker form of the same problem). */
+  advisory?: boolean;
 }
 
 type TaskRule = (containers: Container[], config: Required<Pick<RulesConfig, "skipAuthRouteAllowlist">>) => RawFinding[];
@@ -305,7 +333,7 @@ const noWebuiAuth: TaskRule = (containers) => {
     const isTrue = inEnv && c.environment.WEBUI_AUTH.trim().toLowerCase() === "true";
     const why = isTrue
       ? "true is already the default, and an explicit value is one edit away from false, which broke sign-in before."
-      : 'with WEBUI_AUTH=false Open WebUI turns sign-up off, so every new user gets "You do not have permission to access this resource".';
+      : "false is Open WebUI's single-user mode (no authentication, sign-up forced off, every account after the first refused with \"You do not have permission to access this resource\"), never valid for a shared workspace behind sign-in.";
     out.push({ container: c.name, message: `${where} is set in container ${c.name}: ${why} Fix: remove WEBUI_AUTH entirely (unset behaves as true).` });
   }
   return out;
@@ -334,13 +362,13 @@ const noPassAuthorizationHeader: TaskRule = (containers) => {
 /** Request headers oauth2-proxy sends upstream, lower-cased (legacy header options, v7). */
 function upstreamHeaders(c: Container): Set<string> {
   const headers = new Set<string>();
+  // oauth2-proxy v7.15.3 pkg/apis/options/legacy_options.go getRequestHeaders: the preferred
+  // username travels with the user headers whatever prefer-email-to-user says; the email does not.
   if (booleanOn(c, "pass-user-headers", true) || booleanOn(c, "pass-basic-auth", true)) {
     headers.add("x-forwarded-user");
     headers.add("x-forwarded-groups");
-    if (!booleanOn(c, "prefer-email-to-user", false)) {
-      headers.add("x-forwarded-email");
-      headers.add("x-forwarded-preferred-username");
-    }
+    headers.add("x-forwarded-preferred-username");
+    if (!booleanOn(c, "prefer-email-to-user", false)) headers.add("x-forwarded-email");
   }
   if (booleanOn(c, "pass-access-token", false)) headers.add("x-forwarded-access-token");
   return headers;
@@ -366,7 +394,8 @@ const trustedHeaderMode: TaskRule = (containers) => {
         continue;
       }
       if (sent.has(header.toLowerCase())) continue;
-      const suggested = /email/i.test(v) ? "X-Forwarded-Email" : /name/i.test(v) ? "X-Forwarded-User" : "X-Forwarded-Groups";
+      // The name header is the preferred username: X-Forwarded-User is the Cognito `sub`, a UUID.
+      const suggested = /email/i.test(v) ? "X-Forwarded-Email" : /name/i.test(v) ? "X-Forwarded-Preferred-Username" : "X-Forwarded-Groups";
       let why: string;
       let fix = `${v}=${suggested}`;
       if (/^x-auth-request-/i.test(header)) {
@@ -409,6 +438,7 @@ function normaliseRoute(route: string): { canonical: string; path: string } {
 const skipAuthRoutesAllowlist: TaskRule = (containers, config) => {
   const allowed = new Set(config.skipAuthRouteAllowlist.map((r) => normaliseRoute(r.trim()).canonical));
   const allowText = config.skipAuthRouteAllowlist.join(", ") || "(empty)";
+  const openWebui = containers.find(isOpenWebui);
   const out: RawFinding[] = [];
   for (const c of containers.filter(isOauth2Proxy)) {
     const settings = [
@@ -425,12 +455,42 @@ const skipAuthRoutesAllowlist: TaskRule = (containers, config) => {
       const routes = (s.fromCommand ? [s.value] : s.value.split(",")).map((r) => r.trim()).filter((r) => r !== "");
       for (const route of routes) {
         const { canonical, path } = normaliseRoute(route);
-        if (!path.startsWith("^")) {
-          out.push({ container: c.name, message: `Skip-auth route ${quote(route)} (${s.key}) in container ${c.name} is not anchored with ^: it matches that text anywhere in a path, letting unauthenticated requests reach other endpoints. Fix: anchor it (for example ^/api/v1/scim/v2/) and keep it on the allowlist (${allowText}).` });
+        if (openWebui) {
+          out.push({ container: c.name, message: `Skip-auth route ${quote(route)} (${s.key}) in container ${c.name} lets requests reach Open WebUI (container ${openWebui.name}) without signing in: every request to Open WebUI must be signed in, since trusted-header sign-in and its API rest on oauth2-proxy. Fix: remove the route.` });
+        } else if (!path.startsWith("^")) {
+          out.push({ container: c.name, message: `Skip-auth route ${quote(route)} (${s.key}) in container ${c.name} is not anchored with ^: it matches that text anywhere in a path, letting unauthenticated requests reach other endpoints. Fix: anchor it (for example POST=^/api/v1/users$) and keep it on the allowlist (${allowText}).` });
         } else if (!allowed.has(canonical)) {
           out.push({ container: c.name, message: `Skip-auth route ${quote(route)} (${s.key}) in container ${c.name} is not on the allowlist (${allowText}): requests matching it reach the app without signing in. Fix: remove it, or add it to the policy's allowlist config after review.` });
         }
       }
+    }
+  }
+  return out;
+};
+
+const noForwardedHeaderTrust: TaskRule = (containers) => {
+  const out: RawFinding[] = [];
+  const fix = `Fix: remove ${envName("reverse-proxy")} / --reverse-proxy; nothing behind an ALB needs it (the redirect URL is absolute and the cookie is secure).`;
+  for (const c of containers.filter(isOauth2Proxy)) {
+    const on = effectiveBoolean(c, "reverse-proxy");
+    if (!on || isFalse(on.value)) continue;
+    const trusted = proxySettings(c, "trusted-proxy-ip", { boolean: false, envNames: [envName("trusted-proxy-ips")] })
+      .filter((s) => s.value === undefined || s.value.trim() !== "");
+    if (trusted.length === 0) {
+      out.push({ container: c.name, message: `${on.where} in container ${c.name} without trusted-proxy-ip: oauth2-proxy then believes X-Forwarded-* headers from every source address and decides skip-auth routes from the client's X-Forwarded-Uri, so one request header skips sign-in on every path. ${fix}` });
+    } else {
+      out.push({ advisory: true, container: c.name, message: `${on.where} with ${trusted[0].where} in container ${c.name}: oauth2-proxy believes X-Forwarded-* headers from those addresses, and an ALB passes X-Forwarded-Uri and X-Forwarded-Host from the client unchanged, so a client's header still reaches the skip-auth decision. ${fix}` });
+    }
+  }
+  return out;
+};
+
+const noTrustedIp: TaskRule = (containers) => {
+  const out: RawFinding[] = [];
+  for (const c of containers.filter(isOauth2Proxy)) {
+    for (const s of proxySettings(c, "trusted-ip", { boolean: false, envNames: [envName("trusted-ips")] })) {
+      if (s.value !== undefined && s.value.trim() === "") continue;
+      out.push({ container: c.name, message: `${s.where} in container ${c.name}: requests from those addresses skip sign-in altogether, and every app behind the same load balancer or NAT shares them. Fix: remove ${envName("trusted-ips")} / --trusted-ip.` });
     }
   }
   return out;
@@ -488,14 +548,63 @@ function envValue(c: Container, name: string): string | undefined {
   return Object.prototype.hasOwnProperty.call(c.environment, name) ? c.environment[name] : undefined;
 }
 
-const signupEnabled: TaskRule = (containers) => {
+const signupDisabled: TaskRule = (containers) => {
   const out: RawFinding[] = [];
-  for (const c of containers.filter(isOpenWebui)) {
-    if (c.secrets.includes("ENABLE_SIGNUP")) continue;
+  const why = "POST /api/v1/auths/signup stays open, so any signed-in person can create accounts for other people's email addresses and receive a session for them; trusted-header sign-in creates accounts without it (Open WebUI 0.8 routers/auths.py signup_handler)";
+  const fix = "Fix: ENABLE_SIGNUP=false, or leave it unset (Open WebUI closes sign-up after the first account).";
+  for (const c of containers.filter(usesTrustedHeaders)) {
+    if (c.secrets.includes("ENABLE_SIGNUP")) {
+      out.push({ container: c.name, message: `ENABLE_SIGNUP comes from secrets in container ${c.name}, so it cannot be checked; if it is true, ${why}. ${fix}` });
+      continue;
+    }
     const v = envValue(c, "ENABLE_SIGNUP");
-    if (v !== undefined && (isUnknown(v) || v.trim().toLowerCase() === "true")) continue;
-    const where = v === undefined ? "ENABLE_SIGNUP is not set" : `ENABLE_SIGNUP=${quote(v)}`;
-    out.push({ container: c.name, message: `${where} in container ${c.name}: with sign-up off, users Open WebUI has not seen yet are refused ("You do not have permission to access this resource"). Fix: ENABLE_SIGNUP=true.` });
+    if (v === undefined) continue;
+    if (isUnknown(v)) {
+      out.push({ container: c.name, message: `ENABLE_SIGNUP in container ${c.name} is not known until deploy, so it could not be checked; if it is true, ${why}. ${fix}` });
+    } else if (v.trim().toLowerCase() === "true") {
+      // Open WebUI reads it as os.environ.get("ENABLE_SIGNUP", "True").lower() == "true" (config.py).
+      out.push({ container: c.name, message: `ENABLE_SIGNUP=${quote(v)} beside trusted-header sign-in in container ${c.name}: ${why}. ${fix}` });
+    }
+  }
+  return out;
+};
+
+/** The release of an Open WebUI image from its tag (`v0.6.30`, `0.8.2-cuda`), or undefined (digest, `main`, unknown). */
+export function openWebuiVersion(image: string | undefined): number[] | undefined {
+  if (image === undefined || isUnknown(image)) return undefined;
+  const { tag } = imageTag(image.trim());
+  const m = tag === undefined ? null : /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:$|[-+])/.exec(tag);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+const trustedHeaderMinVersion: TaskRule = (containers) => {
+  const out: RawFinding[] = [];
+  const [major, minor] = OPENWEBUI_MIN_TRUSTED_HEADER_VERSION;
+  for (const c of containers.filter(usesTrustedHeaders)) {
+    const version = openWebuiVersion(c.image);
+    if (!version || version[0] > major || (version[0] === major && version[1] >= minor)) continue;
+    out.push({ container: c.name, message: `Image ${quote(c.image!)} of container ${c.name} is Open WebUI ${version.join(".")}, older than ${major}.${minor}: its trusted-header sign-in creates accounts through the public signup path, which honours ENABLE_SIGNUP (upstream issue #21016), so with sign-up closed every new person is refused, and with it open anyone signed in can create accounts. Fix: pin Open WebUI ${major}.${minor} or later.` });
+  }
+  return out;
+};
+
+const noHiddenSettings: TaskRule = (containers) => {
+  const out: RawFinding[] = [];
+  const fix = "Fix: give these settings in the task definition's environment (or secrets) where the policy pack can check them.";
+  for (const c of containers) {
+    const files = c.environmentFiles ?? [];
+    if (files.length > 0) {
+      const shown = files.map((f) => (isUnknown(f) ? "(unknown until deploy)" : f)).join(", ");
+      out.push({ container: c.name, message: `Container ${c.name} reads environment files (${shown}): the policy rules cannot see the settings in them, so a forbidden one there (WEBUI_AUTH, ENABLE_SIGNUP, OAUTH2_PROXY_REVERSE_PROXY, ...) would go unchecked. ${fix}` });
+    }
+    if (!isOauth2Proxy(c)) continue;
+    // oauth2-proxy v7.15.3 main.go: both files are given only as command-line flags.
+    for (const flag of ["config", "alpha-config"]) {
+      for (const f of flagTokens(c.command).filter((t) => t.name === flag)) {
+        const file = f.inline ?? f.next ?? "";
+        out.push({ container: c.name, message: `--${flag}${file ? ` ${file}` : ""} in container ${c.name}: oauth2-proxy reads settings from that file, which the policy rules cannot see, so a forbidden one there (reverse_proxy, trusted_ips, skip_auth_routes, ...) would go unchecked. ${fix}` });
+      }
+    }
   }
   return out;
 };
@@ -512,7 +621,7 @@ const defaultUserRole: TaskRule = (containers) => {
       continue;
     }
     const where = v === undefined ? "DEFAULT_USER_ROLE is not set (defaults to pending)" : `DEFAULT_USER_ROLE=${quote(v)}`;
-    out.push({ container: c.name, message: `${where} in container ${c.name}: new users land in the pending role and get "You do not have permission to access this resource". Fix: DEFAULT_USER_ROLE=user.` });
+    out.push({ container: c.name, message: `${where} in container ${c.name}: new users land in the pending role, parked on "Account activation pending" with every API call refused. Fix: DEFAULT_USER_ROLE=user.` });
   }
   return out;
 };
@@ -600,16 +709,20 @@ const TASK_RULES: Record<string, TaskRule> = {
   ),
   "oauth2-proxy-no-set-authorization-header": forbiddenProxyBoolean(
     "set-authorization-header",
-    "it puts oauth2-proxy's token in Authorization, overwriting Open WebUI's own JWT, so API calls fail after sign-in.",
+    "it adds the person's ID token to every response as an Authorization header (a response setting for nginx auth_request), where page scripts, caches and response logs can read it; direct proxy mode needs none of it.",
   ),
   "oauth2-proxy-no-pass-authorization-header": noPassAuthorizationHeader,
+  "oauth2-proxy-no-forwarded-header-trust": noForwardedHeaderTrust,
+  "oauth2-proxy-no-trusted-ip": noTrustedIp,
   "openwebui-trusted-header-mode": trustedHeaderMode,
   "openwebui-trusted-header-requires-proxy": trustedHeaderRequiresProxy,
+  "openwebui-signup-disabled": signupDisabled,
   "oauth2-proxy-skip-auth-routes-allowlist": skipAuthRoutesAllowlist,
   "ecs-no-plaintext-secrets": noPlaintextSecrets,
-  "openwebui-signup-enabled": signupEnabled,
   "openwebui-default-user-role": defaultUserRole,
   "openwebui-signout-redirect": signoutRedirect,
+  "openwebui-trusted-header-min-version": trustedHeaderMinVersion,
+  "ecs-no-hidden-settings": noHiddenSettings,
   "oauth2-proxy-no-oidc-email-claim": noOidcEmailClaim,
   "oauth2-proxy-no-xauthrequest": forbiddenProxyBoolean(
     "set-xauthrequest",
@@ -651,6 +764,7 @@ function sanitise(value: unknown, index: number): Container {
     environment,
     secrets: strings(o.secrets),
     command: strings(o.command),
+    environmentFiles: strings(o.environmentFiles),
   };
 }
 
@@ -679,7 +793,9 @@ export function checkContainers(containers: Container[], config?: RulesConfig): 
       // A bug here must not let a task through silently.
       raw = [{ message: uncheckedMessage(policy.name, `internal error (${e instanceof Error ? e.message : String(e)})`) }];
     }
-    for (const r of raw) findings.push({ policy: policy.name, level, ...(r.container !== undefined ? { container: r.container } : {}), message: r.message });
+    for (const r of raw) {
+      findings.push({ policy: policy.name, level: r.advisory ? "advisory" : level, ...(r.container !== undefined ? { container: r.container } : {}), message: r.message });
+    }
   }
   return findings;
 }

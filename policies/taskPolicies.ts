@@ -7,14 +7,18 @@ import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, Poli
 import { DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST, EnforcementLevel, TASK_POLICIES, checkContainers, uncheckedMessage } from "./rules";
 import { TASK_DEFINITION_TYPES, containersFromResource } from "./adapters";
 import { rulesConfigFromPolicyOptions } from "./config";
-import { reportUnchecked } from "./report";
+import { reportAdvisory, reportUnchecked } from "./report";
 
-/** Runs exactly one rule of rules.ts; the engine has already applied the configured enforcement level. */
+/**
+ * Runs exactly one rule of rules.ts; the engine has already applied the configured enforcement
+ * level. The rule runs as mandatory here so that a finding it marks advisory (a weaker form of
+ * the problem) stands out and is reported as advisory whatever the policy's level.
+ */
 function taskPolicy(name: string, configSchema?: PolicyConfigSchema): ResourceValidationPolicy {
   const info = TASK_POLICIES.find((p) => p.name === name);
   if (!info) throw new Error(`rules.ts has no task policy named ${name}`);
   const onlyThis: Record<string, EnforcementLevel> = {};
-  for (const p of TASK_POLICIES) onlyThis[p.name] = p.name === name ? info.defaultLevel : "disabled";
+  for (const p of TASK_POLICIES) onlyThis[p.name] = p.name === name ? "mandatory" : "disabled";
   return {
     name,
     description: info.description,
@@ -28,22 +32,34 @@ function taskPolicy(name: string, configSchema?: PolicyConfigSchema): ResourceVa
         return;
       }
       const config = { ...rulesConfigFromPolicyOptions(args.getConfig()), levels: onlyThis };
-      for (const f of checkContainers(adapted.containers, config)) reportViolation(f.message);
+      for (const f of checkContainers(adapted.containers, config)) {
+        if (f.level === "advisory") reportAdvisory(reportViolation, f.message);
+        else reportViolation(f.message);
+      }
     },
   };
 }
 
-/** Open WebUI must not set WEBUI_AUTH at all: `false` locks out every new user, and unset already means `true`. */
+/** Open WebUI must not set WEBUI_AUTH at all: `false` is its single-user mode, and unset already means `true`. */
 export const openwebuiNoWebuiAuth = taskPolicy("openwebui-no-webui-auth");
 
 /** oauth2-proxy must not prefer email to user: it stops sending X-Forwarded-Email, the header Open WebUI trusts. */
 export const oauth2ProxyNoPreferEmailToUser = taskPolicy("oauth2-proxy-no-prefer-email-to-user");
 
-/** oauth2-proxy must not set the Authorization header: it overwrites Open WebUI's own JWT. */
+/** oauth2-proxy must not set the Authorization response header: it hands the ID token to every response. */
 export const oauth2ProxyNoSetAuthorizationHeader = taskPolicy("oauth2-proxy-no-set-authorization-header");
 
 /** oauth2-proxy must not pass an Authorization header upstream (pass-authorization-header, or a basic-auth password). */
 export const oauth2ProxyNoPassAuthorizationHeader = taskPolicy("oauth2-proxy-no-pass-authorization-header");
+
+/**
+ * oauth2-proxy must not trust forwarded headers (reverse-proxy): skip-auth routes would follow the
+ * client's X-Forwarded-Uri. With trusted-proxy-ip the finding is advisory: an ALB passes the header on.
+ */
+export const oauth2ProxyNoForwardedHeaderTrust = taskPolicy("oauth2-proxy-no-forwarded-header-trust");
+
+/** oauth2-proxy must not let addresses skip sign-in (trusted-ip). */
+export const oauth2ProxyNoTrustedIp = taskPolicy("oauth2-proxy-no-trusted-ip");
 
 /** Open WebUI's trusted headers must be ones the task's oauth2-proxy really sends upstream (X-Forwarded-*, not X-Auth-Request-*). */
 export const openwebuiTrustedHeaderMode = taskPolicy("openwebui-trusted-header-mode");
@@ -51,9 +67,13 @@ export const openwebuiTrustedHeaderMode = taskPolicy("openwebui-trusted-header-m
 /** Trusted-header sign-in without an authenticating proxy in the task lets anyone sign in as anyone. */
 export const openwebuiTrustedHeaderRequiresProxy = taskPolicy("openwebui-trusted-header-requires-proxy");
 
+/** Trusted-header mode with ENABLE_SIGNUP=true leaves POST /api/v1/auths/signup open to account pre-hijacking. */
+export const openwebuiSignupDisabled = taskPolicy("openwebui-signup-disabled");
+
 /**
- * oauth2-proxy skip-auth routes must be anchored and on an allowlist. Config: `allowlist` (strings in
- * oauth2-proxy's `METHOD=^regex` / `^regex` form); defaults to the SCIM API and signup POST.
+ * No skip-auth route may lead to Open WebUI; elsewhere routes must be anchored and on an allowlist.
+ * Config: `allowlist` (strings in oauth2-proxy's `METHOD=^regex` / `^regex` form); defaults to
+ * n8n's API-key-checked invitation route.
  */
 export const oauth2ProxySkipAuthRoutesAllowlist = taskPolicy("oauth2-proxy-skip-auth-routes-allowlist", {
   properties: {
@@ -61,7 +81,7 @@ export const oauth2ProxySkipAuthRoutesAllowlist = taskPolicy("oauth2-proxy-skip-
       type: "array",
       items: { type: "string" },
       default: [...DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST],
-      description: "Skip-auth routes that may bypass sign-in, exactly as written in OAUTH2_PROXY_SKIP_AUTH_ROUTES (METHOD=^path or ^path).",
+      description: "Skip-auth routes that may bypass sign-in on proxies in front of apps other than Open WebUI, exactly as written in OAUTH2_PROXY_SKIP_AUTH_ROUTES (METHOD=^path or ^path).",
     },
   },
 });
@@ -69,14 +89,17 @@ export const oauth2ProxySkipAuthRoutesAllowlist = taskPolicy("oauth2-proxy-skip-
 /** Secret-looking settings must come from ECS `secrets`, never literal environment values or flags. */
 export const ecsNoPlaintextSecrets = taskPolicy("ecs-no-plaintext-secrets");
 
-/** Open WebUI should keep ENABLE_SIGNUP=true so trusted-header users can be created. */
-export const openwebuiSignupEnabled = taskPolicy("openwebui-signup-enabled");
-
-/** Open WebUI should give new users DEFAULT_USER_ROLE=user; the default `pending` locks them out. */
+/** Open WebUI should give new users DEFAULT_USER_ROLE=user; the default `pending` parks them. */
 export const openwebuiDefaultUserRole = taskPolicy("openwebui-default-user-role");
 
 /** Open WebUI behind oauth2-proxy should sign out through /oauth2/sign_out with an encoded rd to the IdP logout. */
 export const openwebuiSignoutRedirect = taskPolicy("openwebui-signout-redirect");
+
+/** Trusted-header sign-in should run on Open WebUI 0.8 or later (upstream issue #21016). */
+export const openwebuiTrustedHeaderMinVersion = taskPolicy("openwebui-trusted-header-min-version");
+
+/** Settings the rules cannot read (environment files, oauth2-proxy config files) are reported. */
+export const ecsNoHiddenSettings = taskPolicy("ecs-no-hidden-settings");
 
 /** oauth2-proxy should leave oidc-email-claim and user-id-claim at their defaults. */
 export const oauth2ProxyNoOidcEmailClaim = taskPolicy("oauth2-proxy-no-oidc-email-claim");
@@ -93,13 +116,17 @@ export const taskPolicies: ResourceValidationPolicy[] = [
   oauth2ProxyNoPreferEmailToUser,
   oauth2ProxyNoSetAuthorizationHeader,
   oauth2ProxyNoPassAuthorizationHeader,
+  oauth2ProxyNoForwardedHeaderTrust,
+  oauth2ProxyNoTrustedIp,
   openwebuiTrustedHeaderMode,
   openwebuiTrustedHeaderRequiresProxy,
+  openwebuiSignupDisabled,
   oauth2ProxySkipAuthRoutesAllowlist,
   ecsNoPlaintextSecrets,
-  openwebuiSignupEnabled,
   openwebuiDefaultUserRole,
   openwebuiSignoutRedirect,
+  openwebuiTrustedHeaderMinVersion,
+  ecsNoHiddenSettings,
   oauth2ProxyNoOidcEmailClaim,
   oauth2ProxyNoXauthrequest,
   ecsImagePinned,

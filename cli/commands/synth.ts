@@ -1,12 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { Command } from "commander";
 import { CliError, EXIT } from "../errors";
 import { Io } from "../io";
 import type { RegisterCommand } from "./index";
-import { readStackConfig } from "../synth/stackConfig";
+import { readStackConfig, SECRET_PLACEHOLDER } from "../synth/stackConfig";
 import { synthesize, SynthResource, SynthResult } from "../synth/harness";
-import { ConfigError } from "../../components/config";
+import { ConfigError, configWarnings, parseConfig, plutoKeys } from "../../components/config";
 import { PolicyRefusal } from "../../components/policyCheck";
 import { PolicyViolation, runPolicies } from "../../policies/runPolicies";
 
@@ -84,6 +85,9 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
     }
   }
   if (!opts.quiet) io.out(renderTree(result));
+  // The program accepted this config, so it parses; what deserves a second look is printed, never fatal.
+  const parsed = parseConfig(plutoKeys(config), config["aws:region"], pulumi.secret(SECRET_PLACEHOLDER));
+  for (const w of configWarnings(parsed)) io.err(`WARNING  ${w}`);
   for (const v of violations) io.err(`${v.level.toUpperCase()}  ${v.policy}  ${v.urn ?? "(stack)"}\n  ${v.message}`);
   return violations.some((v) => v.level === "mandatory") ? EXIT.findings : EXIT.ok;
 }

@@ -37,9 +37,10 @@ describe("pluto lint", () => {
     const r = await lint(f("describe-td51-webui-auth-false.json"));
     expect(r.code).to.equal(1);
     const lines = r.out.split("\n");
-    expect(lines[0]).to.equal(`${f("describe-td51-webui-auth-false.json")}: 2 findings (1 mandatory)`);
-    expect(lines[1]).to.match(/^ {2}MANDATORY {2}openwebui-no-webui-auth {5}openwebui {2}WEBUI_AUTH="false" is set/);
-    expect(lines[2]).to.match(/^ {2}ADVISORY {3}openwebui-signout-redirect {2}openwebui {2}WEBUI_AUTH_SIGNOUT_REDIRECT_URL is not set/);
+    expect(lines[0]).to.equal(`${f("describe-td51-webui-auth-false.json")}: 6 findings (4 mandatory)`);
+    expect(lines[1]).to.match(/^ {2}MANDATORY {2}openwebui-no-webui-auth {18}openwebui {5}WEBUI_AUTH="false" is set/);
+    expect(lines[4]).to.match(/^ {2}MANDATORY {2}oauth2-proxy-skip-auth-routes-allowlist {2}oauth2-proxy {2}Skip-auth route "\^\/api\/v1\/scim\/v2\/"/);
+    expect(lines[5]).to.match(/^ {2}ADVISORY {3}openwebui-signout-redirect {15}openwebui {5}WEBUI_AUTH_SIGNOUT_REDIRECT_URL is not set/);
   });
 
   it("exits 1 on the guide's 'working' oauth2-proxy pattern given as a list of container definitions", async () => {
@@ -49,7 +50,11 @@ describe("pluto lint", () => {
     expect(doc.file).to.equal(f("containers-guide-working-pattern.json"));
     expect(doc.findings.map((x: any) => [x.policy, x.level, x.container])).to.deep.equal([
       ["oauth2-proxy-no-prefer-email-to-user", "mandatory", "oauth2-proxy"],
+      ["oauth2-proxy-no-forwarded-header-trust", "mandatory", "oauth2-proxy"],
       ["openwebui-trusted-header-mode", "mandatory", "openwebui"],
+      ["openwebui-signup-disabled", "mandatory", "openwebui"],
+      ["oauth2-proxy-skip-auth-routes-allowlist", "mandatory", "oauth2-proxy"],
+      ["openwebui-trusted-header-min-version", "advisory", "openwebui"],
       ["oauth2-proxy-no-oidc-email-claim", "advisory", "oauth2-proxy"],
     ]);
     for (const x of doc.findings) expect(Object.keys(x)).to.deep.equal(["policy", "level", "container", "message"]);
@@ -61,7 +66,7 @@ describe("pluto lint", () => {
     const docs = JSON.parse(r.out);
     expect(docs.map((d: any) => [d.file, d.findings.length])).to.deep.equal([
       [f("describe-golden.json"), 0],
-      [f("describe-td51-webui-auth-false.json"), 2],
+      [f("describe-td51-webui-auth-false.json"), 6],
     ]);
   });
 
@@ -82,10 +87,10 @@ describe("pluto lint", () => {
 
   it("--config applies the organisation's pack config (levels and allowlist); a bad config exits 2 naming the key", async () => {
     const cfg = path.join(dir, "policy-config.json");
-    fs.writeFileSync(cfg, JSON.stringify({ "openwebui-no-webui-auth": "advisory", "openwebui-signout-redirect": "disabled" }));
+    fs.writeFileSync(cfg, JSON.stringify({ all: "advisory", "openwebui-signout-redirect": "disabled" }));
     const relaxed = await lint("--config", cfg, f("describe-td51-webui-auth-false.json"));
     expect(relaxed.code).to.equal(0);
-    expect(relaxed.out).to.contain("1 finding (0 mandatory)");
+    expect(relaxed.out).to.contain("5 findings (0 mandatory)");
     fs.writeFileSync(cfg, JSON.stringify({ "openwebui-no-webui-auth": "loud" }));
     const bad = await lint("--config", cfg, f("describe-golden.json"));
     expect(bad).to.deep.equal({ code: 2, out: "", err: `pluto: ${cfg}: openwebui-no-webui-auth: enforcement level must be one of mandatory, advisory, disabled (got "loud")` });

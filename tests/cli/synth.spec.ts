@@ -31,7 +31,7 @@ describe("pluto synth", () => {
     expect(text).to.not.contain("synth-placeholder-secret");
     expect(text).to.not.contain("M0ckRandomValue"); // generated passwords never leave as plain text
     expect(doc.outputs.clusterName).to.equal("pluto-cluster");
-    for (const fn of ["pluto-cognito-postconfirm", "pluto-user-provisioning-worker"]) {
+    for (const fn of ["pluto-cognito-postconfirm", "pluto-user-provisioning-worker", "pluto-cognito-name-claim"]) {
       const code = doc.resources.find((r: any) => r.inputs.name === fn).inputs.code;
       expect(Object.keys(code.assets), fn).to.deep.equal(["__index.js"]);
       expect(code.assets["__index.js"].text).to.match(/exports\.handler = /);
@@ -39,6 +39,26 @@ describe("pluto synth", () => {
     const tree = io.stdout.join("\n");
     expect(tree).to.match(/^pluto \(dev\): \d+ resources/);
     expect(tree).to.contain("pluto:ecs:ProxiedService  pluto-openwebui-svc");
+    expect(io.stderr.join("\n"), "the dev stack deserves no warning").to.equal("");
+  });
+
+  it("warns on stderr, without failing, when the stack admits any Google account", async () => {
+    const open = path.join(dir, "open.yaml");
+    fs.writeFileSync(open, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")
+      .replace(/  pluto:allowedEmailDomains:\n    - example.com\n/, "  pluto:allowAnyGoogleAccount: true\n"));
+    const io = memoryIo();
+    expect(await main(["node", "pluto", "synth", "--quiet", "--config", open], io)).to.equal(0);
+    expect(io.stderr).to.deep.equal([
+      "WARNING  pluto:allowAnyGoogleAccount is true: anyone with a Google account can join this workspace (oauth2-proxy EMAIL_DOMAINS=*); the domain and email lists are not enforced",
+    ]);
+  });
+
+  it("exits 2 naming pluto:allowedEmailDomains when the stack admits nobody", async () => {
+    const closed = path.join(dir, "closed.yaml");
+    fs.writeFileSync(closed, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace(/  pluto:allowedEmailDomains:\n    - example.com\n/, ""));
+    const io = memoryIo();
+    expect(await main(["node", "pluto", "synth", "--quiet", "--config", closed], io)).to.equal(2);
+    expect(io.stderr.join("\n")).to.contain("pluto:allowedEmailDomains: required — who may join").and.not.match(/\n\s+at /);
   });
 
   it("exits 2 naming the key, without a stack trace, on invalid config", async () => {

@@ -23,13 +23,13 @@ function unchecked(a: Adapted | undefined): string {
 
 describe("adapters", () => {
   it("normalises a container definition: env map, secret names, entryPoint then command", () => {
-    const def = { ...goldenOauth2Proxy(), entryPoint: ["/bin/oauth2-proxy"], command: ["--skip-auth-route", "^/api/v1/scim/v2/"] };
+    const def = { ...goldenOauth2Proxy(), entryPoint: ["/bin/oauth2-proxy"], command: ["--skip-auth-route", "POST=^/api/v1/users$"] };
     const [c] = containers(containersFromContainerDefinitions(JSON.stringify([def])));
     expect(c.name).to.equal("oauth2-proxy");
     expect(c.image).to.equal("quay.io/oauth2-proxy/oauth2-proxy:v7.15.3");
     expect(c.environment.OAUTH2_PROXY_PASS_USER_HEADERS).to.equal("true");
     expect(c.secrets).to.deep.equal(["OAUTH2_PROXY_CLIENT_SECRET", "OAUTH2_PROXY_COOKIE_SECRET"]);
-    expect(c.command).to.deep.equal(["/bin/oauth2-proxy", "--skip-auth-route", "^/api/v1/scim/v2/"]);
+    expect(c.command).to.deep.equal(["/bin/oauth2-proxy", "--skip-auth-route", "POST=^/api/v1/users$"]);
   });
 
   it("reads the same two containers from every resource shape", () => {
@@ -37,8 +37,18 @@ describe("adapters", () => {
       const r = resourceOf(shape, goldenDefinitions());
       const got = containers(containersFromResource(r.type, r.props));
       expect(got.map((c) => c.name), shape).to.deep.equal(["openwebui", "oauth2-proxy"]);
-      expect(got[0].secrets, shape).to.include("SCIM_TOKEN");
+      expect(got[0].secrets, shape).to.include("WEBUI_ADMIN_PASSWORD");
     }
+  });
+
+  it("carries ECS environmentFiles (their ARNs), unknown entries included, so hidden settings are reported", () => {
+    const files = [{ value: "arn:aws:s3:::b/a.env", type: "s3" }, UNKNOWN];
+    const [c] = containers(containersFromContainerDefinitions([{ name: "a", image: "x:1", environmentFiles: files }]));
+    expect(c.environmentFiles).to.deep.equal(["arn:aws:s3:::b/a.env", UNKNOWN]);
+    expect(containers(containersFromContainerDefinitions([{ name: "a", image: "x:1", environmentFiles: UNKNOWN }]))[0].environmentFiles).to.deep.equal([UNKNOWN]);
+    expect(unchecked(containersFromContainerDefinitions([{ name: "a", environmentFiles: "s3://b/a.env" }]))).to.match(/environmentFiles is not a list/);
+    const cfn = { ContainerDefinitions: [{ Name: "a", Image: "x:1", EnvironmentFiles: [{ Value: "arn:aws:s3:::b/c.env", Type: "s3" }] }] };
+    expect(containers(containersFromTaskDefinitionDocument(cfn))[0].environmentFiles).to.deep.equal(["arn:aws:s3:::b/c.env"]);
   });
 
   it("reads awsx's single `container` and ignores unrelated resource types", () => {

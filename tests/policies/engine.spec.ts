@@ -70,6 +70,24 @@ describe("policy pack over the engine protocol (run-policy-pack + gRPC)", functi
     expect(diagnostics(await call("analyze", req))).to.deep.equal([]);
   });
 
+  it("Analyze sends a mandatory policy's weaker finding as advisory, and its strong form as mandatory", async () => {
+    const type = "aws:ecs/taskDefinition:TaskDefinition";
+    const analyze = async (defs: unknown) => {
+      const req = new analyzerPb.AnalyzeRequest();
+      req.setType(type);
+      req.setName("task");
+      req.setUrn(urn(type, "task"));
+      req.setOptions(new analyzerPb.AnalyzerResourceOptions());
+      req.setProperties(Struct.fromJavaScript({ family: "pluto-openwebui", containerDefinitions: JSON.stringify(defs) }));
+      return diagnostics(await call("analyze", req)).map((d) => [d.policy, d.level]);
+    };
+    const reverse = goldenDefinitions();
+    withEnv(reverse[1], "OAUTH2_PROXY_REVERSE_PROXY", "true");
+    expect(await analyze(reverse)).to.deep.equal([["oauth2-proxy-no-forwarded-header-trust", "mandatory"]]);
+    withEnv(reverse[1], "OAUTH2_PROXY_TRUSTED_PROXY_IPS", "10.0.0.0/16");
+    expect(await analyze(reverse)).to.deep.equal([["oauth2-proxy-no-forwarded-header-trust", "advisory"]]);
+  });
+
   it("Analyze reports an unknown containerDefinitions (preview) as advisory, not as a pass or a crash", async () => {
     const type = "aws:ecs/taskDefinition:TaskDefinition";
     const req = new analyzerPb.AnalyzeRequest();

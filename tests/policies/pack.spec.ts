@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { packPolicies, PACK_NAME } from "../../policies/pack";
 import { runPolicies, PolicyResourceInput } from "../../policies/runPolicies";
 import { sqsDlqAlarmed } from "../../policies/stackPolicies";
-import { oauth2ProxySkipAuthRoutesAllowlist, openwebuiNoWebuiAuth } from "../../policies/taskPolicies";
+import { oauth2ProxyNoForwardedHeaderTrust, oauth2ProxySkipAuthRoutesAllowlist, openwebuiNoWebuiAuth } from "../../policies/taskPolicies";
 import { STACK_POLICIES, TASK_POLICIES } from "../../policies/rules";
 import { rulesConfigFromPackConfig } from "../../policies/config";
-import { goldenDefinitions, withEnv } from "../fixtures/policies/golden";
+import { goldenDefinitions, goldenN8nDefinitions, withEnv } from "../fixtures/policies/golden";
 import { assertHasViolation, assertNoViolations, resourceOf, violationsOf } from "./util";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -42,8 +42,17 @@ describe("policy pack", () => {
     );
   });
 
-  it("reports nothing for the golden task through every policy", async () => {
-    expect(await runPolicies([resourceOf("aws", goldenDefinitions()), ...provisioning()])).to.deep.equal([]);
+  it("reports nothing for the golden tasks through every policy", async () => {
+    expect(await runPolicies([resourceOf("aws", goldenDefinitions()), resourceOf("aws", goldenN8nDefinitions()), ...provisioning()])).to.deep.equal([]);
+  });
+
+  it("reports a mandatory policy's weaker finding as advisory, and the pack config can still disable it", async () => {
+    const defs = goldenDefinitions();
+    withEnv(withEnv(defs[1], "OAUTH2_PROXY_REVERSE_PROXY", "true"), "OAUTH2_PROXY_TRUSTED_PROXY_IPS", "10.0.0.0/16");
+    const task = [resourceOf("aws", defs)];
+    await assertHasViolation(oauth2ProxyNoForwardedHeaderTrust, task, { message: "an ALB passes", level: "advisory" });
+    await assertHasViolation(oauth2ProxyNoForwardedHeaderTrust, task, { message: "an ALB passes", level: "advisory" }, { all: "mandatory" });
+    await assertNoViolations(oauth2ProxyNoForwardedHeaderTrust, task, { "oauth2-proxy-no-forwarded-header-trust": "disabled" });
   });
 
   it("reports a task it cannot read during preview as advisory, once per policy, never as a pass", async () => {
@@ -68,14 +77,14 @@ describe("policy pack", () => {
   });
 
   it("reads the skip-auth allowlist from the policy's config", async () => {
-    const defs = goldenDefinitions();
-    withEnv(defs[1], "OAUTH2_PROXY_SKIP_AUTH_ROUTES", "^/api/v1/scim/v2/,GET=^/ping$");
+    const defs = goldenN8nDefinitions();
+    withEnv(defs[1], "OAUTH2_PROXY_SKIP_AUTH_ROUTES", "POST=^/api/v1/users$,GET=^/ping$");
     const task = [resourceOf("awsx-fargate-service", defs)];
     await assertHasViolation(oauth2ProxySkipAuthRoutesAllowlist, task, { message: '"GET=^/ping$"' });
     await assertNoViolations(oauth2ProxySkipAuthRoutesAllowlist, task, {
-      "oauth2-proxy-skip-auth-routes-allowlist": { allowlist: ["^/api/v1/scim/v2/", "GET=^/ping$"] },
+      "oauth2-proxy-skip-auth-routes-allowlist": { allowlist: ["POST=^/api/v1/users$", "GET=^/ping$"] },
     });
-    expect(oauth2ProxySkipAuthRoutesAllowlist.configSchema?.properties.allowlist).to.deep.include({ type: "array", default: ["^/api/v1/scim/v2/", "POST=^/api/v1/auths/signup$", "POST=^/api/v1/users$"] });
+    expect(oauth2ProxySkipAuthRoutesAllowlist.configSchema?.properties.allowlist).to.deep.include({ type: "array", default: ["POST=^/api/v1/users$"] });
   });
 
   describe("pack config files (for pluto lint --config)", () => {

@@ -1,12 +1,15 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, fargateMemoryChoices, imagePinProblem, parseConfig, RawConfig } from "../../components/config";
+import { ConfigError, configWarnings, fargateMemoryChoices, imagePinProblem, parseConfig, plutoKeys, RawConfig } from "../../components/config";
 
 const valid: RawConfig = {
   domain: "pluto.example.com",
   googleClientId: "123-abc.apps.googleusercontent.com",
   googleClientSecret: "s3cret",
   alarmEmail: "ops@example.com",
+  adminEmail: "admin@example.com",
+  // As `pulumi config set --path 'pluto:allowedEmailDomains[0]' example.com` hands it to the program.
+  allowedEmailDomains: '["example.com"]',
 };
 const secret = pulumi.secret("s3cret");
 
@@ -47,6 +50,19 @@ describe("stack configuration", () => {
     ["a bad Google client id", { ...valid, googleClientId: "abc" }, "eu-west-1", /^pluto:googleClientId: expected a Google OAuth client id/],
     ["no Google client secret", { ...valid, googleClientSecret: undefined }, "eu-west-1", /^pluto:googleClientSecret: required .*--secret/],
     ["a bad admin email", { ...valid, adminEmail: "admin" }, "eu-west-1", /^pluto:adminEmail: expected the email/],
+    ["no admin email (the first person to sign in would become admin)", { ...valid, adminEmail: undefined }, "eu-west-1", /^pluto:adminEmail: required — .*first person to sign in becomes administrator/],
+    ["an admin the allow-list refuses", { ...valid, adminEmail: "boss@other.org" }, "eu-west-1", /^pluto:adminEmail: boss@other\.org is not admitted by pluto:allowedEmailDomains or pluto:allowedEmails/],
+    ["no allow-list at all", { ...valid, allowedEmailDomains: undefined }, "eu-west-1", /^pluto:allowedEmailDomains: required — who may join/],
+    ["empty allow-lists", { ...valid, allowedEmailDomains: "[]", allowedEmails: "[]", allowAnyGoogleAccount: "false" }, "eu-west-1", /^pluto:allowedEmailDomains: required/],
+    ["a plain string as the domain list", { ...valid, allowedEmailDomains: "example.com" }, "eu-west-1", /^pluto:allowedEmailDomains: expected a list \(set items with `pulumi config set --path 'pluto:allowedEmailDomains\[0\]' example.com`\), got "example.com"/],
+    ["an object as the email list", { ...valid, allowedEmails: '{"a":"b"}' }, "eu-west-1", /^pluto:allowedEmails: expected a list/],
+    ["a number in the domain list", { ...valid, allowedEmailDomains: '["example.com", 7]' }, "eu-west-1", /^pluto:allowedEmailDomains\[1\]: expected a non-empty string, got 7/],
+    ["`*` as a domain", { ...valid, allowedEmailDomains: '["*"]' }, "eu-west-1", /^pluto:allowedEmailDomains\[0\]: "\*": .*pluto:allowAnyGoogleAccount true/],
+    ["an email as a domain", { ...valid, allowedEmailDomains: '["example.com","ada@example.com"]' }, "eu-west-1", /^pluto:allowedEmailDomains\[1\]: .*not an email address \(single addresses go in pluto:allowedEmails\)/],
+    ["a subdomain wildcard", { ...valid, allowedEmailDomains: '[".example.com"]' }, "eu-west-1", /^pluto:allowedEmailDomains\[0\]: .*subdomain wildcards are not supported/],
+    ["a URL as a domain", { ...valid, allowedEmailDomains: '["https://example.com"]' }, "eu-west-1", /^pluto:allowedEmailDomains\[0\]: .*expected a domain such as example.com/],
+    ["a bad single email", { ...valid, allowedEmails: '["ada at partner.org"]' }, "eu-west-1", /^pluto:allowedEmails\[0\]: expected an email address, got "ada at partner.org"/],
+    ["a non-boolean allowAnyGoogleAccount", { ...valid, allowAnyGoogleAccount: "yes" }, "eu-west-1", /^pluto:allowAnyGoogleAccount: expected true or false, got "yes"/],
     ["a bad alarm email", { ...valid, alarmEmail: "ops-at-example" }, "eu-west-1", /^pluto:alarmEmail: expected an email address/],
     ["an untagged image", { ...valid, openWebUiImage: "ghcr.io/open-webui/open-webui" }, "eu-west-1", /^pluto:openWebUiImage: .* has no tag/],
     ["a `main` image", { ...valid, openWebUiImage: "ghcr.io/open-webui/open-webui:main" }, "eu-west-1", /^pluto:openWebUiImage: .*moving tag `main`/],
@@ -75,7 +91,33 @@ describe("stack configuration", () => {
     const found = problems({ domain: "bad domain", alarmEmail: "x", natGateways: "two" });
     expect(found.map((p) => p.split(":").slice(0, 2).join(":"))).to.include.members([
       "pluto:domain", "pluto:googleClientId", "pluto:googleClientSecret", "pluto:alarmEmail", "pluto:natGateways",
+      "pluto:allowedEmailDomains", "pluto:adminEmail",
     ]);
+  });
+
+  describe("who may join", () => {
+    it("reads both lists lower-cased and de-duplicated, and exposes them as the shared AllowList", () => {
+      const c = parseConfig({ ...valid, allowedEmailDomains: '["Example.com","example.com"," partner.org "]', allowedEmails: '["Ada@Freelance.io"]' }, "eu-west-1", secret);
+      expect(c.allowList).to.deep.equal({ domains: ["example.com", "partner.org"], emails: ["ada@freelance.io"], anyGoogleAccount: false });
+      expect(c.adminEmail).to.equal("admin@example.com");
+    });
+
+    it("accepts single emails alone, with the administrator among them", () => {
+      const c = parseConfig({ ...valid, allowedEmailDomains: undefined, allowedEmails: '["admin@example.com","bob@partner.org"]' }, "eu-west-1", secret);
+      expect(c.allowList).to.deep.equal({ domains: [], emails: ["admin@example.com", "bob@partner.org"], anyGoogleAccount: false });
+    });
+
+    it("accepts an explicit opt-in to any Google account, and warns about it", () => {
+      const c = parseConfig({ ...valid, allowedEmailDomains: undefined, allowAnyGoogleAccount: "true" }, "eu-west-1", secret);
+      expect(c.allowList.anyGoogleAccount).to.equal(true);
+      expect(configWarnings(c)).to.have.length(1);
+      expect(configWarnings(c)[0]).to.match(/^pluto:allowAnyGoogleAccount is true: anyone with a Google account can join/);
+      expect(configWarnings(parseConfig(valid, "eu-west-1", secret))).to.deep.equal([]);
+    });
+
+    it("takes the pluto: keys from a flat Pulumi config", () => {
+      expect(plutoKeys({ "pluto:domain": "d.example.com", "aws:region": "eu-west-1", "other:x": "y" })).to.deep.equal({ domain: "d.example.com" });
+    });
   });
 
   it("knows the Fargate task size table", () => {

@@ -5,6 +5,8 @@ const TD = "aws:ecs/taskDefinition:TaskDefinition";
 const SG_IN = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const SG_OUT = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const FORBIDDEN_PROXY_KEYS = [
+  // Every request is signed in, and no client header decides anything.
+  "OAUTH2_PROXY_REVERSE_PROXY", "OAUTH2_PROXY_SKIP_AUTH_ROUTES", "OAUTH2_PROXY_TRUSTED_IPS", "OAUTH2_PROXY_AUTHENTICATED_EMAILS_FILE",
   "OAUTH2_PROXY_PREFER_EMAIL_TO_USER", "OAUTH2_PROXY_SET_AUTHORIZATION_HEADER", "OAUTH2_PROXY_PASS_AUTHORIZATION_HEADER",
   "OAUTH2_PROXY_BASIC_AUTH_PASSWORD", "OAUTH2_PROXY_SET_XAUTHREQUEST", "OAUTH2_PROXY_OIDC_EMAIL_CLAIM", "OAUTH2_PROXY_USER_ID_CLAIM",
 ];
@@ -22,28 +24,24 @@ describe("the Pluto program under mocks (dev stack)", () => {
       expect(ow).to.deep.equal({
         WEBUI_URL: "https://pluto.example.com",
         WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email",
-        WEBUI_AUTH_TRUSTED_NAME_HEADER: "X-Forwarded-User",
+        WEBUI_AUTH_TRUSTED_NAME_HEADER: "X-Forwarded-Preferred-Username",
         WEBUI_AUTH_SIGNOUT_REDIRECT_URL:
           `/oauth2/sign_out?rd=https%3A%2F%2Fauth.pluto.example.com%2Flogout%3Fclient_id%3D${clientId}%26logout_uri%3Dhttps%253A%252F%252Fpluto.example.com`,
-        ENABLE_SIGNUP: "true",
+        ENABLE_SIGNUP: "false",
         DEFAULT_USER_ROLE: "user",
-        SCIM_ENABLED: "true",
         DATA_DIR: "/app/backend/data",
         WEBUI_ADMIN_EMAIL: "admin@example.com",
       });
-      expect(ow).to.not.have.property("WEBUI_AUTH");
+      expect(ow).to.not.have.any.keys("WEBUI_AUTH", "SCIM_ENABLED", "ENABLE_SCIM", "SCIM_TOKEN");
     });
 
     it("gives Open WebUI its secrets only through ECS secrets, by Secrets Manager ARN", () => {
       const c = stack.container("pluto-openwebui", "openwebui");
-      expect(c.secrets.map((s) => s.name)).to.deep.equal(["DATABASE_URL", "SCIM_TOKEN", "WEBUI_ADMIN_PASSWORD", "WEBUI_SECRET_KEY"]);
+      expect(c.secrets.map((s) => s.name)).to.deep.equal(["DATABASE_URL", "WEBUI_ADMIN_PASSWORD", "WEBUI_SECRET_KEY"]);
       for (const s of c.secrets) expect(s.valueFrom).to.match(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:pluto\//);
-      const scim = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).name === "pluto/scim-token");
-      expect(scim, "SCIM token secret").to.not.equal(undefined);
-      expect(c.secrets.find((s) => s.name === "SCIM_TOKEN")!.valueFrom).to.contain("secret:pluto/scim-token-");
     });
 
-    it("configures oauth2-proxy in direct proxy mode against the Cognito issuer", () => {
+    it("configures oauth2-proxy in direct proxy mode against the Cognito issuer, for the allowed domain only", () => {
       const proxy = env(stack.container("pluto-openwebui", "oauth2-proxy"));
       const poolId = stack.result.outputs.userPoolId;
       expect(proxy).to.include({
@@ -53,12 +51,11 @@ describe("the Pluto program under mocks (dev stack)", () => {
         OAUTH2_PROXY_PASS_USER_HEADERS: "true",
         OAUTH2_PROXY_HTTP_ADDRESS: "0.0.0.0:4180",
         OAUTH2_PROXY_UPSTREAMS: "http://127.0.0.1:8080/",
-        OAUTH2_PROXY_REVERSE_PROXY: "true",
-        OAUTH2_PROXY_EMAIL_DOMAINS: "*",
+        OAUTH2_PROXY_EMAIL_DOMAINS: "example.com",
         OAUTH2_PROXY_COOKIE_SECURE: "true",
+        OAUTH2_PROXY_COOKIE_REFRESH: "30m",
         OAUTH2_PROXY_WHITELIST_DOMAINS: "auth.pluto.example.com",
         OAUTH2_PROXY_CODE_CHALLENGE_METHOD: "S256",
-        OAUTH2_PROXY_SKIP_AUTH_ROUTES: "^/api/v1/scim/v2/",
         OAUTH2_PROXY_REDIRECT_URL: "https://pluto.example.com/oauth2/callback",
       });
       for (const key of FORBIDDEN_PROXY_KEYS) expect(proxy, key).to.not.have.property(key);
@@ -129,14 +126,14 @@ describe("the Pluto program under mocks (dev stack)", () => {
 
     it("is created after its listener rule and the EFS mount targets", () => {
       const svc = stack.one("aws:ecs/service:Service");
-      const rule = stack.one("aws:lb/listenerRule:ListenerRule");
+      const rule = stack.one("aws:lb/listenerRule:ListenerRule", "-svc-host");
       const mounts = stack.all("aws:efs/mountTarget:MountTarget");
       expect(mounts).to.have.length(2);
       expect(svc.dependencies).to.include.members([rule.urn, ...mounts.map((m) => m.urn)]);
     });
 
     it("routes the app host to the service with a host-header rule on the HTTPS listener", () => {
-      const rule = stack.inputs("aws:lb/listenerRule:ListenerRule");
+      const rule = stack.inputs("aws:lb/listenerRule:ListenerRule", "-svc-host");
       expect(rule.conditions).to.deep.equal([{ hostHeader: { values: ["pluto.example.com"] } }]);
       expect(rule.actions[0].type).to.equal("forward");
     });
@@ -272,7 +269,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
       const pool = stack.inputs("aws:cognito/userPool:UserPool");
       const producer = stack.all("aws:lambda/function:Function").find((r) => (r.inputs as any).name === "pluto-cognito-postconfirm")!;
       expect(pool.lambdaConfig.postConfirmation).to.match(/function:pluto-cognito-postconfirm$/);
-      const permission = stack.inputs("aws:lambda/permission:Permission");
+      const permission = stack.inputs("aws:lambda/permission:Permission", "-postconfirm-invoke");
       expect(permission).to.include({ action: "lambda:InvokeFunction", principal: "cognito-idp.amazonaws.com", function: "pluto-cognito-postconfirm" });
       expect(permission.sourceArn).to.match(/^arn:aws:cognito-idp:us-west-2:\d{12}:userpool\//).and.equal(`arn:aws:cognito-idp:us-west-2:123456789012:userpool/${stack.result.outputs.userPoolId}`);
       expect(producer).to.not.equal(undefined);

@@ -121,7 +121,7 @@ describe("stack shapes", () => {
       expect(stack.inputs("aws:acm/certificate:Certificate", "pluto-ingress-tls-cert").subjectAlternativeNames).to.deep.equal(["n8n.pluto.example.com"]);
       const records = stack.all("aws:route53/record:Record").map((r) => r.inputs as any);
       expect(records.find((r) => r.name === "n8n.pluto.example.com" && r.type === "A")).to.not.equal(undefined);
-      const rules = stack.all("aws:lb/listenerRule:ListenerRule").map((r) => r.inputs as any);
+      const rules = stack.all("aws:lb/listenerRule:ListenerRule").map((r) => r.inputs as any).filter((r) => r.conditions[0].hostHeader);
       expect(rules.map((r) => [r.priority, r.conditions[0].hostHeader.values[0]])).to.have.deep.members([[100, "pluto.example.com"], [200, "n8n.pluto.example.com"]]);
       const client = stack.inputs("aws:cognito/userPoolClient:UserPoolClient");
       expect(client.callbackUrls).to.deep.equal(["https://pluto.example.com/oauth2/callback", "https://n8n.pluto.example.com/oauth2/callback"]);
@@ -150,11 +150,12 @@ describe("stack shapes", () => {
       const s = await synthStack({
         "pluto:openWebUiSettings": JSON.stringify({ OPENAI_API_BASE_URL: "https://api.example.com/v1", ENABLE_OLLAMA_API: false }),
         "pluto:oauth2ProxySettings": JSON.stringify({ OAUTH2_PROXY_ALLOWED_GROUPS: "staff" }),
-        "pluto:adminEmail": undefined,
+        "pluto:n8n": JSON.stringify({ enabled: true }),
       });
       expect(env(s.container("pluto-openwebui", "openwebui"))).to.include({ OPENAI_API_BASE_URL: "https://api.example.com/v1", ENABLE_OLLAMA_API: "false", DEFAULT_USER_ROLE: "user" });
       expect(env(s.container("pluto-openwebui", "oauth2-proxy"))).to.include({ OAUTH2_PROXY_ALLOWED_GROUPS: "staff" });
-      expect(env(s.container("pluto-openwebui", "openwebui")), "no adminEmail, no bootstrap admin").to.not.have.property("WEBUI_ADMIN_EMAIL");
+      expect(env(s.container("pluto-n8n", "oauth2-proxy")), "every proxy gets the extra settings").to.include({ OAUTH2_PROXY_ALLOWED_GROUPS: "staff" });
+      expect(env(s.container("pluto-n8n", "n8n"))).to.not.have.property("OAUTH2_PROXY_ALLOWED_GROUPS");
     });
 
     const refusals: [string, Record<string, string>, string][] = [

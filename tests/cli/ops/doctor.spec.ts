@@ -104,7 +104,7 @@ describe("pluto doctor", () => {
   it("reports the baseline diff (added, removed, changed) without printing secret values", async () => {
     const baseline = taskDefinition(40);
     const current = taskDefinition(51, {
-      set: { WEBUI_AUTH: "false", ENABLE_SIGNUP: "false", OPENAI_API_KEY: "sk-live-123" },
+      set: { WEBUI_AUTH: "false", ENABLE_SIGNUP: "true", OPENAI_API_KEY: "sk-live-123" },
       unset: ["WEBUI_AUTH_SIGNOUT_REDIRECT_URL"],
     });
     baseline.containerDefinitions![0].environment!.push({ name: "OPENAI_API_KEY", value: "sk-old-456" });
@@ -115,7 +115,7 @@ describe("pluto doctor", () => {
     expect(r.out).to.match(/^FAIL {2}baseline +differs from pluto-openwebui:40: 1 added, 1 removed, 2 changed/m);
     expect(r.out).to.match(/\+ +env +WEBUI_AUTH=false/);
     expect(r.out).to.match(/- +env +WEBUI_AUTH_SIGNOUT_REDIRECT_URL=\/oauth2\/sign_out\?rd=/);
-    expect(r.out).to.match(/~ +env +ENABLE_SIGNUP: true -> false/);
+    expect(r.out).to.match(/~ +env +ENABLE_SIGNUP: false -> true/);
     expect(r.out).to.match(/~ +env +OPENAI_API_KEY: value changed \(hidden\)/);
     expect(r.out).not.to.include("sk-live-123");
     expect(r.out).not.to.include("sk-old-456");

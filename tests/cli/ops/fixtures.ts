@@ -39,6 +39,7 @@ export function taskDefinition(rev: number, changes: TdChanges = {}): TaskDefini
   const golden = openWebUiEnvironment<string>({
     appUrl: APP_URL,
     signOutRedirectUrl: signOutRedirectUrl({ authDomain: AUTH_DOMAIN, clientId: CLIENT_ID, appUrl: APP_URL }),
+    adminEmail: "admin@example.com",
   });
   const env: Record<string, string> = { ...golden, ...changes.set };
   for (const k of changes.unset ?? []) delete env[k];
@@ -50,7 +51,7 @@ export function taskDefinition(rev: number, changes: TdChanges = {}): TaskDefini
     cookieSecretArn: secretArn("oauth2-cookie-secret"),
     appUrl: APP_URL,
     authDomain: AUTH_DOMAIN,
-    skipAuthRoutes: ["^/api/v1/scim/v2/"],
+    allowList: { domains: ["example.com"], emails: [], anyGoogleAccount: false },
     logGroup: "/pluto/ecs",
     region: REGION,
     appContainerName: "openwebui",
@@ -68,12 +69,12 @@ export function taskDefinition(rev: number, changes: TdChanges = {}): TaskDefini
     containerDefinitions: [
       {
         name: "openwebui",
-        image: changes.image ?? "ghcr.io/open-webui/open-webui:v0.6.30",
+        image: changes.image ?? "ghcr.io/open-webui/open-webui:v0.8.2",
         essential: true,
         portMappings: [{ containerPort: 8080, protocol: "tcp" }],
         environment: toEnvList(env),
         secrets: toSecretList(
-          changes.secrets ?? { WEBUI_SECRET_KEY: secretArn("webui-secret-key"), DATABASE_URL: secretArn("database-url"), SCIM_TOKEN: secretArn("scim-token") },
+          changes.secrets ?? { WEBUI_SECRET_KEY: secretArn("webui-secret-key"), DATABASE_URL: secretArn("database-url"), WEBUI_ADMIN_PASSWORD: secretArn("openwebui/admin-password") },
         ),
         logConfiguration: awslogs("/pluto/ecs", REGION, "openwebui"),
       },
