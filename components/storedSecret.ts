@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
 interface SecretArgs {
+  /** The secret's name before the unique suffix AWS appends, e.g. `pluto/openwebui/secret-key`. */
   secretName: string;
   description: string;
   tags?: Record<string, string>;
@@ -10,12 +11,19 @@ interface SecretArgs {
 /** What a secret the operator fills in holds until they do; consumers treat it as "not configured". */
 export const OPERATOR_SECRET_PLACEHOLDER = "set-me: see README (n8n API key)";
 
+/** Days Secrets Manager keeps a deleted secret restorable (`aws secretsmanager restore-secret`). */
+export const SECRET_RECOVERY_WINDOW_DAYS = 7;
+
 function secretWithValue(name: string, args: SecretArgs, value: pulumi.Input<string>, parent: pulumi.Resource, ignoreValueChanges: boolean) {
   const secret = new aws.secretsmanager.Secret(name, {
-    name: args.secretName,
+    // A deleted secret keeps its name for the recovery window
+    // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_delete-restore-secret.html),
+    // so a fixed name would fail the next `pulumi up` after a destroy. A name prefix gets a unique
+    // suffix from AWS each time the secret is created, and the deleted one stays restorable:
+    // WEBUI_SECRET_KEY, for one, is needed to read a database restored from its final snapshot.
+    namePrefix: `${args.secretName}-`,
     description: args.description,
-    // A short window so a destroy-and-recreate of a dev stack can reuse the name within days.
-    recoveryWindowInDays: 7,
+    recoveryWindowInDays: SECRET_RECOVERY_WINDOW_DAYS,
     tags: args.tags,
   }, { parent });
   new aws.secretsmanager.SecretVersion(`${name}-value`, {

@@ -38,7 +38,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
       const c = stack.container("pluto-openwebui", "openwebui");
       expect(c.secrets.map((s) => s.name)).to.deep.equal(["DATABASE_URL", "SCIM_TOKEN", "WEBUI_ADMIN_PASSWORD", "WEBUI_SECRET_KEY"]);
       for (const s of c.secrets) expect(s.valueFrom).to.match(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:pluto\//);
-      const scim = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).name === "pluto/scim-token");
+      const scim = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).namePrefix === "pluto/scim-token-");
       expect(scim, "SCIM token secret").to.not.equal(undefined);
       expect(c.secrets.find((s) => s.name === "SCIM_TOKEN")!.valueFrom).to.contain("secret:pluto/scim-token-");
     });
@@ -248,7 +248,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
     });
 
     it("hands the client secret to oauth2-proxy through Secrets Manager", () => {
-      const secret = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).name === "pluto/oauth2-proxy/client-secret")!;
+      const secret = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).namePrefix === "pluto/oauth2-proxy/client-secret-")!;
       const proxy = stack.container("pluto-openwebui", "oauth2-proxy");
       expect(proxy.secrets.find((s) => s.name === "OAUTH2_PROXY_CLIENT_SECRET")!.valueFrom).to.contain("pluto/oauth2-proxy/client-secret");
       expect(secret).to.not.equal(undefined);
