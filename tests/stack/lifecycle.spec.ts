@@ -88,8 +88,8 @@ describe("destroy, then up again within days", () => {
     stack = await full();
   });
 
-  it("names every secret with a prefix AWS completes uniquely, and keeps deleted ones restorable", () => {
-    const secrets = stack.all("aws:secretsmanager/secret:Secret").map((r) => r.inputs as any);
+  it("names every generated secret with a prefix AWS completes uniquely, and keeps deleted ones restorable", () => {
+    const secrets = stack.all("aws:secretsmanager/secret:Secret").map((r) => r.inputs as any).filter((s) => s.name !== "pluto/n8n/api-key");
     expect(secrets.length).to.be.at.least(9);
     for (const s of secrets) {
       expect(s.name, s.namePrefix).to.equal(undefined);
@@ -97,6 +97,12 @@ describe("destroy, then up again within days", () => {
       expect(s.recoveryWindowInDays).to.equal(SECRET_RECOVERY_WINDOW_DAYS);
     }
     expect(SECRET_RECOVERY_WINDOW_DAYS).to.be.within(7, 30);
+  });
+
+  it("deletes the operator's n8n API key at once, so its fixed name is free again (it only works against the destroyed n8n)", () => {
+    const key = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).name === "pluto/n8n/api-key")!.inputs as any;
+    expect(key).to.include({ recoveryWindowInDays: 0 });
+    expect(key.namePrefix).to.equal(undefined);
   });
 
   it("gives every database a final snapshot name of its own, and keeps deletion protection and the snapshot", () => {

@@ -134,7 +134,7 @@ describe("stack shapes", () => {
 
     it("gives the provisioning worker n8n's URL and an operator-filled API key secret it alone may read", () => {
       const worker = stack.all("aws:lambda/function:Function").find((r) => (r.inputs as any).name === "pluto-user-provisioning-worker")!.inputs as any;
-      const secret = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).namePrefix === "pluto/n8n/api-key-")!;
+      const secret = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).name === "pluto/n8n/api-key")!;
       expect(worker.environment.variables).to.include({ N8N_URL: "https://n8n.pluto.example.com", N8N_API_KEY_SECRET_ARN: secret.id });
       const policy = JSON.parse(stack.inputs("aws:iam/rolePolicy:RolePolicy", "worker-role").policy);
       const read = policy.Statement.find((s: any) => ([] as string[]).concat(s.Action).includes("secretsmanager:GetSecretValue"));
