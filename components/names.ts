@@ -25,6 +25,8 @@ export function autoNameFits(logicalName: string, maxLength: number): boolean {
  * before this existed keep their resources. Otherwise the logical name cut to fit, plus a random
  * suffix that changes whenever an input in `replaceOn` changes, so that a replacement can still be
  * created before the old resource is deleted (which a fixed name would prevent, as a taken name).
+ * The provider's own `namePrefix` is no help: target groups take at most 6 characters of it
+ * (@pulumi/aws lb/targetGroup.d.ts), too few to say which stack a group belongs to.
  */
 export function cappedName(
   logicalName: string,
