@@ -8,7 +8,7 @@ import { Identity } from "./components/identity";
 import { Ingress } from "./components/ingress";
 import { NameClaim } from "./components/nameClaim";
 import { N8n } from "./components/n8n";
-import { Network } from "./components/network";
+import { DATABASE_CLIENT, Network } from "./components/network";
 import { OpenWebUi } from "./components/openWebUi";
 import { UserProvisioning } from "./components/userProvisioning";
 
@@ -18,7 +18,8 @@ const tags = { "pluto:stack": prefix };
 const n8nHost = config.n8n ? `n8n.${config.domain}` : undefined;
 const extraHosts = n8nHost ? [n8nHost] : [];
 
-const network = new Network(prefix, { natGateways: config.natGateways, tags });
+// Each app gets its own security groups: n8n must not reach Open WebUI's database, Redis or files.
+const network = new Network(prefix, { natGateways: config.natGateways, services: [DATABASE_CLIENT, ...(n8nHost ? ["n8n"] : [])], tags });
 
 const ingress = new Ingress(`${prefix}-ingress`, {
   domain: config.domain,
@@ -27,6 +28,8 @@ const ingress = new Ingress(`${prefix}-ingress`, {
   vpcId: network.vpcId,
   publicSubnetIds: network.publicSubnetIds,
   securityGroupId: network.albSecurityGroup.id,
+  region: config.region,
+  accessLogRetentionDays: config.accessLogRetentionDays,
   tags,
 });
 
@@ -66,19 +69,20 @@ const database = new Database(`${prefix}-db`, {
 
 const cluster = new Cluster(prefix, { namePrefix: prefix, tags });
 
-// Where apps run and how their users sign in; shared by Open WebUI and n8n.
-const placement: AppPlacement = {
+// Where an app runs and how its users sign in; the same for Open WebUI and n8n but for their own security groups.
+const placement = (app: string): AppPlacement => ({
   region: config.region,
   network: {
     vpcId: network.vpcId,
     taskSubnetIds: network.taskSubnetIds,
     subnetCount: network.availabilityZones,
     assignPublicIp: network.assignPublicIp,
-    taskSecurityGroupId: network.taskSecurityGroup.id,
-    fileSystemSecurityGroupId: network.fileSystemSecurityGroup.id,
+    taskSecurityGroupId: network.taskSecurityGroups[app].id,
+    fileSystemSecurityGroupId: network.fileSystemSecurityGroups[app].id,
   },
   clusterArn: cluster.cluster.arn,
   logGroupName: cluster.logGroupName,
+  logGroupArn: cluster.logGroup.arn,
   listener: ingress.httpsListener,
   identity: {
     issuerUrl: identity.issuerUrl,
@@ -89,21 +93,22 @@ const placement: AppPlacement = {
   },
   proxySettings: config.oauth2ProxySettings,
   tags,
-};
+});
 
 // More than one Open WebUI task needs shared websocket/app state; a single task needs none of it.
 const cache = isScaledOut(config.openWebUi)
   ? new Cache(`${prefix}-cache`, {
+    namePrefix: prefix,
     vpcId: network.vpcId,
     subnetIds: network.privateSubnetIds,
-    clientSecurityGroupId: network.taskSecurityGroup.id,
+    clientSecurityGroupId: network.taskSecurityGroups[DATABASE_CLIENT].id,
     nodeType: config.redisNodeType,
     tags,
   })
   : undefined;
 
 const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
-  ...placement,
+  ...placement(DATABASE_CLIENT),
   namePrefix: prefix,
   domain: config.domain,
   image: config.openWebUiImage,
@@ -111,13 +116,13 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
   sizing: config.openWebUi,
   adminEmail: config.adminEmail,
   settings: config.openWebUiSettings,
-  redisUrl: cache?.url,
+  redisUrlSecretArn: cache?.urlSecretArn,
   loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
   databaseUrlSecretArn: database.databaseUrlSecretArn,
 });
 
 const n8n = config.n8n && n8nHost
-  ? new N8n(`${prefix}-n8n`, { ...placement, namePrefix: prefix, host: n8nHost, config: config.n8n, proxyImage: config.oauth2ProxyImage })
+  ? new N8n(`${prefix}-n8n`, { ...placement("n8n"), namePrefix: prefix, host: n8nHost, config: config.n8n, proxyImage: config.oauth2ProxyImage })
   : undefined;
 
 export const appUrl = config.appUrl;
@@ -131,3 +136,4 @@ export const provisioningQueueUrl = provisioning.queue.url;
 export const provisioningDlqUrl = provisioning.deadLetterQueue.url;
 export const n8nUrl = n8n?.url;
 export const n8nApiKeySecretArn = provisioning.n8nApiKeySecret?.arn;
+export const accessLogBucket = ingress.accessLogs.bucket.bucket;

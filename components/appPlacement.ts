@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { FileStorage } from "./fileStorage";
+import { FileStorage, PosixIdentity } from "./fileStorage";
 import { ProxiedServiceArgs } from "./proxiedService";
 import { AllowList } from "../functions/allowList";
 
@@ -16,11 +16,15 @@ export interface AppPlacement {
     /** How many entries `taskSubnetIds` has (one EFS mount target each). */
     subnetCount: number;
     assignPublicIp: boolean;
+    /** This app's own task security group (never shared: apps must not reach each other's data). */
     taskSecurityGroupId: pulumi.Input<string>;
+    /** The security group of this app's file system mount targets, open to its tasks only. */
     fileSystemSecurityGroupId: pulumi.Input<string>;
   };
   clusterArn: pulumi.Input<string>;
   logGroupName: pulumi.Input<string>;
+  /** ARN of `logGroupName`; the execution role may write to this group and no other. */
+  logGroupArn: pulumi.Input<string>;
   /** The shared HTTPS listener; each app adds a host rule. */
   listener: aws.lb.Listener;
   identity: {
@@ -38,7 +42,7 @@ export interface AppPlacement {
 
 /** An app's EFS data directory, reachable from the task subnets. */
 export function appStorage(
-  name: string, p: AppPlacement, dir: { rootDirectory: string; posixUser?: { uid: number; gid: number } }, parent: pulumi.Resource,
+  name: string, p: AppPlacement, dir: { rootDirectory: string; posixUser: PosixIdentity }, parent: pulumi.Resource,
 ): FileStorage {
   return new FileStorage(name, {
     subnetIds: p.network.taskSubnetIds,
@@ -57,23 +61,18 @@ export function placedServiceArgs(
   p: AppPlacement,
   proxy: Pick<ProxiedServiceArgs["proxy"], "image" | "skipAuthRoutes">,
   storage: FileStorage,
-): Pick<ProxiedServiceArgs, "proxy" | "clusterArn" | "region" | "logGroupName" | "vpcId" | "subnetIds" | "assignPublicIp" | "securityGroupId" | "listener" | "volume"> {
+): Pick<ProxiedServiceArgs, "proxy" | "clusterArn" | "region" | "logGroupName" | "logGroupArn" | "vpcId" | "subnetIds" | "assignPublicIp" | "securityGroupId" | "listener" | "volume"> {
   return {
     proxy: { ...proxy, ...p.identity, extraEnvironment: p.proxySettings },
     clusterArn: p.clusterArn,
     region: p.region,
     logGroupName: p.logGroupName,
+    logGroupArn: p.logGroupArn,
     vpcId: p.network.vpcId,
     subnetIds: p.network.taskSubnetIds,
     assignPublicIp: p.network.assignPublicIp,
     securityGroupId: p.network.taskSecurityGroupId,
     listener: p.listener,
-    volume: {
-      fileSystemId: storage.fileSystem.id,
-      fileSystemArn: storage.fileSystem.arn,
-      accessPointId: storage.accessPoint.id,
-      accessPointArn: storage.accessPoint.arn,
-      ready: storage.mountTargets,
-    },
+    volume: storage,
   };
 }

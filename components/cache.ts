@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { storedSecret } from "./storedSecret";
 
 export interface CacheArgs {
+  /** Prefix of the secret's name (`<prefix>/openwebui/redis-url`). */
+  namePrefix: string;
   vpcId: pulumi.Input<string>;
   subnetIds: pulumi.Input<string[]>;
   /** Only this security group (the tasks') may connect. */
@@ -12,14 +16,23 @@ export interface CacheArgs {
 }
 
 /**
+ * The connection URL Open WebUI reads: TLS (`rediss`), the AUTH token as the password, database 0.
+ * The token is alphanumeric, so it needs no URL escaping.
+ */
+export function redisUrl(authToken: string, host: string, port = 6379): string {
+  return `rediss://:${authToken}@${host}:${port}/0`;
+}
+
+/**
  * Redis for a scaled-out Open WebUI: with more than one task, websocket sessions and app state must
- * be shared. Private, encrypted at rest and in transit, reachable from the tasks only.
+ * be shared. Private, encrypted at rest and in transit, reachable from Open WebUI's tasks only, and
+ * every client must present the AUTH token.
  */
 export class Cache extends pulumi.ComponentResource {
   readonly replicationGroup: aws.elasticache.ReplicationGroup;
   readonly securityGroup: aws.ec2.SecurityGroup;
-  /** `rediss://host:6379/0` (TLS). */
-  readonly url: pulumi.Output<string>;
+  /** Secrets Manager ARN of `rediss://:<token>@host:6379/0`; it reaches tasks only as an ECS secret. */
+  readonly urlSecretArn: pulumi.Output<string>;
 
   constructor(name: string, args: CacheArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("pluto:cache:Cache", name, {}, opts);
@@ -40,6 +53,9 @@ export class Cache extends pulumi.ComponentResource {
       description: "Private subnets for Redis",
       tags,
     }, { parent: this });
+    // AUTH tokens: 16-128 printable characters, few specials allowed
+    // (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html); letters and digits only.
+    const authToken = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, { parent: this });
     this.replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
       description: "Open WebUI websocket and app state shared across tasks",
       engine: "redis",
@@ -50,11 +66,18 @@ export class Cache extends pulumi.ComponentResource {
       subnetGroupName: subnets.name,
       securityGroupIds: [this.securityGroup.id],
       atRestEncryptionEnabled: true,
+      // AUTH requires encryption in transit.
       transitEncryptionEnabled: true,
+      authToken: authToken.result,
       automaticFailoverEnabled: false,
       tags,
     }, { parent: this });
-    this.url = pulumi.interpolate`rediss://${this.replicationGroup.primaryEndpointAddress}:6379/0`;
-    this.registerOutputs({ url: this.url });
+    this.urlSecretArn = storedSecret(`${name}-url`, {
+      secretName: `${args.namePrefix}/openwebui/redis-url`,
+      description: "REDIS_URL and WEBSOCKET_REDIS_URL for Open WebUI (with the AUTH token)",
+      value: pulumi.all([authToken.result, this.replicationGroup.primaryEndpointAddress]).apply(([token, host]) => redisUrl(token, host)),
+      tags,
+    }, this).arn;
+    this.registerOutputs({ urlSecretArn: this.urlSecretArn });
   }
 }

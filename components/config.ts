@@ -37,9 +37,12 @@ export interface N8nConfig {
 export interface DatabaseSizing {
   /** RDS instance class. Defaults to db.t4g.micro. */
   instanceClass: string;
-  /** Initial storage (GiB). Defaults to 20. */
+  /** Initial storage (GiB, 20-65536). Defaults to 20. */
   allocatedStorage: number;
-  /** Storage autoscaling ceiling (GiB). Defaults to 100. */
+  /**
+   * Storage autoscaling ceiling (GiB): at least 10 % above `allocatedStorage`, or 0 to turn storage
+   * autoscaling off. Defaults to the larger of 100 and twice `allocatedStorage` (at most 65536).
+   */
   maxAllocatedStorage: number;
   /** Standby in a second AZ. Defaults to false. */
   multiAz: boolean;
@@ -77,6 +80,8 @@ export interface PlutoConfig {
   redisNodeType: string;
   /** n8n at n8n.<domain>, when enabled. */
   n8n?: N8nConfig;
+  /** Days the load balancer's access logs are kept in S3. */
+  accessLogRetentionDays: number;
 }
 
 /** True when Open WebUI may run more than one task, which needs Redis and a shared vector store. */
@@ -102,6 +107,7 @@ export const DEFAULTS = {
   redisNodeType: "cache.t4g.micro",
   n8n: { image: "docker.n8n.io/n8nio/n8n:2.18.0", cpu: 512, memory: 1024 } as N8nConfig,
   autoscaling: { cpuTarget: 60, requestsPerTarget: 300 },
+  accessLogRetentionDays: 90,
 };
 
 /** Every key the program reads under the `pluto:` namespace; anything else is a typo we report. */
@@ -109,7 +115,7 @@ export const CONFIG_KEYS = [
   "namePrefix", "domain", "hostedZoneName", "googleClientId", "googleClientSecret", "alarmEmail", "adminEmail",
   "allowedEmailDomains", "allowedEmails", "allowAnyGoogleAccount",
   "openWebUiImage", "oauth2ProxyImage", "openWebUi", "natGateways", "database",
-  "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n",
+  "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n", "accessLogRetentionDays",
 ] as const;
 
 /** Thrown for invalid or missing configuration; `problems` has one line per key, each naming it. */
@@ -166,6 +172,51 @@ export function fargateMemoryChoices(cpu: number): number[] {
   }
 }
 
+/**
+ * What is wrong with a `namePrefix`; empty when every physical name derived from it is valid.
+ * The prefix starts RDS and ElastiCache identifiers (letters, digits and single hyphens, starting
+ * with a letter: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html,
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html)
+ * and the load balancer's name, which may not begin with "internal-"
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html).
+ */
+export function namePrefixProblems(prefix: string): string[] {
+  const key = "pluto:namePrefix";
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(prefix) || prefix.endsWith("-"))
+    return [`${key}: expected 1-20 lower-case letters, digits or dashes starting with a letter and not ending with a dash (it prefixes AWS names such as ${DEFAULTS.namePrefix}-cluster), got ${JSON.stringify(prefix)}`];
+  const problems: string[] = [];
+  if (prefix.includes("--"))
+    problems.push(`${key}: ${JSON.stringify(prefix)} contains "--", which RDS and ElastiCache identifiers refuse (the database is named ${prefix}-openwebui); use single dashes`);
+  if (`${prefix}-`.startsWith("internal-"))
+    problems.push(`${key}: ${JSON.stringify(prefix)} would name the load balancer "${prefix}-…", and load balancer names may not begin with "internal-"`);
+  return problems;
+}
+
+/** RDS for PostgreSQL's largest gp3 volume (64 TiB). */
+export const MAX_RDS_STORAGE_GIB = 65536;
+
+/**
+ * The storage autoscaling ceiling when none is configured: room to double, at least the 100 GiB
+ * Pluto has always used, and never above RDS's maximum.
+ */
+export function defaultMaxAllocatedStorage(allocatedStorage: number): number {
+  return Math.min(MAX_RDS_STORAGE_GIB, Math.max(DEFAULTS.database.maxAllocatedStorage, 2 * allocatedStorage));
+}
+
+/**
+ * RDS refuses a storage autoscaling ceiling less than 10 % above the allocated storage
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html); 0 turns
+ * autoscaling off. Returns why `maxAllocatedStorage` is refused, or undefined.
+ */
+export function storageAutoscalingProblem(allocatedStorage: number, maxAllocatedStorage: number): string | undefined {
+  if (maxAllocatedStorage === 0) return undefined;
+  const least = Math.ceil((allocatedStorage * 11) / 10); // integer arithmetic: 100 * 1.1 is 110.00000000000001
+  if (maxAllocatedStorage < allocatedStorage) return `${maxAllocatedStorage} is below allocatedStorage ${allocatedStorage}`;
+  if (maxAllocatedStorage < least)
+    return `${maxAllocatedStorage} is less than 10 % above allocatedStorage ${allocatedStorage}; RDS needs at least ${least} (or 0 to turn storage autoscaling off)`;
+  return undefined;
+}
+
 /** The raw values as Pulumi hands them over: strings, with structured keys as JSON text. */
 export type RawConfig = Partial<Record<string, string>>;
 
@@ -183,11 +234,15 @@ function intField(
   key: string, obj: Record<string, unknown>, field: string, fallback: number,
   min: number, max: number, problems: string[],
 ): number {
-  const v = obj[field];
+  return wholeNumber(`${key}.${field}`, obj[field], fallback, min, max, problems);
+}
+
+/** A whole number from `min` to `max`, given as a number or as text (`pulumi config set` stores text). */
+function wholeNumber(key: string, v: unknown, fallback: number, min: number, max: number, problems: string[]): number {
   if (v === undefined) return fallback;
   const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
   if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-    problems.push(`pluto:${key}.${field}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    problems.push(`pluto:${key}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
     return fallback;
   }
   return n;
@@ -230,8 +285,7 @@ export function parseConfig(
   if (!region) problems.push("aws:region: required — the AWS region to deploy to, e.g. `pulumi config set aws:region eu-west-1`");
 
   const namePrefix = raw.namePrefix ?? DEFAULTS.namePrefix;
-  if (!/^[a-z][a-z0-9-]{0,19}$/.test(namePrefix) || namePrefix.endsWith("-"))
-    problems.push(`pluto:namePrefix: expected 1-20 lower-case letters, digits or dashes starting with a letter (it prefixes AWS names such as ${DEFAULTS.namePrefix}-cluster), got ${JSON.stringify(namePrefix)}`);
+  problems.push(...namePrefixProblems(namePrefix));
 
   const domain = required("domain", "the app's host name, e.g. pluto.example.com");
   if (domain && !isHostName(domain))
@@ -305,16 +359,19 @@ export function parseConfig(
   const instanceClass = db.instanceClass === undefined ? DEFAULTS.database.instanceClass : String(db.instanceClass);
   if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass))
     problems.push(`pluto:database.instanceClass: expected an RDS instance class like "db.t4g.micro", got ${JSON.stringify(db.instanceClass)}`);
+  const allocatedStorage = intField("database", db, "allocatedStorage", DEFAULTS.database.allocatedStorage, 20, MAX_RDS_STORAGE_GIB, problems);
   const database: DatabaseSizing = {
     instanceClass,
-    allocatedStorage: intField("database", db, "allocatedStorage", DEFAULTS.database.allocatedStorage, 20, 65536, problems),
-    maxAllocatedStorage: intField("database", db, "maxAllocatedStorage", DEFAULTS.database.maxAllocatedStorage, 20, 65536, problems),
+    allocatedStorage,
+    maxAllocatedStorage: intField("database", db, "maxAllocatedStorage", defaultMaxAllocatedStorage(allocatedStorage), 0, MAX_RDS_STORAGE_GIB, problems),
     multiAz: boolField("database", db, "multiAz", DEFAULTS.database.multiAz, problems),
     backupRetentionDays: intField("database", db, "backupRetentionDays", DEFAULTS.database.backupRetentionDays, 1, 35, problems),
     deletionProtection: boolField("database", db, "deletionProtection", DEFAULTS.database.deletionProtection, problems),
   };
-  if (database.maxAllocatedStorage < database.allocatedStorage)
-    problems.push(`pluto:database.maxAllocatedStorage: ${database.maxAllocatedStorage} is below allocatedStorage ${database.allocatedStorage}`);
+  const storageProblem = storageAutoscalingProblem(database.allocatedStorage, database.maxAllocatedStorage);
+  if (storageProblem && db.maxAllocatedStorage === undefined)
+    problems.push(`pluto:database.allocatedStorage: ${database.allocatedStorage} GiB leaves no room for storage autoscaling below RDS's ${MAX_RDS_STORAGE_GIB} GiB maximum (the ceiling must be 10 % above it); set database.maxAllocatedStorage to 0 to turn autoscaling off`);
+  else if (storageProblem) problems.push(`pluto:database.maxAllocatedStorage: ${storageProblem}`);
 
   const openWebUiSettings = settingsMap("openWebUiSettings", raw.openWebUiSettings, /^[A-Z][A-Z0-9_]*$/, "upper-case environment variable names", problems);
   const oauth2ProxySettings = settingsMap("oauth2ProxySettings", raw.oauth2ProxySettings, /^OAUTH2_PROXY_[A-Z0-9_]+$/, "OAUTH2_PROXY_* names", problems);
@@ -339,6 +396,9 @@ export function parseConfig(
     }
   }
 
+  // S3 lifecycle expiration takes whole days, at least 1.
+  const accessLogRetentionDays = wholeNumber("accessLogRetentionDays", raw.accessLogRetentionDays, DEFAULTS.accessLogRetentionDays, 1, 3650, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     region: region!,
@@ -360,6 +420,7 @@ export function parseConfig(
     oauth2ProxySettings,
     redisNodeType,
     n8n,
+    accessLogRetentionDays,
   };
 }
 

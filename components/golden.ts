@@ -109,16 +109,25 @@ export function openWebUiEnvironment<V>(args: OpenWebUiEnvironmentArgs<V>): Reco
 /**
  * What Open WebUI needs when more than one task serves it: websockets and app state through
  * Redis, and the vector store in PostgreSQL (pgvector, using DATABASE_URL) instead of a
- * per-task local Chroma directory.
+ * per-task local Chroma directory. The Redis URL carries the AUTH token, so it is a secret:
+ * see `scaleOutSecrets`.
  */
-export function scaleOutEnvironment<V>(redisUrl: V): Record<string, string | V> {
+export function scaleOutEnvironment(): Record<string, string> {
   return {
-    REDIS_URL: redisUrl,
     ENABLE_WEBSOCKET_SUPPORT: "true",
     WEBSOCKET_MANAGER: "redis",
-    WEBSOCKET_REDIS_URL: redisUrl,
     VECTOR_DB: "pgvector",
   };
+}
+
+/**
+ * The Redis URL (`rediss://:<token>@host:6379/0`) for both of Open WebUI's readers, as ECS secrets.
+ * `REDIS_URL` (app state) and `WEBSOCKET_REDIS_URL` (socket.io; env.py defaults it to REDIS_URL)
+ * both go through `redis.from_url` (utils/redis.py `get_redis_connection`), which takes the
+ * password from the URL and accepts `rediss://`.
+ */
+export function scaleOutSecrets<V>(redisUrlSecretArn: V): Record<string, V> {
+  return { REDIS_URL: redisUrlSecretArn, WEBSOCKET_REDIS_URL: redisUrlSecretArn };
 }
 
 /**

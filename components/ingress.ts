@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ValidatedCertificate } from "./validatedCertificate";
+import { AccessLogBucket } from "./accessLogBucket";
+import { cappedName } from "./names";
+
+/** AWS's limit on load balancer names (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html). */
+export const LOAD_BALANCER_NAME_MAX = 32;
 
 /** Services' host rules start here; lower priorities belong to the ingress's own rules, evaluated first. */
 export const SERVICE_RULE_PRIORITY_MIN = 100;
@@ -50,6 +55,10 @@ export interface IngressArgs {
   securityGroupId: pulumi.Input<string>;
   /** Seconds an idle connection stays open; Open WebUI streams long answers. Defaults to 300. */
   idleTimeoutSeconds?: number;
+  /** Region of the stack (the access-log bucket's policy depends on it). */
+  region: string;
+  /** Days the access logs are kept. Defaults to 90. */
+  accessLogRetentionDays?: number;
   tags?: Record<string, string>;
 }
 
@@ -67,6 +76,8 @@ export class Ingress extends pulumi.ComponentResource {
   /** The alias record for `domain`; it must exist before Cognito accepts `auth.<domain>` as a custom domain. */
   readonly appRecord: aws.route53.Record;
   readonly certificate: ValidatedCertificate;
+  /** Where the load balancer writes its access logs. */
+  readonly accessLogs: AccessLogBucket;
 
   constructor(name: string, args: IngressArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("pluto:ingress:Ingress", name, {}, opts);
@@ -80,15 +91,24 @@ export class Ingress extends pulumi.ComponentResource {
       tags,
     }, { parent: this });
 
+    // Every request is logged, so that an incident can be reconstructed.
+    this.accessLogs = new AccessLogBucket(`${name}-access-logs`, {
+      region: args.region,
+      retentionDays: args.accessLogRetentionDays ?? 90,
+      tags: args.tags,
+    }, { parent: this });
+
     this.loadBalancer = new aws.lb.LoadBalancer(`${name}-alb`, {
+      name: cappedName(`${name}-alb`, LOAD_BALANCER_NAME_MAX, { internal: "false", loadBalancerType: "application" }, this),
       loadBalancerType: "application",
       internal: false,
       subnets: args.publicSubnetIds,
       securityGroups: [args.securityGroupId],
       idleTimeout: args.idleTimeoutSeconds ?? 300,
       dropInvalidHeaderFields: true,
+      accessLogs: { bucket: this.accessLogs.bucket.bucket, prefix: this.accessLogs.prefix, enabled: true },
       tags,
-    }, { parent: this });
+    }, { parent: this, dependsOn: [this.accessLogs.policy] });
 
     this.httpsListener = new aws.lb.Listener(`${name}-https`, {
       loadBalancerArn: this.loadBalancer.arn,

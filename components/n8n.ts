@@ -11,6 +11,8 @@ import { storedSecret } from "./storedSecret";
  */
 export const N8N_INVITE_ROUTE = "POST=^/api/v1/users$";
 const N8N_PORT = 5678;
+/** The `node` user of n8n's images, which owns ~/.n8n. */
+export const N8N_DATA_OWNER = { uid: 1000, gid: 1000 };
 
 export interface N8nArgs extends AppPlacement {
   namePrefix: string;
@@ -37,7 +39,7 @@ export class N8n extends pulumi.ComponentResource {
     this.url = `https://${args.host}`;
 
     // n8n runs as user `node` (1000:1000) and keeps its SQLite database and settings in ~/.n8n.
-    const storage = appStorage(`${name}-data`, args, { rootDirectory: "/n8n", posixUser: { uid: 1000, gid: 1000 } }, this);
+    const storage = appStorage(`${name}-data`, args, { rootDirectory: "/n8n", posixUser: N8N_DATA_OWNER }, this);
 
     const encryptionKey = new random.RandomPassword(`${name}-encryption-key`, { length: 48, special: false }, { parent: this });
     const encryptionKeyArn = storedSecret(`${name}-encryption-key`, {
@@ -69,8 +71,10 @@ export class N8n extends pulumi.ComponentResource {
           N8N_PUBLIC_API_DISABLED: "false",
         },
         secrets: { N8N_ENCRYPTION_KEY: encryptionKeyArn },
+        // n8n answers /healthz as soon as it listens (packages/cli/src/abstract-server.ts
+        // `setupHealthCheck`). Its images are Node.js images; wget and curl are not guaranteed.
         healthCheckPath: "/healthz",
-        healthCheckClient: "wget",
+        healthCheckClient: "node",
         dataPath: "/home/node/.n8n",
       },
       // Only n8n's own token-checked invitation route (X-N8N-API-KEY) skips sign-in.

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ServiceSizing } from "./config";
 import { FileStorage } from "./fileStorage";
-import { openWebUiEnvironment, scaleOutEnvironment, signOutRedirectUrl } from "./golden";
+import { openWebUiEnvironment, scaleOutEnvironment, scaleOutSecrets, signOutRedirectUrl } from "./golden";
 import { ProxiedService } from "./proxiedService";
 import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
 import { storedSecret } from "./storedSecret";
@@ -24,13 +24,31 @@ export interface OpenWebUiArgs extends AppPlacement {
   adminEmail: string;
   /** Further plain Open WebUI settings (model endpoints, features). Golden keys cannot be overridden. Defaults to none. */
   settings?: Record<string, string>;
-  /** Redis URL when more than one task may run; switches websockets to Redis and vectors to pgvector. Defaults to none. */
-  redisUrl?: pulumi.Input<string>;
+  /**
+   * Secrets Manager ARN of the Redis URL (with its AUTH token) when more than one task may run;
+   * switches websockets to Redis and vectors to pgvector. Defaults to none.
+   */
+  redisUrlSecretArn?: pulumi.Input<string>;
   /** The load balancer's ARN suffix (for the requests-per-task scaling metric). */
   loadBalancerArnSuffix?: pulumi.Input<string>;
   /** Host rule priority on the shared listener. Defaults to 100. */
   listenerRulePriority?: number;
 }
+
+/**
+ * The identity Open WebUI's files get on EFS. The v0.8.2 image runs as root (Dockerfile `ARG UID=0`,
+ * `USER $UID:$GID`; "non-root configurations are untested"), so the container keeps running as
+ * root and writes its own files under /app and /root as before; the access point maps every EFS
+ * operation to this non-root identity, which owns the data directory (uploads, caches, the
+ * embedding models it downloads, the local vector store). Root through the access point would
+ * need ClientRootAccess, without which EFS squashes it and Open WebUI cannot create its directories.
+ */
+export const OPEN_WEBUI_DATA_OWNER = { uid: 1000, gid: 1000 };
+/**
+ * The access point's root. Not the "/openwebui" of earlier versions: EFS applies the creation
+ * owner only to a directory it creates, and that one exists owned by root on existing stacks.
+ */
+export const OPEN_WEBUI_DATA_ROOT = "/open-webui";
 
 /** Open WebUI on Fargate behind oauth2-proxy, with its data directory on EFS and its settings from the golden configuration. */
 export class OpenWebUi extends pulumi.ComponentResource {
@@ -43,7 +61,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
     const tags = { Name: name, ...args.tags };
     const appUrl = `https://${args.domain}`;
 
-    this.storage = appStorage(`${name}-data`, args, { rootDirectory: "/openwebui" }, this);
+    this.storage = appStorage(`${name}-data`, args, { rootDirectory: OPEN_WEBUI_DATA_ROOT, posixUser: OPEN_WEBUI_DATA_OWNER }, this);
 
     const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 48, special: false }, { parent: this });
     const secretKeyArn = storedSecret(`${name}-secret-key`, {
@@ -62,7 +80,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
       adminEmail: args.adminEmail,
       extra: {
         ...args.settings,
-        ...(args.redisUrl === undefined ? {} : scaleOutEnvironment(args.redisUrl)),
+        ...(args.redisUrlSecretArn === undefined ? {} : scaleOutEnvironment()),
       },
     });
 
@@ -77,6 +95,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
           WEBUI_SECRET_KEY: secretKeyArn,
           DATABASE_URL: args.databaseUrlSecretArn,
           WEBUI_ADMIN_PASSWORD: adminPasswordArn,
+          ...(args.redisUrlSecretArn === undefined ? {} : scaleOutSecrets(args.redisUrlSecretArn)),
         },
         healthCheckPath: "/health",
         dataPath: "/app/backend/data",
@@ -88,6 +107,9 @@ export class OpenWebUi extends pulumi.ComponentResource {
       memory: args.sizing.memory,
       desiredCount: Math.max(args.sizing.desiredCount, args.sizing.autoscaling?.minCount ?? 0),
       autoscaling: args.sizing.autoscaling,
+      // Open WebUI migrates its schema at start and does not support two versions on one database
+      // (its release notes): never start a task beside one of another revision. See README, "Upgrading Open WebUI".
+      deployment: "replace",
       loadBalancerArnSuffix: args.loadBalancerArnSuffix,
       tags,
     }, { parent: this });

@@ -9,6 +9,8 @@ import { AllowList } from "../functions/allowList";
 import { SERVICE_RULE_PRIORITY_MIN } from "./ingress";
 import { storedSecret } from "./storedSecret";
 import { Autoscaling, fargateMemoryChoices } from "./config";
+import { FileStorage } from "./fileStorage";
+import { cappedName } from "./names";
 import { assertContainersPass } from "./policyCheck";
 import { RulesConfig } from "../policies/rules";
 
@@ -25,8 +27,11 @@ export interface AppContainerArgs {
   secrets?: Record<string, pulumi.Input<string>>;
   /** Path the container health check requests on localhost. */
   healthCheckPath: string;
-  /** HTTP client in the image for the health check. Defaults to curl (Open WebUI has it; Alpine images have wget). */
-  healthCheckClient?: "curl" | "wget";
+  /**
+   * What runs the container health check: `curl` (Open WebUI's image installs it), or `node` for
+   * Node.js images, which certainly have Node but not necessarily curl or wget. Defaults to curl.
+   */
+  healthCheckClient?: "curl" | "node";
   /** Seconds the app may take to become healthy on first start (max 300). Defaults to 300. */
   healthCheckStartPeriod?: number;
   /** Where the persistent volume is mounted, if any. */
@@ -59,6 +64,8 @@ export interface ProxiedServiceArgs {
   clusterArn: pulumi.Input<string>;
   region: string;
   logGroupName: pulumi.Input<string>;
+  /** ARN of `logGroupName`: the only log group the execution role may write to. */
+  logGroupArn: pulumi.Input<string>;
   vpcId: pulumi.Input<string>;
   subnetIds: pulumi.Input<string[]>;
   assignPublicIp: boolean;
@@ -73,16 +80,18 @@ export interface ProxiedServiceArgs {
   /** Defaults to 1. */
   desiredCount?: number;
   /**
-   * `rolling` starts new tasks before stopping old ones; `replace` stops the old task first, for apps
-   * with a single-writer database on the volume (SQLite). Defaults to `rolling`.
+   * `rolling` starts new tasks before stopping old ones; `replace` (minimum healthy 0 %, maximum
+   * 100 %) never runs more tasks than desired, so the old tasks stop before new ones start: for apps
+   * whose versions must not share a database (Open WebUI's schema migrations, n8n's SQLite).
+   * Defaults to `rolling`.
    */
   deployment?: "rolling" | "replace";
   /** Target tracking on CPU and on ALB requests per task. Defaults to none (fixed `desiredCount`). */
   autoscaling?: Autoscaling;
   /** The load balancer's ARN suffix; needed by the requests-per-target metric when autoscaling. */
   loadBalancerArnSuffix?: pulumi.Input<string>;
-  /** EFS volume for `app.dataPath`. Defaults to none. */
-  volume?: { fileSystemId: pulumi.Input<string>; fileSystemArn: pulumi.Input<string>; accessPointId: pulumi.Input<string>; accessPointArn: pulumi.Input<string>; ready: pulumi.Resource[] };
+  /** EFS storage mounted at `app.dataPath`; this service's task role becomes its only client. Defaults to none. */
+  volume?: FileStorage;
   /**
    * Seconds the scheduler ignores failing load-balancer health checks after a task starts.
    * Open WebUI's first start runs database migrations and may take minutes. Defaults to 600.
@@ -109,11 +118,21 @@ export function validateProxiedServiceArgs(args: Pick<ProxiedServiceArgs, "cpu" 
   return problems;
 }
 
+/**
+ * The container health check command. `node` needs nothing but Node.js (global `fetch`, Node 18+);
+ * ECS runs it in exec form, without a shell.
+ */
+export function healthCheckCommand(app: Pick<AppContainerArgs, "healthCheckClient" | "healthCheckPath" | "port">): string[] {
+  const url = `http://127.0.0.1:${app.port ?? APP_PORT}${app.healthCheckPath}`;
+  if (app.healthCheckClient === "node")
+    return ["CMD", "node", "-e", `fetch(${JSON.stringify(url)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
+  return ["CMD-SHELL", `curl --silent --fail ${url} || exit 1`];
+}
+
 /** The app container definition: health-checked (the proxy waits for HEALTHY) and logging under its own stream prefix. */
 export function appContainer(
   app: AppContainerArgs, environment: Record<string, string>, secrets: Record<string, string>, logGroup: string, region: string,
 ): ContainerDefinition {
-  const port = app.port ?? APP_PORT;
   return {
     name: app.name,
     image: app.image,
@@ -123,9 +142,7 @@ export function appContainer(
     environment: toEnvList(environment),
     secrets: toSecretList(secrets),
     healthCheck: {
-      command: ["CMD-SHELL", app.healthCheckClient === "wget"
-        ? `wget --quiet --spider http://127.0.0.1:${port}${app.healthCheckPath} || exit 1`
-        : `curl --silent --fail http://127.0.0.1:${port}${app.healthCheckPath} || exit 1`],
+      command: healthCheckCommand(app),
       interval: 15,
       timeout: 5,
       retries: 5,
@@ -172,23 +189,20 @@ export class ProxiedService extends pulumi.ComponentResource {
     const appSecrets = args.app.secrets ?? {};
     const secretArns = [args.proxy.clientSecretArn, cookieSecretArn, ...Object.values(appSecrets)];
 
-    // ECS fetches `secrets` with the execution role, not the task role.
+    // ECS fetches `secrets` and writes awslogs with the execution role, not the task role.
     this.executionRole = new aws.iam.Role(`${name}-execution`, {
       assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"),
-      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
-      inlinePolicies: [{
-        name: "read-task-secrets",
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArns }],
-        }),
-      }],
+      // Explicitly none: an empty list detaches AmazonECSTaskExecutionRolePolicy (ECR on "*") from
+      // roles created before; images come from public registries, which need no IAM permission.
+      managedPolicyArns: [],
+      inlinePolicies: executionRolePolicies(secretArns, args.logGroupArn),
       tags,
     }, { parent: this });
 
     const volume = args.volume;
     this.taskRole = new aws.iam.Role(`${name}-task`, {
       assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"),
+      // Mount and write, never ClientRootAccess: the access point's identity is not root.
       inlinePolicies: volume ? [{
         name: "mount-data-volume",
         policy: pulumi.jsonStringify({
@@ -196,13 +210,15 @@ export class ProxiedService extends pulumi.ComponentResource {
           Statement: [{
             Effect: "Allow",
             Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-            Resource: volume.fileSystemArn,
-            Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": volume.accessPointArn } },
+            Resource: volume.fileSystem.arn,
+            Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": volume.accessPoint.arn } },
           }],
         }),
       }] : [],
       tags,
     }, { parent: this });
+    // The file system admits this role and no other.
+    const volumePolicy = volume?.allowMount(this.taskRole.arn);
 
     const build = (v: ResolvedValues) => [
       appContainer(args.app, v.environment, v.secrets, v.logGroup, args.region),
@@ -247,9 +263,9 @@ export class ProxiedService extends pulumi.ComponentResource {
         ...(volume ? [{
           name: "data",
           efsVolumeConfiguration: {
-            fileSystemId: volume.fileSystemId,
+            fileSystemId: volume.fileSystem.id,
             transitEncryption: "ENABLED",
-            authorizationConfig: { accessPointId: volume.accessPointId, iam: "ENABLED" },
+            authorizationConfig: { accessPointId: volume.accessPoint.id, iam: "ENABLED" },
           },
         }] : []),
         // A bind mount without a host path: Fargate task storage, gone with the task.
@@ -258,8 +274,10 @@ export class ProxiedService extends pulumi.ComponentResource {
       tags,
     }, { parent: this });
 
-    // Fargate tasks in awsvpc mode register by IP, never by instance.
+    // Fargate tasks in awsvpc mode register by IP, never by instance. AWS caps target group names
+    // at 32 characters; a new name whenever a property that forces replacement changes.
     this.targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
+      name: cappedName(`${name}-tg`, TARGET_GROUP_NAME_MAX, { vpcId: args.vpcId, port: String(PROXY_PORT), protocol: "HTTP", targetType: "ip" }, this),
       targetType: "ip",
       port: PROXY_PORT,
       protocol: "HTTP",
@@ -303,8 +321,8 @@ export class ProxiedService extends pulumi.ComponentResource {
     }, {
       parent: this,
       // The target group must be attached to the load balancer (via the rule) before the service,
-      // and the data volume's mount targets must exist before a task mounts it.
-      dependsOn: [rule, args.listener, ...(volume?.ready ?? [])],
+      // and the data volume's mount targets and policy must exist before a task mounts it.
+      dependsOn: [rule, args.listener, ...(volume?.mountTargets ?? []), ...(volumePolicy ? [volumePolicy] : [])],
       // Autoscaling owns the task count once enabled; `pulumi up` must not reset it.
       ignoreChanges: args.autoscaling ? ["desiredCount"] : [],
     });
@@ -369,6 +387,35 @@ export function autoscalingProblems(a: Autoscaling, loadBalancerArnSuffix: unkno
   if (a.minCount < 1 || a.maxCount < a.minCount) problems.push(`autoscaling needs 1 <= minCount <= maxCount, got ${a.minCount}..${a.maxCount}`);
   if (loadBalancerArnSuffix === undefined) problems.push("autoscaling on requests per target needs loadBalancerArnSuffix");
   return problems;
+}
+
+/** AWS's limit on target group names (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html). */
+export const TARGET_GROUP_NAME_MAX = 32;
+
+/**
+ * The execution role's permissions, and nothing more: read the task's own secrets, write to the
+ * stack's own log group (the awslogs driver needs CreateLogStream and PutLogEvents,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html).
+ * Images come from public registries (ghcr.io, quay.io, docker.n8n.io), which need no permission.
+ */
+export function executionRolePolicies(secretArns: pulumi.Input<string>[], logGroupArn: pulumi.Input<string>): aws.types.input.iam.RoleInlinePolicy[] {
+  return [
+    {
+      name: "read-task-secrets",
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        // One ARN may back several variables (REDIS_URL and WEBSOCKET_REDIS_URL); list it once.
+        Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: pulumi.all(secretArns).apply((arns) => [...new Set(arns)]) }],
+      }),
+    },
+    {
+      name: "write-task-logs",
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroupArn}:log-stream:*` }],
+      }),
+    },
+  ];
 }
 
 export function assumeRole(service: string): string {

@@ -18,6 +18,8 @@ export interface SynthResource {
   provider?: string;
   /** Resources this one explicitly depends on (URNs). */
   dependencies: string[];
+  /** `retainOnDelete`: `pulumi destroy` leaves the resource in the cloud. */
+  retainOnDelete: boolean;
   /** Inputs with secrets shown as "[secret]" and asset archives as `{assets: {...}}` (see `toJsonValue`). */
   inputs: Record<string, unknown>;
   /** Raw deserialised inputs (assets and archives as Pulumi objects), for tests that run Lambda code. */
@@ -118,6 +120,7 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
             custom: req.getCustom(),
             provider: req.getProvider() || undefined,
             dependencies: req.getDependenciesList(),
+            retainOnDelete: req.getRetainondelete() === true,
             inputs: inputs as Record<string, unknown>,
             rawInputs,
           }),

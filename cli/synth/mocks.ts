@@ -93,8 +93,11 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
       case "aws:efs/accessPoint:AccessPoint":
         return out(`fsap-${h}`, { arn: arnOf("elasticfilesystem", `access-point/fsap-${h}`) });
       case "aws:secretsmanager/secret:Secret": {
-        const arn = arnOf("secretsmanager", `secret:${inputs.name ?? name}-${h.slice(0, 6)}`);
-        return out(arn, { arn });
+        // With `namePrefix` the AWS provider appends a 26-character unique id (terraform-provider-aws
+        // internal/create `Name` → `id.PrefixedUniqueId`); Secrets Manager then adds "-" and 6 characters to the ARN.
+        const secretName = inputs.name ?? (inputs.namePrefix !== undefined ? `${inputs.namePrefix}${hex(name, 26)}` : name);
+        const arn = arnOf("secretsmanager", `secret:${secretName}-${h.slice(0, 6)}`);
+        return out(arn, { arn, name: secretName });
       }
       case "aws:sqs/queue:Queue": {
         const qname = inputs.name ?? name;
@@ -131,6 +134,25 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
         return out(inputs.replicationGroupId ?? name, { primaryEndpointAddress: `master.${name}.${h.slice(0, 6)}.${region}.cache.amazonaws.com`, port: 6379 });
       case "random:index/randomPassword:RandomPassword":
         return out(`${name}-id`, { result: "M0ckRandomValue" + hex(name, Math.max(0, (inputs.length ?? 32) - 15)) });
+      case "random:index/randomString:RandomString": {
+        // Only the character classes Pluto uses: lower-case letters and digits unless `upper` is left on.
+        const chars = "abcdefghijklmnopqrstuvwxyz0123456789" + (inputs.upper === false ? "" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        const bytes = crypto.createHash("sha256").update(`${type}/${name}`).digest();
+        const result = Array.from({ length: inputs.length ?? 16 }, (_, i) => chars[bytes[i % bytes.length] % chars.length]).join("");
+        return out(`${name}-id`, { result });
+      }
+      case "random:index/randomId:RandomId": {
+        const hexValue = hex(name, (inputs.byteLength ?? 8) * 2);
+        return out(`${name}-id`, { hex: hexValue, b64Url: Buffer.from(hexValue, "hex").toString("base64url"), dec: BigInt(`0x${hexValue}`).toString() });
+      }
+      case "aws:rds/parameterGroup:ParameterGroup":
+      case "aws:s3/bucket:Bucket": {
+        // Auto-named like Pulumi does: the logical name, "-" and 7 random hex digits.
+        const physical = inputs.name ?? inputs.bucket ?? `${name}-${h.slice(0, 7)}`;
+        const svc = type.startsWith("aws:s3") ? "s3" : "rds";
+        const arn = svc === "s3" ? `arn:aws:s3:::${physical}` : arnOf("rds", `pg:${physical}`);
+        return out(physical, { arn, name: physical, bucket: physical });
+      }
       case "random:index/randomBytes:RandomBytes":
         return out(`${name}-id`, { base64: Buffer.from(hex(name, (inputs.length ?? 32) * 2), "hex").toString("base64"), hex: hex(name, (inputs.length ?? 32) * 2) });
       default: {

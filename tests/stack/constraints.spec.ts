@@ -24,7 +24,7 @@ describe("real-AWS constraints the mocks would not catch", () => {
 
     it("puts the password into DATABASE_URL URL-encoded", () => {
       expect(databaseUrl({ username: "openwebui", password: "a:b#c?d%", host: "db.example", port: 5432, database: "openwebui" }))
-        .to.equal("postgresql://openwebui:a%3Ab%23c%3Fd%25@db.example:5432/openwebui");
+        .to.equal("postgresql://openwebui:a%3Ab%23c%3Fd%25@db.example:5432/openwebui?sslmode=require");
     });
   });
 

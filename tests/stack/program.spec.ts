@@ -245,7 +245,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
     });
 
     it("hands the client secret to oauth2-proxy through Secrets Manager", () => {
-      const secret = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).name === "pluto/oauth2-proxy/client-secret")!;
+      const secret = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).namePrefix === "pluto/oauth2-proxy/client-secret-")!;
       const proxy = stack.container("pluto-openwebui", "oauth2-proxy");
       expect(proxy.secrets.find((s) => s.name === "OAUTH2_PROXY_CLIENT_SECRET")!.valueFrom).to.contain("pluto/oauth2-proxy/client-secret");
       expect(secret).to.not.equal(undefined);

@@ -61,9 +61,13 @@ describe("stack shapes", () => {
     });
 
     it("points Open WebUI's websockets and state at Redis (TLS) and its vectors at pgvector", () => {
-      const ow = env(stack.container("pluto-openwebui", "openwebui"));
-      expect(ow.REDIS_URL).to.match(/^rediss:\/\/master\.pluto-cache-redis\..*:6379\/0$/);
-      expect(ow).to.include({ WEBSOCKET_MANAGER: "redis", ENABLE_WEBSOCKET_SUPPORT: "true", VECTOR_DB: "pgvector", WEBSOCKET_REDIS_URL: ow.REDIS_URL });
+      const container = stack.container("pluto-openwebui", "openwebui");
+      const ow = env(container);
+      // The URL carries Redis's AUTH token, so it is a secret (tests/stack/isolation.spec.ts checks its shape).
+      const redis = container.secrets.filter((x) => x.name.endsWith("REDIS_URL"));
+      expect(redis.map((x) => x.name)).to.deep.equal(["REDIS_URL", "WEBSOCKET_REDIS_URL"]);
+      expect(redis[0].valueFrom).to.contain("secret:pluto/openwebui/redis-url-").and.equal(redis[1].valueFrom);
+      expect(ow).to.include({ WEBSOCKET_MANAGER: "redis", ENABLE_WEBSOCKET_SUPPORT: "true", VECTOR_DB: "pgvector" });
     });
 
     it("tracks CPU and requests per task between the configured bounds, and leaves the count to autoscaling", () => {

@@ -113,7 +113,7 @@ describe("UserProvisioning under Pulumi mocks", function () {
     // 62 symbols carry log2(62) = 5.95 bits each.
     expect(password.length * Math.log2(62)).to.be.at.least(256);
     expect(password.special).to.equal(false);
-    expect(stack.inputs("aws:secretsmanager/secret:Secret", "-scim-token").name).to.equal("pluto/scim-token");
+    expect(stack.inputs("aws:secretsmanager/secret:Secret", "-scim-token").namePrefix).to.equal("pluto/scim-token-");
     expect(stack.inputs("aws:secretsmanager/secretVersion:SecretVersion", "-scim-token-value").secretString).to.equal("[secret]");
   });
 
@@ -171,6 +171,6 @@ describe("UserProvisioning under Pulumi mocks", function () {
     expect(other.inputs(LAMBDA, "-producer").name).to.equal("acme-cognito-postconfirm");
     expect(other.inputs("aws:sqs/queue:Queue", "-queue").name).to.equal("acme-user-provisioning");
     expect(other.inputs("aws:sqs/queue:Queue", "-dlq").name).to.equal("acme-user-provisioning-dlq");
-    expect(other.inputs("aws:secretsmanager/secret:Secret", "-scim-token").name).to.equal("acme/scim-token");
+    expect(other.inputs("aws:secretsmanager/secret:Secret", "-scim-token").namePrefix).to.equal("acme/scim-token-");
   });
 });

@@ -119,3 +119,46 @@ export function stoppedTasksCheck(tasks: Task[], limit = 5): Check {
     details,
   };
 }
+
+/** A container's version as ECS ran it: the image reference, and the digest it resolved to when ECS reports one. */
+function runningVersion(c: { image?: string; imageDigest?: string }): string | undefined {
+  if (!c.image) return undefined;
+  return c.imageDigest ? `${c.image} (${c.imageDigest})` : c.image;
+}
+
+/**
+ * Upgrade safety. Open WebUI migrates its schema when it starts, and its release notes do not
+ * support two versions against one database: every running task must run the same version of each
+ * app container (a moving tag resolved to two digests counts as two). oauth2-proxy versions may
+ * differ harmlessly, but that is worth a look. A deployment configuration that lets ECS start new
+ * tasks before the old ones stop (maximum percent above 100) makes the next image upgrade unsafe.
+ */
+export function versionsCheck(service: Service, running: Task[]): Check {
+  const name = "versions";
+  const byContainer = new Map<string, Map<string, number>>();
+  for (const task of running)
+    for (const c of task.containers ?? []) {
+      const version = runningVersion(c);
+      if (!c.name || !version) continue;
+      const versions = byContainer.get(c.name) ?? new Map<string, number>();
+      versions.set(version, (versions.get(version) ?? 0) + 1);
+      byContainer.set(c.name, versions);
+    }
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const details: string[] = [];
+  for (const [container, versions] of byContainer) {
+    const listed = [...versions].map(([v, n]) => `${v} on ${n} task${n === 1 ? "" : "s"}`);
+    details.push(`${container}: ${listed.join("; ")}`);
+    if (versions.size > 1)
+      (container === "oauth2-proxy" ? warnings : problems).push(`${versions.size} versions of ${container} running at once`);
+  }
+  const maximumPercent = service.deploymentConfiguration?.maximumPercent;
+  if (maximumPercent !== undefined && maximumPercent > 100)
+    warnings.push(`deployment maximum percent is ${maximumPercent}: ECS may start tasks of a new revision while old ones run (Pluto deploys with 0/100)`);
+  if (problems.length)
+    return { name, status: "fail", summary: `${problems.join("; ")}: two Open WebUI versions must not share a database (README, "Upgrading Open WebUI")`, details: [...details, ...warnings] };
+  if (warnings.length) return { name, status: "warn", summary: warnings.join("; "), details };
+  if (running.length === 0) return { name, status: "pass", summary: "no running tasks", details };
+  return { name, status: "pass", summary: `one version per container on ${running.length} running task${running.length === 1 ? "" : "s"}`, details };
+}

@@ -5,7 +5,7 @@ import { containersFromTaskDefinitionDocument } from "../../../policies/adapters
 import { Io } from "../../io";
 import { EXIT } from "../../errors";
 import { aws } from "./awsErrors";
-import { Check, deploymentCheck, proxyModeCheck, stoppedTasksCheck } from "./checks";
+import { Check, deploymentCheck, proxyModeCheck, stoppedTasksCheck, versionsCheck } from "./checks";
 import { describeService, describeTaskDefinition, listServiceTasks } from "./ecs";
 import { ContainerDiff, countChanges, diffContainers, formatDiff, hasDifferences, snapshotContainers } from "./envDiff";
 import { emit } from "./format";
@@ -55,12 +55,25 @@ export function baselineCheck(baselineRef: string, diffs: ContainerDiff[]): Chec
     : { name: "baseline", status: "pass", summary: `same configuration as ${baselineRef}`, details: [] };
 }
 
+async function describeTasks(s: OpsSession, cluster: string, service: string, arns: string[]): Promise<Task[]> {
+  const tasks: Task[] = [];
+  // DescribeTasks takes at most 100 tasks per call.
+  for (let i = 0; i < arns.length; i += 100) {
+    const batch = arns.slice(i, i + 100);
+    const out = await aws({ ...s.ctx, cluster, service }, "ecs:DescribeTasks", () => s.clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch })));
+    tasks.push(...(out.tasks ?? []));
+  }
+  return tasks;
+}
+
 async function stoppedTasks(s: OpsSession, cluster: string, service: string): Promise<Task[]> {
   // ECS keeps stopped tasks for about an hour; one page (100) is plenty for "recent".
-  const arns = await listServiceTasks(s, cluster, service, "STOPPED", 100);
-  if (arns.length === 0) return [];
-  const out = await aws({ ...s.ctx, cluster, service }, "ecs:DescribeTasks", () => s.clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: arns })));
-  return out.tasks ?? [];
+  return describeTasks(s, cluster, service, await listServiceTasks(s, cluster, service, "STOPPED", 100));
+}
+
+/** Every task the service runs or is starting (desired status RUNNING includes PENDING ones). */
+async function runningTasks(s: OpsSession, cluster: string, service: string): Promise<Task[]> {
+  return describeTasks(s, cluster, service, await listServiceTasks(s, cluster, service, "RUNNING"));
 }
 
 export async function runDoctor(opts: DoctorOptions, deps: Pick<OpsDeps, "clients">): Promise<DoctorReport> {
@@ -80,6 +93,7 @@ export async function runDoctor(opts: DoctorOptions, deps: Pick<OpsDeps, "client
   }
   checks.push(deploymentCheck(service));
   checks.push(stoppedTasksCheck(await stoppedTasks(session, cluster, serviceName)));
+  checks.push(versionsCheck(service, await runningTasks(session, cluster, serviceName)));
   return {
     region: session.ctx.region,
     cluster,
@@ -106,7 +120,7 @@ export function registerDoctor(program: Command, io: Io, result: { exitCode: num
   withCommonOptions(
     program
       .command("doctor")
-      .description("check the live service: policies, oauth2-proxy mode, baseline drift, deployments, stopped tasks (exit 0 healthy, 1 findings, 2 cannot check)")
+      .description("check the live service: policies, oauth2-proxy mode, baseline drift, deployments, stopped tasks, one version running (exit 0 healthy, 1 findings, 2 cannot check)")
       .option("--baseline <rev>", "known-good task definition revision to diff the running one against (e.g. 40)")
       .option("--cluster <name>", "ECS cluster (default: <prefix>-cluster)")
       .option("--service <name>", "ECS service (default: <prefix>-openwebui)"),

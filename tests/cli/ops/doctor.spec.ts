@@ -40,6 +40,7 @@ describe("pluto doctor", () => {
     expect(m.ecs.commandCalls(DescribeTaskDefinitionCommand).map((c) => c.args[0].input)).to.deep.equal([{ taskDefinition: tdArn(56) }]);
     expect(m.ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input)).to.deep.equal([
       { cluster: "pluto-cluster", serviceName: "pluto-openwebui", desiredStatus: "STOPPED" },
+      { cluster: "pluto-cluster", serviceName: "pluto-openwebui", desiredStatus: "RUNNING" },
     ]);
     expect(m.ecs.commandCalls(DescribeTasksCommand)).to.have.length(0);
   });
@@ -126,7 +127,7 @@ describe("pluto doctor", () => {
     const r = await pluto(["doctor", "--region", REGION, "--baseline", "40", "--json"]);
     const doc = JSON.parse(r.out);
     expect(doc).to.include({ cluster: "pluto-cluster", service: "pluto-openwebui", taskDefinition: "pluto-openwebui:51", region: REGION });
-    expect(doc.checks.map((c: { name: string }) => c.name)).to.deep.equal(["policy", "proxy-mode", "baseline", "deployments", "stopped-tasks"]);
+    expect(doc.checks.map((c: { name: string }) => c.name)).to.deep.equal(["policy", "proxy-mode", "baseline", "deployments", "stopped-tasks", "versions"]);
     expect(doc.baselineDiff[0].environment).to.deep.include({ kind: "added", name: "SCIM_TOKEN_FALLBACK", after: "<hidden>" });
     expect(r.out).not.to.include("tok-abc");
     expect(r.code).to.equal(1);
