@@ -29,10 +29,14 @@ const ingress = new Ingress(`${prefix}-ingress`, {
   tags,
 });
 
-// Created before Identity: the user pool needs the producer's ARN for its PostConfirmation trigger.
+// Created before Identity: the user pool needs the triggers' ARNs (PreSignUp, PostConfirmation).
 const provisioning = new UserProvisioning(`${prefix}-provisioning`, {
   namePrefix: prefix,
-  openWebUiUrl: config.appUrl,
+  appUrl: config.appUrl,
+  // TODO(i10a): `allowList: config.allowList` and `adminEmails: [config.adminEmail]` once config.ts
+  // has them; until the branches merge only the administrator may join.
+  allowList: { domains: [], emails: [config.adminEmail ?? config.alarmEmail], anyGoogleAccount: false },
+  adminEmails: [config.adminEmail ?? config.alarmEmail],
   alarmEmail: config.alarmEmail,
   n8n: n8nHost ? { url: `https://${n8nHost}` } : undefined,
   tags,
@@ -48,6 +52,7 @@ const identity = new Identity(`${prefix}-identity`, {
   googleClientId: config.googleClientId,
   googleClientSecret: config.googleClientSecret,
   postConfirmation: provisioning.producer,
+  // TODO(i10a): preSignUp: provisioning.preSignUp,
   tags,
 });
 
@@ -108,7 +113,6 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
   redisUrl: cache?.url,
   loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
   databaseUrlSecretArn: database.databaseUrlSecretArn,
-  scimTokenSecretArn: provisioning.scimTokenSecret.arn,
 });
 
 const n8n = config.n8n && n8nHost
@@ -126,3 +130,4 @@ export const provisioningQueueUrl = provisioning.queue.url;
 export const provisioningDlqUrl = provisioning.deadLetterQueue.url;
 export const n8nUrl = n8n?.url;
 export const n8nApiKeySecretArn = provisioning.n8nApiKeySecret?.arn;
+export const newMemberTopicArn = provisioning.noticeTopic.arn;

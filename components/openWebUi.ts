@@ -16,8 +16,6 @@ export interface OpenWebUiArgs extends AppPlacement {
   proxyImage: string;
   sizing: ServiceSizing;
   databaseUrlSecretArn: pulumi.Input<string>;
-  /** The SCIM bearer token the provisioning worker uses (Secrets Manager ARN). */
-  scimTokenSecretArn: pulumi.Input<string>;
   /**
    * Email of the first administrator. Users arrive through SCIM with role `user`, so without this
    * nobody can open the admin panel. Open WebUI creates this account on its first start (empty
@@ -80,7 +78,6 @@ export class OpenWebUi extends pulumi.ComponentResource {
         secrets: {
           WEBUI_SECRET_KEY: secretKeyArn,
           DATABASE_URL: args.databaseUrlSecretArn,
-          SCIM_TOKEN: args.scimTokenSecretArn,
           ...admin?.secrets,
         },
         healthCheckPath: "/health",

@@ -36,11 +36,8 @@ describe("the Pluto program under mocks (dev stack)", () => {
 
     it("gives Open WebUI its secrets only through ECS secrets, by Secrets Manager ARN", () => {
       const c = stack.container("pluto-openwebui", "openwebui");
-      expect(c.secrets.map((s) => s.name)).to.deep.equal(["DATABASE_URL", "SCIM_TOKEN", "WEBUI_ADMIN_PASSWORD", "WEBUI_SECRET_KEY"]);
+      expect(c.secrets.map((s) => s.name)).to.deep.equal(["DATABASE_URL", "WEBUI_ADMIN_PASSWORD", "WEBUI_SECRET_KEY"]);
       for (const s of c.secrets) expect(s.valueFrom).to.match(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:pluto\//);
-      const scim = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).name === "pluto/scim-token");
-      expect(scim, "SCIM token secret").to.not.equal(undefined);
-      expect(c.secrets.find((s) => s.name === "SCIM_TOKEN")!.valueFrom).to.contain("secret:pluto/scim-token-");
     });
 
     it("configures oauth2-proxy in direct proxy mode against the Cognito issuer", () => {
