@@ -119,6 +119,14 @@ describe("functions/worker: handleProvisioningBatch", () => {
       });
     }
 
+    it("redacts the key from a 2xx it cannot read that echoes the request headers", async () => {
+      const n8n = await serve(echoHeaders(200));
+      const { logs, deps: d } = withN8n(n8n.url);
+      expect(failedIds(await handleProvisioningBatch(one(), d))).to.deep.equal(["m-1"]);
+      expect(String(logs.entries[0].error)).to.contain("unexpected body").and.contain("[redacted]");
+      expect(logs.text()).not.to.contain(N8N_KEY);
+    });
+
     it("fails the record with the 302 when oauth2-proxy redirects to sign-in, without following it", async () => {
       const login = await serve(() => ({ status: 200, body: "<html>Sign in</html>" }));
       const n8n = await serve(() => ({ status: 302, headers: { location: `${login.url}/oauth2/start` } }));
