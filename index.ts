@@ -33,10 +33,12 @@ const ingress = new Ingress(`${prefix}-ingress`, {
   tags,
 });
 
-// Created before Identity: the user pool needs the producer's ARN for its PostConfirmation trigger.
+// Created before Identity: the user pool needs the triggers' ARNs (PreSignUp, PostConfirmation).
 const provisioning = new UserProvisioning(`${prefix}-provisioning`, {
   namePrefix: prefix,
-  openWebUiUrl: config.appUrl,
+  appUrl: config.appUrl,
+  allowList: config.allowList,
+  adminEmails: [config.adminEmail],
   alarmEmail: config.alarmEmail,
   n8n: n8nHost ? { url: `https://${n8nHost}` } : undefined,
   tags,
@@ -56,6 +58,7 @@ const identity = new Identity(`${prefix}-identity`, {
   googleClientSecret: config.googleClientSecret,
   postConfirmation: provisioning.producer,
   preTokenGeneration: nameClaim.function,
+  preSignUp: provisioning.preSignUp,
   tags,
 });
 
@@ -137,3 +140,4 @@ export const provisioningDlqUrl = provisioning.deadLetterQueue.url;
 export const n8nUrl = n8n?.url;
 export const n8nApiKeySecretArn = provisioning.n8nApiKeySecret?.arn;
 export const accessLogBucket = ingress.accessLogs.bucket.bucket;
+export const newMemberTopicArn = provisioning.noticeTopic.arn;

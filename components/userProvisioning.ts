@@ -1,38 +1,45 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import * as random from "@pulumi/random";
+import type { AllowList } from "../functions/allowList";
 import { ENQUEUE_FAILED } from "../functions/producer";
-import { ENV, producerFactory, workerFactory } from "../functions/runtime";
+import { ENV, preSignUpFactory, producerFactory, workerFactory } from "../functions/runtime";
+import { isEmail, isHostName } from "./config";
 import { handlerOnlyCodePaths } from "./lambdaPackaging";
-import { operatorSecret, storedSecret } from "./storedSecret";
+import { operatorSecret } from "./storedSecret";
 
 export interface UserProvisioningArgs {
   /** Prefix of physical names; queues `${namePrefix}-user-provisioning` and `${namePrefix}-user-provisioning-dlq`,
-   *  functions `${namePrefix}-cognito-postconfirm` (the guide's runbook tails /aws/lambda/pluto-cognito-postconfirm)
-   *  and `${namePrefix}-user-provisioning-worker`. */
+   *  functions `${namePrefix}-cognito-presignup`, `${namePrefix}-cognito-postconfirm` (the guide's runbook tails
+   *  /aws/lambda/pluto-cognito-postconfirm) and `${namePrefix}-user-provisioning-worker`, topics
+   *  `${namePrefix}-new-members` and `${namePrefix}-user-provisioning-alarms`. */
   namePrefix: string;
-  /** Base URL of Open WebUI as the worker reaches it, e.g. https://pluto.example.com (through the ALB; oauth2-proxy skips auth for ^/api/v1/scim/v2/). */
-  openWebUiUrl: pulumi.Input<string>;
+  /** Public URL of the workspace, e.g. https://pluto.example.com; quoted in the notices. */
+  appUrl: pulumi.Input<string>;
+  /** Who may join: the PreSignUp trigger refuses every other email. Must admit someone. */
+  allowList: AllowList;
+  /** Administrators subscribed (by email; AWS asks each to confirm) to the new-member notices. At least one. */
+  adminEmails: string[];
   /** Email subscribed to the alarm topic. */
   alarmEmail: string;
   /**
-   * When set, the worker also invites users to n8n (non-blocking). Without `apiKeySecretArn` a secret
-   * `${namePrefix}/n8n/api-key` is created for the operator to fill with a key made in n8n's UI.
+   * When set, the worker invites each new member to n8n before notifying; the notice carries the
+   * invitation link. Without `apiKeySecretArn` a secret `${namePrefix}/n8n/api-key` is created for
+   * the operator to fill with a key made in n8n's UI.
    */
   n8n?: { url: pulumi.Input<string>; apiKeySecretArn?: pulumi.Input<string> };
   /** Worker Lambda timeout in seconds; the queue's visibility timeout is 6x this. Defaults to 30. */
   workerTimeoutSeconds?: number;
-  /** Timeout of each HTTP call the worker makes (SCIM, n8n), in seconds. Defaults to 8. */
+  /** Timeout of the worker's call to n8n, in seconds. Defaults to 8. */
   httpTimeoutSeconds?: number;
-  /** Messages per worker invocation (1-10); they are provisioned concurrently. Defaults to 5. */
+  /** Messages per worker invocation (1-10); they are onboarded concurrently. Defaults to 5. */
   batchSize?: number;
-  /** Most concurrent worker invocations the queue drives (2-1000), sparing Open WebUI bursts. Defaults to 2. */
+  /** Most concurrent worker invocations the queue drives (2-1000), sparing n8n bursts. Defaults to 2. */
   maxConcurrency?: number;
   /** Receives before a message moves to the DLQ. Defaults to 5. */
   maxReceiveCount?: number;
   /** Budget for the producer's enqueue in milliseconds (Cognito allows the trigger 5 s in all). Defaults to 1500. */
   enqueueBudgetMs?: number;
-  /** Retention of both functions' log groups, in days. Defaults to 30. */
+  /** Retention of the functions' log groups, in days. Defaults to 30. */
   logRetentionDays?: number;
   /** Tags for every taggable child. Defaults to none. */
   tags?: Record<string, string>;
@@ -53,10 +60,14 @@ export const PROVISIONING_DEFAULTS: ProvisioningSettings = {
 };
 
 const DAY = 24 * 60 * 60;
-/** Cognito abandons a trigger after 5 s; the producer's Lambda timeout matches. */
-const PRODUCER_TIMEOUT_SECONDS = 5;
-/** Secrets Manager reads (3 attempts, 1 s connect + 3 s request) happen before the first HTTP call. */
+/** Cognito abandons a trigger after 5 s; the triggers' Lambda timeout matches. */
+const TRIGGER_TIMEOUT_SECONDS = 5;
+/** Secrets Manager reads (3 attempts, 1 s connect + 3 s request) happen before the n8n call. */
 const SECRET_READ_SECONDS = 12;
+/** The notice's SNS publish: 2 attempts of 1 s connect + 3 s request. */
+const PUBLISH_SECONDS = 8;
+/** Lambda refuses a function whose environment variables exceed 4 KB in all (docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). */
+const LAMBDA_ENVIRONMENT_BYTES = 4096;
 /** CloudWatch accepts only these retention values. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -80,13 +91,39 @@ export function provisioningSettings(args: Partial<ProvisioningSettings>): Provi
   int("maxReceiveCount", 1, 1000);
   int("enqueueBudgetMs", 100, 4000);
   if (!LOG_RETENTION_DAYS.includes(s.logRetentionDays)) problems.push(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${s.logRetentionDays}`);
-  // A record makes a SCIM call and then an n8n call; a worker that times out fails the whole batch.
-  const needed = SECRET_READ_SECONDS + 2 * s.httpTimeoutSeconds;
+  // A record reads the n8n key, calls n8n, then publishes; a worker that times out fails the whole batch.
+  const needed = SECRET_READ_SECONDS + s.httpTimeoutSeconds + PUBLISH_SECONDS;
   if (problems.length === 0 && s.workerTimeoutSeconds < needed) {
-    problems.push(`workerTimeoutSeconds (${s.workerTimeoutSeconds}) must be at least ${needed}: ${SECRET_READ_SECONDS} s for secrets plus two HTTP calls of httpTimeoutSeconds (${s.httpTimeoutSeconds})`);
+    problems.push(`workerTimeoutSeconds (${s.workerTimeoutSeconds}) must be at least ${needed}: ${SECRET_READ_SECONDS} s for the n8n key, httpTimeoutSeconds (${s.httpTimeoutSeconds}) for n8n and ${PUBLISH_SECONDS} s for the notice`);
   }
   if (problems.length) throw new Error(`UserProvisioning: ${problems.join("; ")}`);
   return s;
+}
+
+/** The allow-list as the PreSignUp function's environment carries it. */
+export function allowListEnvironment(list: AllowList): Record<string, string> {
+  return { [ENV.allowList]: JSON.stringify({ domains: list.domains, emails: list.emails, anyGoogleAccount: list.anyGoogleAccount }) };
+}
+
+/**
+ * Rejects an allow-list that admits nobody, holds something that is not a domain or an email,
+ * or does not fit Lambda's 4 KB environment; and an empty or malformed list of administrators.
+ * Internal; exported for testing.
+ */
+export function membershipProblems(list: AllowList, adminEmails: string[]): string[] {
+  const problems: string[] = [];
+  if (!list.anyGoogleAccount && list.domains.length === 0 && list.emails.length === 0) {
+    problems.push("allowList admits nobody: give domains or emails, or set anyGoogleAccount");
+  }
+  for (const d of list.domains) if (!isHostName(d.toLowerCase())) problems.push(`allowList.domains: ${JSON.stringify(d)} is not a domain (e.g. example.com, no @)`);
+  for (const e of list.emails) if (!isEmail(e)) problems.push(`allowList.emails: ${JSON.stringify(e)} is not an email address`);
+  const bytes = Object.entries(allowListEnvironment(list)).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (bytes > LAMBDA_ENVIRONMENT_BYTES) {
+    problems.push(`allowList takes ${bytes} bytes in the PreSignUp function's environment, above Lambda's ${LAMBDA_ENVIRONMENT_BYTES}: admit whole domains instead of single emails`);
+  }
+  if (adminEmails.length === 0) problems.push("adminEmails is empty: new-member notices (and n8n invitation links) would reach nobody");
+  for (const e of adminEmails) if (!isEmail(e)) problems.push(`adminEmails: ${JSON.stringify(e)} is not an email address`);
+  return problems;
 }
 
 /** An IAM policy document with one statement per entry. */
@@ -103,41 +140,38 @@ const LAMBDA_ASSUME_ROLE = JSON.stringify({
 });
 
 /**
- * Cognito PostConfirmation → SQS → worker Lambda → Open WebUI SCIM (and optionally n8n).
- * The Cognito side (the pool's `lambdaConfig.postConfirmation` and the invoke permission with the
- * pool ARN as `sourceArn`) belongs to `Identity`, which takes `producer`: this component is
- * created first, so the pool and the function do not depend on each other in a cycle.
+ * Who may join and what happens when they do. Cognito PreSignUp (the allow-list) refuses
+ * everyone else before an account exists; Cognito PostConfirmation → SQS → worker Lambda then
+ * onboards each new member: the n8n invitation (when n8n is deployed) and a notice to the
+ * administrators. Open WebUI creates the member's account itself at their first sign-in.
+ * The Cognito side (the pool's `lambdaConfig` and the invoke permissions with the pool ARN as
+ * `sourceArn`) belongs to `Identity`, which takes `preSignUp` and `producer`: this component is
+ * created first, so the pool and the functions do not depend on each other in a cycle.
  */
 export class UserProvisioning extends pulumi.ComponentResource {
+  /** The PreSignUp function (`${namePrefix}-cognito-presignup`): refuses emails outside the allow-list. */
+  readonly preSignUp: aws.lambda.Function;
   /** The PostConfirmation function (`${namePrefix}-cognito-postconfirm`). */
   readonly producer: aws.lambda.Function;
   /** The SQS consumer (`${namePrefix}-user-provisioning-worker`). */
   readonly worker: aws.lambda.Function;
   readonly queue: aws.sqs.Queue;
   readonly deadLetterQueue: aws.sqs.Queue;
+  /** New-member notices (`${namePrefix}-new-members`); each of `adminEmails` is subscribed (AWS asks it to confirm). */
+  readonly noticeTopic: aws.sns.Topic;
   /** Receives the DLQ and producer-error alarms; `alarmEmail` is subscribed (AWS asks it to confirm). */
   readonly alarmTopic: aws.sns.Topic;
-  /** The generated SCIM token (>= 32 random bytes) in Secrets Manager; the lead passes its ARN to Open WebUI as ECS secret SCIM_TOKEN. */
-  readonly scimTokenSecret: aws.secretsmanager.Secret;
   /** The n8n API key secret this component created for the operator to fill, when n8n is on and no ARN was given. */
   readonly n8nApiKeySecret?: aws.secretsmanager.Secret;
 
   constructor(name: string, args: UserProvisioningArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("pluto:provisioning:UserProvisioning", name, {}, opts);
     const settings = provisioningSettings(args);
+    const membership = membershipProblems(args.allowList, args.adminEmails);
+    if (membership.length) throw new Error(`UserProvisioning: ${membership.join("; ")}`);
     const prefix = args.namePrefix;
     const tags = { Name: name, ...args.tags };
     const parent = this;
-
-    // 48 alphanumerics carry 285 bits, above the 256 the design asks for; no symbols, so the
-    // token survives headers and environment variables unquoted.
-    const scimToken = new random.RandomPassword(`${name}-scim-token`, { length: 48, special: false }, { parent });
-    this.scimTokenSecret = storedSecret(`${name}-scim-token`, {
-      secretName: `${prefix}/scim-token`,
-      description: "Bearer token for Open WebUI's SCIM API (SCIM_TOKEN), used by the user-provisioning worker",
-      value: scimToken.result,
-      tags,
-    }, parent);
 
     this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
       name: `${prefix}-user-provisioning-dlq`,
@@ -162,6 +196,16 @@ export class UserProvisioning extends pulumi.ComponentResource {
       redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
     }, { parent });
 
+    // The notices may carry n8n invitation links (credentials for 90 days). What guards them is
+    // who may publish (the worker's role alone) and subscribe (IAM in this account); they leave
+    // AWS as plain email anyway, so at-rest encryption of SNS's brief copy would add a KMS
+    // dependency to every onboarding without protecting the link where it travels.
+    this.noticeTopic = new aws.sns.Topic(`${name}-member-notices`, { name: `${prefix}-new-members`, tags }, { parent });
+    for (const email of args.adminEmails) {
+      // Keyed by address, so adding or removing an administrator touches only their subscription.
+      new aws.sns.TopicSubscription(`${name}-notice-${email}`, { topic: this.noticeTopic.arn, protocol: "email", endpoint: email }, { parent });
+    }
+
     // Created here rather than by Lambda so the names are fixed, retention is set, the
     // producer-error metric filter has a group to attach to, and no role needs logs:CreateLogGroup.
     const logGroup = (role: string, functionName: string) => new aws.cloudwatch.LogGroup(`${name}-${role}-logs`, {
@@ -169,7 +213,9 @@ export class UserProvisioning extends pulumi.ComponentResource {
       retentionInDays: settings.logRetentionDays,
       tags,
     }, { parent });
+    const preSignUpName = `${prefix}-cognito-presignup`;
     const producerName = `${prefix}-cognito-postconfirm`;
+    const preSignUpLogs = logGroup("presignup", preSignUpName);
     const producerLogs = logGroup("producer", producerName);
     const workerLogs = logGroup("worker", workerName);
     const writeLogs = (group: aws.cloudwatch.LogGroup) => ({ actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [pulumi.interpolate`${group.arn}:*`] });
@@ -179,6 +225,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
       const p = new aws.iam.RolePolicy(`${name}-${roleName}`, { role: r.name, policy }, { parent: r });
       return { role: r, policy: p };
     };
+    const preSignUpRole = role("presignup-role", policyDocument([writeLogs(preSignUpLogs)]));
     const producerRole = role("producer-role", policyDocument([
       { actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
       writeLogs(producerLogs),
@@ -186,17 +233,16 @@ export class UserProvisioning extends pulumi.ComponentResource {
     if (args.n8n && args.n8n.apiKeySecretArn === undefined) {
       this.n8nApiKeySecret = operatorSecret(`${name}-n8n-api-key`, {
         secretName: `${prefix}/n8n/api-key`,
-        description: "n8n public API key (create it in n8n: Settings > n8n API), used to invite provisioned users",
+        description: "n8n public API key (create it in n8n: Settings > n8n API), used to invite new members",
         tags,
       }, parent);
     }
     const n8nKeyArn = args.n8n ? args.n8n.apiKeySecretArn ?? this.n8nApiKeySecret!.arn : undefined;
-    const secretArns: pulumi.Input<string>[] = [this.scimTokenSecret.arn];
-    if (n8nKeyArn) secretArns.push(n8nKeyArn);
     const workerRole = role("worker-role", policyDocument([
       // What the event source mapping needs to poll and delete on the worker's behalf.
       { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], resources: [this.queue.arn] },
-      { actions: ["secretsmanager:GetSecretValue"], resources: secretArns },
+      { actions: ["sns:Publish"], resources: [this.noticeTopic.arn] },
+      ...(n8nKeyArn ? [{ actions: ["secretsmanager:GetSecretValue"], resources: [n8nKeyArn] }] : []),
       writeLogs(workerLogs),
     ]));
 
@@ -208,20 +254,31 @@ export class UserProvisioning extends pulumi.ComponentResource {
       codePathOptions: handlerOnlyCodePaths(),
       tags,
     };
+    this.preSignUp = new aws.lambda.CallbackFunction(`${name}-presignup`, {
+      ...common,
+      name: preSignUpName,
+      description: "Cognito PreSignUp: refuses emails outside the stack's allow-list",
+      role: preSignUpRole.role,
+      timeout: TRIGGER_TIMEOUT_SECONDS,
+      loggingConfig: { logFormat: "Text", logGroup: preSignUpLogs.name },
+      environment: { variables: allowListEnvironment(args.allowList) },
+      callbackFactory: preSignUpFactory,
+    }, { parent, dependsOn: [preSignUpRole.policy] });
+
     this.producer = new aws.lambda.CallbackFunction(`${name}-producer`, {
       ...common,
       name: producerName,
-      description: "Cognito PostConfirmation: enqueues new users for provisioning",
+      description: "Cognito PostConfirmation: enqueues new members for onboarding",
       role: producerRole.role,
-      timeout: PRODUCER_TIMEOUT_SECONDS,
+      timeout: TRIGGER_TIMEOUT_SECONDS,
       loggingConfig: { logFormat: "Text", logGroup: producerLogs.name },
       environment: { variables: { [ENV.queueUrl]: this.queue.url, [ENV.enqueueBudgetMs]: String(settings.enqueueBudgetMs) } },
       callbackFactory: producerFactory,
     }, { parent, dependsOn: [producerRole.policy] });
 
     const workerEnv: Record<string, pulumi.Input<string>> = {
-      [ENV.openWebUiUrl]: args.openWebUiUrl,
-      [ENV.scimTokenSecretArn]: this.scimTokenSecret.arn,
+      [ENV.appUrl]: args.appUrl,
+      [ENV.noticeTopicArn]: this.noticeTopic.arn,
       [ENV.httpTimeoutMs]: String(settings.httpTimeoutSeconds * 1000),
     };
     if (args.n8n) {
@@ -231,7 +288,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
     this.worker = new aws.lambda.CallbackFunction(`${name}-worker`, {
       ...common,
       name: workerName,
-      description: "Provisions queued users into Open WebUI through SCIM",
+      description: args.n8n ? "Onboards new members: n8n invitation, then a notice to the administrators" : "Onboards new members: a notice to the administrators",
       role: workerRole.role,
       timeout: settings.workerTimeoutSeconds,
       loggingConfig: { logFormat: "Text", logGroup: workerLogs.name },
@@ -268,7 +325,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
     };
     new aws.cloudwatch.MetricAlarm(`${name}-dlq-alarm`, {
       name: `${prefix}-user-provisioning-dlq-not-empty`,
-      alarmDescription: `Users could not be provisioned into Open WebUI and wait in ${prefix}-user-provisioning-dlq. Fix the cause, then run \`pluto dlq redrive\`.`,
+      alarmDescription: `New members could not be onboarded (n8n invitation or notice) and wait in ${prefix}-user-provisioning-dlq. Fix the cause (see /aws/lambda/${workerName}), then run \`pluto dlq redrive\`.`,
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: this.deadLetterQueue.name },
@@ -289,7 +346,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
     }, { parent });
     new aws.cloudwatch.MetricAlarm(`${name}-enqueue-alarm`, {
       name: `${prefix}-user-provisioning-enqueue-failed`,
-      alarmDescription: `The PostConfirmation trigger could not queue a new user (see /aws/lambda/${producerName}, event "${ENQUEUE_FAILED}"). Run \`pluto users sync\`.`,
+      alarmDescription: `The PostConfirmation trigger could not queue a new member (see /aws/lambda/${producerName}, event "${ENQUEUE_FAILED}"). Run \`pluto users sync --since <when it started>\`.`,
       namespace: metricNamespace,
       metricName,
       statistic: "Sum",
@@ -297,12 +354,13 @@ export class UserProvisioning extends pulumi.ComponentResource {
     }, { parent });
 
     this.registerOutputs({
+      preSignUp: this.preSignUp,
       producer: this.producer,
       worker: this.worker,
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
+      noticeTopic: this.noticeTopic,
       alarmTopic: this.alarmTopic,
-      scimTokenSecret: this.scimTokenSecret,
     });
   }
 }

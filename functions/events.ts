@@ -12,6 +12,26 @@ export interface PostConfirmationEvent {
   response: Record<string, unknown>;
 }
 
+/**
+ * Cognito pre sign-up trigger event (docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html).
+ * `userAttributes` holds what the person signed up with, or for a federated sign-in
+ * (`PreSignUp_ExternalProvider`) what the identity provider's attribute mapping produced.
+ */
+export interface PreSignUpEvent {
+  version?: string;
+  triggerSource: string;
+  region?: string;
+  userPoolId?: string;
+  userName?: string;
+  callerContext?: Record<string, unknown>;
+  request: {
+    userAttributes?: Record<string, string | undefined>;
+    validationData?: Record<string, string> | null;
+    clientMetadata?: Record<string, string>;
+  };
+  response: { autoConfirmUser?: boolean; autoVerifyEmail?: boolean; autoVerifyPhone?: boolean };
+}
+
 export interface SqsRecord {
   messageId: string;
   receiptHandle?: string;

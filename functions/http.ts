@@ -25,16 +25,17 @@ export async function postJson(fetchFn: Fetch, url: string, headers: Record<stri
 }
 
 /**
- * A response body made fit for a log line: the credential removed (a server that echoes
- * request headers must not leak it into logs), then cut to 300 characters.
+ * A response body made fit for a log line: the credentials removed (a server that echoes
+ * request headers must not leak them into logs), then cut to 300 characters.
  */
-export function excerpt(body: string, credential: string): string {
-  const clean = redact(body, credential);
+export function excerpt(body: string, credentials: string[]): string {
+  const clean = redactAll(body, credentials);
   return clean.length > 300 ? `${clean.slice(0, 300)}...` : clean;
 }
 
-export function redact(text: string, secret: string): string {
-  return secret ? text.split(secret).join("[redacted]") : text;
+/** Replaces every occurrence of each non-empty secret (longest first, so a secret inside another goes too). */
+export function redactAll(text: string, secrets: string[]): string {
+  return [...secrets].filter(Boolean).sort((a, b) => b.length - a.length).reduce((t, s) => t.split(s).join("[redacted]"), text);
 }
 
 /** Joins a base URL (with or without trailing slash) and an absolute path. */

@@ -1,9 +1,12 @@
-/** What the producer enqueues and the worker provisions: one confirmed Cognito user. */
+/**
+ * What the producer enqueues and the worker onboards: one confirmed Cognito member. The shape
+ * is unchanged since the SCIM pipeline, so messages already queued or dead-lettered still parse.
+ */
 export interface ProvisioningMessage {
-  /** Lower-cased: Open WebUI lower-cases the trusted email header at sign-in, so the account must match it. */
+  /** Lower-cased, as Open WebUI lower-cases the trusted email header when it creates the account. */
   email: string;
   name: string;
-  /** Cognito `sub`, stored as the SCIM `externalId`. */
+  /** Cognito `sub`: names the member in logs instead of their email. */
   sub: string;
 }
 

@@ -8,6 +8,8 @@ export const CONFIRM_SIGN_UP = "PostConfirmation_ConfirmSignUp";
 
 /** The log event the producer-error alarm's metric filter matches. */
 export const ENQUEUE_FAILED = "enqueue_failed";
+/** Logged (never alarmed) when a confirmation carries an unverified email: nothing is enqueued. */
+export const EMAIL_UNVERIFIED = "email_unverified";
 
 export interface ProducerDeps {
   /** Sends one message to the provisioning queue. */
@@ -19,7 +21,8 @@ export interface ProducerDeps {
 
 /**
  * Cognito PostConfirmation handler. It never throws: a thrown error would fail the user's
- * sign-up, while a missed enqueue is recoverable (`pluto users sync`). Failures are logged as
+ * sign-up, while a missed enqueue is recoverable (`pluto users sync`). Confirmations whose
+ * `email_verified` is not true are logged and skipped. Failures are logged as
  * one `enqueue_failed` line naming the user's `sub` (never the event, which may hold tokens),
  * and the component alarms on that line.
  */
@@ -29,6 +32,12 @@ export async function handlePostConfirmation<E extends PostConfirmationEvent>(ev
     return event;
   }
   const attributes = event.request?.userAttributes;
+  // Only a verified address is the person's: onboarding an unverified one would invite and
+  // announce whoever typed it. Cognito attribute values are strings ("true"/"false").
+  if (String(attributes?.email_verified).toLowerCase() !== "true") {
+    deps.log({ level: "warn", event: EMAIL_UNVERIFIED, sub: attributes?.sub ?? null });
+    return event;
+  }
   const built = messageFromAttributes(attributes);
   if (!built.ok) {
     deps.log({ level: "error", event: ENQUEUE_FAILED, sub: attributes?.sub ?? null, error: built.reason });

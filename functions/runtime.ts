@@ -1,19 +1,22 @@
 // Lambda entry points: the `callbackFactory` of each CallbackFunction. They run once per
-// container, read configuration from the environment (ARNs and URLs only) and build the AWS
-// SDK v3 clients the Lambda runtime ships, so the archive carries no SDK. Endpoints follow the
-// SDK's own resolution, including AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL_SECRETS_MANAGER.
-import type { PostConfirmationEvent, SqsEvent } from "./events";
+// container, read configuration from the environment (ARNs, URLs and the allow-list; never a
+// secret) and build the AWS SDK v3 clients the Lambda runtime ships, so the archive carries no
+// SDK. Endpoints follow the SDK's own resolution, including AWS_ENDPOINT_URL_SQS / _SNS / _SECRETS_MANAGER.
+import type { PostConfirmationEvent, PreSignUpEvent, SqsEvent } from "./events";
 import { jsonLogger } from "./log";
+import type { Notice } from "./notify";
+import { handlePreSignUp, parseAllowList } from "./preSignUp";
 import { handlePostConfirmation } from "./producer";
 import { cachedSecrets } from "./secrets";
 import { handleProvisioningBatch } from "./worker";
 
 /** Environment variable names shared by the component (which sets them) and the handlers. */
 export const ENV = {
+  allowList: "ALLOW_LIST",
   queueUrl: "QUEUE_URL",
   enqueueBudgetMs: "ENQUEUE_BUDGET_MS",
-  openWebUiUrl: "OPEN_WEBUI_URL",
-  scimTokenSecretArn: "SCIM_TOKEN_SECRET_ARN",
+  appUrl: "APP_URL",
+  noticeTopicArn: "NOTICE_TOPIC_ARN",
   httpTimeoutMs: "HTTP_TIMEOUT_MS",
   n8nUrl: "N8N_URL",
   n8nApiKeySecretArn: "N8N_API_KEY_SECRET_ARN",
@@ -37,6 +40,15 @@ export function positiveIntEnv(env: Env, name: string, fallback: number): number
 }
 
 /**
+ * PreSignUp entry point. The allow-list is parsed once per container; a malformed one fails the
+ * cold start, so sign-ups are refused rather than let through. No SDK: nothing to call.
+ */
+export function preSignUpFactory() {
+  const allowList = parseAllowList(requiredEnv(process.env, ENV.allowList));
+  return (event: PreSignUpEvent) => handlePreSignUp(event, { allowList, log: jsonLogger });
+}
+
+/**
  * Producer entry point. Two attempts of at most 0.5 s connect + 1 s request each, inside an
  * overall budget (default 1.5 s): Cognito abandons the trigger after 5 s.
  */
@@ -54,27 +66,40 @@ export function producerFactory() {
   return (event: PostConfirmationEvent) => handlePostConfirmation(event, { enqueue, budgetMs, log: jsonLogger });
 }
 
-/** Worker entry point. Secrets are read by ARN on first use and cached for the container's life. */
+/**
+ * Worker entry point. The n8n API key is read by ARN on first use and cached for the container's
+ * life; the notice is published with two attempts of at most 1 s connect + 3 s request.
+ */
 export function workerFactory() {
   const env = process.env;
-  const openWebUiUrl = requiredEnv(env, ENV.openWebUiUrl);
-  const scimTokenArn = requiredEnv(env, ENV.scimTokenSecretArn);
+  const appUrl = requiredEnv(env, ENV.appUrl);
+  const topicArn = requiredEnv(env, ENV.noticeTopicArn);
   const httpTimeoutMs = positiveIntEnv(env, ENV.httpTimeoutMs, 8000);
   const n8nUrl = env[ENV.n8nUrl]?.trim();
   const n8nKeyArn = n8nUrl ? requiredEnv(env, ENV.n8nApiKeySecretArn) : undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager");
-  const client = new SecretsManagerClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } });
-  const secret = cachedSecrets(async (arn) => {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    if (!out.SecretString) throw new Error(`secret ${arn} has no string value`);
-    return out.SecretString as string;
-  });
+  const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
+  const sns = new SNSClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } });
+  const notify = async (notice: Notice) => {
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: notice.subject, Message: notice.body }));
+  };
+  let n8n: { url: string; apiKey: () => Promise<string> } | undefined;
+  if (n8nUrl && n8nKeyArn) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager");
+    const client = new SecretsManagerClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } });
+    const secret = cachedSecrets(async (arn) => {
+      const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+      if (!out.SecretString) throw new Error(`secret ${arn} has no string value`);
+      return out.SecretString as string;
+    });
+    n8n = { url: n8nUrl, apiKey: () => secret(n8nKeyArn) };
+  }
   return (event: SqsEvent) =>
     handleProvisioningBatch(event, {
-      openWebUiUrl,
-      scimToken: () => secret(scimTokenArn),
-      n8n: n8nUrl && n8nKeyArn ? { url: n8nUrl, apiKey: () => secret(n8nKeyArn) } : undefined,
+      appUrl,
+      n8n,
+      notify,
       fetch: (url, init) => fetch(url, init),
       httpTimeoutMs,
       log: jsonLogger,

@@ -1,17 +1,17 @@
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./events";
-import { Fetch, redact } from "./http";
+import { Fetch, redactAll } from "./http";
 import { describeError, Logger } from "./log";
 import { parseMessage, ProvisioningMessage } from "./message";
-import { inviteToN8n } from "./n8n";
-import { createScimUser } from "./scim";
+import { inviteToN8n, linkSecrets } from "./n8n";
+import { N8nStep, newMemberNotice, Notice } from "./notify";
 
 export interface WorkerDeps {
-  /** Open WebUI's base URL as the worker reaches it (through the ALB). */
-  openWebUiUrl: string;
-  /** Resolves the SCIM bearer token (cached by the caller). */
-  scimToken(): Promise<string>;
+  /** The workspace's public URL, quoted in the notice. */
+  appUrl: string;
   /** Present only when n8n is deployed. */
   n8n?: { url: string; apiKey(): Promise<string> };
+  /** Publishes the notice to the administrators' topic. */
+  notify(notice: Notice): Promise<void>;
   fetch: Fetch;
   /** Timeout for each HTTP call. */
   httpTimeoutMs: number;
@@ -19,54 +19,69 @@ export interface WorkerDeps {
 }
 
 /**
- * SQS handler. Records are independent: each one that is not provisioned is reported in
+ * SQS handler. Records are independent: each one that is not onboarded is reported in
  * `batchItemFailures` (and only those), so SQS redelivers it and, after the queue's
  * maxReceiveCount, moves it to the DLQ. Malformed bodies fail too, so they are kept for
  * inspection instead of being dropped.
  */
 export async function handleProvisioningBatch(event: SqsEvent, deps: WorkerDeps): Promise<SqsBatchResponse> {
   const records = Array.isArray(event?.Records) ? event.Records : [];
-  const outcomes = await Promise.all(records.map((record) => provisionRecord(record, deps)));
+  const outcomes = await Promise.all(records.map((record) => onboardRecord(record, deps)));
   return {
     batchItemFailures: records.filter((_, i) => !outcomes[i]).map((record) => ({ itemIdentifier: record.messageId })),
   };
 }
 
-/** Resolves true when the user exists in Open WebUI afterwards; never rejects. */
-async function provisionRecord(record: SqsRecord, deps: WorkerDeps): Promise<boolean> {
+/**
+ * Onboards one member: the n8n invitation (when n8n is deployed), then the notice to the
+ * administrators. Either failing fails the record, so a redelivery repeats both; both are safe
+ * to repeat (n8n re-invites a pending user as the same user with a fresh link and skips an
+ * active one; a second notice is a duplicate email, never a lost member). Resolves true when
+ * both are done; never rejects.
+ */
+async function onboardRecord(record: SqsRecord, deps: WorkerDeps): Promise<boolean> {
   const context = { messageId: record.messageId, receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1) };
   const parsed = parseMessage(String(record.body));
   if (!parsed.ok) {
     deps.log({ level: "error", event: "invalid_message", ...context, error: parsed.reason });
     return false;
   }
-  const message = parsed.message;
-  let token = "";
+  const member = parsed.message;
+  let n8nStep: N8nStep | undefined;
+  if (deps.n8n) {
+    n8nStep = await invite(member, deps.n8n, deps, context);
+    if (!n8nStep) return false;
+  }
+  const secrets = n8nStep?.state === "invited" ? linkSecrets(n8nStep.acceptUrl) : [];
   try {
-    token = await deps.scimToken();
-    const outcome = await createScimUser(deps.fetch, deps.openWebUiUrl, token, message, deps.httpTimeoutMs);
-    if (!outcome.ok) {
-      deps.log({ level: "error", event: "scim_failed", ...context, sub: message.sub, status: outcome.status, error: outcome.error });
-      return false;
-    }
-    deps.log({ level: "info", event: outcome.status === 201 ? "user_created" : "user_exists", ...context, sub: message.sub });
+    await deps.notify(newMemberNotice(member, deps.appUrl, n8nStep));
+    deps.log({ level: "info", event: "member_notified", ...context, sub: member.sub });
+    return true;
   } catch (err) {
-    deps.log({ level: "error", event: "scim_failed", ...context, sub: message.sub, error: redact(describeError(err), token) });
+    deps.log({ level: "error", event: "notify_failed", ...context, sub: member.sub, error: redactAll(describeError(err), secrets) });
     return false;
   }
-  if (deps.n8n) await inviteNonBlocking(message, deps.n8n, deps);
-  return true;
 }
 
-/** The n8n invitation is a convenience: its failure is logged and never fails the record. */
-async function inviteNonBlocking(message: ProvisioningMessage, n8n: NonNullable<WorkerDeps["n8n"]>, deps: WorkerDeps): Promise<void> {
+/** The n8n step; undefined (logged, never thrown) when it failed and the record must be retried. */
+async function invite(member: ProvisioningMessage, n8n: NonNullable<WorkerDeps["n8n"]>, deps: WorkerDeps, context: object): Promise<N8nStep | undefined> {
   let apiKey = "";
   try {
     apiKey = await n8n.apiKey();
-    const outcome = await inviteToN8n(deps.fetch, n8n.url, apiKey, message.email, deps.httpTimeoutMs);
-    if (outcome.ok) deps.log({ level: "info", event: "n8n_invited", sub: message.sub });
-    else deps.log({ level: "warn", event: "n8n_invite_failed", sub: message.sub, status: outcome.status, error: outcome.error });
+    const outcome = await inviteToN8n(deps.fetch, n8n.url, apiKey, member.email, deps.httpTimeoutMs);
+    if (!outcome.ok) {
+      deps.log({ level: "error", event: "n8n_invite_failed", ...context, sub: member.sub, status: outcome.status, error: outcome.error });
+      return undefined;
+    }
+    if (outcome.state === "member") {
+      deps.log({ level: "info", event: "n8n_member_exists", ...context, sub: member.sub });
+      return { state: "member" };
+    }
+    // The link is a credential: logs say only whether there was one.
+    deps.log({ level: "info", event: "n8n_invited", ...context, sub: member.sub, emailSent: outcome.emailSent, link: Boolean(outcome.acceptUrl) });
+    return { state: "invited", emailSent: outcome.emailSent, ...(outcome.acceptUrl ? { acceptUrl: outcome.acceptUrl } : {}) };
   } catch (err) {
-    deps.log({ level: "warn", event: "n8n_invite_failed", sub: message.sub, error: redact(describeError(err), apiKey) });
+    deps.log({ level: "error", event: "n8n_invite_failed", ...context, sub: member.sub, error: redactAll(describeError(err), [apiKey]) });
+    return undefined;
   }
 }

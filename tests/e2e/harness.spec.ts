@@ -1,5 +1,6 @@
 // The e2e harness's own rules (part of `npm test`): the accounting the runner prints, the event
 // source mapping's reading of a partial batch response, and the emulated message move tasks.
+// The stand-ins for Open WebUI and n8n have their own specs (openWebUi.spec.ts, n8n.spec.ts).
 import { expect } from "chai";
 import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, ReceiveMessageCommand, StartMessageMoveTaskCommand } from "@aws-sdk/client-sqs";
 import { failedRecordIds } from "./eventSource";
@@ -10,17 +11,17 @@ describe("e2e harness", () => {
   describe("account (the runner's lost count)", () => {
     const body = (email: string) => JSON.stringify({ email, name: "n", sub: "s" });
 
-    it("counts a sign-up as safe when its user exists or its message waits in the DLQ, else as lost", () => {
+    it("counts a sign-up as safe when it was onboarded or its message waits in the DLQ, else as lost", () => {
       const c = account("x", ["A@example.com", "b@example.com", "c@example.com", "d@example.com"], ["a@example.com", "other@example.com"], [body("b@example.com"), "not json"]);
-      expect(c).to.deep.equal({ scenario: "x", signUpsIn: 4, usersCreated: 1, inDlq: 2, lost: 2 });
+      expect(c).to.deep.equal({ scenario: "x", signUpsIn: 4, onboarded: 1, inDlq: 2, lost: 2 });
     });
 
-    it("does not count a DLQ message twice when its user was created anyway", () => {
-      expect(account("x", ["a@example.com"], ["a@example.com"], [body("a@example.com")])).to.include({ usersCreated: 1, inDlq: 1, lost: 0 });
+    it("does not count a DLQ message twice when its member was onboarded anyway", () => {
+      expect(account("x", ["a@example.com"], ["a@example.com"], [body("a@example.com")])).to.include({ onboarded: 1, inDlq: 1, lost: 0 });
     });
 
-    it("prints the four numbers the issue asks for", () => {
-      expect(formatCount({ scenario: "7. malformed", signUpsIn: 4, usersCreated: 4, inDlq: 1, lost: 0 })).to.equal("7. malformed: sign-ups in 4 / users created 4 / in DLQ 1 / lost 0");
+    it("prints the four numbers", () => {
+      expect(formatCount({ scenario: "7. malformed", signUpsIn: 4, onboarded: 4, inDlq: 1, lost: 0 })).to.equal("7. malformed: sign-ups in 4 / onboarded 4 / in DLQ 1 / lost 0");
     });
   });
 

@@ -1,16 +1,17 @@
-// The per-scenario accounting the e2e runner prints: every confirmed sign-up must end as an
-// Open WebUI user or as a message in the DLQ (where an operator can redrive it). Anything else
-// is lost.
+// The per-scenario accounting the e2e runner prints. A confirmed sign-up is onboarded when the
+// administrators' notice about it was delivered (the worker sends it only after the n8n
+// invitation, when n8n is deployed, succeeded). Every confirmed sign-up must end onboarded or as
+// a message in the DLQ (where an operator can redrive it); anything else is lost.
 
 export interface ScenarioCount {
   scenario: string;
   signUpsIn: number;
-  usersCreated: number;
+  onboarded: number;
   inDlq: number;
   lost: number;
 }
 
-/** The email a DLQ body names, if it is a provisioning message at all. */
+/** The email a DLQ body names, if it is an onboarding message at all. */
 function emailOf(body: string): string | undefined {
   try {
     const email = JSON.parse(body)?.email;
@@ -21,18 +22,18 @@ function emailOf(body: string): string | undefined {
 }
 
 /**
- * lost = sign-ups in − (users created + DLQ messages whose users were not created).
- * `usersCreated` counts signed-up emails present in Open WebUI; `inDlq` counts every DLQ message.
+ * lost = sign-ups in − (onboarded + DLQ messages whose members were not onboarded).
+ * `onboarded` counts signed-up emails with a delivered notice; `inDlq` counts every DLQ message.
  */
-export function account(scenario: string, signedUp: string[], openWebUiEmails: Iterable<string>, dlqBodies: string[]): ScenarioCount {
+export function account(scenario: string, signedUp: string[], onboardedEmails: Iterable<string>, dlqBodies: string[]): ScenarioCount {
   const wanted = new Set(signedUp.map((e) => e.toLowerCase()));
-  const created = new Set([...openWebUiEmails].map((e) => e.toLowerCase()).filter((e) => wanted.has(e)));
-  const waiting = new Set(dlqBodies.map(emailOf).filter((e): e is string => e !== undefined && wanted.has(e) && !created.has(e)));
-  return { scenario, signUpsIn: wanted.size, usersCreated: created.size, inDlq: dlqBodies.length, lost: wanted.size - created.size - waiting.size };
+  const onboarded = new Set([...onboardedEmails].map((e) => e.toLowerCase()).filter((e) => wanted.has(e)));
+  const waiting = new Set(dlqBodies.map(emailOf).filter((e): e is string => e !== undefined && wanted.has(e) && !onboarded.has(e)));
+  return { scenario, signUpsIn: wanted.size, onboarded: onboarded.size, inDlq: dlqBodies.length, lost: wanted.size - onboarded.size - waiting.size };
 }
 
 export function formatCount(c: ScenarioCount): string {
-  return `${c.scenario}: sign-ups in ${c.signUpsIn} / users created ${c.usersCreated} / in DLQ ${c.inDlq} / lost ${c.lost}`;
+  return `${c.scenario}: sign-ups in ${c.signUpsIn} / onboarded ${c.onboarded} / in DLQ ${c.inDlq} / lost ${c.lost}`;
 }
 
 /** Filled by the scenarios, printed by the runner after mocha's own report. */

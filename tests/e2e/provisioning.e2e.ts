@@ -1,19 +1,23 @@
 import { expect } from "chai";
+import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { runDlqRedrive } from "../../cli/commands/ops/dlqRedrive";
-import { refusedUrl, startServer } from "../functions/helpers";
+import { REFUSAL } from "../../functions/preSignUp";
 import type { Delivery } from "./eventSource";
 import { account, ledger, ScenarioCount } from "./ledger";
-import type { Availability } from "./openWebUi";
-import { N8N_KEY, SCIM_TOKEN, World, startWorld } from "./world";
+import type { N8nAvailability } from "./n8n";
+import { tokenOf } from "./n8n";
+import { OWUI_ERRORS } from "./openWebUi";
+import { N8N_KEY, World, startWorld } from "./world";
 
 /** Upper bound for any one wait on the pipeline; far above what a passing run needs. */
 const DEADLINE_MS = 20_000;
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-/** Cognito keeps the email as typed; the pipeline must lower-case it (Open WebUI does at sign-in). */
+/** Cognito keeps the email as typed; the pipeline and Open WebUI lower-case it. */
 const typed = (email: string) => email.replace(/^./, (c) => c.toUpperCase()).replace("@example.com", "@Example.com");
+const nameOf = (email: string) => `User ${email.split("@")[0]}`;
 
-describe("end-to-end sign-up on local emulators, with fault injection", function () {
+describe("end-to-end: who may join, onboarding and first sign-in, on local emulators, with fault injection", function () {
   this.timeout(60_000);
   let world: World;
 
@@ -32,20 +36,16 @@ describe("end-to-end sign-up on local emulators, with fault injection", function
     }
   });
 
-  /** Counts a scenario's outcome into the ledger from the user table and the DLQ as they are now. */
+  /** Counts a scenario's outcome into the ledger from the mailbox and the DLQ as they are now. */
   async function settle(scenario: string, signedUp: string[]): Promise<ScenarioCount & { dlq: string[] }> {
     const dlq = await world.queues.peek(world.artefacts.dlqName);
-    const count = account(scenario, signedUp, world.openWebUi.users.keys(), dlq);
+    const count = account(scenario, signedUp, await world.onboarded(), dlq);
     ledger.push(count);
     return { ...count, dlq };
   }
 
-  /** How many times Open WebUI answered `status` for each email. */
-  function answers(status: number): Map<string, number> {
-    const byEmail = new Map<string, number>();
-    for (const a of world.openWebUi.attempts.filter((x) => x.status === status)) byEmail.set(a.email, (byEmail.get(a.email) ?? 0) + 1);
-    return byEmail;
-  }
+  /** n8n's answers to each email's invitations, in order. */
+  const n8nStatuses = (email: string) => world.n8n.attempts.filter((a) => a.email === email).map((a) => a.status);
 
   /** Each message's deliveries by receive count (overlapping invocations finish in any order), as [receiveCount, failed]. */
   function deliveriesByMessage(deliveries: Delivery[]): Map<string, [number, boolean][]> {
@@ -56,169 +56,267 @@ describe("end-to-end sign-up on local emulators, with fault injection", function
   }
 
   const emailsOf = (bodies: string[]) => bodies.map((b) => JSON.parse(b).email as string).sort();
+  const sorted = (xs: Iterable<string>) => [...xs].sort();
+  /** The n8n invitation links in the notices for `email`. */
+  const linksFor = async (email: string) =>
+    (await world.notices()).filter((n) => n.subject === `New member: ${email}`).map((n) => /https:\/\/\S+\/signup\?token=\S+/.exec(n.message)?.[0]).filter((l): l is string => Boolean(l));
+  const resolves = async (link: string) => (await fetch(`${world.n8n.url}/rest/resolve-signup-token?token=${tokenOf(link)}`)).status;
 
   async function signUpAll(emails: string[]): Promise<Map<string, string>> {
     const subs = new Map<string, string>();
-    for (const email of emails) subs.set(email, await world.signUp(typed(email), `User ${email.split("@")[0]}`));
+    for (const email of emails) subs.set(email, await world.signUp(typed(email), nameOf(email)));
     return subs;
   }
 
-  it("1. 50 users sign up and confirm: 50 SCIM users, each created exactly once; DLQ empty", async () => {
+  it("0. who may join, then the first sign-in: refused and unverified people get nothing; members are invited, announced, and get an account with their name and role user", async () => {
+    const ada = "s0-ada@example.com";
+    const guest = "guest@partner.org"; // admitted as a single address, not by domain
+    const stranger = "eve@elsewhere.org";
+    const unverified = "s0-unverified@example.com";
+
+    const refusal = await world.signUp(stranger, "Eve").then(() => undefined, (e) => e);
+    // Cognito: "PreSignUp failed with error <message>."; cognito-local names the function instead of the trigger.
+    expect(refusal?.name).to.equal("UserLambdaValidationException");
+    expect(refusal.message).to.match(/failed with error /).and.contain(REFUSAL.notAllowed);
+    const noUser = await world.cognito.client.send(new AdminGetUserCommand({ UserPoolId: world.userPoolId, Username: stranger })).then(() => undefined, (e) => e);
+    expect(noUser?.name, "a refused person has no Cognito user").to.equal("UserNotFoundException");
+
+    await world.signUp(typed(ada), "Ada Lovelace");
+    await world.signUp("Guest@Partner.org", "José Núñez");
+    await world.signUp(unverified, "Una Verified", { emailVerified: false });
+    const triggers = world.lambda.invocations.map((i) => [i.functionName, i.event.triggerSource, i.event.request.userAttributes.email]);
+    expect(triggers).to.deep.equal([
+      [world.artefacts.triggers.PreSignUp, "PreSignUp_SignUp", stranger],
+      [world.artefacts.triggers.PreSignUp, "PreSignUp_SignUp", typed(ada)],
+      [world.artefacts.triggers.PostConfirmation, "PostConfirmation_ConfirmSignUp", typed(ada)],
+      [world.artefacts.triggers.PreSignUp, "PreSignUp_SignUp", "Guest@Partner.org"],
+      [world.artefacts.triggers.PostConfirmation, "PostConfirmation_ConfirmSignUp", "Guest@Partner.org"],
+      [world.artefacts.triggers.PreSignUp, "PreSignUp_SignUp", unverified],
+      [world.artefacts.triggers.PostConfirmation, "PostConfirmation_ConfirmSignUp", unverified],
+    ]);
+    expect(world.lambda.invocations.map((i) => i.error)).to.deep.equal([REFUSAL.notAllowed, undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(emailsOf(await world.queues.peek(world.artefacts.queueName)), "the unverified email was not enqueued").to.deep.equal(sorted([ada, guest]));
+
+    // Open WebUI creates the account at the first sign-in, whether or not onboarding has run yet.
+    const first = await world.signIn(typed(ada));
+    expect(first.status).to.equal(200);
+    expect(first.body).to.include({ email: ada, name: "Ada Lovelace", role: "user" });
+    const row = world.openWebUi.userByEmail(ada)!;
+    expect(world.openWebUi.auths.get(row.id), "an auth row beside the user row").to.include({ email: ada, active: true });
+    expect((await world.signIn(typed(ada))).body.id, "the second sign-in finds the same account").to.equal(row.id);
+
+    const source = world.startEventSource(world.loadWorker({ n8n: true }));
+    await world.waitForDrainedQueue(DEADLINE_MS);
+    await source.stop();
+    const outcome = await settle("0. allow-list, onboarding, first sign-in", [ada, guest]);
+
+    expect(outcome.lost).to.equal(0);
+    expect(outcome.dlq).to.deep.equal([]);
+    expect(sorted(world.n8n.users.keys())).to.deep.equal(sorted(["owner@example.com", ada, guest]));
+    const notices = await world.notices();
+    expect(notices.map((n) => n.subject).sort()).to.deep.equal(sorted([`New member: ${ada}`, `New member: ${guest}`]));
+    expect(notices.find((n) => n.subject.endsWith(ada))!.message).to.contain("Ada Lovelace <s0-ada@example.com> has joined https://pluto.example.com.");
+
+    // The administrator forwards the link; Ada opens it (through n8n's sign-in, as a member) and accepts.
+    const [link] = await linksFor(ada);
+    expect(link.startsWith(`${world.artefacts.n8nEditorBaseUrl.replace(/\/$/, "")}/signup?token=`)).to.equal(true);
+    expect(await resolves(link)).to.equal(200);
+    const accepted = await fetch(`${world.n8n.url}/rest/invitations/accept`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: tokenOf(link), firstName: "Ada", lastName: "Lovelace", password: "Analytical-Engine-1843" }),
+    });
+    expect(accepted.status).to.equal(200);
+    expect(world.n8n.users.get(ada)).to.include({ pending: false });
+
+    // The guest's first sign-in; nobody can open an account through /signup.
+    // A non-ASCII name survives the whole chain: name claim trigger (percent-encoded) → header → Open WebUI (unquote).
+    expect((await world.signIn("Guest@Partner.org")).body).to.include({ email: guest, name: "José Núñez", role: "user" });
+    const signup = await fetch(`${world.openWebUi.url}/api/v1/auths/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "X-Forwarded-Email": guest },
+      body: JSON.stringify({ name: "Mallory", email: "victim@example.com", password: "pw" }),
+    });
+    expect(signup.status).to.equal(403);
+    expect(await signup.json()).to.deep.equal({ detail: OWUI_ERRORS.ACCESS_PROHIBITED });
+    expect(sorted([...world.openWebUi.users.values()].map((u) => `${u.email} ${u.role}`))).to.deep.equal(sorted(["admin@example.com admin", `${ada} user`, `${guest} user`]));
+  });
+
+  it("1. 50 members sign up: 50 n8n invitations and 50 notices, one each; DLQ empty; then 50 accounts at first sign-in", async () => {
     const emails = range(50).map((i) => `s1-user${i}@example.com`);
-    const source = world.startEventSource(world.loadWorker());
+    const source = world.startEventSource(world.loadWorker({ n8n: true }));
     // The mapping polls while people sign up, as it does in AWS.
-    const subs = await signUpAll(emails);
+    await signUpAll(emails);
     await world.waitForDrainedQueue(DEADLINE_MS);
     await source.stop();
     const outcome = await settle("1. 50 sign-ups", emails);
 
     expect(outcome.lost).to.equal(0);
-    expect([...world.openWebUi.users.keys()].sort()).to.deep.equal([...emails].sort());
-    for (const email of emails) {
-      const user = world.openWebUi.users.get(email)!;
-      expect(user, email).to.include({ externalId: subs.get(email), displayName: `User ${email.split("@")[0]}`, role: "user" });
-    }
-    expect([...answers(201).values()]).to.have.length(50).and.satisfy((counts: number[]) => counts.every((n) => n === 1));
     expect(outcome.dlq).to.deep.equal([]);
+    for (const email of emails) expect(n8nStatuses(email), email).to.deep.equal([201]);
+    expect(world.n8n.attempts).to.have.length(50);
+    expect(sorted(await world.onboarded())).to.deep.equal(sorted(emails));
+    for (const email of emails) {
+      const links = await linksFor(email);
+      expect(links, email).to.have.length(1);
+      expect(await resolves(links[0]), email).to.equal(200);
+    }
+    for (const email of emails) {
+      const r = await world.signIn(typed(email));
+      expect(r.body, email).to.include({ email, name: nameOf(email), role: "user" });
+    }
+    expect(world.openWebUi.users.size).to.equal(51);
   });
 
-  it("2. Open WebUI refuses connections, then answers 503, for each message's first 2 receives, then is back: every user created exactly once, none in the DLQ", async () => {
-    const faultyReceives = 2;
+  it("2. n8n refuses connections, then answers 503, for each message's first 2 receives, then is back: every member invited and announced exactly once, none in the DLQ", async () => {
     const emails = range(20).map((i) => `s2-user${i}@example.com`);
-    await world.openWebUi.setAvailability("down");
+    await world.n8n.setAvailability("down");
     await signUpAll(emails);
-    // Open WebUI's state follows the receive count of the batches the mapping delivers: refused on
-    // the 1st receive, 503 up to the k-th, healthy after. The phase only moves forward.
-    const availability = (receive: number): Availability => (receive === 1 ? "down" : receive <= faultyReceives ? "503" : "up");
+    // n8n's state follows the receive count of the batches the mapping delivers: refused on the
+    // 1st receive, 503 on the 2nd, healthy after. The phase only moves forward.
+    const availability = (receive: number): N8nAvailability => (receive === 1 ? "down" : receive === 2 ? "503" : "up");
     let phase = 1;
-    const source = world.startEventSource(world.loadWorker(), async (records) => {
+    const source = world.startEventSource(world.loadWorker({ n8n: true }), async (records) => {
       const lowest = Math.min(...records.map((r) => Number(r.attributes?.ApproximateReceiveCount)));
       if (lowest > phase) {
         phase = lowest;
-        await world.openWebUi.setAvailability(availability(lowest));
+        await world.n8n.setAvailability(availability(lowest));
       }
     });
     await world.waitForDrainedQueue(DEADLINE_MS);
     await source.stop();
-    const outcome = await settle("2. Open WebUI down then 503", emails);
+    const outcome = await settle("2. n8n down then 503", emails);
 
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
-    expect([...world.openWebUi.users.keys()].sort()).to.deep.equal([...emails].sort());
     const byMessage = deliveriesByMessage(source.deliveries);
     expect(byMessage.size).to.equal(emails.length);
     for (const deliveries of byMessage.values()) expect(deliveries).to.deep.equal([[1, true], [2, true], [3, false]]);
-    // The 1st receive never reached Open WebUI (refused); the 2nd got 503, the 3rd created the user.
-    for (const email of emails) {
-      expect(world.openWebUi.attempts.filter((a) => a.email === email).map((a) => a.status), email).to.deep.equal([503, 201]);
-    }
+    // The 1st receive never reached n8n (refused); the 2nd got 503, the 3rd invited.
+    for (const email of emails) expect(n8nStatuses(email), email).to.deep.equal([503, 201]);
+    expect(sorted(await world.onboarded())).to.deep.equal(sorted(emails));
   });
 
-  it("3. a wrong SCIM token (401 forever) dead-letters every message after 5 receives; `pluto dlq redrive` after the fix creates them all", async () => {
+  it("3. a stale n8n API key (401 forever) dead-letters every message after 5 receives, announcing nobody; after the fix, `pluto dlq redrive` onboards them all", async () => {
     const emails = range(10).map((i) => `s3-user${i}@example.com`);
-    world.openWebUi.token = "the-token-open-webui-was-started-with";
+    const keyArn = world.artefacts.workerWithN8n.env.N8N_API_KEY_SECRET_ARN;
+    world.secretValues[keyArn] = "a-key-n8n-no-longer-accepts";
     await signUpAll(emails);
-    const worker = world.loadWorker();
-    const first = world.startEventSource(worker);
+    const first = world.startEventSource(world.loadWorker({ n8n: true }));
     await world.waitForDrainedQueue(DEADLINE_MS);
     await first.stop();
 
     const dead = await world.queues.peek(world.artefacts.dlqName);
-    expect(emailsOf(dead)).to.deep.equal([...emails].sort());
-    expect(world.openWebUi.users.size).to.equal(0);
-    expect(account("3. (before redrive)", emails, world.openWebUi.users.keys(), dead).lost).to.equal(0);
+    expect(emailsOf(dead)).to.deep.equal(sorted(emails));
+    expect(await world.notices()).to.deep.equal([]);
+    expect(account("3. (before redrive)", emails, await world.onboarded(), dead).lost).to.equal(0);
     const maxReceiveCount = world.artefacts.maxReceiveCount;
     for (const deliveries of deliveriesByMessage(first.deliveries).values()) {
       expect(deliveries).to.deep.equal(range(maxReceiveCount).map((n) => [n, true]));
     }
-    expect([...answers(401).values()]).to.deep.equal(emails.map(() => maxReceiveCount));
+    for (const email of emails) expect(n8nStatuses(email), email).to.deep.equal(range(maxReceiveCount).map(() => 401));
 
-    // The operator fixes Open WebUI's token, then runs the runbook's redrive against the emulator.
-    world.openWebUi.token = SCIM_TOKEN;
+    // The operator stores the right key. Each worker container caches the key it read, so fresh
+    // containers must start (any configuration change of the function does that) before the redrive.
+    world.secretValues[keyArn] = N8N_KEY;
     const redrive = await runDlqRedrive({ prefix: "pluto", region: world.queues.region, wait: true },
       { clients: () => world.opsClients(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
     expect(redrive).to.include({ action: "started", messages: emails.length, moved: emails.length, status: "COMPLETED", dlq: world.artefacts.dlqName, queue: world.artefacts.queueName });
-    const second = world.startEventSource(worker);
+    const second = world.startEventSource(world.loadWorker({ n8n: true }));
     await world.waitUntil("the DLQ to empty", async () => (await world.queues.peek(world.artefacts.dlqName)).length === 0, DEADLINE_MS);
     await world.waitForDrainedQueue(DEADLINE_MS);
     await second.stop();
-    const outcome = await settle("3. wrong SCIM token, then redrive", emails);
+    const outcome = await settle("3. stale n8n key, then redrive", emails);
 
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
-    expect([...world.openWebUi.users.keys()].sort()).to.deep.equal([...emails].sort());
-    expect([...answers(201).values()]).to.deep.equal(emails.map(() => 1));
+    expect(sorted(await world.onboarded())).to.deep.equal(sorted(emails));
+    for (const email of emails) expect(world.n8n.users.get(email), email).to.include({ pending: true });
     // Moved messages start counting receives again, so none is dead-lettered at once.
     expect(second.deliveries.map((d) => [d.receiveCount, d.failed])).to.deep.equal(emails.map(() => [1, false]));
   });
 
-  it("4. duplicate delivery of one message, a message sent twice, and a user who already exists: one user each, all successful", async () => {
+  it("4. a redelivered message, a message sent twice, and someone already in n8n: one n8n user each, every link works, duplicates cost only a second notice", async () => {
     const existing = "s4-existing@example.com";
     const redelivered = "s4-redelivered@example.com";
     const sentTwice = "s4-sent-twice@example.com";
     const emails = [existing, redelivered, sentTwice];
-    world.openWebUi.users.set(existing, { id: "owui-existing", email: existing, displayName: "Signed in before", externalId: "", role: "user" });
+    world.n8n.users.set(existing, { id: "n8n-existing", email: existing, role: "global:member", pending: false });
     await signUpAll(emails);
     // SQS delivers at least once: the same body can arrive as a second message.
     const queued = await world.queues.peek(world.artefacts.queueName);
     await world.queues.send(world.pair.queueUrl, queued.find((b) => JSON.parse(b).email === sentTwice)!);
-    // Open WebUI writes the user but answers after the 1 s visibility timeout, so the message
-    // comes back and a second invocation provisions it while the first is still waiting.
-    world.openWebUi.delayFirstResponse.set(redelivered, 1500);
-    const source = world.startEventSource(world.loadWorker());
+    // n8n writes the user but answers after the 1 s visibility timeout, so the message comes back
+    // and a second invocation invites again while the first is still waiting.
+    world.n8n.delayFirstResponse.set(redelivered, 1500);
+    const source = world.startEventSource(world.loadWorker({ n8n: true }));
     await world.waitForDrainedQueue(DEADLINE_MS);
+    await world.waitUntil("the slow invitation's notice", async () => (await linksFor(redelivered)).length >= 2, DEADLINE_MS);
     await source.stop();
-    const outcome = await settle("4. duplicates and an existing user", emails);
+    const outcome = await settle("4. duplicates and an existing n8n member", emails);
 
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
-    expect([...world.openWebUi.users.keys()].sort()).to.deep.equal([...emails].sort());
-    expect(world.openWebUi.users.get(existing)!.id).to.equal("owui-existing");
-    // The slow answer holds its whole batch past the visibility timeout, so its batch-mates may
-    // come back too: whatever was delivered again met 409, and no email was created twice.
-    const statuses = (email: string) => world.openWebUi.attempts.filter((a) => a.email === email).map((a) => a.status);
-    expect(statuses(existing)).to.have.length.of.at.least(1).and.satisfy((all: number[]) => all.every((s) => s === 409));
+    expect(source.deliveries.every((d) => !d.failed)).to.equal(true);
+    expect(sorted(world.n8n.users.keys())).to.deep.equal(sorted(["owner@example.com", ...emails]));
+    expect(world.n8n.users.get(existing)).to.include({ id: "n8n-existing", pending: false });
+    const existingNotices = (await world.notices()).filter((n) => n.subject.endsWith(existing));
+    expect(existingNotices.length).to.be.at.least(1);
+    for (const n of existingNotices) expect(n.message).to.contain("already have an n8n account");
     for (const email of [redelivered, sentTwice]) {
-      expect(statuses(email).filter((s) => s === 201), email).to.have.length(1);
-      expect(statuses(email).filter((s) => s !== 201), email).to.have.length.of.at.least(1).and.satisfy((rest: number[]) => rest.every((s) => s === 409));
+      const links = await linksFor(email);
+      expect(links.length, email).to.be.at.least(2);
+      expect(new Set(links).size, `${email}: each invitation carries a fresh link`).to.equal(links.length);
+      for (const link of links) expect(await resolves(link), email).to.equal(200);
     }
     const redeliveredId = source.deliveries.find((d) => JSON.parse(d.body).email === redelivered)!.messageId;
     expect(deliveriesByMessage(source.deliveries).get(redeliveredId)).to.deep.equal([[1, false], [2, false]]);
-    expect(source.deliveries.every((d) => !d.failed)).to.equal(true);
   });
 
-  for (const n8nFault of ["answers 404", "is down"] as const) {
-    it(`5. n8n ${n8nFault}: Open WebUI users are still created, nothing in the DLQ`, async () => {
-      const emails = range(5).map((i) => `s5-${n8nFault === "is down" ? "down" : "404"}-user${i}@example.com`);
-      const n8n = n8nFault === "answers 404" ? await startServer(() => ({ status: 404, body: { message: "The requested resource could not be found." } })) : undefined;
-      try {
-        const source = world.startEventSource(world.loadWorker(n8n?.url ?? (await refusedUrl())));
-        await signUpAll(emails);
-        await world.waitForDrainedQueue(DEADLINE_MS);
-        await source.stop();
-        const outcome = await settle(`5. n8n ${n8nFault}`, emails);
-
-        expect(outcome.lost).to.equal(0);
-        expect(outcome.dlq).to.deep.equal([]);
-        expect([...world.openWebUi.users.keys()].sort()).to.deep.equal([...emails].sort());
-        expect(source.deliveries.map((d) => [d.receiveCount, d.failed])).to.deep.equal(emails.map(() => [1, false]));
-        if (n8n) {
-          // The invitation was attempted for each user, with the key from Secrets Manager.
-          expect(n8n.requests.map((r) => JSON.parse(r.body)[0].email).sort()).to.deep.equal([...emails].sort());
-          expect(n8n.requests.every((r) => r.headers["x-n8n-api-key"] === N8N_KEY)).to.equal(true);
-        }
-      } finally {
-        await n8n?.close();
-      }
+  it("5a. SNS refuses each message's first 2 publishes: n8n re-invites the same pending user, and each member is announced once, with a working link", async () => {
+    const emails = range(5).map((i) => `s5a-user${i}@example.com`);
+    await signUpAll(emails);
+    let phase = 1;
+    world.queues.setPublishFault(() => phase < 3);
+    const source = world.startEventSource(world.loadWorker({ n8n: true }), async (records) => {
+      phase = Math.max(phase, Math.min(...records.map((r) => Number(r.attributes?.ApproximateReceiveCount))));
     });
-  }
+    await world.waitForDrainedQueue(DEADLINE_MS);
+    await source.stop();
+    const outcome = await settle("5a. SNS refuses, then accepts", emails);
 
-  it("6. PostConfirmation_ConfirmForgotPassword enqueues nothing", async () => {
+    expect(outcome.lost).to.equal(0);
+    expect(outcome.dlq).to.deep.equal([]);
+    for (const deliveries of deliveriesByMessage(source.deliveries).values()) expect(deliveries).to.deep.equal([[1, true], [2, true], [3, false]]);
+    for (const email of emails) {
+      expect(n8nStatuses(email), email).to.deep.equal([201, 201, 201]);
+      const links = await linksFor(email);
+      expect(links, email).to.have.length(1);
+      expect(await resolves(links[0]), email).to.equal(200);
+    }
+    expect(world.n8n.users.size).to.equal(emails.length + 1);
+  });
+
+  it("5b. n8n answers 404 for good (wrong URL, or its public API disabled): every message waits in the DLQ, nobody is announced half-onboarded", async () => {
+    const emails = range(5).map((i) => `s5b-user${i}@example.com`);
+    await world.n8n.setAvailability("404");
+    await signUpAll(emails);
+    const source = world.startEventSource(world.loadWorker({ n8n: true }));
+    await world.waitForDrainedQueue(DEADLINE_MS);
+    await source.stop();
+    const outcome = await settle("5b. n8n answers 404", emails);
+
+    expect(outcome.lost).to.equal(0);
+    expect(emailsOf(outcome.dlq)).to.deep.equal(sorted(emails));
+    expect(await world.notices()).to.deep.equal([]);
+    for (const email of emails) expect(n8nStatuses(email), email).to.deep.equal(range(world.artefacts.maxReceiveCount).map(() => 404));
+  });
+
+  it("6. without n8n: the notice alone; PostConfirmation_ConfirmForgotPassword enqueues nothing", async () => {
     const email = "s6-user@example.com";
     const source = world.startEventSource(world.loadWorker());
     await signUpAll([email]);
     await world.waitForDrainedQueue(DEADLINE_MS);
-    await source.stop();
 
     await world.resetPassword(typed(email));
     const trigger = world.lambda.invocations.at(-1)!;
@@ -226,12 +324,16 @@ describe("end-to-end sign-up on local emulators, with fault injection", function
     expect(trigger.event.triggerSource).to.equal("PostConfirmation_ConfirmForgotPassword");
     expect(trigger.error).to.equal(undefined);
     expect(await world.queues.peek(world.artefacts.queueName)).to.deep.equal([]);
-    const outcome = await settle("6. forgot-password confirmation", [email]);
+    await source.stop();
+    const outcome = await settle("6. notice only; forgot-password confirmation", [email]);
 
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
-    expect(world.openWebUi.attempts.map((a) => a.status)).to.deep.equal([201]);
-    expect(world.lambda.invocations.map((i) => i.event.triggerSource)).to.deep.equal(["PostConfirmation_ConfirmSignUp", "PostConfirmation_ConfirmForgotPassword"]);
+    const notices = await world.notices();
+    expect(notices).to.have.length(1);
+    expect(notices[0].message).to.contain(`${nameOf(email)} <${email}> has joined`).and.not.contain("n8n");
+    expect(world.n8n.attempts).to.deep.equal([]);
+    expect(world.lambda.invocations.map((i) => i.event.triggerSource)).to.deep.equal(["PreSignUp_SignUp", "PostConfirmation_ConfirmSignUp", "PostConfirmation_ConfirmForgotPassword"]);
   });
 
   it("7. a malformed message body lands in the DLQ; the other messages of its batch succeed", async () => {
@@ -239,14 +341,14 @@ describe("end-to-end sign-up on local emulators, with fault injection", function
     const malformed = '{"email": "s7-truncated@example.com", "na';
     await signUpAll(emails);
     await world.queues.send(world.pair.queueUrl, malformed);
-    const source = world.startEventSource(world.loadWorker());
+    const source = world.startEventSource(world.loadWorker({ n8n: true }));
     await world.waitForDrainedQueue(DEADLINE_MS);
     await source.stop();
     const outcome = await settle("7. malformed message", emails);
 
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([malformed]);
-    expect([...world.openWebUi.users.keys()].sort()).to.deep.equal([...emails].sort());
+    expect(sorted(await world.onboarded())).to.deep.equal(sorted(emails));
     const firstBatch = source.deliveries.filter((d) => d.batch === source.deliveries.find((x) => x.body === malformed)!.batch);
     expect(firstBatch.map((d) => [d.body === malformed, d.failed]).sort()).to.deep.equal([[false, false], [false, false], [false, false], [false, false], [true, true]]);
     expect(source.deliveries.filter((d) => d.body === malformed).map((d) => d.receiveCount)).to.deep.equal(range(world.artefacts.maxReceiveCount));

@@ -1,5 +1,8 @@
-// SQS on 127.0.0.1: fauxqs (an SQS/SNS/S3 emulator from npm) for everything it implements, plus
-// SQS message move tasks, which it does not, so that `pluto dlq redrive` can run against it.
+// SQS and SNS on 127.0.0.1: fauxqs (an SQS/SNS/S3 emulator from npm) for everything it implements,
+// plus SQS message move tasks, which it does not, so that `pluto dlq redrive` can run against it.
+// SNS email subscriptions cannot be emulated; an SQS queue subscribed to the topic stands in for
+// the administrators' mailbox (fauxqs wraps each message in SNS's JSON envelope, Subject included).
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -21,6 +24,15 @@ export interface QueuePair {
   dlqArn: string;
 }
 
+/** One notice as the mailbox received it (the SNS envelope's Subject and Message). */
+export interface Delivered {
+  subject: string;
+  message: string;
+}
+
+/** Decides whether a Publish (its form fields) is refused with a 500 InternalError. */
+export type PublishFault = (publish: Record<string, string>) => boolean;
+
 export interface QueueCounts {
   visible: number;
   inFlight: number;
@@ -39,6 +51,12 @@ export interface QueueEmulator {
   peek(queueName: string): Promise<string[]>;
   purge(...queueUrls: string[]): Promise<void>;
   send(queueUrl: string, body: string): Promise<void>;
+  /** Creates an SNS topic and subscribes a new queue to it as the mailbox; returns the topic ARN. */
+  createTopicWithMailbox(topic: string, mailbox: string): Promise<{ topicArn: string; mailboxUrl: string }>;
+  /** What the mailbox holds, oldest first, without receiving it. */
+  mailbox(mailbox: string): Promise<Delivered[]>;
+  /** Refuses the Publish calls `fault` picks until it is cleared (undefined). */
+  setPublishFault(fault: PublishFault | undefined): void;
   close(): Promise<void>;
 }
 
@@ -46,8 +64,14 @@ export async function startQueueEmulator(region: string): Promise<QueueEmulator>
   const fauxqs = await esmImport("fauxqs");
   const app = fauxqs.buildApp({ logger: false, defaultRegion: region });
   let sqs: SQSClient | undefined;
+  let publishFault: PublishFault | undefined;
   const moveTasks = new MoveTasks(() => sqs!);
   app.addHook("preHandler", async (request: any, reply: any) => {
+    if (request.body?.Action === "Publish" && publishFault?.(request.body)) {
+      // What SNS answers on an internal failure (query protocol, XML); the SDK retries it.
+      reply.status(500).header("content-type", "text/xml");
+      return reply.send('<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Receiver</Type><Code>InternalError</Code><Message>injected by the e2e</Message></Error><RequestId>e2e</RequestId></ErrorResponse>');
+    }
     const answer = await moveTasks.handle(String(request.headers["x-amz-target"] ?? ""), request.body ?? {});
     if (!answer) return;
     reply.status(answer.status).header("content-type", "application/x-amz-json-1.0");
@@ -57,6 +81,7 @@ export async function startQueueEmulator(region: string): Promise<QueueEmulator>
   // startFauxqs() listens on 0.0.0.0; the suite must stay on the loopback interface.
   const endpoint: string = await app.listen({ port: 0, host: "127.0.0.1" });
   const client = new SQSClient({ region, endpoint, credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
+  const sns = new SNSClient({ region, endpoint, credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
 
   const counts = async (queueUrl: string): Promise<QueueCounts> => {
     const { Attributes = {} } = await client.send(new GetQueueAttributesCommand({
@@ -64,6 +89,14 @@ export async function startQueueEmulator(region: string): Promise<QueueEmulator>
       AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     }));
     return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
+  };
+
+  // fauxqs's inspection route: unlike ReceiveMessage it leaves receive counts and visibility alone.
+  const peek = async (queueName: string): Promise<string[]> => {
+    const res = await fetch(`${endpoint}/_fauxqs/queues/${encodeURIComponent(queueName)}`);
+    if (!res.ok) throw new Error(`cannot inspect queue ${queueName}: HTTP ${res.status}`);
+    const { messages } = (await res.json()) as { messages: { ready: { body: string }[]; delayed: { body: string }[]; inflight: { message: { body: string } }[] } };
+    return [...messages.ready, ...messages.delayed, ...messages.inflight.map((i) => i.message)].map((m) => m.body);
   };
 
   sqs = client;
@@ -84,22 +117,32 @@ export async function startQueueEmulator(region: string): Promise<QueueEmulator>
       return { queueUrl: queue.QueueUrl!, queueArn: await arnOf(client, queue.QueueUrl!), dlqUrl: dlq.QueueUrl!, dlqArn };
     },
     counts,
-    async peek(queueName) {
-      // fauxqs's inspection route: unlike ReceiveMessage it leaves receive counts and visibility alone.
-      const res = await fetch(`${endpoint}/_fauxqs/queues/${encodeURIComponent(queueName)}`);
-      if (!res.ok) throw new Error(`cannot inspect queue ${queueName}: HTTP ${res.status}`);
-      const { messages } = (await res.json()) as { messages: { ready: { body: string }[]; delayed: { body: string }[]; inflight: { message: { body: string } }[] } };
-      return [...messages.ready, ...messages.delayed, ...messages.inflight.map((i) => i.message)].map((m) => m.body);
-    },
+    peek,
     async purge(...queueUrls) {
       for (const url of queueUrls) await client.send(new PurgeQueueCommand({ QueueUrl: url }));
     },
     async send(queueUrl, body) {
       await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
     },
+    async createTopicWithMailbox(topic, mailbox) {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: topic }));
+      const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: mailbox }));
+      await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: await arnOf(client, QueueUrl!) }));
+      return { topicArn: TopicArn!, mailboxUrl: QueueUrl! };
+    },
+    async mailbox(mailbox) {
+      return (await peek(mailbox)).map((body: string) => {
+        const envelope = JSON.parse(body) as { Subject?: string; Message: string };
+        return { subject: envelope.Subject ?? "", message: envelope.Message };
+      });
+    },
+    setPublishFault(fault) {
+      publishFault = fault;
+    },
     async close() {
       await moveTasks.settle();
       client.destroy();
+      sns.destroy();
       await app.close();
     },
   };

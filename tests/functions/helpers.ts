@@ -90,13 +90,39 @@ export function postConfirmationEvent(overrides: { triggerSource?: string; userA
       userAttributes: overrides.userAttributes ?? {
         sub: "8c1b7f3e-2a4d-4e5f-9a0b-1c2d3e4f5a6b",
         email: "Ada.Lovelace@Example.com",
-        email_verified: "false",
+        email_verified: "true",
         name: "Ada Lovelace",
         "cognito:user_status": "EXTERNAL_PROVIDER",
         identities: '[{"userId":"104857372847593","providerName":"Google","providerType":"Google","primary":true}]',
       },
     },
     response: {},
+  };
+}
+
+/**
+ * A Cognito PreSignUp event for a first Google sign-in (`PreSignUp_ExternalProvider`): the
+ * attributes are what the identity provider's mapping produced; `response` holds Cognito's
+ * defaults (docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html).
+ */
+export function preSignUpEvent(overrides: { triggerSource?: string; userAttributes?: Record<string, string | undefined> } = {}) {
+  return {
+    version: "1",
+    region: "us-west-2",
+    userPoolId: "us-west-2_AbCdEf123",
+    userName: "google_104857372847593",
+    callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "4h1k2j3l4k5j6h7g8f9d0s1a2q" },
+    triggerSource: overrides.triggerSource ?? "PreSignUp_ExternalProvider",
+    request: {
+      userAttributes: overrides.userAttributes ?? {
+        email: "Ada.Lovelace@Example.com",
+        email_verified: "true",
+        name: "Ada Lovelace",
+        preferred_username: "Ada Lovelace",
+      },
+      validationData: null,
+    },
+    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
   };
 }
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { handlePostConfirmation, ProducerDeps } from "../../functions/producer";
+import { EMAIL_UNVERIFIED, ENQUEUE_FAILED, handlePostConfirmation, ProducerDeps } from "../../functions/producer";
 import { producerFactory } from "../../functions/runtime";
 import type { ProvisioningMessage } from "../../functions/message";
 import { captureConsole, memoryLog, postConfirmationEvent } from "./helpers";
@@ -38,17 +38,37 @@ describe("functions/producer: handlePostConfirmation", () => {
   it("returns the event and logs enqueue_failed naming the sub when the email attribute is missing", async () => {
     let calls = 0;
     const { logs, deps: d } = deps(async () => void calls++);
-    const event = postConfirmationEvent({ userAttributes: { sub: "s-9" } });
+    const event = postConfirmationEvent({ userAttributes: { sub: "s-9", email_verified: "true" } });
     expect(await handlePostConfirmation(event, d)).to.equal(event);
     expect(calls).to.equal(0);
     expect(logs.entries).to.deep.equal([{ level: "error", event: "enqueue_failed", sub: "s-9", error: "user attribute `email` is missing" }]);
+  });
+
+  for (const email_verified of ["false", undefined, "", "1"]) {
+    it(`enqueues nothing when email_verified is ${JSON.stringify(email_verified)}, logging a warning (no alarm) with the sub`, async () => {
+      let calls = 0;
+      const { logs, deps: d } = deps(async () => void calls++);
+      const attributes = { ...postConfirmationEvent().request.userAttributes, email_verified };
+      const event = postConfirmationEvent({ userAttributes: attributes });
+      expect(await handlePostConfirmation(event, d)).to.equal(event);
+      expect(calls).to.equal(0);
+      expect(logs.entries).to.deep.equal([{ level: "warn", event: EMAIL_UNVERIFIED, sub: "8c1b7f3e-2a4d-4e5f-9a0b-1c2d3e4f5a6b" }]);
+      expect(logs.text()).not.to.contain(ENQUEUE_FAILED);
+    });
+  }
+
+  it("accepts email_verified in any letter case (Cognito sends \"true\")", async () => {
+    const sent: ProvisioningMessage[] = [];
+    const { deps: d } = deps(async (m) => void sent.push(m));
+    await handlePostConfirmation(postConfirmationEvent({ userAttributes: { ...postConfirmationEvent().request.userAttributes, email_verified: "True" } }), d);
+    expect(sent).to.have.length(1);
   });
 
   it("survives an event without request.userAttributes", async () => {
     const { logs, deps: d } = deps(async () => undefined);
     const event = { triggerSource: "PostConfirmation_ConfirmSignUp", request: {}, response: {} };
     expect(await handlePostConfirmation(event, d)).to.equal(event);
-    expect(logs.entries[0]).to.include({ level: "error", event: "enqueue_failed", sub: null });
+    expect(logs.entries[0]).to.include({ level: "warn", event: EMAIL_UNVERIFIED, sub: null });
   });
 
   it("does not throw when the enqueue fails; it logs one error line with the sub and no tokens", async () => {

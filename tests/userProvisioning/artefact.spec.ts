@@ -1,13 +1,14 @@
 import { expect } from "chai";
 import { Stack } from "../helpers/stack";
 import { lambdaTaskRoot, loadHandler } from "../helpers/lambda";
-import { captureConsole, LocalServer, postConfirmationEvent, provisioningMessage, sqsRecord, startServer } from "../functions/helpers";
-import { FakeAws, startFakeAws } from "./fakeAws";
+import { captureConsole, LocalServer, postConfirmationEvent, preSignUpEvent, provisioningMessage, sqsRecord, startServer } from "../functions/helpers";
+import { REFUSAL } from "../../functions/preSignUp";
+import { FakeAws, snsError, startFakeAws } from "./fakeAws";
 import { archiveAssets, synthProvisioning } from "./synth";
 
 const LAMBDA = "aws:lambda/function:Function";
-const SCIM_TOKEN = "deployedScimToken0123456789abcdefghijklmnopqrstu";
 const N8N_KEY = "deployed-n8n-key-0123456789";
+const TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJpbnZpdGVlSWQiOiJ1In0.c2ln";
 
 describe("deployed artefacts: the serialised handlers run against local servers", function () {
   let stack: Stack;
@@ -37,6 +38,19 @@ describe("deployed artefacts: the serialised handlers run against local servers"
     servers.push(fake);
     return fake;
   };
+
+  describe("PreSignUp trigger (pluto-cognito-presignup)", () => {
+    it("admits the stack's allow-list and refuses everyone else with the message Cognito shows", async () => {
+      const handler = loadHandler(dir, await code("-presignup"), functionEnv("-presignup"));
+      const allowed = preSignUpEvent();
+      expect((await captureConsole(() => handler(allowed))).result).to.equal(allowed);
+      const refused = await captureConsole(() => handler(preSignUpEvent({ userAttributes: { email: "eve@evil.org", email_verified: "true" } })).catch((e: Error) => e));
+      // What Lambda's runtime reports for a thrown error (errorType/errorMessage) and Cognito wraps.
+      expect(refused.result).to.be.instanceOf(Error);
+      expect(refused.result).to.include({ name: "SignUpRefused", message: REFUSAL.notAllowed });
+      expect(refused.lines.map((l) => JSON.parse(l).event)).to.deep.equal(["signup_refused"]);
+    });
+  });
 
   describe("producer (pluto-cognito-postconfirm)", () => {
     const producer = async (extraEnv: Record<string, string> = {}) => {
@@ -83,30 +97,40 @@ describe("deployed artefacts: the serialised handlers run against local servers"
   });
 
   describe("worker (pluto-user-provisioning-worker)", () => {
-    it("reads its secrets through AWS_ENDPOINT_URL_SECRETS_MANAGER, provisions over SCIM, invites to n8n, and fails exactly the bad records", async () => {
+    it("reads the n8n key through AWS_ENDPOINT_URL_SECRETS_MANAGER, invites, publishes through AWS_ENDPOINT_URL_SNS, and fails exactly the bad records", async () => {
       const env = functionEnv("-worker");
-      await fakeAws({ [env.SCIM_TOKEN_SECRET_ARN]: SCIM_TOKEN, [env.N8N_API_KEY_SECRET_ARN]: N8N_KEY });
-      const statusByEmail: Record<string, number> = { "user1@example.com": 201, "user2@example.com": 409, "user3@example.com": 500 };
-      const scim = await startServer((req) => ({ status: statusByEmail[JSON.parse(req.body).userName], body: { echoed: req.headers.authorization } }));
-      const n8n = await startServer(() => ({ status: 404, body: { message: "not found" } }));
-      servers.push(scim, n8n);
+      await fakeAws({ [env.N8N_API_KEY_SECRET_ARN]: N8N_KEY }, (call) =>
+        // Publishing for user3 is refused: that record must fail, and only it.
+        call.target === "sns.Publish" && String(call.input.Subject).includes("user3@") ? snsError(403, "AuthorizationError", "not authorized") : undefined);
+      const n8n = await startServer((req) => {
+        const email = JSON.parse(req.body)[0].email;
+        return email === "user2@example.com"
+          ? { status: 503, body: { message: "busy", echoed: req.headers["x-n8n-api-key"] } }
+          : { status: 201, body: [{ user: { id: "u", email, emailSent: false, role: "global:member", inviteAcceptUrl: `https://n8n.example.com/signup?token=${TOKEN}` }, error: "" }] };
+      });
+      servers.push(n8n);
       const handler = loadHandler(dir, await code("-worker"), {
-        ...env, OPEN_WEBUI_URL: scim.url, N8N_URL: n8n.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
+        ...env, N8N_URL: n8n.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url, AWS_ENDPOINT_URL_SNS: fake.url,
       });
       const records = [1, 2, 3].map((n) => sqsRecord(`m-${n}`, provisioningMessage(n)));
       records.push(sqsRecord("m-bad", "not json"));
       const { result, lines } = await captureConsole(() => handler({ Records: records }));
 
-      expect(result.batchItemFailures.map((f: { itemIdentifier: string }) => f.itemIdentifier)).to.have.members(["m-3", "m-bad"]).and.have.length(2);
-      expect(scim.requests).to.have.length(3);
-      for (const req of scim.requests) expect(req.headers.authorization).to.equal(`Bearer ${SCIM_TOKEN}`);
-      expect(n8n.requests.map((r) => r.headers["x-n8n-api-key"])).to.deep.equal([N8N_KEY, N8N_KEY]);
-      const secretCalls = fake.calls.map((c) => `${c.target} ${c.input.SecretId}`);
-      expect(secretCalls).to.have.members([`secretsmanager.GetSecretValue ${env.SCIM_TOKEN_SECRET_ARN}`, `secretsmanager.GetSecretValue ${env.N8N_API_KEY_SECRET_ARN}`]);
+      expect(result.batchItemFailures.map((f: { itemIdentifier: string }) => f.itemIdentifier)).to.have.members(["m-2", "m-3", "m-bad"]).and.have.length(3);
+      expect(n8n.requests.map((r) => r.headers["x-n8n-api-key"])).to.deep.equal([N8N_KEY, N8N_KEY, N8N_KEY]);
+      const publishes = fake.calls.filter((c) => c.target === "sns.Publish");
+      // user2 never got as far as the notice (n8n failed); user3's was refused (403 is not retried).
+      expect(publishes.map((c) => [c.input.TopicArn, c.input.Subject]).sort()).to.deep.equal([
+        [env.NOTICE_TOPIC_ARN, "New member: user1@example.com"],
+        [env.NOTICE_TOPIC_ARN, "New member: user3@example.com"],
+      ]);
+      const delivered = publishes.find((c) => String(c.input.Subject) === "New member: user1@example.com")!;
+      expect(String(delivered.input.Message)).to.contain(`https://n8n.example.com/signup?token=${TOKEN}`);
+      expect(fake.calls.filter((c) => c.target === "secretsmanager.GetSecretValue").map((c) => c.input.SecretId)).to.deep.equal([env.N8N_API_KEY_SECRET_ARN]);
       const logs = lines.join("\n");
-      expect(logs).not.to.contain(SCIM_TOKEN);
       expect(logs).not.to.contain(N8N_KEY);
-      expect(lines.map((l) => JSON.parse(l).event)).to.include.members(["user_created", "user_exists", "scim_failed", "invalid_message", "n8n_invite_failed"]);
+      expect(logs).not.to.contain(TOKEN);
+      expect(lines.map((l) => JSON.parse(l).event)).to.include.members(["n8n_invited", "member_notified", "n8n_invite_failed", "notify_failed", "invalid_message"]);
     });
   });
 });

@@ -8,6 +8,8 @@ import { registerLogs } from "./logs";
 import { defaultDeps, OpsDeps } from "./options";
 import { registerRedeploy } from "./redeploy";
 import { registerRestart } from "./restart";
+import { registerUsersDisable } from "./usersDisable";
+import { registerUsersList } from "./usersList";
 import { registerUsersSync } from "./usersSync";
 
 /** The live-AWS runbook commands; `deps` lets tests swap clients, the prompt, the clock and sleeping. */
@@ -19,7 +21,10 @@ export function opsCommands(overrides: Partial<OpsDeps> = {}): RegisterCommand {
     registerLogs(program, io, result, deps);
     registerRedeploy(program, io, result, deps);
     registerRestart(program, io, result, deps);
-    registerUsersSync(program.command("users").description("Cognito users and their Open WebUI accounts"), io, result, deps);
+    const users = program.command("users").description("the workspace's members in Cognito: list, disable, re-run onboarding");
+    registerUsersList(users, io, result, deps);
+    registerUsersDisable(users, io, result, deps);
+    registerUsersSync(users, io, result, deps);
     registerDlqRedrive(program.command("dlq").description("the provisioning dead-letter queue"), io, result, deps);
   };
 }

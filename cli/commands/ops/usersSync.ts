@@ -1,16 +1,20 @@
 import { Command } from "commander";
-import { ListUserPoolsCommand, ListUsersCommand, UserType } from "@aws-sdk/client-cognito-identity-provider";
 import { GetQueueUrlCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { messageFromAttributes, ProvisioningMessage } from "../../../functions/message";
 import { Io } from "../../io";
 import { CliError, EXIT } from "../../errors";
 import { aws } from "./awsErrors";
-import { emit, table } from "./format";
-import { CommonOptions, OpsDeps, OpsSession, openSession, withCommonOptions } from "./options";
+import { emit, plural, table } from "./format";
+import { parseSince } from "./logs";
+import { OpsDeps, OpsSession, openSession, requireConsent } from "./options";
+import { showPlan } from "./redeploy";
+import { listMembers, Member, resolveUserPool, UsersOptions, withUsersOptions } from "./users";
 
-export interface UsersSyncOptions extends CommonOptions {
+export interface UsersSyncOptions extends UsersOptions {
+  since?: string;
+  all?: boolean;
   dryRun?: boolean;
-  userPoolId?: string;
+  yes?: boolean;
   queue?: string;
 }
 
@@ -27,8 +31,14 @@ export interface FailedUser {
 export interface UsersSyncResult {
   userPoolId: string;
   queue: string;
+  /** The selection: an ISO time (members created since then) or "all". */
+  selection: string;
   dryRun: boolean;
-  users: number;
+  /** Members in the pool, and how many the selection kept. */
+  members: number;
+  selected: number;
+  /** The messages the plan holds (also in a dry run). */
+  planned: ProvisioningMessage[];
   enqueued: ProvisioningMessage[];
   skipped: SkippedUser[];
   failed: FailedUser[];
@@ -37,54 +47,41 @@ export interface UsersSyncResult {
 /** SQS takes at most 10 entries per SendMessageBatch. */
 export const BATCH_SIZE = 10;
 
-/** The pool named `<prefix>-users`; more than one with that name is ambiguous, so the operator must pick. */
-export async function findUserPool(s: OpsSession, name: string): Promise<string> {
-  const matches: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await aws(s.ctx, "cognito-idp:ListUserPools", () =>
-      s.clients.cognito.send(new ListUserPoolsCommand({ MaxResults: 60, ...(nextToken ? { NextToken: nextToken } : {}) })),
-    );
-    for (const pool of out.UserPools ?? []) if (pool.Name === name && pool.Id) matches.push(pool.Id);
-    nextToken = out.NextToken;
-  } while (nextToken);
-  if (matches.length === 0) throw new CliError(`no Cognito user pool named ${name} in ${s.ctx.region} (use --user-pool-id or --prefix)`, EXIT.cannotCheck);
-  if (matches.length > 1) throw new CliError(`${matches.length} user pools are named ${name} (${matches.join(", ")}); pick one with --user-pool-id`, EXIT.cannotCheck);
-  return matches[0];
-}
-
-async function listUsers(s: OpsSession, userPoolId: string): Promise<UserType[]> {
-  const users: UserType[] = [];
-  let token: string | undefined;
-  do {
-    const out = await aws(s.ctx, "cognito-idp:ListUsers", () =>
-      s.clients.cognito.send(new ListUsersCommand({ UserPoolId: userPoolId, Limit: 60, ...(token ? { PaginationToken: token } : {}) })),
-    );
-    users.push(...(out.Users ?? []));
-    token = out.PaginationToken;
-  } while (token);
-  return users;
-}
-
 /**
- * Which users get a provisioning message, built exactly as the PostConfirmation producer builds
- * it. Disabled and unconfirmed users are left out: neither could sign in yet.
+ * Which selected members get an onboarding message, built exactly as the PostConfirmation
+ * producer builds it; the others are listed with the reason. Left out: disabled members,
+ * unconfirmed sign-ups, and unverified emails (the producer ignores those too).
  */
-export function planMessages(users: UserType[]): { messages: ProvisioningMessage[]; skipped: SkippedUser[] } {
+export function planMessages(members: Member[]): { messages: ProvisioningMessage[]; skipped: SkippedUser[] } {
   const messages: ProvisioningMessage[] = [];
   const skipped: SkippedUser[] = [];
-  for (const u of users) {
-    const username = u.Username ?? "(no username)";
-    if (u.Enabled === false) skipped.push({ username, reason: "user is disabled" });
-    else if (u.UserStatus === "UNCONFIRMED") skipped.push({ username, reason: "user has not confirmed sign-up" });
+  for (const m of members) {
+    const username = m.username || "(no username)";
+    if (!m.enabled) skipped.push({ username, reason: "member is disabled" });
+    else if (m.status === "UNCONFIRMED") skipped.push({ username, reason: "member has not confirmed sign-up" });
+    else if (!m.emailVerified) skipped.push({ username, reason: "email is not verified" });
     else {
-      const attrs = Object.fromEntries((u.Attributes ?? []).map((a) => [a.Name, a.Value]));
-      const built = messageFromAttributes(attrs);
+      const built = messageFromAttributes(m.attributes);
       if (built.ok) messages.push(built.message);
       else skipped.push({ username, reason: built.reason });
     }
   }
   return { messages, skipped };
+}
+
+/**
+ * `--since` (members created at or after that time) or `--all`: exactly one. Every message
+ * re-runs onboarding, i.e. an n8n (re-)invitation and one notice email to the administrators
+ * per member, so re-enqueueing a whole pool is never the default.
+ */
+export function selection(opts: Pick<UsersSyncOptions, "since" | "all">, now: Date): { since?: Date; label: string } {
+  if (opts.all && opts.since) throw new CliError("give either --since or --all, not both", EXIT.cannotCheck);
+  if (opts.all) return { label: "all" };
+  if (!opts.since) {
+    throw new CliError("choose whom to re-enqueue: --since 2d (members who joined in the last two days, or an ISO time) or --all (every member: one notice email each)", EXIT.cannotCheck);
+  }
+  const since = new Date(parseSince(opts.since, now));
+  return { since, label: since.toISOString() };
 }
 
 async function enqueue(s: OpsSession, queueName: string, messages: ProvisioningMessage[]): Promise<{ sent: ProvisioningMessage[]; failed: FailedUser[] }> {
@@ -94,7 +91,7 @@ async function enqueue(s: OpsSession, queueName: string, messages: ProvisioningM
   const failed: FailedUser[] = [];
   for (let i = 0; i < messages.length; i += BATCH_SIZE) {
     const batch = messages.slice(i, i + BATCH_SIZE);
-    // Entry ids only need to be unique within the batch; the index maps failures back to users.
+    // Entry ids only need to be unique within the batch; the index maps failures back to members.
     const out = await aws(ctx, "sqs:SendMessageBatch", () =>
       s.clients.sqs.send(
         new SendMessageBatchCommand({
@@ -113,42 +110,50 @@ async function enqueue(s: OpsSession, queueName: string, messages: ProvisioningM
   return { sent, failed };
 }
 
-/** Backfill: one provisioning message per Cognito user; the worker's SCIM create answers 409 for existing ones. */
-export async function runUsersSync(opts: UsersSyncOptions, deps: Pick<OpsDeps, "clients">): Promise<UsersSyncResult> {
+/**
+ * Re-runs onboarding for members who joined while the pipeline was down (or whose enqueue
+ * failed): one producer-shaped message each, after the plan has been shown and agreed to.
+ */
+export async function runUsersSync(opts: UsersSyncOptions, deps: Pick<OpsDeps, "clients" | "confirm" | "now">, io: Io): Promise<UsersSyncResult> {
+  const chosen = selection(opts, deps.now());
   const session = await openSession(opts, deps);
-  const userPoolId = opts.userPoolId ?? (await findUserPool(session, session.names.userPoolName));
+  const userPoolId = await resolveUserPool(session, opts);
   const queue = opts.queue ?? session.names.queue;
-  const users = await listUsers(session, userPoolId);
-  const { messages, skipped } = planMessages(users);
-  const base = { userPoolId, queue, dryRun: Boolean(opts.dryRun), users: users.length, skipped };
-  if (opts.dryRun || messages.length === 0) return { ...base, enqueued: opts.dryRun ? messages : [], failed: [] };
+  const members = await listMembers(session, userPoolId);
+  const kept = chosen.since ? members.filter((m) => m.created !== "" && new Date(m.created) >= chosen.since!) : members;
+  const { messages, skipped } = planMessages(kept);
+  const base = { userPoolId, queue, selection: chosen.label, dryRun: Boolean(opts.dryRun), members: members.length, selected: kept.length, planned: messages, skipped };
+  showPlan(io, opts.json, [
+    `user pool ${userPoolId}: ${plural(members.length, "member")}, ${kept.length} selected (${chosen.since ? `created since ${chosen.label}` : "all"})`,
+    `${opts.dryRun ? "would enqueue" : "will enqueue"} ${plural(messages.length, "onboarding message")} to ${queue}: each re-runs the n8n invitation (if deployed) and emails the administrators`,
+    ...table(messages.map((m) => ["  enqueue", m.email, m.name])),
+    ...(skipped.length ? [`skipping ${skipped.length}:`, ...table(skipped.map((s) => ["  skip", s.username, s.reason]))] : []),
+  ]);
+  if (opts.dryRun || messages.length === 0) return { ...base, enqueued: [], failed: [] };
+  await requireConsent(io, opts.yes, `Enqueue ${plural(messages.length, "onboarding message")} to ${queue}?`, deps.confirm);
   const { sent, failed } = await enqueue(session, queue, messages);
   return { ...base, enqueued: sent, failed };
 }
 
 export function formatUsersSync(r: UsersSyncResult): string[] {
-  const lines = [`user pool ${r.userPoolId}: ${r.users} user(s)`];
-  if (r.dryRun) {
-    lines.push(`dry run: would enqueue ${r.enqueued.length} to ${r.queue}`);
-    lines.push(...table(r.enqueued.map((m) => ["  would enqueue", m.email, m.name])));
-  } else {
-    lines.push(`enqueued ${r.enqueued.length} to ${r.queue}`);
-  }
-  if (r.skipped.length) lines.push(`skipped ${r.skipped.length}:`, ...table(r.skipped.map((s) => ["  skipped", s.username, s.reason])));
+  if (r.dryRun) return ["dry run: nothing was enqueued"];
+  const lines = [`enqueued ${r.enqueued.length} to ${r.queue}`];
   if (r.failed.length) lines.push(`failed ${r.failed.length}:`, ...table(r.failed.map((f) => ["  failed", f.email, f.reason])));
   return lines;
 }
 
 export function registerUsersSync(users: Command, io: Io, result: { exitCode: number }, deps: OpsDeps): void {
-  withCommonOptions(
+  withUsersOptions(
     users
       .command("sync")
-      .description("enqueue a provisioning message for every Cognito user (backfill; idempotent: existing users get SCIM 409)")
-      .option("--dry-run", "list who would be enqueued; send nothing")
-      .option("--user-pool-id <id>", "Cognito user pool (default: the pool named <prefix>-users)")
-      .option("--queue <name>", "provisioning queue (default: <prefix>-user-provisioning)"),
+      .description("re-enqueue onboarding (n8n invitation, notice) for members who joined while the pipeline was down")
+      .option("--since <time>", "members created since then: 30m, 12h, 2d, 1w, or an ISO time")
+      .option("--all", "every member of the pool (each gets an n8n re-invitation and a notice email)")
+      .option("--dry-run", "show who would be enqueued; send nothing")
+      .option("-y, --yes", "do it without asking (required when stdin is not a terminal)")
+      .option("--queue <name>", "onboarding queue (default: <prefix>-user-provisioning)"),
   ).action(async (opts: UsersSyncOptions) => {
-    const r = await runUsersSync(opts, deps);
+    const r = await runUsersSync(opts, deps, io);
     emit(io, Boolean(opts.json), r, () => formatUsersSync(r));
     result.exitCode = r.failed.length ? EXIT.findings : EXIT.ok;
   });

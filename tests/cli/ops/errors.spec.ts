@@ -38,7 +38,7 @@ describe("ops commands against the real SDK chain, without credentials or region
   });
 
   it("an unknown --profile → exit 2 naming the profile", async () => {
-    const r = await pluto(["users", "sync", "--user-pool-id", "eu-west-1_x", "--region", "eu-west-1", "--profile", "ops"]);
+    const r = await pluto(["users", "sync", "--all", "--user-pool-id", "eu-west-1_x", "--region", "eu-west-1", "--profile", "ops"]);
     expect(r.code).to.equal(2);
     expect(r.err).to.include('profile "ops" has no usable credentials');
   });

@@ -1,0 +1,117 @@
+import { expect } from "chai";
+import type { AllowList } from "../../functions/allowList";
+import { handlePreSignUp, parseAllowList, REFUSAL, SignUpRefused } from "../../functions/preSignUp";
+import { preSignUpFactory } from "../../functions/runtime";
+import { captureConsole, memoryLog, preSignUpEvent } from "./helpers";
+
+const LIST: AllowList = { domains: ["example.com"], emails: ["guest@partner.org"], anyGoogleAccount: false };
+
+async function refusal(promise: Promise<unknown>): Promise<SignUpRefused> {
+  const err = await promise.then(() => undefined, (e) => e);
+  expect(err, "the sign-up should have been refused").to.be.instanceOf(Error);
+  expect((err as Error).name).to.equal("SignUpRefused");
+  return err as SignUpRefused;
+}
+
+describe("functions/preSignUp: handlePreSignUp", () => {
+  it("returns a listed Google sign-in's event unchanged, auto-confirming and auto-verifying nothing", async () => {
+    const logs = memoryLog();
+    const event = preSignUpEvent();
+    const snapshot = JSON.parse(JSON.stringify(event));
+    const result = await handlePreSignUp(event, { allowList: LIST, log: logs.log });
+    expect(result).to.equal(event);
+    expect(result).to.deep.equal(snapshot);
+    expect(logs.entries).to.deep.equal([{ level: "info", event: "signup_allowed", triggerSource: "PreSignUp_ExternalProvider", domain: "example.com" }]);
+  });
+
+  it("admits a single listed email and every source Cognito sends (sign-up, admin create, Google)", async () => {
+    for (const triggerSource of ["PreSignUp_SignUp", "PreSignUp_AdminCreateUser", "PreSignUp_ExternalProvider"]) {
+      const event = preSignUpEvent({ triggerSource, userAttributes: { email: "Guest@Partner.org", email_verified: "true" } });
+      expect(await handlePreSignUp(event, { allowList: LIST, log: memoryLog().log }), triggerSource).to.equal(event);
+    }
+  });
+
+  it("refuses an email outside the list with the message the person sees, logging only the domain", async () => {
+    const logs = memoryLog();
+    const err = await refusal(handlePreSignUp(preSignUpEvent({ userAttributes: { email: "eve@evil.example.org", email_verified: "true" } }), { allowList: LIST, log: logs.log }));
+    expect(err.message).to.equal(REFUSAL.notAllowed);
+    expect(err.reason).to.equal("notAllowed");
+    expect(logs.entries).to.deep.equal([{ level: "warn", event: "signup_refused", reason: "notAllowed", triggerSource: "PreSignUp_ExternalProvider", domain: "evil.example.org" }]);
+    expect(logs.text()).not.to.contain("eve@");
+  });
+
+  it("never echoes what the person sent into the message (it ends up in a URL and a page)", async () => {
+    const err = await refusal(handlePreSignUp(preSignUpEvent({ userAttributes: { email: "<script>x</script>@evil.org", email_verified: "true" } }), { allowList: LIST, log: memoryLog().log }));
+    expect(Object.values(REFUSAL)).to.include(err.message);
+  });
+
+  it("refuses a Google sign-in whose email is not verified, even in an allowed domain", async () => {
+    for (const email_verified of ["false", undefined, "", "yes"]) {
+      const err = await refusal(handlePreSignUp(preSignUpEvent({ userAttributes: { email: "ada@example.com", email_verified } }), { allowList: LIST, log: memoryLog().log }));
+      expect(err.message, String(email_verified)).to.equal(REFUSAL.unverified);
+    }
+    // A self-service sign-up verifies the address later, by code: PostConfirmation checks it then.
+    const native = preSignUpEvent({ triggerSource: "PreSignUp_SignUp", userAttributes: { email: "ada@example.com" } });
+    expect(await handlePreSignUp(native, { allowList: LIST, log: memoryLog().log })).to.equal(native);
+  });
+
+  it("refuses, rather than crashes on, events it cannot read (the safe side)", async () => {
+    const odd: unknown[] = [
+      null,
+      {},
+      { triggerSource: "PreSignUp_ExternalProvider" },
+      { triggerSource: "PreSignUp_ExternalProvider", request: {} },
+      { triggerSource: "PreSignUp_ExternalProvider", request: { userAttributes: { email: 42 } } },
+      { triggerSource: "PreSignUp_ExternalProvider", request: { userAttributes: { email: "no-at-sign" } } },
+      { triggerSource: "PostConfirmation_ConfirmSignUp", request: { userAttributes: { email: "ada@example.com", email_verified: "true" } } },
+      { triggerSource: 7, request: { userAttributes: { email: "ada@example.com" } } },
+    ];
+    for (const event of odd) {
+      const logs = memoryLog();
+      const err = await refusal(handlePreSignUp(event as never, { allowList: LIST, log: logs.log }));
+      expect(err.message, JSON.stringify(event)).to.equal(REFUSAL.unreadable);
+      expect(logs.entries[0]).to.include({ event: "signup_refused", reason: "unreadable" });
+    }
+  });
+
+  it("admits any verified Google account only when the stack opted in", async () => {
+    const open: AllowList = { domains: [], emails: [], anyGoogleAccount: true };
+    const event = preSignUpEvent({ userAttributes: { email: "stranger@gmail.com", email_verified: "true" } });
+    expect(await handlePreSignUp(event, { allowList: open, log: memoryLog().log })).to.equal(event);
+    await refusal(handlePreSignUp(preSignUpEvent({ userAttributes: { email: "stranger@gmail.com", email_verified: "false" } }), { allowList: open, log: memoryLog().log }));
+  });
+});
+
+describe("functions/preSignUp: parseAllowList", () => {
+  it("reads the JSON the component writes", () => {
+    expect(parseAllowList(JSON.stringify(LIST))).to.deep.equal(LIST);
+  });
+
+  for (const raw of [undefined, "", "nope", "[]", "null", '{"domains":["a.com"],"emails":[]}', '{"domains":"a.com","emails":[],"anyGoogleAccount":false}', '{"domains":[""],"emails":[],"anyGoogleAccount":false}', '{"domains":[],"emails":[1],"anyGoogleAccount":false}']) {
+    it(`rejects ${JSON.stringify(raw)} with a named error`, () => {
+      expect(() => parseAllowList(raw)).to.throw(/^the allow-list in the environment /);
+    });
+  }
+});
+
+describe("functions/runtime: preSignUpFactory", () => {
+  const saved = { ...process.env };
+  afterEach(() => { process.env = { ...saved }; });
+
+  it("builds the handler from ALLOW_LIST and logs one JSON line per decision", async () => {
+    process.env.ALLOW_LIST = JSON.stringify(LIST);
+    const handler = preSignUpFactory();
+    const allowed = await captureConsole(() => handler(preSignUpEvent()));
+    expect(allowed.lines.map((l) => JSON.parse(l).event)).to.deep.equal(["signup_allowed"]);
+    const refused = await captureConsole(() => handler(preSignUpEvent({ userAttributes: { email: "eve@evil.org", email_verified: "true" } })).catch((e: Error) => e.message));
+    expect(refused.result).to.equal(REFUSAL.notAllowed);
+    expect(JSON.parse(refused.lines[0])).to.include({ level: "warn", event: "signup_refused" });
+  });
+
+  it("fails the cold start when ALLOW_LIST is missing or malformed, so nobody gets through", () => {
+    delete process.env.ALLOW_LIST;
+    expect(() => preSignUpFactory()).to.throw("environment variable ALLOW_LIST is not set");
+    process.env.ALLOW_LIST = "{broken";
+    expect(() => preSignUpFactory()).to.throw("the allow-list in the environment is not JSON");
+  });
+});
