@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { ENQUEUE_FAILED } from "../functions/producer";
 import { ENV, producerFactory, workerFactory } from "../functions/runtime";
 import { handlerOnlyCodePaths } from "./lambdaPackaging";
-import { operatorSecret, storedSecret } from "./storedSecret";
+import { operatorSecret, StoredSecret, storedSecret } from "./storedSecret";
 
 export interface UserProvisioningArgs {
   /** Prefix of physical names; queues `${namePrefix}-user-provisioning` and `${namePrefix}-user-provisioning-dlq`,
@@ -118,9 +118,9 @@ export class UserProvisioning extends pulumi.ComponentResource {
   /** Receives the DLQ and producer-error alarms; `alarmEmail` is subscribed (AWS asks it to confirm). */
   readonly alarmTopic: aws.sns.Topic;
   /** The generated SCIM token (>= 32 random bytes) in Secrets Manager; the lead passes its ARN to Open WebUI as ECS secret SCIM_TOKEN. */
-  readonly scimTokenSecret: aws.secretsmanager.Secret;
+  readonly scimTokenSecret: StoredSecret;
   /** The n8n API key secret this component created for the operator to fill, when n8n is on and no ARN was given. */
-  readonly n8nApiKeySecret?: aws.secretsmanager.Secret;
+  readonly n8nApiKeySecret?: StoredSecret;
 
   constructor(name: string, args: UserProvisioningArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("pluto:provisioning:UserProvisioning", name, {}, opts);

@@ -96,6 +96,11 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
         const arn = arnOf("secretsmanager", `secret:${inputs.name ?? name}-${h.slice(0, 6)}`);
         return out(arn, { arn });
       }
+      case "aws:secretsmanager/secretVersion:SecretVersion": {
+        // PutSecretValue answers with the secret's ARN and the new version id; the resource id is `arn|versionId`.
+        const versionId = hex(`${name}/version`, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+        return out(`${inputs.secretId}|${versionId}`, { arn: inputs.secretId, secretArn: inputs.secretId, versionId, versionStages: ["AWSCURRENT"] });
+      }
       case "aws:sqs/queue:Queue": {
         const qname = inputs.name ?? name;
         return out(`https://sqs.${region}.amazonaws.com/${ACCOUNT_ID}/${qname}`, {
