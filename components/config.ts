@@ -49,6 +49,20 @@ export interface DatabaseSizing {
   deletionProtection: boolean;
 }
 
+export interface BackupConfig {
+  /** Days each daily recovery point of the file systems is kept. Defaults to 35. */
+  retentionDays: number;
+  /** When the daily backup starts (AWS Backup cron, UTC). Defaults to `cron(0 3 * * ? *)`. */
+  schedule: string;
+}
+
+export interface WafConfig {
+  /** A WAFv2 web ACL on the load balancer. Defaults to false. */
+  enabled: boolean;
+  /** Requests per client IP in any 5 minutes before WAF blocks it. Defaults to 2000. */
+  requestsPer5Minutes: number;
+}
+
 /** The validated stack configuration. Every field is checked by `parseConfig` before any resource exists. */
 export interface PlutoConfig {
   region: string;
@@ -77,6 +91,10 @@ export interface PlutoConfig {
   redisNodeType: string;
   /** n8n at n8n.<domain>, when enabled. */
   n8n?: N8nConfig;
+  /** AWS Backup of the file systems (always on). */
+  backup: BackupConfig;
+  /** The optional web application firewall. */
+  waf: WafConfig;
 }
 
 /** True when Open WebUI may run more than one task, which needs Redis and a shared vector store. */
@@ -102,6 +120,8 @@ export const DEFAULTS = {
   redisNodeType: "cache.t4g.micro",
   n8n: { image: "docker.n8n.io/n8nio/n8n:2.18.0", cpu: 512, memory: 1024 } as N8nConfig,
   autoscaling: { cpuTarget: 60, requestsPerTarget: 300 },
+  backup: { retentionDays: 35, schedule: "cron(0 3 * * ? *)" } as BackupConfig,
+  waf: { enabled: false, requestsPer5Minutes: 2000 } as WafConfig,
 };
 
 /** Every key the program reads under the `pluto:` namespace; anything else is a typo we report. */
@@ -109,7 +129,7 @@ export const CONFIG_KEYS = [
   "namePrefix", "domain", "hostedZoneName", "googleClientId", "googleClientSecret", "alarmEmail", "adminEmail",
   "allowedEmailDomains", "allowedEmails", "allowAnyGoogleAccount",
   "openWebUiImage", "oauth2ProxyImage", "openWebUi", "natGateways", "database",
-  "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n",
+  "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n", "backup", "waf",
 ] as const;
 
 /** Thrown for invalid or missing configuration; `problems` has one line per key, each naming it. */
@@ -164,6 +184,11 @@ export function fargateMemoryChoices(cpu: number): number[] {
     case 16384: return range(32768, 122880, 8192);
     default: return [];
   }
+}
+
+/** An AWS Backup schedule: `cron(...)` with six fields (minutes hours day-of-month month day-of-week year). */
+export function isBackupCron(expression: string): boolean {
+  return /^cron\(\S+( \S+){5}\)$/.test(expression);
 }
 
 /** The raw values as Pulumi hands them over: strings, with structured keys as JSON text. */
@@ -339,6 +364,24 @@ export function parseConfig(
     }
   }
 
+  const bk = parseObject("backup", raw.backup, problems);
+  unknownFields("backup", bk, Object.keys(DEFAULTS.backup), problems);
+  const backup: BackupConfig = {
+    // AWS Backup keeps warm recovery points for any number of days; ten years is a sane ceiling for a typo.
+    retentionDays: intField("backup", bk, "retentionDays", DEFAULTS.backup.retentionDays, 1, 3650, problems),
+    schedule: bk.schedule === undefined ? DEFAULTS.backup.schedule : String(bk.schedule),
+  };
+  if (!isBackupCron(backup.schedule))
+    problems.push(`pluto:backup.schedule: expected an AWS Backup cron expression with six fields such as "cron(0 3 * * ? *)", got ${JSON.stringify(bk.schedule)}`);
+
+  const wf = parseObject("waf", raw.waf, problems);
+  unknownFields("waf", wf, Object.keys(DEFAULTS.waf), problems);
+  const waf: WafConfig = {
+    enabled: boolField("waf", wf, "enabled", DEFAULTS.waf.enabled, problems),
+    // WAF's rate-based rules accept 10 to 2,000,000,000 requests per evaluation window.
+    requestsPer5Minutes: intField("waf", wf, "requestsPer5Minutes", DEFAULTS.waf.requestsPer5Minutes, 10, 2_000_000_000, problems),
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     region: region!,
@@ -360,6 +403,8 @@ export function parseConfig(
     oauth2ProxySettings,
     redisNodeType,
     n8n,
+    backup,
+    waf,
   };
 }
 

@@ -3,6 +3,7 @@ import * as random from "@pulumi/random";
 import { N8nConfig } from "./config";
 import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
 import { ProxiedService } from "./proxiedService";
+import { FileStorage } from "./fileStorage";
 import { storedSecret } from "./storedSecret";
 
 /**
@@ -29,6 +30,8 @@ export interface N8nArgs extends AppPlacement {
  */
 export class N8n extends pulumi.ComponentResource {
   readonly service: ProxiedService;
+  /** n8n's data directory (SQLite database, settings); backed up with the stack's file systems. */
+  readonly storage: FileStorage;
   readonly url: string;
 
   constructor(name: string, args: N8nArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -37,7 +40,7 @@ export class N8n extends pulumi.ComponentResource {
     this.url = `https://${args.host}`;
 
     // n8n runs as user `node` (1000:1000) and keeps its SQLite database and settings in ~/.n8n.
-    const storage = appStorage(`${name}-data`, args, { rootDirectory: "/n8n", posixUser: { uid: 1000, gid: 1000 } }, this);
+    const storage = this.storage = appStorage(`${name}-data`, args, { rootDirectory: "/n8n", posixUser: { uid: 1000, gid: 1000 } }, this);
 
     const encryptionKey = new random.RandomPassword(`${name}-encryption-key`, { length: 48, special: false }, { parent: this });
     const encryptionKeyArn = storedSecret(`${name}-encryption-key`, {

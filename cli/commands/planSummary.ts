@@ -82,7 +82,7 @@ export function minutes(seconds: number): string {
   return `${m}:${String(Math.round(seconds - m * 60)).padStart(2, "0")}`;
 }
 
-const KIND: Record<ReturnType<typeof sourceKind>, string> = { measured: "measured", "aws-docs": "AWS docs", estimate: "estimate", none: "-" };
+const KIND: Record<ReturnType<typeof sourceKind>, string> = { measured: "measured", documented: "documented", estimate: "estimate", none: "-" };
 
 export function formatSummary(s: PlanSummary): string[] {
   const lines = [`${s.project} (${s.stack}) in ${s.region}: ${s.resources} resources`, ""];

@@ -44,7 +44,7 @@ export const DURATIONS: Record<string, Duration> = {
   "aws:sqs/queue:Queue": { seconds: 25, source: 'estimate: the provider waits until the attributes read back; AWS: attribute changes "can take up to 60 seconds" to propagate (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html)' },
   "aws:wafv2/webAclAssociation:WebAclAssociation": { seconds: 30, source: "estimate: the provider retries while a new web ACL propagates (tens of seconds)" },
   "aws:kms/key:Key": { seconds: 5, source: "estimate: the provider waits for the key to be Enabled and its policy to read back (seconds)" },
-  "pulumi:providers:aws": { seconds: 0, source: "no AWS call" },
+  "pulumi:providers:aws": { seconds: 0, source: "no AWS call (a provider is configuration only)" },
 };
 
 /** Anything not in the table. */
@@ -75,10 +75,10 @@ export function creationTime(type: string, inputs: Record<string, any> = {}): Du
   return DURATIONS[type] ?? DEFAULT_DURATION;
 }
 
-/** Whether a source is a documented or measured figure (`source`) or our estimate. */
-export function sourceKind(d: Duration): "measured" | "aws-docs" | "estimate" | "none" {
+/** Whether a figure was measured, is stated in a published document (with its URL), or is our estimate. */
+export function sourceKind(d: Pick<Duration, "source">): "measured" | "documented" | "estimate" | "none" {
   if (d.source.startsWith("estimate")) return "estimate";
   if (d.source.startsWith("measured")) return "measured";
   if (d.source.startsWith("no ")) return "none";
-  return "aws-docs";
+  return "documented";
 }

@@ -106,7 +106,7 @@ export function criticalPath(waits: Map<string, string[]>, seconds: (urn: string
     visiting.add(urn);
     let start = 0;
     let before: string | undefined;
-    for (const dep of waits.get(urn) ?? []) {
+    for (const dep of [...(waits.get(urn) ?? [])].sort()) {
       if (!waits.has(dep)) continue;
       const f = visit(dep, [...trail, urn]);
       // Ties go to the first in sorted order, so the reported path is stable.

@@ -96,6 +96,11 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
         const arn = arnOf("secretsmanager", `secret:${inputs.name ?? name}-${h.slice(0, 6)}`);
         return out(arn, { arn });
       }
+      case "aws:kms/key:Key": {
+        // CreateKey: the id is the key id (a UUID), the ARN `arn:aws:kms:REGION:ACCOUNT:key/<id>`.
+        const keyId = h.padEnd(32, "0").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, "$1-$2-$3-$4-$5");
+        return out(keyId, { arn: arnOf("kms", `key/${keyId}`), keyId });
+      }
       case "aws:secretsmanager/secretVersion:SecretVersion": {
         // PutSecretValue answers with the secret's ARN and the new version id; the resource id is `arn|versionId`.
         const versionId = hex(`${name}/version`, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
