@@ -115,11 +115,15 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
   settings: config.openWebUiSettings,
   redisUrl: cache?.url,
   loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
+  dataDirectory: config.backup.restoredDataDirectories.openwebui,
   databaseUrlSecretArn: database.databaseUrlSecretArn,
 });
 
 const n8n = config.n8n && n8nHost
-  ? new N8n(`${prefix}-n8n`, { ...placement, namePrefix: prefix, host: n8nHost, config: config.n8n, proxyImage: config.oauth2ProxyImage })
+  ? new N8n(`${prefix}-n8n`, {
+    ...placement, namePrefix: prefix, host: n8nHost, config: config.n8n, proxyImage: config.oauth2ProxyImage,
+    dataDirectory: config.backup.restoredDataDirectories.n8n,
+  })
   : undefined;
 
 // Daily backups of every file system the stack keeps data on; RDS keeps its own automated backups.

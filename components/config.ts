@@ -54,6 +54,12 @@ export interface BackupConfig {
   retentionDays: number;
   /** When the daily backup starts (AWS Backup cron, UTC). Defaults to `cron(0 3 * * ? *)`. */
   schedule: string;
+  /**
+   * Directories restored by AWS Backup (`/aws-backup-restore_<time>/openwebui`) that an app's access
+   * point should serve instead of its own (`/openwebui`, `/n8n`); keyed `openwebui` / `n8n`.
+   * Defaults to none.
+   */
+  restoredDataDirectories: { openwebui?: string; n8n?: string };
 }
 
 export interface WafConfig {
@@ -120,7 +126,7 @@ export const DEFAULTS = {
   redisNodeType: "cache.t4g.micro",
   n8n: { image: "docker.n8n.io/n8nio/n8n:2.18.0", cpu: 512, memory: 1024 } as N8nConfig,
   autoscaling: { cpuTarget: 60, requestsPerTarget: 300 },
-  backup: { retentionDays: 35, schedule: "cron(0 3 * * ? *)" } as BackupConfig,
+  backup: { retentionDays: 35, schedule: "cron(0 3 * * ? *)", restoredDataDirectories: {} } as BackupConfig,
   waf: { enabled: false, requestsPer5Minutes: 2000 } as WafConfig,
 };
 
@@ -184,6 +190,11 @@ export function fargateMemoryChoices(cpu: number): number[] {
     case 16384: return range(32768, 122880, 8192);
     default: return [];
   }
+}
+
+/** An absolute path on an EFS file system for an access point root: no `..`, no empty segments. */
+export function isDataDirectory(path: string): boolean {
+  return path.length <= 100 && /^(\/[A-Za-z0-9_.:+-]+)+$/.test(path) && !path.split("/").some((seg) => seg === "." || seg === "..");
 }
 
 /** An AWS Backup schedule: `cron(...)` with six fields (minutes hours day-of-month month day-of-week year). */
@@ -370,7 +381,22 @@ export function parseConfig(
     // AWS Backup keeps warm recovery points for any number of days; ten years is a sane ceiling for a typo.
     retentionDays: intField("backup", bk, "retentionDays", DEFAULTS.backup.retentionDays, 1, 3650, problems),
     schedule: bk.schedule === undefined ? DEFAULTS.backup.schedule : String(bk.schedule),
+    restoredDataDirectories: {},
   };
+  if (bk.restoredDataDirectories !== undefined) {
+    const dirs = bk.restoredDataDirectories;
+    const key = "backup.restoredDataDirectories";
+    if (typeof dirs !== "object" || dirs === null || Array.isArray(dirs)) problems.push(`pluto:${key}: expected an object like {"openwebui": "/aws-backup-restore_<time>/openwebui"}`);
+    else {
+      const d = dirs as Record<string, unknown>;
+      unknownFields(key, d, ["openwebui", "n8n"], problems);
+      for (const app of ["openwebui", "n8n"] as const) {
+        if (d[app] === undefined) continue;
+        if (typeof d[app] === "string" && isDataDirectory(d[app] as string)) backup.restoredDataDirectories[app] = d[app] as string;
+        else problems.push(`pluto:${key}.${app}: expected an absolute directory on the file system such as "/aws-backup-restore_2026-01-29T03-12-00/${app}", got ${JSON.stringify(d[app])}`);
+      }
+    }
+  }
   if (!isBackupCron(backup.schedule))
     problems.push(`pluto:backup.schedule: expected an AWS Backup cron expression with six fields such as "cron(0 3 * * ? *)", got ${JSON.stringify(bk.schedule)}`);
 

@@ -22,6 +22,8 @@ export interface N8nArgs extends AppPlacement {
   proxyImage: string;
   /** Host rule priority on the shared listener. Defaults to 200. */
   listenerRulePriority?: number;
+  /** Directory of the file system the data volume serves (a restored copy after a restore). Defaults to `/n8n`. */
+  dataDirectory?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export class N8n extends pulumi.ComponentResource {
     this.url = `https://${args.host}`;
 
     // n8n runs as user `node` (1000:1000) and keeps its SQLite database and settings in ~/.n8n.
-    const storage = this.storage = appStorage(`${name}-data`, args, { rootDirectory: "/n8n", posixUser: { uid: 1000, gid: 1000 } }, this);
+    const storage = this.storage = appStorage(`${name}-data`, args, { rootDirectory: args.dataDirectory ?? "/n8n", posixUser: { uid: 1000, gid: 1000 } }, this);
 
     const encryptionKey = new random.RandomPassword(`${name}-encryption-key`, { length: 48, special: false }, { parent: this });
     const encryptionKeyArn = storedSecret(`${name}-encryption-key`, {

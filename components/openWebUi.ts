@@ -30,6 +30,8 @@ export interface OpenWebUiArgs extends AppPlacement {
   loadBalancerArnSuffix?: pulumi.Input<string>;
   /** Host rule priority on the shared listener. Defaults to 100. */
   listenerRulePriority?: number;
+  /** Directory of the file system the data volume serves (a restored copy after a restore). Defaults to `/openwebui`. */
+  dataDirectory?: string;
 }
 
 /** Open WebUI on Fargate behind oauth2-proxy, with its data directory on EFS and its settings from the golden configuration. */
@@ -43,7 +45,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
     const tags = { Name: name, ...args.tags };
     const appUrl = `https://${args.domain}`;
 
-    this.storage = appStorage(`${name}-data`, args, { rootDirectory: "/openwebui" }, this);
+    this.storage = appStorage(`${name}-data`, args, { rootDirectory: args.dataDirectory ?? "/openwebui" }, this);
 
     const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 48, special: false }, { parent: this });
     const secretKeyArn = storedSecret(`${name}-secret-key`, {

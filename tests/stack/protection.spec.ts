@@ -7,6 +7,7 @@ import { ConfigError, parseConfig, RawConfig } from "../../components/config";
 import * as pulumi from "@pulumi/pulumi";
 
 const FS = "aws:efs/fileSystem:FileSystem";
+const RESTORED = "/aws-backup-restore_2026-01-29T03-12-00/openwebui";
 const fsArn = (id: string) => `arn:aws:elasticfilesystem:us-west-2:123456789012:file-system/${id}`;
 
 describe("backups, WAF and what the first deploy waits for", () => {
@@ -71,7 +72,7 @@ describe("backups, WAF and what the first deploy waits for", () => {
     before(async () => {
       stack = await synthStack({
         "pluto:n8n": JSON.stringify({ enabled: true }),
-        "pluto:backup": JSON.stringify({ retentionDays: 14, schedule: "cron(30 1 * * ? *)" }),
+        "pluto:backup": JSON.stringify({ retentionDays: 14, schedule: "cron(30 1 * * ? *)", restoredDataDirectories: { openwebui: RESTORED } }),
         "pluto:waf": JSON.stringify({ enabled: true, requestsPer5Minutes: 500 }),
       });
     });
@@ -81,6 +82,12 @@ describe("backups, WAF and what the first deploy waits for", () => {
       expect(arns).to.have.length(2);
       expect(stack.inputs("aws:backup/selection:Selection").resources).to.have.members(arns);
       expect(stack.inputs("aws:backup/plan:Plan").rules[0]).to.deep.include({ schedule: "cron(30 1 * * ? *)", lifecycle: { deleteAfter: 14 } });
+    });
+
+    it("serves a restored directory through the app's access point when the config names one (n8n keeps its own)", () => {
+      const ap = (suffix: string) => stack.one("aws:efs/accessPoint:AccessPoint", suffix).inputs as any;
+      expect(ap("pluto-openwebui-data-ap").rootDirectory.path).to.equal(RESTORED);
+      expect(ap("pluto-n8n-data-ap").rootDirectory.path).to.equal("/n8n");
     });
 
     it("puts a regional web ACL on the load balancer: per-IP rate limit first, then AWS's managed groups", () => {
@@ -129,7 +136,7 @@ describe("backups, WAF and what the first deploy waits for", () => {
 
     it("defaults: backups kept 35 days from 03:00 UTC, WAF off at 2000 requests per 5 minutes", () => {
       const c = parseConfig(base, "eu-west-1", secret);
-      expect(c.backup).to.deep.equal({ retentionDays: 35, schedule: "cron(0 3 * * ? *)" });
+      expect(c.backup).to.deep.equal({ retentionDays: 35, schedule: "cron(0 3 * * ? *)", restoredDataDirectories: {} });
       expect(c.waf).to.deep.equal({ enabled: false, requestsPer5Minutes: 2000 });
     });
 
@@ -144,6 +151,14 @@ describe("backups, WAF and what the first deploy waits for", () => {
         .and.match(/pluto:backup\.keep: unknown field/)
         .and.match(/pluto:waf\.enabled: expected true or false, got "yes"/)
         .and.match(/pluto:waf\.requestsPer5Minutes: expected a whole number from 10 to 2000000000, got 5/);
+    });
+
+    it("accepts only absolute restored directories for known apps", () => {
+      const p = problems({ backup: JSON.stringify({ restoredDataDirectories: { openwebui: "/aws-backup-restore_x/../etc", n8n: "restored/n8n", other: "/x" } }) });
+      expect(p.join("\n")).to.match(/pluto:backup\.restoredDataDirectories\.other: unknown field/)
+        .and.match(/pluto:backup\.restoredDataDirectories\.openwebui: expected an absolute directory/)
+        .and.match(/pluto:backup\.restoredDataDirectories\.n8n: expected an absolute directory/);
+      expect(parseConfig({ ...base, backup: JSON.stringify({ restoredDataDirectories: { openwebui: RESTORED } }) }, "eu-west-1", secret).backup.restoredDataDirectories).to.deep.equal({ openwebui: RESTORED });
     });
 
     it("components refuse bad arguments before creating anything", () => {

@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
-import { GetBackupSelectionCommand, ListBackupPlansCommand, ListRecoveryPointsByResourceCommand } from "@aws-sdk/client-backup";
+import { GetBackupSelectionCommand, ListBackupPlansCommand, ListRecoveryPointsByResourceCommand, RecoveryPointByResource, RecoveryPointStatus } from "@aws-sdk/client-backup";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { ACCOUNT, awsError, awsMocks, AwsMocks, BACKUP_PLAN_ID, FS_ARN, pluto, REGION, restoreMocks, service, taskDefinition } from "./fixtures";
 import { databaseFinding, recoveryPointFinding, STALE_AFTER_HOURS } from "../../../cli/commands/ops/backupCheck";
 
 const HOUR = 3_600_000;
 const N8N_FS = `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/fs-0n8n00000000000`;
-const point = (hoursAgo: number, Status = "COMPLETED", extra: Record<string, unknown> = {}) =>
+const point = (hoursAgo: number, Status: RecoveryPointStatus = "COMPLETED", extra: Partial<RecoveryPointByResource> = {}): RecoveryPointByResource =>
   ({ RecoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:${hoursAgo}`, CreationDate: new Date(Date.now() - hoursAgo * HOUR), Status, BackupVaultName: "pluto-backup", ...extra });
 
 describe("pluto doctor: backups", () => {
