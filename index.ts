@@ -156,3 +156,4 @@ export const provisioningDlqUrl = provisioning.deadLetterQueue.url;
 export const n8nUrl = n8n?.url;
 export const n8nApiKeySecretArn = provisioning.n8nApiKeySecret?.arn;
 export const backupVaultName = backup.vaultName;
+export const backupRoleArn = backup.role.arn;
