@@ -19,6 +19,8 @@ export interface PlanSummaryOptions {
 
 export interface PathEntry {
   urn: string;
+  /** A component whose children run in its own provider (e.g. awsx): it answers only when all of them exist. */
+  remoteComponent?: boolean;
   type: string;
   name: string;
   start: number;
@@ -63,6 +65,7 @@ export function summarise(
     const r = byUrn.get(step.urn)!;
     return {
       ...step, type: r.type, name: r.name,
+      ...(r.custom ? {} : { remoteComponent: true }),
       ...(i > 0 ? { waitsVia: waitReason(r, schedule.path[i - 1].urn) } : {}),
       source: durations.get(step.urn)!.source,
     };
@@ -92,6 +95,9 @@ export function formatSummary(s: PlanSummary): string[] {
     lines.push(`  ${minutes(e.start).padStart(5)}  ${minutes(e.seconds).padStart(5)}  ${`${e.type.split(":").pop()} ${e.name}`.padEnd(42)} ${(e.waitsVia ?? "").padEnd(30)} ${KIND[sourceKind(e)]}`);
   }
   lines.push("  Every resource starts as soon as what it waits for exists; durations and their sources: cli/plan/durations.ts.");
+  for (const e of s.firstDeploy.criticalPath.filter((x) => x.remoteComponent)) {
+    lines.push(`  Note: ${e.type} ${e.name} is a remote component; whatever uses any of its outputs waits until all of its children exist, used or not.`);
+  }
   const sources = [...new Set(s.firstDeploy.criticalPath.filter((e) => sourceKind(e) !== "none").map((e) => `${e.type.split(":").pop()}: ${e.source}`))];
   for (const src of sources) lines.push(`  - ${src}`);
   const c = s.cost;

@@ -44,6 +44,7 @@ describe("pluto plan-summary", () => {
     // domain to resolve) and the hosted-UI domain.
     expect(p.map((e) => e.type)).to.include.members(["awsx:ec2:Vpc", "aws:lb/loadBalancer:LoadBalancer", "aws:cognito/userPoolDomain:UserPoolDomain"]);
     expect(p.find((e) => e.type === "aws:cognito/userPoolDomain:UserPoolDomain")!.waitsVia).to.equal("dependsOn");
+    expect(p.filter((e) => e.remoteComponent).map((e) => e.type)).to.deep.equal(["awsx:ec2:Vpc"]);
     const items = s.cost.items.map((i) => i.item);
     expect(items).to.include.members(["Fargate vCPU (pluto-openwebui)", "Application Load Balancer", "NAT gateways", "RDS PostgreSQL db.t4g.micro", "EFS Standard storage", "Secrets Manager secrets", "KMS customer managed keys", "AWS Backup (EFS warm storage)"]);
     expect(items.some((i) => i.startsWith("WAF"))).to.equal(false);
@@ -58,6 +59,7 @@ describe("pluto plan-summary", () => {
     expect(r.out).to.match(/^First deploy, estimated: \d+:\d\d \(min:s\) along the critical path$/m);
     expect(r.out).to.match(/^ +\d+:\d\d +\d+:\d\d +UserPoolDomain pluto-identity-domain +dependsOn +documented$/m);
     expect(r.out).to.match(/^ {2}- UserPoolDomain: AWS: "Your custom domain is online within five minutes"/m);
+    expect(r.out).to.match(/^ {2}Note: awsx:ec2:Vpc pluto-vpc is a remote component; whatever uses any of its outputs waits until all of its children exist/m);
     expect(r.out).to.contain(`as of ${PRICES_AS_OF}; AWS changes prices`);
     expect(r.out).to.match(/^ {2}EFS Standard storage +\$15\.00 +1 file system\(s\) × 50 GB × \$0\.3$/m);
     expect(r.out).to.match(/^ {2}assumptions \(--assume key=value\): efsGb=50, /m);

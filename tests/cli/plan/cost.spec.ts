@@ -54,6 +54,11 @@ describe("plan cost estimate", () => {
     expect(item(e, "KMS customer managed keys").monthly).to.equal(1);
   });
 
+  it("prices ElastiCache per node of the replication group", () => {
+    const e = estimateMonthlyCost([res("aws:elasticache/replicationGroup:ReplicationGroup", { nodeType: "cache.t4g.micro", numCacheClusters: 2 })], "eu-west-1");
+    expect(item(e, "ElastiCache cache.t4g.micro").monthly).to.equal(Math.round(2 * HOURS_PER_MONTH * PRICES["eu-west-1"].elasticacheHour["cache.t4g.micro"] * 100) / 100);
+  });
+
   it("falls back to us-east-1 prices with a warning for a region it has no prices for", () => {
     expect(pricesFor("ap-south-1")).to.include({ priceRegion: "us-east-1" });
     const e = estimateMonthlyCost(service, "ap-south-1");
