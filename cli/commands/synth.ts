@@ -90,6 +90,7 @@ export async function synthesizeStack(opts: Pick<SynthOptions, "stack" | "config
 /** Evaluates the program offline and reports it; resolves to the exit code. */
 export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
   const result = await synthesizeStack(opts);
+  const config = result.config;
   // The same pack `pulumi preview --policy-pack policies` runs, over the same inputs.
   const violations = await runPolicies(result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
   const document = toDocument(result, violations);
