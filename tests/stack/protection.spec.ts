@@ -123,6 +123,7 @@ describe("backups, WAF and what the first deploy waits for", () => {
     const secret = pulumi.output("s");
     const base: RawConfig = {
       domain: "pluto.example.com", googleClientId: "1-a.apps.googleusercontent.com", googleClientSecret: "x", alarmEmail: "ops@example.com",
+      adminEmail: "admin@example.com", allowedEmailDomains: '["example.com"]',
     };
     const problems = (extra: RawConfig) => {
       try {
