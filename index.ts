@@ -9,6 +9,8 @@ import { Ingress } from "./components/ingress";
 import { NameClaim } from "./components/nameClaim";
 import { N8n } from "./components/n8n";
 import { DATABASE_CLIENT, Network } from "./components/network";
+import { Backup } from "./components/backup";
+import { Waf } from "./components/waf";
 import { OpenWebUi } from "./components/openWebUi";
 import { UserProvisioning } from "./components/userProvisioning";
 
@@ -121,12 +123,34 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
   settings: config.openWebUiSettings,
   redisUrlSecretArn: cache?.urlSecretArn,
   loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
+  dataDirectory: config.backup.restoredDataDirectories.openwebui,
   databaseUrlSecretArn: database.databaseUrlSecretArn,
 });
 
 const n8n = config.n8n && n8nHost
-  ? new N8n(`${prefix}-n8n`, { ...placement("n8n"), namePrefix: prefix, host: n8nHost, config: config.n8n, proxyImage: config.oauth2ProxyImage })
+  ? new N8n(`${prefix}-n8n`, {
+    ...placement("n8n"), namePrefix: prefix, host: n8nHost, config: config.n8n, proxyImage: config.oauth2ProxyImage,
+    dataDirectory: config.backup.restoredDataDirectories.n8n,
+  })
   : undefined;
+
+// Daily backups of every file system the stack keeps data on; RDS keeps its own automated backups.
+const backup = new Backup(`${prefix}-backup`, {
+  namePrefix: prefix,
+  resources: [openWebUi.storage.fileSystem.arn, ...(n8n ? [n8n.storage.fileSystem.arn] : [])],
+  retentionDays: config.backup.retentionDays,
+  schedule: config.backup.schedule,
+  tags,
+});
+
+if (config.waf.enabled) {
+  new Waf(`${prefix}-waf`, {
+    namePrefix: prefix,
+    loadBalancerArn: ingress.loadBalancer.arn,
+    requestsPer5Minutes: config.waf.requestsPer5Minutes,
+    tags,
+  });
+}
 
 export const appUrl = config.appUrl;
 export const authDomain = identity.authDomain;
@@ -141,3 +165,5 @@ export const n8nUrl = n8n?.url;
 export const n8nApiKeySecretArn = provisioning.n8nApiKeySecret?.arn;
 export const accessLogBucket = ingress.accessLogs.bucket.bucket;
 export const newMemberTopicArn = provisioning.noticeTopic.arn;
+export const backupVaultName = backup.vaultName;
+export const backupRoleArn = backup.role.arn;

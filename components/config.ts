@@ -52,6 +52,26 @@ export interface DatabaseSizing {
   deletionProtection: boolean;
 }
 
+export interface BackupConfig {
+  /** Days each daily recovery point of the file systems is kept. Defaults to 35. */
+  retentionDays: number;
+  /** When the daily backup starts (AWS Backup cron, UTC). Defaults to `cron(0 3 * * ? *)`. */
+  schedule: string;
+  /**
+   * Directories restored by AWS Backup (`/aws-backup-restore_<time>/openwebui`) that an app's access
+   * point should serve instead of its own (`/openwebui`, `/n8n`); keyed `openwebui` / `n8n`.
+   * Defaults to none.
+   */
+  restoredDataDirectories: { openwebui?: string; n8n?: string };
+}
+
+export interface WafConfig {
+  /** A WAFv2 web ACL on the load balancer. Defaults to false. */
+  enabled: boolean;
+  /** Requests per client IP in any 5 minutes before WAF blocks it. Defaults to 2000. */
+  requestsPer5Minutes: number;
+}
+
 /** The validated stack configuration. Every field is checked by `parseConfig` before any resource exists. */
 export interface PlutoConfig {
   region: string;
@@ -82,6 +102,10 @@ export interface PlutoConfig {
   n8n?: N8nConfig;
   /** Days the load balancer's access logs are kept in S3. */
   accessLogRetentionDays: number;
+  /** AWS Backup of the file systems (always on). */
+  backup: BackupConfig;
+  /** The optional web application firewall. */
+  waf: WafConfig;
 }
 
 /** True when Open WebUI may run more than one task, which needs Redis and a shared vector store. */
@@ -108,6 +132,8 @@ export const DEFAULTS = {
   n8n: { image: "docker.n8n.io/n8nio/n8n:2.18.0", cpu: 512, memory: 1024 } as N8nConfig,
   autoscaling: { cpuTarget: 60, requestsPerTarget: 300 },
   accessLogRetentionDays: 90,
+  backup: { retentionDays: 35, schedule: "cron(0 3 * * ? *)", restoredDataDirectories: {} } as BackupConfig,
+  waf: { enabled: false, requestsPer5Minutes: 2000 } as WafConfig,
 };
 
 /** Every key the program reads under the `pluto:` namespace; anything else is a typo we report. */
@@ -115,7 +141,7 @@ export const CONFIG_KEYS = [
   "namePrefix", "domain", "hostedZoneName", "googleClientId", "googleClientSecret", "alarmEmail", "adminEmail",
   "allowedEmailDomains", "allowedEmails", "allowAnyGoogleAccount",
   "openWebUiImage", "oauth2ProxyImage", "openWebUi", "natGateways", "database",
-  "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n", "accessLogRetentionDays",
+  "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n", "accessLogRetentionDays", "backup", "waf",
 ] as const;
 
 /** Thrown for invalid or missing configuration; `problems` has one line per key, each naming it. */
@@ -215,6 +241,16 @@ export function storageAutoscalingProblem(allocatedStorage: number, maxAllocated
   if (maxAllocatedStorage < least)
     return `${maxAllocatedStorage} is less than 10 % above allocatedStorage ${allocatedStorage}; RDS needs at least ${least} (or 0 to turn storage autoscaling off)`;
   return undefined;
+}
+
+/** An absolute path on an EFS file system for an access point root: no `..`, no empty segments. */
+export function isDataDirectory(path: string): boolean {
+  return path.length <= 100 && /^(\/[A-Za-z0-9_.:+-]+)+$/.test(path) && !path.split("/").some((seg) => seg === "." || seg === "..");
+}
+
+/** An AWS Backup schedule: `cron(...)` with six fields (minutes hours day-of-month month day-of-week year). */
+export function isBackupCron(expression: string): boolean {
+  return /^cron\(\S+( \S+){5}\)$/.test(expression);
 }
 
 /** The raw values as Pulumi hands them over: strings, with structured keys as JSON text. */
@@ -398,6 +434,38 @@ export function parseConfig(
 
   // S3 lifecycle expiration takes whole days, at least 1.
   const accessLogRetentionDays = wholeNumber("accessLogRetentionDays", raw.accessLogRetentionDays, DEFAULTS.accessLogRetentionDays, 1, 3650, problems);
+  const bk = parseObject("backup", raw.backup, problems);
+  unknownFields("backup", bk, Object.keys(DEFAULTS.backup), problems);
+  const backup: BackupConfig = {
+    // AWS Backup keeps warm recovery points for any number of days; ten years is a sane ceiling for a typo.
+    retentionDays: intField("backup", bk, "retentionDays", DEFAULTS.backup.retentionDays, 1, 3650, problems),
+    schedule: bk.schedule === undefined ? DEFAULTS.backup.schedule : String(bk.schedule),
+    restoredDataDirectories: {},
+  };
+  if (bk.restoredDataDirectories !== undefined) {
+    const dirs = bk.restoredDataDirectories;
+    const key = "backup.restoredDataDirectories";
+    if (typeof dirs !== "object" || dirs === null || Array.isArray(dirs)) problems.push(`pluto:${key}: expected an object like {"openwebui": "/aws-backup-restore_<time>/open-webui"}`);
+    else {
+      const d = dirs as Record<string, unknown>;
+      unknownFields(key, d, ["openwebui", "n8n"], problems);
+      for (const app of ["openwebui", "n8n"] as const) {
+        if (d[app] === undefined) continue;
+        if (typeof d[app] === "string" && isDataDirectory(d[app] as string)) backup.restoredDataDirectories[app] = d[app] as string;
+        else problems.push(`pluto:${key}.${app}: expected an absolute directory on the file system such as "/aws-backup-restore_2026-01-29T03-12-00/${app}", got ${JSON.stringify(d[app])}`);
+      }
+    }
+  }
+  if (!isBackupCron(backup.schedule))
+    problems.push(`pluto:backup.schedule: expected an AWS Backup cron expression with six fields such as "cron(0 3 * * ? *)", got ${JSON.stringify(bk.schedule)}`);
+
+  const wf = parseObject("waf", raw.waf, problems);
+  unknownFields("waf", wf, Object.keys(DEFAULTS.waf), problems);
+  const waf: WafConfig = {
+    enabled: boolField("waf", wf, "enabled", DEFAULTS.waf.enabled, problems),
+    // WAF's rate-based rules accept 10 to 2,000,000,000 requests per evaluation window.
+    requestsPer5Minutes: intField("waf", wf, "requestsPer5Minutes", DEFAULTS.waf.requestsPer5Minutes, 10, 2_000_000_000, problems),
+  };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -421,6 +489,8 @@ export function parseConfig(
     redisNodeType,
     n8n,
     accessLogRetentionDays,
+    backup,
+    waf,
   };
 }
 

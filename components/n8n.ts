@@ -3,6 +3,7 @@ import * as random from "@pulumi/random";
 import { N8nConfig } from "./config";
 import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
 import { ProxiedService } from "./proxiedService";
+import { FileStorage } from "./fileStorage";
 import { storedSecret } from "./storedSecret";
 
 /**
@@ -23,6 +24,8 @@ export interface N8nArgs extends AppPlacement {
   proxyImage: string;
   /** Host rule priority on the shared listener. Defaults to 200. */
   listenerRulePriority?: number;
+  /** Directory of the file system the data volume serves (a restored copy after a restore). Defaults to `/n8n`. */
+  dataDirectory?: string;
 }
 
 /**
@@ -31,6 +34,8 @@ export interface N8nArgs extends AppPlacement {
  */
 export class N8n extends pulumi.ComponentResource {
   readonly service: ProxiedService;
+  /** n8n's data directory (SQLite database, settings); backed up with the stack's file systems. */
+  readonly storage: FileStorage;
   readonly url: string;
 
   constructor(name: string, args: N8nArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -39,7 +44,7 @@ export class N8n extends pulumi.ComponentResource {
     this.url = `https://${args.host}`;
 
     // n8n runs as user `node` (1000:1000) and keeps its SQLite database and settings in ~/.n8n.
-    const storage = appStorage(`${name}-data`, args, { rootDirectory: "/n8n", posixUser: N8N_DATA_OWNER }, this);
+    const storage = this.storage = appStorage(`${name}-data`, args, { rootDirectory: args.dataDirectory ?? "/n8n", posixUser: N8N_DATA_OWNER }, this);
 
     const encryptionKey = new random.RandomPassword(`${name}-encryption-key`, { length: 48, special: false }, { parent: this });
     const encryptionKeyArn = storedSecret(`${name}-encryption-key`, {

@@ -33,6 +33,8 @@ export interface OpenWebUiArgs extends AppPlacement {
   loadBalancerArnSuffix?: pulumi.Input<string>;
   /** Host rule priority on the shared listener. Defaults to 100. */
   listenerRulePriority?: number;
+  /** Directory of the file system the data volume serves (a restored copy after a restore). Defaults to `/openwebui`. */
+  dataDirectory?: string;
 }
 
 /**
@@ -61,7 +63,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
     const tags = { Name: name, ...args.tags };
     const appUrl = `https://${args.domain}`;
 
-    this.storage = appStorage(`${name}-data`, args, { rootDirectory: OPEN_WEBUI_DATA_ROOT, posixUser: OPEN_WEBUI_DATA_OWNER }, this);
+    this.storage = appStorage(`${name}-data`, args, { rootDirectory: args.dataDirectory ?? OPEN_WEBUI_DATA_ROOT, posixUser: OPEN_WEBUI_DATA_OWNER }, this);
 
     const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 48, special: false }, { parent: this });
     const secretKeyArn = storedSecret(`${name}-secret-key`, {

@@ -5,7 +5,7 @@ import { ENQUEUE_FAILED } from "../functions/producer";
 import { ENV, preSignUpFactory, producerFactory, workerFactory } from "../functions/runtime";
 import { isEmail, isHostName } from "./config";
 import { handlerOnlyCodePaths } from "./lambdaPackaging";
-import { operatorSecret } from "./storedSecret";
+import { operatorSecret, StoredSecret } from "./storedSecret";
 
 export interface UserProvisioningArgs {
   /** Prefix of physical names; queues `${namePrefix}-user-provisioning` and `${namePrefix}-user-provisioning-dlq`,
@@ -162,7 +162,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
   /** Receives the DLQ and producer-error alarms; `alarmEmail` is subscribed (AWS asks it to confirm). */
   readonly alarmTopic: aws.sns.Topic;
   /** The n8n API key secret this component created for the operator to fill, when n8n is on and no ARN was given. */
-  readonly n8nApiKeySecret?: aws.secretsmanager.Secret;
+  readonly n8nApiKeySecret?: StoredSecret;
 
   constructor(name: string, args: UserProvisioningArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("pluto:provisioning:UserProvisioning", name, {}, opts);

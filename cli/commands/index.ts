@@ -17,6 +17,7 @@ export interface CommandModule {
 export const commands: CommandModule[] = [
   { names: ["doctor", "diff", "logs", "redeploy", "restart", "users", "dlq"], load: () => require("./ops").registerOps },
   { names: ["synth"], load: () => require("./synth").registerSynth },
+  { names: ["plan-summary"], load: () => require("./planSummary").registerPlanSummary },
   { names: ["lint"], load: () => require("./lint").registerLint },
 ];
 

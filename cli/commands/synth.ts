@@ -10,6 +10,7 @@ import { synthesize, SynthResource, SynthResult } from "../synth/harness";
 import { ConfigError, configWarnings, parseConfig, plutoKeys } from "../../components/config";
 import { PolicyRefusal } from "../../components/policyCheck";
 import { PolicyViolation, runPolicies } from "../../policies/runPolicies";
+import { resolveWaits } from "../plan/graph";
 
 export interface SynthOptions {
   stack: string;
@@ -24,16 +25,24 @@ export interface SynthOptions {
 export interface SynthDocument {
   project: string;
   stack: string;
-  resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
+  resources: {
+    urn: string; type: string; name: string; parent: string | null;
+    /** URNs of the resources this one waits for before it is created (see `resolveWaits`). */
+    dependencies: string[];
+    inputs: Record<string, unknown>;
+  }[];
   outputs: Record<string, unknown>;
   violations: PolicyViolation[];
 }
 
 export function toDocument(result: SynthResult, violations: PolicyViolation[] = []): SynthDocument {
+  const waits = resolveWaits(result.resources);
   return {
     project: result.project,
     stack: result.stack,
-    resources: result.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs })),
+    resources: result.resources.map((r) => ({
+      urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, dependencies: waits.get(r.urn) ?? [], inputs: r.inputs,
+    })),
     outputs: result.outputs,
     violations,
   };
@@ -60,20 +69,28 @@ export function renderTree(result: SynthResult): string {
   return lines.join("\n");
 }
 
-/** Evaluates the program offline and reports it; resolves to the exit code. */
-export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
+/**
+ * Reads the stack's config and evaluates the program under mocks (shared by `synth` and
+ * `plan-summary`). Config problems become exit 2, a refused setting exit 1.
+ */
+export async function synthesizeStack(opts: Pick<SynthOptions, "stack" | "config" | "cwd">): Promise<SynthResult & { config: Record<string, string> }> {
   const cwd = opts.cwd ?? path.join(__dirname, "..", "..");
   const configFile = opts.config ?? path.join(cwd, `Pulumi.${opts.stack}.yaml`);
   const { config, secretKeys } = readStackConfig(configFile);
-  let result: SynthResult;
   try {
-    result = await synthesize({ config, secretKeys, stack: opts.stack, program: path.join(cwd, "index.ts") });
+    return { ...await synthesize({ config, secretKeys, stack: opts.stack, program: path.join(cwd, "index.ts") }), config };
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(`${configFile}: ${e.message}`, EXIT.cannotCheck);
     // The program refused a configuration the policy pack forbids: a finding, like a mandatory violation.
     if (e instanceof PolicyRefusal) throw new CliError(e.message, EXIT.findings);
     throw e;
   }
+}
+
+/** Evaluates the program offline and reports it; resolves to the exit code. */
+export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
+  const result = await synthesizeStack(opts);
+  const config = result.config;
   // The same pack `pulumi preview --policy-pack policies` runs, over the same inputs.
   const violations = await runPolicies(result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
   const document = toDocument(result, violations);
@@ -98,7 +115,7 @@ export const registerSynth: RegisterCommand = (program: Command, io: Io, result)
     .description("Evaluate the Pulumi program offline under mocks (no cloud, no Pulumi CLI) and print its resources")
     .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml is read", "dev")
     .option("-c, --config <file>", "read stack config from this file instead")
-    .option("--json <file>", "write {project, stack, resources, outputs, violations} as JSON to <file>")
+    .option("--json <file>", "write {project, stack, resources (with the URNs each waits for), outputs, violations} as JSON to <file>")
     .option("-q, --quiet", "do not print the resource tree")
     .action(async (opts) => {
       result.exitCode = await runSynth(opts, io);

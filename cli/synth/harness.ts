@@ -16,10 +16,17 @@ export interface SynthResource {
   custom: boolean;
   /** Provider reference (`urn::id`) when one was set explicitly or inherited. */
   provider?: string;
-  /** Resources this one explicitly depends on (URNs). */
+  /**
+   * URNs the engine request names as dependencies: explicit `dependsOn` plus the resources behind
+   * every output the inputs consume, with component dependencies already expanded by the SDK to the
+   * custom resources they held at the time (see `resolveWaits` in cli/plan/graph.ts for what the
+   * resource actually waits for).
+   */
   dependencies: string[];
   /** `retainOnDelete`: `pulumi destroy` leaves the resource in the cloud. */
   retainOnDelete: boolean;
+  /** The same, per input property (`certificateArn` → the validation's URN). */
+  propertyDependencies: Record<string, string[]>;
   /** Inputs with secrets shown as "[secret]" and asset archives as `{assets: {...}}` (see `toJsonValue`). */
   inputs: Record<string, unknown>;
   /** Raw deserialised inputs (assets and archives as Pulumi objects), for tests that run Lambda code. */
@@ -78,6 +85,15 @@ export async function toJsonValue(v: unknown): Promise<unknown> {
   return out;
 }
 
+/** The request's per-property dependency map (`map<string, {urns}>` on the wire) as plain lists. */
+function propertyDependencies(req: any): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const map = req.getPropertydependenciesMap?.();
+  if (!map) return out;
+  for (const [key, deps] of map.entries()) out[key] = [...(deps.getUrnsList?.() ?? [])].sort();
+  return out;
+}
+
 async function unwrapOutputs(exports: Record<string, unknown>): Promise<Record<string, unknown>> {
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exports)) {
@@ -121,6 +137,7 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
             provider: req.getProvider() || undefined,
             dependencies: req.getDependenciesList(),
             retainOnDelete: req.getRetainondelete() === true,
+            propertyDependencies: propertyDependencies(req),
             inputs: inputs as Record<string, unknown>,
             rawInputs,
           }),

@@ -99,6 +99,16 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
         const arn = arnOf("secretsmanager", `secret:${secretName}-${h.slice(0, 6)}`);
         return out(arn, { arn, name: secretName });
       }
+      case "aws:kms/key:Key": {
+        // CreateKey: the id is the key id (a UUID), the ARN `arn:aws:kms:REGION:ACCOUNT:key/<id>`.
+        const keyId = h.padEnd(32, "0").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, "$1-$2-$3-$4-$5");
+        return out(keyId, { arn: arnOf("kms", `key/${keyId}`), keyId });
+      }
+      case "aws:secretsmanager/secretVersion:SecretVersion": {
+        // PutSecretValue answers with the secret's ARN and the new version id; the resource id is `arn|versionId`.
+        const versionId = hex(`${name}/version`, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+        return out(`${inputs.secretId}|${versionId}`, { arn: inputs.secretId, secretArn: inputs.secretId, versionId, versionStages: ["AWSCURRENT"] });
+      }
       case "aws:sqs/queue:Queue": {
         const qname = inputs.name ?? name;
         return out(`https://sqs.${region}.amazonaws.com/${ACCOUNT_ID}/${qname}`, {

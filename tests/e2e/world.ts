@@ -14,6 +14,8 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { BackupClient } from "@aws-sdk/client-backup";
+import { RDSClient } from "@aws-sdk/client-rds";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { ENV } from "../../functions/runtime";
@@ -336,7 +338,7 @@ export async function startWorld(): Promise<World> {
       },
       opsClients() {
         const config = { region: REGION, credentials: FAKE_CREDENTIALS };
-        return { sqs: queues.sqs, ecs: new ECSClient(config), logs: new CloudWatchLogsClient(config), cognito: cognito.client };
+        return { sqs: queues.sqs, ecs: new ECSClient(config), logs: new CloudWatchLogsClient(config), cognito: cognito.client, backup: new BackupClient(config), rds: new RDSClient(config) };
       },
       async reset() {
         await queues.purge(pair.queueUrl, pair.dlqUrl, mailboxUrl);

@@ -89,6 +89,15 @@ const LIMITS: Record<string, NameRule[]> = {
   "aws:cognito/userPoolClient:UserPoolClient": [{ field: "name", autoNamed: true, max: 128, pattern: /^[\w\s+=,.@-]+$/, doc: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html" }],
   "aws:cognito/identityProvider:IdentityProvider": [{ field: "providerName", max: 32, pattern: /^[^_\s][\p{L}\p{M}\p{S}\p{N}\p{P}]*$/u, doc: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html" }],
   "aws:appautoscaling/policy:Policy": [{ field: "name", autoNamed: true, max: 256, pattern: /^[\x20-\x7e]+$/, doc: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html" }],
+  "aws:kms/alias:Alias": [{
+    field: "name", max: 256, pattern: /^alias\/[a-zA-Z0-9/_-]+$/,
+    also: (n) => (n.startsWith("alias/aws/") ? 'may not begin with "alias/aws/" (reserved for AWS managed keys)' : undefined),
+    doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html",
+  }],
+  "aws:backup/vault:Vault": [{ field: "name", max: 50, pattern: /^[a-zA-Z0-9_-]{2,50}$/, doc: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html" }],
+  "aws:backup/plan:Plan": [{ field: "name", max: 50, pattern: /^[a-zA-Z0-9_.-]{1,50}$/, doc: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html" }],
+  "aws:backup/selection:Selection": [{ field: "name", max: 50, pattern: /^[a-zA-Z0-9_.-]{1,50}$/, doc: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html" }],
+  "aws:wafv2/webAcl:WebAcl": [{ field: "name", max: 128, pattern: /^[\w-]+$/, doc: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html" }],
   "aws:s3/bucket:Bucket": [{
     field: "bucket", autoNamed: true, max: 63, pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
     also: (n) => (/\.\.|^xn--|^sthree-|-s3alias$|--ol-s3$|--x-s3$|--table-s3$/.test(n) ? "uses a reserved form" : undefined),
@@ -109,6 +118,8 @@ const NO_CHOSEN_NAME = new Set([
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketPolicy:BucketPolicy",
+  // A KMS key has no name (its alias has); a web ACL association names nothing.
+  "aws:kms/key:Key", "aws:wafv2/webAclAssociation:WebAclAssociation",
 ]);
 
 /** The name AWS will see, as Pulumi and the provider would produce it. */
@@ -146,11 +157,12 @@ function violations(stack: Stack): string[] {
   return found;
 }
 
-/** Every optional resource present: n8n, Redis and autoscaling. */
+/** Every optional resource present: n8n, Redis, autoscaling and the web application firewall. */
 const everything = (prefix: string) => synthStack({
   "pluto:namePrefix": prefix,
   "pluto:openWebUi": JSON.stringify({ desiredCount: 2, autoscaling: { minCount: 2, maxCount: 4 } }),
   "pluto:n8n": JSON.stringify({ enabled: true }),
+  "pluto:waf": JSON.stringify({ enabled: true }),
 });
 
 describe("physical names within AWS limits, for every namePrefix the config accepts", () => {

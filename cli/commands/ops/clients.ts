@@ -2,6 +2,8 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { BackupClient } from "@aws-sdk/client-backup";
+import { RDSClient } from "@aws-sdk/client-rds";
 
 /** Where the SDK should look; both fall back to the standard AWS chain when unset. */
 export interface AwsTarget {
@@ -15,6 +17,8 @@ export interface AwsClients {
   logs: CloudWatchLogsClient;
   sqs: SQSClient;
   cognito: CognitoIdentityProviderClient;
+  backup: BackupClient;
+  rds: RDSClient;
 }
 
 export type AwsClientFactory = (target: AwsTarget) => AwsClients;
@@ -27,6 +31,8 @@ export const createAwsClients: AwsClientFactory = ({ region, profile }) => {
     logs: new CloudWatchLogsClient(config),
     sqs: new SQSClient(config),
     cognito: new CognitoIdentityProviderClient(config),
+    backup: new BackupClient(config),
+    rds: new RDSClient(config),
   };
 };
 

@@ -11,6 +11,10 @@ export interface StackNames {
   producerLogGroup: string;
   workerLogGroup: string;
   userPoolName: string;
+  /** AWS Backup plan and vault of the stack's file systems. */
+  backupPlan: string;
+  /** RDS instance identifier of Open WebUI's database. */
+  database: string;
 }
 
 export const DEFAULT_PREFIX = "pluto";
@@ -30,6 +34,8 @@ export function stackNames(prefix: string = DEFAULT_PREFIX): StackNames {
     producerLogGroup: `/aws/lambda/${prefix}-cognito-postconfirm`,
     workerLogGroup: `/aws/lambda/${prefix}-user-provisioning-worker`,
     userPoolName: `${prefix}-users`,
+    backupPlan: `${prefix}-backup`,
+    database: `${prefix}-openwebui`,
   };
 }
 

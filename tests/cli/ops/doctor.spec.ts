@@ -6,7 +6,8 @@ import {
   ListTasksCommand,
   Service,
 } from "@aws-sdk/client-ecs";
-import { awsError, awsMocks, AwsMocks, minutesAfterT0, pluto, REGION, restoreMocks, service, taskArn, taskDefinition, tdArn } from "./fixtures";
+import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
+import { awsError, awsMocks, AwsMocks, healthyBackups, minutesAfterT0, pluto, REGION, restoreMocks, service, taskArn, taskDefinition, tdArn } from "./fixtures";
 import { deploymentCheck, proxyModeCheck } from "../../../cli/commands/ops/checks";
 import { snapshotContainers } from "../../../cli/commands/ops/envDiff";
 
@@ -58,8 +59,10 @@ describe("pluto doctor", () => {
     m.ecs.on(DescribeServicesCommand).resolves({ services: [{ ...service(3), serviceName: "web" }] });
     m.ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: taskDefinition(3) });
     m.ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+    healthyBackups(m, new Date(), "acme");
     const r = await pluto(["doctor", "--region", REGION, "--prefix", "acme", "--service", "web"]);
     expect(r.code).to.equal(0);
+    expect(m.rds.commandCalls(DescribeDBInstancesCommand)[0].args[0].input).to.deep.equal({ DBInstanceIdentifier: "acme-openwebui" });
     expect(m.ecs.commandCalls(DescribeServicesCommand)[0].args[0].input).to.deep.equal({ cluster: "acme-cluster", services: ["web"] });
     expect(m.ecs.commandCalls(ListTasksCommand)[0].args[0].input).to.include({ cluster: "acme-cluster", serviceName: "web" });
   });
@@ -127,7 +130,7 @@ describe("pluto doctor", () => {
     const r = await pluto(["doctor", "--region", REGION, "--baseline", "40", "--json"]);
     const doc = JSON.parse(r.out);
     expect(doc).to.include({ cluster: "pluto-cluster", service: "pluto-openwebui", taskDefinition: "pluto-openwebui:51", region: REGION });
-    expect(doc.checks.map((c: { name: string }) => c.name)).to.deep.equal(["policy", "proxy-mode", "baseline", "deployments", "stopped-tasks", "versions"]);
+    expect(doc.checks.map((c: { name: string }) => c.name)).to.deep.equal(["policy", "proxy-mode", "baseline", "deployments", "stopped-tasks", "versions", "backups"]);
     expect(doc.baselineDiff[0].environment).to.deep.include({ kind: "added", name: "SCIM_TOKEN_FALLBACK", after: "<hidden>" });
     expect(r.out).not.to.include("tok-abc");
     expect(r.code).to.equal(1);

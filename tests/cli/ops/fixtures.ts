@@ -3,6 +3,8 @@ import { ECSClient, Service, TaskDefinition } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { BackupClient, GetBackupSelectionCommand, ListBackupPlansCommand, ListBackupSelectionsCommand, ListRecoveryPointsByResourceCommand } from "@aws-sdk/client-backup";
+import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { main } from "../../../cli/main";
 import { memoryIo } from "../../../cli/io";
 import { awslogs, oauth2ProxyContainer, openWebUiEnvironment, signOutRedirectUrl, toEnvList, toSecretList } from "../../../components/golden";
@@ -118,14 +120,38 @@ export function service(rev: number, extra: Partial<Service> = {}): Service {
   };
 }
 
-/** Fresh mocks for every client the ops commands use (aws-sdk-client-mock patches all instances). */
+export const FS_ARN = `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/fs-0123456789abcdef0`;
+export const BACKUP_PLAN_ID = "8a3c5b2e-0000-4000-8000-00000000b001";
+
+/**
+ * The stack's backups as AWS Backup and RDS describe them (shapes from the AWS Backup API reference:
+ * ListBackupPlans, ListBackupSelections, GetBackupSelection, ListRecoveryPointsByResource; and RDS
+ * DescribeDBInstances), all fresh as of `now`.
+ */
+export function healthyBackups(m: Pick<AwsMocks, "backup" | "rds">, now: Date = new Date(), prefix = "pluto") {
+  m.backup.on(ListBackupPlansCommand).resolves({ BackupPlansList: [{ BackupPlanName: `${prefix}-backup`, BackupPlanId: BACKUP_PLAN_ID }] });
+  m.backup.on(ListBackupSelectionsCommand).resolves({ BackupSelectionsList: [{ SelectionId: "sel-1", SelectionName: "pluto-file-systems", BackupPlanId: BACKUP_PLAN_ID }] });
+  m.backup.on(GetBackupSelectionCommand).resolves({ BackupPlanId: BACKUP_PLAN_ID, SelectionId: "sel-1", BackupSelection: { SelectionName: "pluto-file-systems", IamRoleArn: `arn:aws:iam::${ACCOUNT}:role/pluto-backup-role`, Resources: [FS_ARN] } });
+  m.backup.on(ListRecoveryPointsByResourceCommand).resolves({
+    RecoveryPoints: [{ RecoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:rp-1`, CreationDate: new Date(now.getTime() - 5 * 3_600_000), Status: "COMPLETED", BackupVaultName: "pluto-backup" }],
+  });
+  m.rds.on(DescribeDBInstancesCommand).resolves({
+    DBInstances: [{ DBInstanceIdentifier: `${prefix}-openwebui`, DBInstanceStatus: "available", BackupRetentionPeriod: 7, LatestRestorableTime: new Date(now.getTime() - 4 * 60_000) }],
+  });
+}
+
+/** Fresh mocks for every client the ops commands use (aws-sdk-client-mock patches all instances); backups start healthy. */
 export function awsMocks() {
-  return {
+  const m = {
     ecs: mockClient(ECSClient),
     logs: mockClient(CloudWatchLogsClient),
     sqs: mockClient(SQSClient),
     cognito: mockClient(CognitoIdentityProviderClient),
+    backup: mockClient(BackupClient),
+    rds: mockClient(RDSClient),
   };
+  healthyBackups(m);
+  return m;
 }
 export type AwsMocks = ReturnType<typeof awsMocks>;
 

@@ -1,0 +1,140 @@
+import { Command } from "commander";
+import { CliError, EXIT } from "../errors";
+import { Io } from "../io";
+import type { RegisterCommand } from "./index";
+import { synthesizeStack } from "./synth";
+import { SynthResource } from "../synth/harness";
+import { criticalPath, resolveWaits } from "../plan/graph";
+import { creationTime, Duration, sourceKind } from "../plan/durations";
+import { Assumptions, CostEstimate, estimateMonthlyCost, parseAssumptions } from "../plan/cost";
+
+export interface PlanSummaryOptions {
+  stack: string;
+  config?: string;
+  json?: boolean;
+  assume?: string[];
+  /** Project directory (holds index.ts and Pulumi.<stack>.yaml). */
+  cwd?: string;
+}
+
+export interface PathEntry {
+  urn: string;
+  /** A component whose children run in its own provider (e.g. awsx): it answers only when all of them exist. */
+  remoteComponent?: boolean;
+  type: string;
+  name: string;
+  start: number;
+  seconds: number;
+  finish: number;
+  /** Why it waited for the previous entry: `input <property>`, `dependsOn`, `parent` or `component`. */
+  waitsVia?: string;
+  source: string;
+}
+
+export interface PlanSummary {
+  project: string;
+  stack: string;
+  region: string;
+  resources: number;
+  firstDeploy: { totalSeconds: number; criticalPath: PathEntry[] };
+  cost: CostEstimate;
+}
+
+/** How `r` came to wait for `dep`, for the reader who wants to shorten the path. */
+export function waitReason(r: SynthResource, dep: string): string {
+  const props = Object.entries(r.propertyDependencies ?? {}).filter(([, urns]) => urns.includes(dep)).map(([k]) => k);
+  if (props.length) return `input ${props.sort().join(", ")}`;
+  if (r.parent === dep) return "parent";
+  if (r.dependencies.includes(dep)) return "dependsOn";
+  return "component";
+}
+
+/** The estimated first deploy (critical path) and monthly cost of synthesised resources. Pure. */
+export function summarise(
+  result: { project: string; stack: string; resources: SynthResource[] }, region: string, assumptions?: Assumptions,
+): PlanSummary {
+  const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
+  const waits = resolveWaits(result.resources);
+  const parents = new Set(result.resources.map((r) => r.parent).filter(Boolean));
+  const leaves = new Map<string, string[]>();
+  for (const r of result.resources) if (r.custom || !parents.has(r.urn)) leaves.set(r.urn, waits.get(r.urn) ?? []);
+  const durations = new Map<string, Duration>();
+  for (const urn of leaves.keys()) durations.set(urn, creationTime(byUrn.get(urn)!.type, byUrn.get(urn)!.inputs as Record<string, any>));
+  const schedule = criticalPath(leaves, (urn) => durations.get(urn)!.seconds);
+  const path = schedule.path.map((step, i): PathEntry => {
+    const r = byUrn.get(step.urn)!;
+    return {
+      ...step, type: r.type, name: r.name,
+      ...(r.custom ? {} : { remoteComponent: true }),
+      ...(i > 0 ? { waitsVia: waitReason(r, schedule.path[i - 1].urn) } : {}),
+      source: durations.get(step.urn)!.source,
+    };
+  });
+  return {
+    project: result.project,
+    stack: result.stack,
+    region,
+    resources: result.resources.length,
+    firstDeploy: { totalSeconds: schedule.totalSeconds, criticalPath: path },
+    cost: estimateMonthlyCost(result.resources, region, assumptions),
+  };
+}
+
+export function minutes(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  return `${m}:${String(Math.round(seconds - m * 60)).padStart(2, "0")}`;
+}
+
+const KIND: Record<ReturnType<typeof sourceKind>, string> = { measured: "measured", documented: "documented", estimate: "estimate", none: "-" };
+
+export function formatSummary(s: PlanSummary): string[] {
+  const lines = [`${s.project} (${s.stack}) in ${s.region}: ${s.resources} resources`, ""];
+  lines.push(`First deploy, estimated: ${minutes(s.firstDeploy.totalSeconds)} (min:s) along the critical path`);
+  lines.push("  start  takes  resource                                   waits for the line above via   figure");
+  for (const e of s.firstDeploy.criticalPath) {
+    lines.push(`  ${minutes(e.start).padStart(5)}  ${minutes(e.seconds).padStart(5)}  ${`${e.type.split(":").pop()} ${e.name}`.padEnd(42)} ${(e.waitsVia ?? "").padEnd(30)} ${KIND[sourceKind(e)]}`);
+  }
+  lines.push("  Every resource starts as soon as what it waits for exists; durations and their sources: cli/plan/durations.ts.");
+  for (const e of s.firstDeploy.criticalPath.filter((x) => x.remoteComponent)) {
+    lines.push(`  Note: ${e.type} ${e.name} is a remote component; whatever uses any of its outputs waits until all of its children exist, used or not.`);
+  }
+  const sources = [...new Set(s.firstDeploy.criticalPath.filter((e) => sourceKind(e) !== "none").map((e) => `${e.type.split(":").pop()}: ${e.source}`))];
+  for (const src of sources) lines.push(`  - ${src}`);
+  const c = s.cost;
+  lines.push("");
+  lines.push(`Monthly cost, estimated: $${c.total.toFixed(2)} (On-Demand list prices for ${c.priceRegion} as of ${c.pricesAsOf}; AWS changes prices, check the pricing pages before you rely on it)`);
+  const width = Math.max(...c.items.map((i) => i.item.length));
+  for (const i of c.items) lines.push(`  ${i.item.padEnd(width)}  ${`$${i.monthly.toFixed(2)}`.padStart(8)}  ${i.detail}`);
+  lines.push(`  assumptions (--assume key=value): ${Object.entries(c.assumptions).map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  lines.push(`  not estimated: ${c.notEstimated.join("; ")}`);
+  for (const w of c.warnings) lines.push(`warning: ${w}`);
+  return lines;
+}
+
+export async function runPlanSummary(opts: PlanSummaryOptions, io: Io): Promise<number> {
+  let assumptions: Assumptions;
+  try {
+    assumptions = parseAssumptions(opts.assume ?? []);
+  } catch (e) {
+    throw new CliError((e as Error).message, EXIT.cannotCheck);
+  }
+  const result = await synthesizeStack(opts);
+  const summary = summarise(result, result.config["aws:region"] ?? "us-east-1", assumptions);
+  if (opts.json) io.out(JSON.stringify(summary, null, 2));
+  else for (const line of formatSummary(summary)) io.out(line);
+  for (const w of summary.cost.warnings) if (opts.json) io.err(`warning: ${w}`);
+  return EXIT.ok;
+}
+
+export const registerPlanSummary: RegisterCommand = (program: Command, io: Io, result) => {
+  program
+    .command("plan-summary")
+    .description("Estimate the first deploy's duration (critical path) and the monthly cost, offline from the synthesised program")
+    .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml is read", "dev")
+    .option("-c, --config <file>", "read stack config from this file instead")
+    .option("--assume <key=value...>", "change a usage assumption, e.g. --assume efsGb=50 logsGb=20")
+    .option("--json", "print one JSON document {project, stack, region, resources, firstDeploy, cost}")
+    .action(async (opts) => {
+      result.exitCode = await runPlanSummary(opts, io);
+    });
+};

@@ -1,0 +1,94 @@
+import { expect } from "chai";
+import { DEFAULT_ASSUMPTIONS, estimateMonthlyCost, parseAssumptions, PricedResource } from "../../../cli/plan/cost";
+import { HOURS_PER_MONTH, PRICES, PRICES_AS_OF, pricesFor } from "../../../cli/plan/prices";
+
+const res = (type: string, inputs: Record<string, unknown> = {}, name = type.split(":").pop()!): PricedResource => ({ type, name, inputs });
+const item = (e: ReturnType<typeof estimateMonthlyCost>, name: string) => {
+  const found = e.items.find((i) => i.item === name);
+  if (!found) throw new Error(`no item ${name} in ${e.items.map((i) => i.item).join(", ")}`);
+  return found;
+};
+
+describe("plan cost estimate", () => {
+  const service = [
+    res("aws:ecs/taskDefinition:TaskDefinition", { family: "pluto-openwebui", cpu: "2048", memory: "4096" }),
+    res("aws:ecs/service:Service", { name: "pluto-openwebui", desiredCount: 2, taskDefinition: "arn:aws:ecs:eu-central-1:1:task-definition/pluto-openwebui:1", networkConfiguration: { assignPublicIp: true } }),
+  ];
+
+  it("prices Fargate per task from the service's task definition, in the stack's region", () => {
+    const e = estimateMonthlyCost(service, "eu-central-1");
+    const p = PRICES["eu-central-1"];
+    expect(item(e, "Fargate vCPU (pluto-openwebui)").monthly).to.equal(Math.round(2 * 2 * HOURS_PER_MONTH * p.fargateVcpuHour * 100) / 100);
+    expect(item(e, "Fargate memory (pluto-openwebui)").monthly).to.equal(Math.round(2 * 4 * HOURS_PER_MONTH * p.fargateGbHour * 100) / 100);
+    expect(item(e, "Public IPv4 addresses").detail).to.match(/^2 \(ALB 0, NAT 0, tasks 2\)/);
+    expect(e).to.include({ region: "eu-central-1", priceRegion: "eu-central-1", pricesAsOf: PRICES_AS_OF });
+    expect(e.total).to.equal(Math.round(e.items.reduce((n, i) => n + i.monthly, 0) * 100) / 100);
+  });
+
+  it("counts NAT gateways by the VPC's strategy, ALB addresses per subnet, RDS twice for Multi-AZ", () => {
+    const e = estimateMonthlyCost([
+      res("awsx:ec2:Vpc", { natGateways: { strategy: "OnePerAz" }, numberOfAvailabilityZones: 2 }),
+      res("aws:lb/loadBalancer:LoadBalancer", { subnets: ["a", "b"] }),
+      res("aws:rds/instance:Instance", { instanceClass: "db.t4g.micro", allocatedStorage: 20, multiAz: true }),
+    ], "us-east-1");
+    expect(item(e, "NAT gateways").monthly).to.equal(Math.round(2 * HOURS_PER_MONTH * 0.045 * 100) / 100);
+    expect(item(e, "Public IPv4 addresses").detail).to.match(/^4 \(ALB 2, NAT 2, tasks 0\)/);
+    expect(item(e, "RDS PostgreSQL db.t4g.micro Multi-AZ").monthly).to.equal(Math.round(2 * HOURS_PER_MONTH * 0.016 * 100) / 100);
+    expect(item(e, "RDS gp3 storage").monthly).to.equal(Math.round(2 * 20 * 0.115 * 100) / 100);
+    expect(e.items.some((i) => i.item.startsWith("NAT data"))).to.equal(true);
+  });
+
+  it("prices WAF per ACL, rule and requests, and backups by retention and daily change", () => {
+    const e = estimateMonthlyCost([
+      res("aws:efs/fileSystem:FileSystem"), res("aws:efs/fileSystem:FileSystem"),
+      res("aws:backup/plan:Plan", { rules: [{ lifecycle: { deleteAfter: 35 } }] }),
+      res("aws:wafv2/webAcl:WebAcl", { rules: [{}, {}, {}, {}] }),
+      res("aws:kms/key:Key"), res("aws:secretsmanager/secret:Secret"), res("aws:cloudwatch/metricAlarm:MetricAlarm"),
+    ], "us-west-2", { ...DEFAULT_ASSUMPTIONS, efsGb: 10 });
+    expect(item(e, "WAF web ACL").monthly).to.equal(5);
+    expect(item(e, "WAF rules").monthly).to.equal(4);
+    expect(item(e, "WAF requests").monthly).to.equal(0.6);
+    // 2 × 10 GB × (1 + 2% × 35) = 34 GB
+    expect(item(e, "AWS Backup (EFS warm storage)").monthly).to.equal(Math.round(34 * 0.05 * 100) / 100);
+    expect(item(e, "EFS Standard storage").monthly).to.equal(6);
+    expect(item(e, "KMS customer managed keys").monthly).to.equal(1);
+  });
+
+  it("prices ElastiCache per node of the replication group", () => {
+    const e = estimateMonthlyCost([res("aws:elasticache/replicationGroup:ReplicationGroup", { nodeType: "cache.t4g.micro", numCacheClusters: 2 })], "eu-west-1");
+    expect(item(e, "ElastiCache cache.t4g.micro").monthly).to.equal(Math.round(2 * HOURS_PER_MONTH * PRICES["eu-west-1"].elasticacheHour["cache.t4g.micro"] * 100) / 100);
+  });
+
+  it("falls back to us-east-1 prices with a warning for a region it has no prices for", () => {
+    expect(pricesFor("ap-south-1")).to.include({ priceRegion: "us-east-1" });
+    const e = estimateMonthlyCost(service, "ap-south-1");
+    expect(e.priceRegion).to.equal("us-east-1");
+    expect(e.warnings.join("\n")).to.match(/no prices for ap-south-1 .*showing us-east-1 prices/);
+  });
+
+  it("names what it cannot price instead of counting it as free", () => {
+    const e = estimateMonthlyCost([
+      res("aws:rds/instance:Instance", { instanceClass: "db.x2g.16xlarge", allocatedStorage: 100 }),
+      res("aws:elasticache/replicationGroup:ReplicationGroup", { nodeType: "cache.r7g.xlarge", numCacheClusters: 1 }),
+      res("aws:ecs/service:Service", { name: "orphan", taskDefinition: "arn:aws:ecs:r:1:task-definition/nope:1" }),
+      res("aws:ecs/taskDefinition:TaskDefinition", { family: "a" }), res("aws:ecs/taskDefinition:TaskDefinition", { family: "b" }),
+    ], "us-east-1");
+    expect(e.warnings.join("\n")).to.match(/db\.x2g\.16xlarge is not in the price table/).and.match(/cache\.r7g\.xlarge/).and.match(/service orphan: no task definition/);
+    expect(e.notEstimated.join(" ")).to.match(/data transfer/);
+  });
+
+  it("has the same fields for every region, all positive", () => {
+    const keys = Object.keys(PRICES["us-east-1"]).sort();
+    for (const region of ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]) {
+      expect(Object.keys(PRICES[region]).sort(), region).to.deep.equal(keys);
+      for (const [k, v] of Object.entries(PRICES[region])) {
+        for (const n of typeof v === "number" ? [v] : Object.values(v)) expect(n, `${region} ${k}`).to.be.greaterThan(0);
+      }
+    }
+  });
+
+  it("parses --assume pairs and names each bad one", () => {
+    expect(parseAssumptions(["efsGb=50", "logsGb=0.5"])).to.include({ efsGb: 50, logsGb: 0.5, natGb: DEFAULT_ASSUMPTIONS.natGb });
+    expect(() => parseAssumptions(["efs=1", "natGb=-1", "albLcu"])).to.throw(/unknown assumption "efs"[\s\S]*natGb=-1: expected natGb=<a number ≥ 0>[\s\S]*--assume albLcu: expected/);
+  });
+});
