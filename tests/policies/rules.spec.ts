@@ -41,6 +41,7 @@ describe("rules", () => {
       "oauth2-proxy-no-pass-authorization-header",
       "oauth2-proxy-no-forwarded-header-trust",
       "oauth2-proxy-no-trusted-ip",
+      "oauth2-proxy-strip-auth-headers",
       "openwebui-trusted-header-mode",
       "openwebui-trusted-header-requires-proxy",
       "openwebui-signup-disabled",
