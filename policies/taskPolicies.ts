@@ -79,7 +79,7 @@ export const openwebuiSignupDisabled = taskPolicy("openwebui-signup-disabled");
 /**
  * No skip-auth route may lead to Open WebUI; elsewhere routes must be anchored and on an allowlist.
  * Config: `allowlist` (strings in oauth2-proxy's `METHOD=^regex` / `^regex` form); defaults to
- * n8n's API-key-checked invitation route.
+ * n8n's API-key-checked invitation route and n8n's webhook and form trigger paths.
  */
 export const oauth2ProxySkipAuthRoutesAllowlist = taskPolicy("oauth2-proxy-skip-auth-routes-allowlist", {
   properties: {

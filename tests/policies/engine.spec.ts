@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { goldenDefinitions, goldenN8nDefinitions, SIGNOUT_URL, SINGLE_ENCODED_SIGNOUT_URL, withEnv } from "../fixtures/policies/golden";
-import { TASK_POLICIES, STACK_POLICIES } from "../../policies/rules";
+import { DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST, TASK_POLICIES, STACK_POLICIES } from "../../policies/rules";
 import { analyzerPb, Empty, PolicyEngine, startPolicyEngine, Struct } from "../helpers/policyEngine";
 
 const LEVEL_NAMES = ["advisory", "mandatory", "disabled", "remediate"];
@@ -160,6 +160,15 @@ describe("policy pack over the engine protocol (run-policy-pack + gRPC)", functi
       expect(found.map((d) => [d.policy, d.level])).to.deep.equal([["openwebui-signout-redirect", "advisory"]]);
       expect(found[0].message.endsWith(`Fix: WEBUI_AUTH_SIGNOUT_REDIRECT_URL=${SIGNOUT_URL}`)).to.equal(true);
       expect(await analyzeTask("pluto-openwebui", goldenDefinitions())).to.deep.equal([]);
+    });
+
+    it("accepts n8n's webhook and form routes on n8n's proxy and refuses them on Open WebUI's", async () => {
+      const n8n = goldenN8nDefinitions();
+      withEnv(n8n[1], "OAUTH2_PROXY_SKIP_AUTH_ROUTES", DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST.join(","));
+      expect(await analyzeTask("pluto-n8n", n8n)).to.deep.equal([]);
+      const ow = goldenDefinitions();
+      withEnv(ow[1], "OAUTH2_PROXY_SKIP_AUTH_ROUTES", "^/webhook/");
+      expect((await analyzeTask("pluto-openwebui", ow)).map((d) => [d.policy, d.level])).to.deep.equal([["oauth2-proxy-skip-auth-routes-allowlist", "mandatory"]]);
     });
   });
 });
