@@ -86,8 +86,8 @@ export const N8N_PUBLIC_WEBHOOK_ROUTES: readonly string[] = [
 
 /**
  * Routes an app other than Open WebUI may serve without oauth2-proxy's sign-in because the app
- * checks a token itself: n8n's invitation route, and n8n's webhook and form triggers for a stack
- * with `pluto:n8n.publicWebhooks`. Nothing to Open WebUI skips sign-in, whatever the allowlist
+ * authenticates the caller itself: n8n's invitation route (API key), and n8n's webhook and form
+ * triggers (each node its own) for a stack with `pluto:n8n.publicWebhooks`. Nothing to Open WebUI skips sign-in, whatever the allowlist
  * says: trusted-header sign-in and Open WebUI's own API rest on oauth2-proxy.
  */
 export const DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST: readonly string[] = [N8N_INVITE_ROUTE, ...N8N_PUBLIC_WEBHOOK_ROUTES];
