@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AllowList, isAllowed } from "../functions/allowList";
+import { N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
@@ -32,6 +33,11 @@ export interface N8nConfig {
   /** Fargate size. Defaults to 512 CPU / 1024 MiB. */
   cpu: number;
   memory: number;
+  /**
+   * Let n8n's webhook and form trigger paths through its oauth2-proxy without sign-in, so outside
+   * callers can reach them; each Webhook/Form node must then authenticate its callers. Defaults to false.
+   */
+  publicWebhooks: boolean;
 }
 
 export interface DatabaseSizing {
@@ -129,7 +135,7 @@ export const DEFAULTS = {
     deletionProtection: true,
   } as DatabaseSizing,
   redisNodeType: "cache.t4g.micro",
-  n8n: { image: "docker.n8n.io/n8nio/n8n:2.18.0", cpu: 512, memory: 1024 } as N8nConfig,
+  n8n: { image: "docker.n8n.io/n8nio/n8n:2.18.0", cpu: 512, memory: 1024, publicWebhooks: false } as N8nConfig,
   autoscaling: { cpuTarget: 60, requestsPerTarget: 300 },
   accessLogRetentionDays: 90,
   backup: { retentionDays: 35, schedule: "cron(0 3 * * ? *)", restoredDataDirectories: {} } as BackupConfig,
@@ -419,12 +425,13 @@ export function parseConfig(
   let n8n: N8nConfig | undefined;
   if (raw.n8n !== undefined) {
     const o = parseObject("n8n", raw.n8n, problems);
-    unknownFields("n8n", o, ["enabled", "image", "cpu", "memory"], problems);
+    unknownFields("n8n", o, ["enabled", "image", "cpu", "memory", "publicWebhooks"], problems);
     if (boolField("n8n", o, "enabled", true, problems)) {
       n8n = {
         image: o.image === undefined ? DEFAULTS.n8n.image : String(o.image),
         cpu: intField("n8n", o, "cpu", DEFAULTS.n8n.cpu, 256, 16384, problems),
         memory: intField("n8n", o, "memory", DEFAULTS.n8n.memory, 512, 122880, problems),
+        publicWebhooks: boolField("n8n", o, "publicWebhooks", DEFAULTS.n8n.publicWebhooks, problems),
       };
       const problem = imagePinProblem(n8n.image);
       if (problem) problems.push(`pluto:n8n.image: ${JSON.stringify(n8n.image)} ${problem}`);
@@ -559,10 +566,13 @@ function parseAllowList(raw: RawConfig, problems: string[]): AllowList | undefin
 }
 
 /** Settings that are valid but deserve a second look; `pluto synth` prints them (never a failure). */
-export function configWarnings(config: Pick<PlutoConfig, "allowList">): string[] {
-  return config.allowList.anyGoogleAccount
-    ? ["pluto:allowAnyGoogleAccount is true: anyone with a Google account can join this workspace (oauth2-proxy EMAIL_DOMAINS=*); the domain and email lists are not enforced"]
-    : [];
+export function configWarnings(config: Pick<PlutoConfig, "allowList" | "n8n">): string[] {
+  const warnings: string[] = [];
+  if (config.allowList.anyGoogleAccount)
+    warnings.push("pluto:allowAnyGoogleAccount is true: anyone with a Google account can join this workspace (oauth2-proxy EMAIL_DOMAINS=*); the domain and email lists are not enforced");
+  if (config.n8n?.publicWebhooks)
+    warnings.push(`pluto:n8n.publicWebhooks is true: n8n's ${N8N_PUBLIC_WEBHOOK_ROUTES.map((r) => r.slice(1)).join(", ")} paths answer anyone on the internet without sign-in; every active Webhook or Form trigger must authenticate its callers itself (its Authentication setting)`);
+  return warnings;
 }
 
 function checkFargatePair(key: string, cpu: number, memory: number, problems: string[]): void {

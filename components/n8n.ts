@@ -5,13 +5,21 @@ import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
 import { ProxiedService } from "./proxiedService";
 import { FileStorage } from "./fileStorage";
 import { storedSecret } from "./storedSecret";
+import { N8N_INVITE_ROUTE, N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
+
+// One definition, in the policy rules: the pack's default skip-auth allowlist is made of these.
+export { N8N_INVITE_ROUTE, N8N_PUBLIC_WEBHOOK_ROUTES };
+const N8N_PORT = 5678;
 
 /**
- * n8n's public API route the provisioning worker invites users through; n8n checks the API key
- * itself, and the policy pack's default skip-auth allowlist includes it.
+ * The routes n8n's oauth2-proxy lets through without sign-in: always the invitation route the
+ * provisioning worker calls (n8n checks its API key), and with `publicWebhooks` the webhook and
+ * form trigger paths, whose nodes authenticate their callers themselves.
  */
-export const N8N_INVITE_ROUTE = "POST=^/api/v1/users$";
-const N8N_PORT = 5678;
+export function n8nSkipAuthRoutes(config: Pick<N8nConfig, "publicWebhooks">): string[] {
+  return [N8N_INVITE_ROUTE, ...(config.publicWebhooks ? N8N_PUBLIC_WEBHOOK_ROUTES : [])];
+}
+
 /** The `node` user of n8n's images, which owns ~/.n8n. */
 export const N8N_DATA_OWNER = { uid: 1000, gid: 1000 };
 
@@ -82,8 +90,7 @@ export class N8n extends pulumi.ComponentResource {
         healthCheckClient: "node",
         dataPath: "/home/node/.n8n",
       },
-      // Only n8n's own token-checked invitation route (X-N8N-API-KEY) skips sign-in.
-      ...placedServiceArgs(args, { image: args.proxyImage, skipAuthRoutes: [N8N_INVITE_ROUTE] }, storage),
+      ...placedServiceArgs(args, { image: args.proxyImage, skipAuthRoutes: n8nSkipAuthRoutes(args.config) }, storage),
       listenerRulePriority: args.listenerRulePriority ?? 200,
       cpu: args.config.cpu,
       memory: args.config.memory,

@@ -6,6 +6,6 @@ import { stackPolicies } from "./stackPolicies";
 export const PACK_NAME = "pluto";
 
 export const PACK_DESCRIPTION =
-  "Keeps the settings that break Open WebUI sign-in or open it to strangers (WEBUI_AUTH, prefer-email-to-user, Authorization headers, wrong trusted headers, forwarded-header trust, trusted IPs, open sign-up, skip-auth routes) out of every stack.";
+  "Keeps the settings that break Open WebUI sign-in or open it to strangers (WEBUI_AUTH, prefer-email-to-user, Authorization headers, wrong trusted headers, forwarded-header trust, trusted IPs, unstripped client headers, open sign-up, skip-auth routes) out of every stack.";
 
 export const packPolicies: Policies = [...taskPolicies, ...stackPolicies];

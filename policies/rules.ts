@@ -60,13 +60,37 @@ export function isUnknown(value: unknown): boolean {
   return typeof value === "string" && UNKNOWN_SENTINELS.includes(value);
 }
 
+/** n8n's public API user invitation, which n8n checks against X-N8N-API-KEY; Pluto's onboarding worker calls it. */
+export const N8N_INVITE_ROUTE = "POST=^/api/v1/users$";
+
+/**
+ * n8n's webhook and form trigger paths, every method: the routes n8n 2.17.7 and 2.20.0 (and so the
+ * pinned 2.18.0) register in packages/cli/src/abstract-server.ts start() — `/webhook/*path`,
+ * `/webhook-test/*path`, `/form/*path`, `/form-test/*path`, and `/webhook-waiting/:path{/:suffix}`,
+ * `/form-waiting/:path{/:suffix}` — under the default segments of
+ * packages/@n8n/config/src/configs/endpoints.config.ts. Each trigger node authenticates its own
+ * callers; a waiting execution is resumed only with its signed token
+ * (packages/cli/src/webhooks/waiting-webhooks.ts validateSignature/validateToken). n8n's MCP server
+ * trigger paths (`/mcp/`, `/mcp-test/`) are deliberately not among them.
+ *
+ * oauth2-proxy matches these against the percent-decoded path (v7.15.3 oauthproxy.go isAllowedPath,
+ * pkg/requests/util/util.go GetRequestPath). Anchored with `^` and ending in `/`, so `/webhookX` and
+ * `/x/webhook/` stay signed in; dot segments never get past: the router redirects a raw `..` before
+ * any decision (oauthproxy.go buildServeMux: gorilla/mux cleans the escaped path), and an encoded
+ * one (`%2e%2e`, `..%2F`) is redirected by the upstream router, which cleans the decoded path
+ * (pkg/upstream/proxy.go NewProxy, proxyRawPath off), before n8n sees the request.
+ */
+export const N8N_PUBLIC_WEBHOOK_ROUTES: readonly string[] = [
+  "^/webhook/", "^/webhook-test/", "^/webhook-waiting/", "^/form/", "^/form-test/", "^/form-waiting/",
+];
+
 /**
  * Routes an app other than Open WebUI may serve without oauth2-proxy's sign-in because the app
- * checks a token itself: n8n's public API user invitation (X-N8N-API-KEY), which Pluto's
- * onboarding worker calls when n8n is enabled. Nothing to Open WebUI skips sign-in, whatever the
- * allowlist says: trusted-header sign-in and Open WebUI's own API rest on oauth2-proxy.
+ * authenticates the caller itself: n8n's invitation route (API key), and n8n's webhook and form
+ * triggers (each node its own) for a stack with `pluto:n8n.publicWebhooks`. Nothing to Open WebUI skips sign-in, whatever the allowlist
+ * says: trusted-header sign-in and Open WebUI's own API rest on oauth2-proxy.
  */
-export const DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST: readonly string[] = ["POST=^/api/v1/users$"];
+export const DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST: readonly string[] = [N8N_INVITE_ROUTE, ...N8N_PUBLIC_WEBHOOK_ROUTES];
 
 /** Open WebUI releases before this one create trusted-header accounts through the public signup path (upstream issue #21016). */
 export const OPENWEBUI_MIN_TRUSTED_HEADER_VERSION = [0, 8] as const;
@@ -103,6 +127,11 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
     description: "oauth2-proxy must not set trusted-ip: requests from those addresses skip sign-in altogether.",
   },
   {
+    name: "oauth2-proxy-strip-auth-headers",
+    defaultLevel: "mandatory",
+    description: "oauth2-proxy must keep skip-auth-strip-headers on (its default): off, a client's own X-Forwarded-Email/-Groups/-Preferred-Username reach the app beside oauth2-proxy's, and alone on any request it passes without a session.",
+  },
+  {
     name: "openwebui-trusted-header-mode",
     defaultLevel: "mandatory",
     description: "Open WebUI's trusted email/name headers must be headers the task's oauth2-proxy actually sends upstream (X-Forwarded-* with pass-user-headers).",
@@ -135,7 +164,7 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
   {
     name: "openwebui-signout-redirect",
     defaultLevel: "advisory",
-    description: "Open WebUI behind oauth2-proxy should sign out through /oauth2/sign_out with an encoded rd to the identity provider's logout.",
+    description: "Open WebUI behind oauth2-proxy should sign out through /oauth2/sign_out with an encoded rd to the identity provider's logout, Cognito's logout_uri inside it encoded once more.",
   },
   {
     name: "openwebui-trusted-header-min-version",
@@ -496,6 +525,32 @@ const noTrustedIp: TaskRule = (containers) => {
   return out;
 };
 
+/**
+ * oauth2-proxy v7.15.3 removes a client's copies of the headers it sets upstream only while
+ * skip-auth-strip-headers is on (pkg/apis/options/legacy_options.go getRequestHeaders:
+ * PreserveRequestValue = !SkipAuthStripHeaders; pkg/middleware/headers.go newStripHeaders). Off, its
+ * injector only adds its values after the client's (pkg/header/injector.go header.Add) and joins
+ * them with commas (flattenHeaders); a request it lets through without a session (skip-auth route,
+ * trusted IP, preflight) gets no value of its own, so the client's header is all the app sees.
+ */
+const stripAuthHeaders: TaskRule = (containers) => {
+  const out: RawFinding[] = [];
+  const fix = `Fix: remove ${envName("skip-auth-strip-headers")} / --skip-auth-strip-headers (the default, true, strips them).`;
+  for (const c of containers.filter(isOauth2Proxy)) {
+    const s = effectiveBoolean(c, "skip-auth-strip-headers");
+    if (!s || (s.value !== undefined && !isFalse(s.value))) continue;
+    const headers = [...upstreamHeaders(c)].map(canonicalHeader).join(", ") || "the X-Forwarded-* user headers";
+    const consequence = `oauth2-proxy then keeps a client's own ${headers} and only appends its values after them, so a signed-in person can add any group, name or address to the headers Open WebUI trusts (it reads each header's whole value), and on every request oauth2-proxy passes without a session (a skip-auth route, a trusted IP, a preflight) the client's X-Forwarded-Email reaches the app alone: sign-in as anyone.`;
+    const where = s.value === undefined ? `${s.where} in container ${c.name} cannot be read; if it is false, ` : `${s.where} in container ${c.name}: `;
+    out.push({ container: c.name, message: `${where}${consequence} ${fix}` });
+  }
+  return out;
+};
+
+function canonicalHeader(lower: string): string {
+  return lower.replace(/(^|-)([a-z])/g, (_, dash: string, ch: string) => dash + ch.toUpperCase());
+}
+
 const SECRET_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|SECRET_KEY|PRIVATE_KEY|SECRET_ACCESS_KEY)$/;
 const URL_NAME = /(^|_)(URL|URI|DSN)$/;
 
@@ -626,31 +681,128 @@ const defaultUserRole: TaskRule = (containers) => {
   return out;
 };
 
+/**
+ * Go's url.QueryUnescape, which oauth2-proxy's `req.Form` applies once to `rd` (v7.15.3
+ * pkg/app/redirect/getters.go getRdQuerystringRedirect: req.Form.Get("rd")): `+` is a space and
+ * %XX a byte; a malformed escape makes Go drop the pair (undefined here).
+ */
+function queryUnescape(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "));
+  } catch {
+    return undefined;
+  }
+}
+
+interface QueryPair {
+  key: string;
+  /** As written, before decoding. */
+  raw: string;
+  /** Decoded once; undefined when the escape is malformed. */
+  value: string | undefined;
+}
+
+/** A query string split as Go's url.ParseQuery splits it: on `&`, key and value at the first `=`; pairs with `;` are dropped (Go 1.17+). */
+function queryPairs(query: string): QueryPair[] {
+  return query.split("&").filter((p) => p !== "" && !p.includes(";")).map((p) => {
+    const eq = p.indexOf("=");
+    const rawKey = eq < 0 ? p : p.slice(0, eq);
+    const raw = eq < 0 ? "" : p.slice(eq + 1);
+    return { key: queryUnescape(rawKey) ?? rawKey, raw, value: queryUnescape(raw) };
+  });
+}
+
+/** The parameters Cognito's /logout takes (https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html). */
+const COGNITO_LOGOUT_PARAMS = ["client_id", "logout_uri", "redirect_uri", "response_type", "scope", "state"];
+
+/**
+ * The sign-out value the operator meant, encoded as oauth2-proxy and Cognito read it: `rd` encoded
+ * once, and the app URL inside it encoded once more (components/golden.ts signOutRedirectUrl builds the
+ * same). `logout` is the Cognito logout URL as oauth2-proxy hands it on; undefined when it does not
+ * name a client and an app URL.
+ */
+function signOutFix(base: string, logout: string): string | undefined {
+  const q = logout.indexOf("?");
+  if (q < 0) return undefined;
+  const query = logout.slice(q + 1);
+  const clientId = queryPairs(query).find((p) => p.key === "client_id")?.value;
+  const at = query.indexOf("logout_uri=");
+  if (!clientId || at < 0) return undefined;
+  // The app URL runs to the next parameter Cognito knows: an unencoded one may itself contain `&`.
+  let app = query.slice(at + "logout_uri=".length);
+  const next = new RegExp(`&(${COGNITO_LOGOUT_PARAMS.join("|")})=`).exec(app);
+  if (next) app = app.slice(0, next.index);
+  for (let i = 0; i < 3 && !/^https?:\/\//i.test(app); i++) app = queryUnescape(app) ?? app;
+  if (!/^https?:\/\/[^/?#]+/i.test(app)) return undefined;
+  const cognito = `${logout.slice(0, q)}?client_id=${clientId}&logout_uri=${encodeURIComponent(app)}`;
+  return `${base}?rd=${encodeURIComponent(cognito)}`;
+}
+
+/** What is wrong with the Cognito logout URL inside `rd` (already decoded once, as oauth2-proxy does), or undefined. */
+function logoutUrlProblem(logout: string): string | undefined {
+  const q = logout.indexOf("?");
+  if (q < 0) return undefined;
+  const pairs = queryPairs(logout.slice(q + 1));
+  const logoutUri = pairs.find((p) => p.key === "logout_uri");
+  if (/\/logout$/.test(logout.slice(0, q))) {
+    const extra = pairs.map((p) => p.key).filter((k) => !COGNITO_LOGOUT_PARAMS.includes(k));
+    if (extra.length > 0)
+      return `after oauth2-proxy decodes rd, Cognito's /logout receives parameters it does not take (${extra.join(", ")}): logout_uri was not encoded inside rd, so the app URL's own query was cut off at '&' and no longer matches a registered sign-out URL`;
+  }
+  if (!logoutUri) return undefined;
+  if (/[:/?#@]/.test(logoutUri.raw))
+    return `logout_uri is not URL-encoded inside rd (after oauth2-proxy decodes rd once, it reads ${JSON.stringify(logoutUri.raw)}): Cognito's /logout takes it URL-encoded, and any '&', '#', '+' or '%' in the app URL would then change it so that it no longer matches a registered sign-out URL; it must be encoded twice in the whole value, once for rd and once for Cognito`;
+  if (logoutUri.value === undefined || !/^https?:\/\//i.test(logoutUri.value))
+    return `logout_uri is encoded one time too many: Cognito decodes it to ${JSON.stringify(logoutUri.value ?? logoutUri.raw)}, which is no registered sign-out URL, and shows an error instead of signing out`;
+  return undefined;
+}
+
 const signoutRedirect: TaskRule = (containers) => {
   if (!containers.some(isOauth2Proxy)) return [];
   const out: RawFinding[] = [];
-  const fix = "Fix: WEBUI_AUTH_SIGNOUT_REDIRECT_URL=/oauth2/sign_out?rd=<url-encoded https://AUTH_DOMAIN/logout?client_id=...&logout_uri=...>.";
+  const generic = "Fix: WEBUI_AUTH_SIGNOUT_REDIRECT_URL=/oauth2/sign_out?rd=<url-encoded https://AUTH_DOMAIN/logout?client_id=...&logout_uri=<url-encoded app URL>>.";
+  const fixFor = (base: string, logout: string | undefined) => {
+    const fixed = logout === undefined ? undefined : signOutFix(base, logout);
+    return fixed ? `Fix: WEBUI_AUTH_SIGNOUT_REDIRECT_URL=${fixed}` : generic;
+  };
   for (const c of containers.filter(usesTrustedHeaders)) {
     if (c.secrets.includes("WEBUI_AUTH_SIGNOUT_REDIRECT_URL")) continue;
     const v = envValue(c, "WEBUI_AUTH_SIGNOUT_REDIRECT_URL");
     if (v === undefined || v.trim() === "") {
-      out.push({ container: c.name, message: `WEBUI_AUTH_SIGNOUT_REDIRECT_URL is not set in container ${c.name}: signing out leaves the oauth2-proxy and identity-provider sessions alive, so the user is signed straight back in. ${fix}` });
+      out.push({ container: c.name, message: `WEBUI_AUTH_SIGNOUT_REDIRECT_URL is not set in container ${c.name}: signing out leaves the oauth2-proxy and identity-provider sessions alive, so the user is signed straight back in. ${generic}` });
       continue;
     }
     if (isUnknown(v)) {
-      out.push({ container: c.name, message: `WEBUI_AUTH_SIGNOUT_REDIRECT_URL in container ${c.name} is not known until deploy, so it could not be checked. ${fix}` });
+      out.push({ container: c.name, message: `WEBUI_AUTH_SIGNOUT_REDIRECT_URL in container ${c.name} is not known until deploy, so it could not be checked. ${generic}` });
       continue;
     }
     const q = v.indexOf("?");
-    const path = (q < 0 ? v : v.slice(0, q)).replace(/^https?:\/\/[^/]+/i, "");
-    const params = q < 0 ? [] : v.slice(q + 1).split("&").map((p) => p.split("=")[0]);
+    const base = q < 0 ? v : v.slice(0, q);
+    const path = base.replace(/^https?:\/\/[^/]+/i, "");
+    const query = q < 0 ? "" : v.slice(q + 1);
+    const params = query === "" ? [] : queryPairs(query).map((p) => p.key);
+    const what = `WEBUI_AUTH_SIGNOUT_REDIRECT_URL=${quote(v)} in container ${c.name}`;
     if (path !== "/oauth2/sign_out") {
-      out.push({ container: c.name, message: `WEBUI_AUTH_SIGNOUT_REDIRECT_URL=${quote(v)} in container ${c.name} does not go through /oauth2/sign_out: the oauth2-proxy cookie survives and the user is signed straight back in. ${fix}` });
-    } else if (!params.includes("rd")) {
-      out.push({ container: c.name, message: `WEBUI_AUTH_SIGNOUT_REDIRECT_URL=${quote(v)} in container ${c.name} has no rd=: the identity provider's session survives and the user is signed straight back in. ${fix}` });
-    } else if (params.some((p) => p !== "rd")) {
-      out.push({ container: c.name, message: `WEBUI_AUTH_SIGNOUT_REDIRECT_URL=${quote(v)} in container ${c.name} has parameters besides rd (${params.filter((p) => p !== "rd").join(", ")}): the rd value is not URL-encoded, so the logout URL is cut short. ${fix}` });
+      out.push({ container: c.name, message: `${what} does not go through /oauth2/sign_out: the oauth2-proxy cookie survives and the user is signed straight back in. ${generic}` });
+      continue;
     }
+    if (!params.includes("rd")) {
+      out.push({ container: c.name, message: `${what} has no rd=: the identity provider's session survives and the user is signed straight back in. ${generic}` });
+      continue;
+    }
+    if (params.some((p) => p !== "rd")) {
+      // Unencoded, everything after rd= is what was meant.
+      const meant = query.slice(query.indexOf("rd=") + 3);
+      out.push({ container: c.name, message: `${what} has parameters besides rd (${params.filter((p) => p !== "rd").join(", ")}): the rd value is not URL-encoded, so oauth2-proxy cuts the logout URL short at '&'. ${fixFor(base, meant)}` });
+      continue;
+    }
+    const rd = queryPairs(query).find((p) => p.key === "rd" && p.value !== undefined)?.value;
+    if (rd === undefined) {
+      out.push({ container: c.name, message: `${what}: rd is not valid URL-encoding, so oauth2-proxy ignores it and the identity provider's session survives. ${generic}` });
+      continue;
+    }
+    const problem = logoutUrlProblem(rd);
+    if (problem) out.push({ container: c.name, message: `${what}: ${problem}. ${fixFor(base, rd)}` });
   }
   return out;
 };
@@ -714,6 +866,7 @@ const TASK_RULES: Record<string, TaskRule> = {
   "oauth2-proxy-no-pass-authorization-header": noPassAuthorizationHeader,
   "oauth2-proxy-no-forwarded-header-trust": noForwardedHeaderTrust,
   "oauth2-proxy-no-trusted-ip": noTrustedIp,
+  "oauth2-proxy-strip-auth-headers": stripAuthHeaders,
   "openwebui-trusted-header-mode": trustedHeaderMode,
   "openwebui-trusted-header-requires-proxy": trustedHeaderRequiresProxy,
   "openwebui-signup-disabled": signupDisabled,

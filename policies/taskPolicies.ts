@@ -61,6 +61,12 @@ export const oauth2ProxyNoForwardedHeaderTrust = taskPolicy("oauth2-proxy-no-for
 /** oauth2-proxy must not let addresses skip sign-in (trusted-ip). */
 export const oauth2ProxyNoTrustedIp = taskPolicy("oauth2-proxy-no-trusted-ip");
 
+/**
+ * oauth2-proxy must keep skip-auth-strip-headers on: off, a client's own X-Forwarded-Email/-Groups reach
+ * Open WebUI beside oauth2-proxy's values, and alone on requests it passes without a session.
+ */
+export const oauth2ProxyStripAuthHeaders = taskPolicy("oauth2-proxy-strip-auth-headers");
+
 /** Open WebUI's trusted headers must be ones the task's oauth2-proxy really sends upstream (X-Forwarded-*, not X-Auth-Request-*). */
 export const openwebuiTrustedHeaderMode = taskPolicy("openwebui-trusted-header-mode");
 
@@ -73,7 +79,7 @@ export const openwebuiSignupDisabled = taskPolicy("openwebui-signup-disabled");
 /**
  * No skip-auth route may lead to Open WebUI; elsewhere routes must be anchored and on an allowlist.
  * Config: `allowlist` (strings in oauth2-proxy's `METHOD=^regex` / `^regex` form); defaults to
- * n8n's API-key-checked invitation route.
+ * n8n's API-key-checked invitation route and n8n's webhook and form trigger paths.
  */
 export const oauth2ProxySkipAuthRoutesAllowlist = taskPolicy("oauth2-proxy-skip-auth-routes-allowlist", {
   properties: {
@@ -92,7 +98,10 @@ export const ecsNoPlaintextSecrets = taskPolicy("ecs-no-plaintext-secrets");
 /** Open WebUI should give new users DEFAULT_USER_ROLE=user; the default `pending` parks them. */
 export const openwebuiDefaultUserRole = taskPolicy("openwebui-default-user-role");
 
-/** Open WebUI behind oauth2-proxy should sign out through /oauth2/sign_out with an encoded rd to the IdP logout. */
+/**
+ * Open WebUI behind oauth2-proxy should sign out through /oauth2/sign_out with an encoded rd to the IdP
+ * logout, and Cognito's logout_uri inside rd encoded once more; the finding shows the corrected value.
+ */
 export const openwebuiSignoutRedirect = taskPolicy("openwebui-signout-redirect");
 
 /** Trusted-header sign-in should run on Open WebUI 0.8 or later (upstream issue #21016). */
@@ -118,6 +127,7 @@ export const taskPolicies: ResourceValidationPolicy[] = [
   oauth2ProxyNoPassAuthorizationHeader,
   oauth2ProxyNoForwardedHeaderTrust,
   oauth2ProxyNoTrustedIp,
+  oauth2ProxyStripAuthHeaders,
   openwebuiTrustedHeaderMode,
   openwebuiTrustedHeaderRequiresProxy,
   openwebuiSignupDisabled,

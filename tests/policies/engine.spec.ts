@@ -4,8 +4,8 @@
  * engine's own Analyzer client. One process for the whole file; it is always killed.
  */
 import { expect } from "chai";
-import { goldenDefinitions, withEnv } from "../fixtures/policies/golden";
-import { TASK_POLICIES, STACK_POLICIES } from "../../policies/rules";
+import { goldenDefinitions, goldenN8nDefinitions, SIGNOUT_URL, SINGLE_ENCODED_SIGNOUT_URL, withEnv } from "../fixtures/policies/golden";
+import { DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST, TASK_POLICIES, STACK_POLICIES } from "../../policies/rules";
 import { analyzerPb, Empty, PolicyEngine, startPolicyEngine, Struct } from "../helpers/policyEngine";
 
 const LEVEL_NAMES = ["advisory", "mandatory", "disabled", "remediate"];
@@ -128,5 +128,47 @@ describe("policy pack over the engine protocol (run-policy-pack + gRPC)", functi
     await call("configure", configure);
     req.setResourcesList(resources);
     expect(diagnostics(await call("analyzeStack", req)).map((d) => d.level)).to.deep.equal(["advisory"]);
+  });
+
+  describe("header stripping, sign-out encoding, n8n webhooks", () => {
+    async function analyzeTask(family: string, defs: unknown) {
+      const req = new analyzerPb.AnalyzeRequest();
+      const type = "aws:ecs/taskDefinition:TaskDefinition";
+      req.setType(type);
+      req.setName(family);
+      req.setUrn(urn(type, family));
+      req.setOptions(new analyzerPb.AnalyzerResourceOptions());
+      req.setProperties(Struct.fromJavaScript({ family, containerDefinitions: JSON.stringify(defs) }));
+      return diagnostics(await call("analyze", req));
+    }
+
+    it("blocks skip-auth-strip-headers=false as mandatory, on either proxy", async () => {
+      const ow = goldenDefinitions();
+      withEnv(ow[1], "OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS", "false");
+      const found = await analyzeTask("pluto-openwebui", ow);
+      expect(found.map((d) => [d.policy, d.level])).to.deep.equal([["oauth2-proxy-strip-auth-headers", "mandatory"]]);
+      expect(found[0].message).to.include("the client's X-Forwarded-Email reaches the app alone");
+      const n8n = goldenN8nDefinitions();
+      n8n[1].command = ["--skip-auth-strip-headers=false"];
+      expect((await analyzeTask("pluto-n8n", n8n)).map((d) => [d.policy, d.level])).to.deep.equal([["oauth2-proxy-strip-auth-headers", "mandatory"]]);
+    });
+
+    it("reports a single-encoded logout_uri as advisory with the golden value as the fix, and passes the golden value", async () => {
+      const bad = goldenDefinitions();
+      withEnv(bad[0], "WEBUI_AUTH_SIGNOUT_REDIRECT_URL", SINGLE_ENCODED_SIGNOUT_URL);
+      const found = await analyzeTask("pluto-openwebui", bad);
+      expect(found.map((d) => [d.policy, d.level])).to.deep.equal([["openwebui-signout-redirect", "advisory"]]);
+      expect(found[0].message.endsWith(`Fix: WEBUI_AUTH_SIGNOUT_REDIRECT_URL=${SIGNOUT_URL}`)).to.equal(true);
+      expect(await analyzeTask("pluto-openwebui", goldenDefinitions())).to.deep.equal([]);
+    });
+
+    it("accepts n8n's webhook and form routes on n8n's proxy and refuses them on Open WebUI's", async () => {
+      const n8n = goldenN8nDefinitions();
+      withEnv(n8n[1], "OAUTH2_PROXY_SKIP_AUTH_ROUTES", DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST.join(","));
+      expect(await analyzeTask("pluto-n8n", n8n)).to.deep.equal([]);
+      const ow = goldenDefinitions();
+      withEnv(ow[1], "OAUTH2_PROXY_SKIP_AUTH_ROUTES", "^/webhook/");
+      expect((await analyzeTask("pluto-openwebui", ow)).map((d) => [d.policy, d.level])).to.deep.equal([["oauth2-proxy-skip-auth-routes-allowlist", "mandatory"]]);
+    });
   });
 });

@@ -3,7 +3,7 @@ import { packPolicies, PACK_NAME } from "../../policies/pack";
 import { runPolicies, PolicyResourceInput } from "../../policies/runPolicies";
 import { sqsDlqAlarmed } from "../../policies/stackPolicies";
 import { oauth2ProxyNoForwardedHeaderTrust, oauth2ProxySkipAuthRoutesAllowlist, openwebuiNoWebuiAuth } from "../../policies/taskPolicies";
-import { STACK_POLICIES, TASK_POLICIES } from "../../policies/rules";
+import { DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST, STACK_POLICIES, TASK_POLICIES } from "../../policies/rules";
 import { rulesConfigFromPackConfig } from "../../policies/config";
 import { goldenDefinitions, goldenN8nDefinitions, withEnv } from "../fixtures/policies/golden";
 import { assertHasViolation, assertNoViolations, resourceOf, violationsOf } from "./util";
@@ -84,7 +84,7 @@ describe("policy pack", () => {
     await assertNoViolations(oauth2ProxySkipAuthRoutesAllowlist, task, {
       "oauth2-proxy-skip-auth-routes-allowlist": { allowlist: ["POST=^/api/v1/users$", "GET=^/ping$"] },
     });
-    expect(oauth2ProxySkipAuthRoutesAllowlist.configSchema?.properties.allowlist).to.deep.include({ type: "array", default: ["POST=^/api/v1/users$"] });
+    expect(oauth2ProxySkipAuthRoutesAllowlist.configSchema?.properties.allowlist).to.deep.include({ type: "array", default: [...DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST] });
   });
 
   describe("pack config files (for pluto lint --config)", () => {

@@ -41,6 +41,7 @@ describe("rules", () => {
       "oauth2-proxy-no-pass-authorization-header",
       "oauth2-proxy-no-forwarded-header-trust",
       "oauth2-proxy-no-trusted-ip",
+      "oauth2-proxy-strip-auth-headers",
       "openwebui-trusted-header-mode",
       "openwebui-trusted-header-requires-proxy",
       "openwebui-signup-disabled",
@@ -112,7 +113,9 @@ describe("rules", () => {
     const [f] = checkContainers(task, { skipAuthRouteAllowlist: ["GET=^/health$"] });
     expect(f).to.include({ policy: "oauth2-proxy-skip-auth-routes-allowlist", level: "mandatory", container: "oauth2-proxy" });
     expect(f.message).to.match(/lets requests reach Open WebUI \(container openwebui\) without signing in/);
-    expect(DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST, "no SCIM, no signup").to.deep.equal(["POST=^/api/v1/users$"]);
+    expect(DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST, "no SCIM, no signup: n8n's invitation and its webhook/form triggers").to.deep.equal([
+      "POST=^/api/v1/users$", "^/webhook/", "^/webhook-test/", "^/webhook-waiting/", "^/form/", "^/form-test/", "^/form-waiting/",
+    ]);
   });
 
   it("reports a mandatory policy's weaker form as advisory (reverse-proxy with trusted proxy IPs)", () => {

@@ -4,6 +4,8 @@ import * as tp from "../../policies/taskPolicies";
 import { TASK_POLICIES } from "../../policies/rules";
 import {
   EcsContainerDefinition,
+  SIGNOUT_URL,
+  SINGLE_ENCODED_SIGNOUT_URL,
   goldenDefinitions,
   goldenN8nDefinitions,
   withCommand,
@@ -86,6 +88,16 @@ const FAILING: [ResourceValidationPolicy, Case[]][] = [
     { title: "--trusted-ip flag", mutate: (d) => withCommand(proxy(d), "--trusted-ip=0.0.0.0/0"), message: "--trusted-ip=0.0.0.0/0" },
     { title: "from secrets", mutate: (d) => withSecret(proxy(d), "OAUTH2_PROXY_TRUSTED_IPS"), message: "OAUTH2_PROXY_TRUSTED_IPS (from secrets)" },
   ]],
+  [tp.oauth2ProxyStripAuthHeaders, [
+    { title: "env false", mutate: (d) => withEnv(proxy(d), "OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS", "false"), message: "OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS=\"false\" in container oauth2-proxy: oauth2-proxy then keeps a client's own" },
+    { title: "env 0", mutate: (d) => withEnv(proxy(d), "OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS", "0"), message: "the client's X-Forwarded-Email reaches the app alone" },
+    { title: "flag =false", mutate: (d) => withCommand(proxy(d), "--skip-auth-strip-headers=false"), message: "--skip-auth-strip-headers=false in container" },
+    { title: "flag =false wins over env true", mutate: (d) => withCommand(withEnv(proxy(d), "OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS", "true"), "--skip-auth-strip-headers=false"), message: "--skip-auth-strip-headers=false" },
+    { title: "inside sh -c", mutate: (d) => withCommand(proxy(d), "sh", "-c", "exec oauth2-proxy --skip-auth-strip-headers=false"), message: "--skip-auth-strip-headers=false" },
+    { title: "from secrets (unreadable: could be false)", mutate: (d) => withSecret(proxy(d), "OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS"), message: "OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS (from secrets) in container oauth2-proxy cannot be read; if it is false" },
+    { title: "unknown until deploy", mutate: (d) => withEnv(proxy(d), "OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS", UNKNOWN), message: "cannot be read" },
+    { title: "on the n8n proxy too", task: n8n, mutate: (d) => withEnv(proxy(d), "OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS", "false"), message: "Fix: remove OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS / --skip-auth-strip-headers" },
+  ]],
   [tp.openwebuiTrustedHeaderMode, [
     { title: "X-Auth-Request-Email (a response header)", mutate: (d) => withEnv(webui(d), "WEBUI_AUTH_TRUSTED_EMAIL_HEADER", "X-Auth-Request-Email"), message: "X-Auth-Request-* are response headers" },
     { title: "X-Auth-Request-User as the name header: the fix names the preferred username", mutate: (d) => withEnv(webui(d), "WEBUI_AUTH_TRUSTED_NAME_HEADER", "X-Auth-Request-User"), message: "Fix: WEBUI_AUTH_TRUSTED_NAME_HEADER=X-Forwarded-Preferred-Username." },
@@ -138,6 +150,8 @@ const FAILING: [ResourceValidationPolicy, Case[]][] = [
     { title: "not through /oauth2/sign_out", mutate: (d) => withEnv(webui(d), "WEBUI_AUTH_SIGNOUT_REDIRECT_URL", "https://auth.pluto.example.com/logout"), message: "does not go through /oauth2/sign_out" },
     { title: "no rd", mutate: (d) => withEnv(webui(d), "WEBUI_AUTH_SIGNOUT_REDIRECT_URL", "/oauth2/sign_out"), message: "has no rd=" },
     { title: "rd not encoded", mutate: (d) => withEnv(webui(d), "WEBUI_AUTH_SIGNOUT_REDIRECT_URL", "/oauth2/sign_out?rd=https://auth.pluto.example.com/logout?client_id=abc&logout_uri=https://pluto.example.com"), message: "is not URL-encoded" },
+    { title: "logout_uri encoded only once in all (single-encoded inside rd)", mutate: (d) => withEnv(webui(d), "WEBUI_AUTH_SIGNOUT_REDIRECT_URL", SINGLE_ENCODED_SIGNOUT_URL), message: "logout_uri is not URL-encoded inside rd" },
+    { title: "logout_uri encoded three times", mutate: (d) => withEnv(webui(d), "WEBUI_AUTH_SIGNOUT_REDIRECT_URL", SIGNOUT_URL.replace("%253A%252F%252F", "%25253A%25252F%25252F")), message: "logout_uri is encoded one time too many" },
   ]],
   [tp.openwebuiTrustedHeaderMinVersion, [
     { title: "v0.6.30 (the guide's image)", mutate: (d) => void (webui(d).image = "ghcr.io/open-webui/open-webui:v0.6.30"), message: "is Open WebUI 0.6.30, older than 0.8" },
@@ -200,6 +214,9 @@ const PASSING: [string, (d: Defs) => void, (() => Defs)?][] = [
   ["PREFER_EMAIL_TO_USER=0", (d) => withEnv(proxy(d), "OAUTH2_PROXY_PREFER_EMAIL_TO_USER", "0")],
   ["PREFER_EMAIL_TO_USER empty (viper treats it as unset)", (d) => withEnv(proxy(d), "OAUTH2_PROXY_PREFER_EMAIL_TO_USER", "")],
   ["--prefer-email-to-user=false", (d) => withCommand(proxy(d), "--prefer-email-to-user=false")],
+  ["SKIP_AUTH_STRIP_HEADERS=true (the default, said out loud)", (d) => withEnv(proxy(d), "OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS", "true")],
+  ["SKIP_AUTH_STRIP_HEADERS empty (viper treats it as unset)", (d) => withEnv(proxy(d), "OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS", "")],
+  ["--skip-auth-strip-headers false (pflag: a separate false leaves the flag on)", (d) => withCommand(proxy(d), "--skip-auth-strip-headers", "false")],
   ["SET_AUTHORIZATION_HEADER=false", (d) => withEnv(proxy(d), "OAUTH2_PROXY_SET_AUTHORIZATION_HEADER", "false")],
   ["--pass-authorization-header=false", (d) => withCommand(proxy(d), "--pass-authorization-header=false")],
   ["BASIC_AUTH_PASSWORD with PASS_BASIC_AUTH=false (never sent)", (d) => withSecret(withEnv(proxy(d), "OAUTH2_PROXY_PASS_BASIC_AUTH", "false"), "OAUTH2_PROXY_BASIC_AUTH_PASSWORD")],

@@ -35,7 +35,9 @@ export interface TdChanges {
 
 /**
  * The live Open WebUI task definition as DescribeTaskDefinition returns it, built from the
- * golden configuration so that fixtures cannot drift from what the program deploys.
+ * golden configuration so that fixtures cannot drift from what the program deploys. Built, it
+ * shares the golden functions' assumptions; fixtures-literal/ holds one written out by hand in the
+ * exact shape ECS returns, and literal.spec.ts runs doctor, diff and lint against that.
  */
 export function taskDefinition(rev: number, changes: TdChanges = {}): TaskDefinition {
   const golden = openWebUiEnvironment<string>({
