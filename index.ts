@@ -8,6 +8,8 @@ import { Identity } from "./components/identity";
 import { Ingress } from "./components/ingress";
 import { N8n } from "./components/n8n";
 import { Network } from "./components/network";
+import { modelsSummary } from "./components/models";
+import { GATEWAY_BASE_URL } from "./components/modelWiring";
 import { OpenWebUi } from "./components/openWebUi";
 import { UserProvisioning } from "./components/userProvisioning";
 
@@ -105,6 +107,7 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
   adminEmail: config.adminEmail,
   settings: config.openWebUiSettings,
   proxySettings: config.oauth2ProxySettings,
+  models: config.models,
   redisUrl: cache?.url,
   loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
   databaseUrlSecretArn: database.databaseUrlSecretArn,
@@ -126,3 +129,5 @@ export const provisioningQueueUrl = provisioning.queue.url;
 export const provisioningDlqUrl = provisioning.deadLetterQueue.url;
 export const n8nUrl = n8n?.url;
 export const n8nApiKeySecretArn = provisioning.n8nApiKeySecret?.arn;
+/** The model connections Open WebUI lists (names, URLs, Bedrock models); empty when none is configured. */
+export const models = modelsSummary(config.models, GATEWAY_BASE_URL);

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { ServiceSizing } from "./config";
 import { FileStorage } from "./fileStorage";
@@ -6,6 +7,9 @@ import { openWebUiEnvironment, scaleOutEnvironment, SCIM_SKIP_AUTH_ROUTE, signOu
 import { ProxiedService } from "./proxiedService";
 import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
 import { storedSecret } from "./storedSecret";
+import { BedrockGateway } from "./bedrockGateway";
+import { ModelsConfig, NO_MODELS, parseSecretReference } from "./models";
+import { openWebUiModelWiring, wiredConnections } from "./modelWiring";
 
 export interface OpenWebUiArgs extends AppPlacement {
   namePrefix: string;
@@ -28,6 +32,12 @@ export interface OpenWebUiArgs extends AppPlacement {
   settings?: Record<string, string>;
   /** Further OAUTH2_PROXY_* settings. Golden keys cannot be overridden. Defaults to none. */
   proxySettings?: Record<string, string>;
+  /**
+   * Model connections (validated `pluto:models`): OpenAI-compatible endpoints with keys from Secrets
+   * Manager, and Bedrock through a gateway sidecar using the task role. Defaults to none: Open WebUI
+   * then lists no model until an administrator adds a connection.
+   */
+  models?: ModelsConfig;
   /** Redis URL when more than one task may run; switches websockets to Redis and vectors to pgvector. Defaults to none. */
   redisUrl?: pulumi.Input<string>;
   /** The load balancer's ARN suffix (for the requests-per-task scaling metric). */
@@ -58,6 +68,13 @@ export class OpenWebUi extends pulumi.ComponentResource {
     }, this).arn;
 
     const admin = args.adminEmail ? this.adminAccount(name, args.namePrefix, args.adminEmail, tags) : undefined;
+    const models = args.models ?? NO_MODELS;
+    const gateway = models.bedrock
+      ? new BedrockGateway(`${name}-bedrock`, { namePrefix: args.namePrefix, bedrock: models.bedrock, tags }, { parent: this })
+      : undefined;
+    const modelWiring = openWebUiModelWiring<pulumi.Input<string>>(wiredConnections(
+      models.openai.map((c) => ({ name: c.name, baseUrl: c.baseUrl, keyValueFrom: this.exactSecretReference(c.apiKeySecretArn) })),
+      gateway?.masterKeySecretArn));
     const environment = openWebUiEnvironment<pulumi.Input<string>>({
       appUrl,
       // Needs the client id, known only once Cognito has created the client.
@@ -66,6 +83,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
       extra: {
         ...admin?.environment,
         ...args.settings,
+        ...modelWiring.environment,
         ...(args.redisUrl === undefined ? {} : scaleOutEnvironment(args.redisUrl)),
       },
     });
@@ -82,10 +100,14 @@ export class OpenWebUi extends pulumi.ComponentResource {
           DATABASE_URL: args.databaseUrlSecretArn,
           SCIM_TOKEN: args.scimTokenSecretArn,
           ...admin?.secrets,
+          ...modelWiring.secrets,
         },
         healthCheckPath: "/health",
         dataPath: "/app/backend/data",
+        command: modelWiring.command,
       },
+      sidecars: gateway ? [gateway.container] : [],
+      taskRolePolicies: gateway ? { "invoke-bedrock-models": gateway.invokePolicy } : {},
       ...placedServiceArgs(args, {
         image: args.proxyImage,
         // Open WebUI checks the SCIM bearer token itself; nothing else is public.
@@ -103,6 +125,17 @@ export class OpenWebUi extends pulumi.ComponentResource {
     this.serviceName = this.service.serviceName;
 
     this.registerOutputs({ serviceName: this.serviceName });
+  }
+
+  /**
+   * An operator's secret reference with the secret's exact ARN, looked up at deployment: a partial
+   * ARN (which IAM would not match) or a missing secret then fails the preview, not the task start.
+   */
+  private exactSecretReference(valueFrom: string): pulumi.Output<string> {
+    const ref = parseSecretReference(valueFrom);
+    if (!ref) throw new Error(`OpenWebUi: ${valueFrom} is not a Secrets Manager secret reference`);
+    const suffix = valueFrom.slice(ref.arn.length);
+    return aws.secretsmanager.getSecretOutput({ arn: ref.arn }, { parent: this }).apply((s) => `${s.arn}${suffix}`);
   }
 
   /** The bootstrap administrator: email in plain settings, a generated password (never used: sign-in is by Google) as a secret. */
