@@ -7,6 +7,7 @@ import type { RegisterCommand } from "./index";
 import { readStackConfig } from "../synth/stackConfig";
 import { synthesize, SynthResource, SynthResult } from "../synth/harness";
 import { ConfigError } from "../../components/config";
+import { describeModels, ModelsSummary } from "../../components/models";
 import { PolicyRefusal } from "../../components/policyCheck";
 import { PolicyViolation, runPolicies } from "../../policies/runPolicies";
 
@@ -71,6 +72,10 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
     if (e instanceof ConfigError) throw new CliError(`${configFile}: ${e.message}`, EXIT.cannotCheck);
     // The program refused a configuration the policy pack forbids: a finding, like a mandatory violation.
     if (e instanceof PolicyRefusal) throw new CliError(e.message, EXIT.findings);
+    // A check that needs values AWS returns at deployment (e.g. whether a Bedrock model may be
+    // called on demand) names its config key; Pulumi wraps it in "error serializing property …".
+    const keyed = /(pluto:[A-Za-z0-9.[\]]+: [\s\S]*)$/.exec(String((e as Error)?.message ?? ""));
+    if (keyed) throw new CliError(`${configFile}: ${keyed[1]}`, EXIT.cannotCheck);
     throw e;
   }
   // The same pack `pulumi preview --policy-pack policies` runs, over the same inputs.
@@ -83,7 +88,10 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
       throw new CliError(`cannot write ${opts.json}: ${e.message}`);
     }
   }
-  if (!opts.quiet) io.out(renderTree(result));
+  if (!opts.quiet) {
+    io.out(renderTree(result));
+    io.out(describeModels(result.outputs.models as ModelsSummary | undefined));
+  }
   for (const v of violations) io.err(`${v.level.toUpperCase()}  ${v.policy}  ${v.urn ?? "(stack)"}\n  ${v.message}`);
   return violations.some((v) => v.level === "mandatory") ? EXIT.findings : EXIT.ok;
 }
