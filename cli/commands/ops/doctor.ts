@@ -9,6 +9,7 @@ import { Check, deploymentCheck, proxyModeCheck, stoppedTasksCheck } from "./che
 import { describeService, describeTaskDefinition, listServiceTasks } from "./ecs";
 import { ContainerDiff, countChanges, diffContainers, formatDiff, hasDifferences, snapshotContainers } from "./envDiff";
 import { emit } from "./format";
+import { createModelCheckDeps, ModelCheckDeps, modelChecks } from "./modelChecks";
 import { shortTaskDefinition, taskDefinitionRef } from "./names";
 import { CommonOptions, OpsDeps, OpsSession, openSession, withCommonOptions } from "./options";
 
@@ -63,7 +64,7 @@ async function stoppedTasks(s: OpsSession, cluster: string, service: string): Pr
   return out.tasks ?? [];
 }
 
-export async function runDoctor(opts: DoctorOptions, deps: Pick<OpsDeps, "clients">): Promise<DoctorReport> {
+export async function runDoctor(opts: DoctorOptions, deps: Pick<OpsDeps, "clients"> & { models?: ModelCheckDeps }): Promise<DoctorReport> {
   const session = await openSession(opts, deps);
   const cluster = opts.cluster ?? session.names.cluster;
   const serviceName = opts.service ?? session.names.service;
@@ -80,6 +81,7 @@ export async function runDoctor(opts: DoctorOptions, deps: Pick<OpsDeps, "client
   }
   checks.push(deploymentCheck(service));
   checks.push(stoppedTasksCheck(await stoppedTasks(session, cluster, serviceName)));
+  checks.push(...await modelChecks(session, td, cluster, serviceName, deps.models ?? createModelCheckDeps({ region: opts.region, profile: opts.profile })));
   return {
     region: session.ctx.region,
     cluster,
@@ -106,7 +108,7 @@ export function registerDoctor(program: Command, io: Io, result: { exitCode: num
   withCommonOptions(
     program
       .command("doctor")
-      .description("check the live service: policies, oauth2-proxy mode, baseline drift, deployments, stopped tasks (exit 0 healthy, 1 findings, 2 cannot check)")
+      .description("check the live service: policies, oauth2-proxy mode, baseline drift, deployments, stopped tasks, model connections (exit 0 healthy, 1 findings, 2 cannot check)")
       .option("--baseline <rev>", "known-good task definition revision to diff the running one against (e.g. 40)")
       .option("--cluster <name>", "ECS cluster (default: <prefix>-cluster)")
       .option("--service <name>", "ECS service (default: <prefix>-openwebui)"),
