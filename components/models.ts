@@ -143,8 +143,8 @@ export function bedrockInvokeStatements(foundationModelArns: string[], profiles:
 export const ROLE_INLINE_POLICY_LIMIT = 10240;
 /** Room left for the task role's other inline policy (the EFS mount grant is about 400 characters). */
 export const BEDROCK_POLICY_BUDGET = ROLE_INLINE_POLICY_LIMIT - 1024;
-/** Models per stack: about 230 characters of policy each at most, well inside {@link BEDROCK_POLICY_BUDGET}. */
-export const MAX_BEDROCK_MODELS = 30;
+/** Models per stack: an inference profile costs about 300 characters of policy (its ARN twice, its model once), so 25 fit {@link BEDROCK_POLICY_BUDGET} even with long ids. */
+export const MAX_BEDROCK_MODELS = 25;
 
 /** The task role's Bedrock policy document, refused when IAM would refuse it. */
 export function bedrockInvokePolicy(foundationModelArns: string[], profiles: ResolvedInferenceProfile[]): string {

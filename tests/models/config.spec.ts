@@ -94,7 +94,7 @@ describe("pluto:models configuration", () => {
     ["not an object", ["amazon.nova-lite-v1:0"], /^pluto:models: expected an object \{bedrock\?, openai\?\}/],
     ["bedrock without models", { bedrock: {} }, /^pluto:models\.bedrock\.models: expected a non-empty list/],
     ["an empty model list", { bedrock: { models: [] } }, /^pluto:models\.bedrock\.models: expected a non-empty list/],
-    ["more models than the role policy holds", { bedrock: { models: Array.from({ length: 31 }, (_, i) => `amazon.model-${i}-v1:0`) } }, /^pluto:models\.bedrock\.models: 31 models; at most 30 fit the task role's IAM policy/],
+    ["more models than the role policy holds", { bedrock: { models: Array.from({ length: 26 }, (_, i) => `amazon.model-${i}-v1:0`) } }, /^pluto:models\.bedrock\.models: 26 models; at most 25 fit the task role's IAM policy/],
     ["openai not a list", { openai: { name: "x" } }, /^pluto:models\.openai: expected a list of connections/],
     ["a connection without a base URL", { openai: [{ name: "x", apiKeySecretArn: KEY_ARN }] }, /^pluto:models\.openai\[0\]\.baseUrl: is required/],
     ["a base URL with ';' (Open WebUI's separator)", { openai: [{ name: "x", baseUrl: "https://x.example.com/v1;y", apiKeySecretArn: KEY_ARN }] }, /must not contain ';'/],

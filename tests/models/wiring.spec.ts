@@ -184,7 +184,7 @@ describe("model wiring", () => {
         modelArns: [`arn:aws:bedrock:us-east-1::foundation-model/vendor.model-number-${i}-v1:0`],
       }));
       expect(() => bedrockInvokePolicy([], many)).to.throw(/^pluto:models\.bedrock\.models: the Bedrock invoke policy would be \d+ characters; a role's inline policies may hold 10240/);
-      expect(JSON.parse(bedrockInvokePolicy([], many.slice(0, 30))).Version).to.equal("2012-10-17");
+      expect(JSON.parse(bedrockInvokePolicy([], many.slice(0, 25))).Version).to.equal("2012-10-17");
     });
 
     it("names the inference profile to use when a model cannot be called on demand", () => {
