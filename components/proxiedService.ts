@@ -145,9 +145,9 @@ export function appContainer(
     name: app.name,
     image: app.image,
     essential: true,
+    ...(app.command ? { command: app.command } : {}),
     // No portMappings: in awsvpc mode the sidecar reaches the app over localhost, and without a
     // mapping no load balancer or service connect can ever be pointed at the app port.
-    ...(app.command ? { command: app.command } : {}),
     environment: toEnvList(environment),
     secrets: toSecretList(secrets),
     healthCheck: {
