@@ -17,8 +17,10 @@ const MASTER = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pluto/bedro
 
 /**
  * Runs a container command with a real shell in a scratch directory that stands in for the image's
- * working directory, where `files` replace the image's own scripts (Open WebUI's `start.sh`,
- * LiteLLM's `docker/prod_entrypoint.sh`) with ones that print what they were started with.
+ * working directory, where `files` replace the image's own scripts with ones that print what they
+ * were started with: Open WebUI's `start.sh` (Dockerfile v0.8.2: WORKDIR /app/backend, CMD
+ * ["bash", "start.sh"]) and LiteLLM's `docker/prod_entrypoint.sh` (its Dockerfile: WORKDIR /app,
+ * ENTRYPOINT ["docker/prod_entrypoint.sh"], which execs `litellm "$@"`).
  */
 function runInScratchImage(argv: string[], env: Record<string, string>, files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-wiring-"));
