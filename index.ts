@@ -11,6 +11,8 @@ import { N8n } from "./components/n8n";
 import { DATABASE_CLIENT, Network } from "./components/network";
 import { Backup } from "./components/backup";
 import { Waf } from "./components/waf";
+import { modelsSummary } from "./components/models";
+import { GATEWAY_BASE_URL } from "./components/modelWiring";
 import { OpenWebUi } from "./components/openWebUi";
 import { UserProvisioning } from "./components/userProvisioning";
 
@@ -121,6 +123,7 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
   sizing: config.openWebUi,
   adminEmail: config.adminEmail,
   settings: config.openWebUiSettings,
+  models: config.models,
   redisUrlSecretArn: cache?.urlSecretArn,
   loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
   dataDirectory: config.backup.restoredDataDirectories.openwebui,
@@ -167,3 +170,5 @@ export const accessLogBucket = ingress.accessLogs.bucket.bucket;
 export const newMemberTopicArn = provisioning.noticeTopic.arn;
 export const backupVaultName = backup.vaultName;
 export const backupRoleArn = backup.role.arn;
+/** The model connections Open WebUI lists (names, URLs, Bedrock models); empty when none is configured. */
+export const models = modelsSummary(config.models, GATEWAY_BASE_URL);

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AllowList, isAllowed } from "../functions/allowList";
 import { N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
+import { hasModels, MODEL_SETTINGS, ModelsConfig, parseModelsConfig } from "./models";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
@@ -112,6 +113,8 @@ export interface PlutoConfig {
   backup: BackupConfig;
   /** The optional web application firewall. */
   waf: WafConfig;
+  /** Model connections (Bedrock through the task role, OpenAI-compatible endpoints). Defaults to none. */
+  models: ModelsConfig;
 }
 
 /** True when Open WebUI may run more than one task, which needs Redis and a shared vector store. */
@@ -140,6 +143,8 @@ export const DEFAULTS = {
   accessLogRetentionDays: 90,
   backup: { retentionDays: 35, schedule: "cron(0 3 * * ? *)", restoredDataDirectories: {} } as BackupConfig,
   waf: { enabled: false, requestsPer5Minutes: 2000 } as WafConfig,
+  /** Open WebUI's task memory when the Bedrock gateway shares it and `openWebUi.memory` is not set. */
+  memoryWithGateway: 3072,
 };
 
 /** Every key the program reads under the `pluto:` namespace; anything else is a typo we report. */
@@ -147,7 +152,7 @@ export const CONFIG_KEYS = [
   "namePrefix", "domain", "hostedZoneName", "googleClientId", "googleClientSecret", "alarmEmail", "adminEmail",
   "allowedEmailDomains", "allowedEmails", "allowAnyGoogleAccount",
   "openWebUiImage", "oauth2ProxyImage", "openWebUi", "natGateways", "database",
-  "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n", "accessLogRetentionDays", "backup", "waf",
+  "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n", "accessLogRetentionDays", "backup", "waf", "models",
 ] as const;
 
 /** Thrown for invalid or missing configuration; `problems` has one line per key, each naming it. */
@@ -183,7 +188,8 @@ export function imagePinProblem(image: string): string | undefined {
   const colon = lastSegment.lastIndexOf(":");
   if (colon < 0) return "has no tag (it would pull `latest`); pin a version tag such as `:v1.2.3` or a digest";
   const tag = lastSegment.slice(colon + 1);
-  if (["latest", "main", "master", "dev", "nightly", "edge", "stable", ""].includes(tag.toLowerCase()))
+  // Also compound moving tags such as LiteLLM's `main-latest` and `main-stable`.
+  if (tag === "" || /^(latest|main|master|dev|nightly|edge|stable)(-(latest|stable|nightly|dev|edge))?$/i.test(tag))
     return `uses the moving tag \`${tag}\`; pin a version tag such as \`:v1.2.3\` or a digest`;
   return undefined;
 }
@@ -367,11 +373,15 @@ export function parseConfig(
     if (problem) problems.push(`pluto:${key}: ${JSON.stringify(image)} ${problem}`);
   }
 
+  const models = parseModelsConfig(raw.models, region, problems, imagePinProblem);
+
   const ow = parseObject("openWebUi", raw.openWebUi, problems);
   unknownFields("openWebUi", ow, ["cpu", "memory", "desiredCount", "autoscaling"], problems);
+  // The gateway sidecar shares the task's memory with Open WebUI.
+  const defaultMemory = models.bedrock ? DEFAULTS.memoryWithGateway : DEFAULTS.openWebUi.memory;
   const openWebUi: ServiceSizing = {
     cpu: intField("openWebUi", ow, "cpu", DEFAULTS.openWebUi.cpu, 256, 16384, problems),
-    memory: intField("openWebUi", ow, "memory", DEFAULTS.openWebUi.memory, 512, 122880, problems),
+    memory: intField("openWebUi", ow, "memory", defaultMemory, 512, 122880, problems),
     desiredCount: intField("openWebUi", ow, "desiredCount", DEFAULTS.openWebUi.desiredCount, 0, 20, problems),
   };
   checkFargatePair("openWebUi", openWebUi.cpu, openWebUi.memory, problems);
@@ -417,6 +427,9 @@ export function parseConfig(
 
   const openWebUiSettings = settingsMap("openWebUiSettings", raw.openWebUiSettings, /^[A-Z][A-Z0-9_]*$/, "upper-case environment variable names", problems);
   const oauth2ProxySettings = settingsMap("oauth2ProxySettings", raw.oauth2ProxySettings, /^OAUTH2_PROXY_[A-Z0-9_]+$/, "OAUTH2_PROXY_* names", problems);
+  if (hasModels(models))
+    for (const name of MODEL_SETTINGS.filter((n) => n in openWebUiSettings))
+      problems.push(`pluto:openWebUiSettings.${name}: pluto:models sets Open WebUI's model connections; remove ${name} from openWebUiSettings`);
 
   const redisNodeType = raw.redisNodeType ?? DEFAULTS.redisNodeType;
   if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(redisNodeType))
@@ -498,6 +511,7 @@ export function parseConfig(
     accessLogRetentionDays,
     backup,
     waf,
+    models,
   };
 }
 

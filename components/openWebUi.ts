@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { ServiceSizing } from "./config";
 import { FileStorage } from "./fileStorage";
@@ -6,6 +7,9 @@ import { openWebUiEnvironment, scaleOutEnvironment, scaleOutSecrets, signOutRedi
 import { ProxiedService } from "./proxiedService";
 import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
 import { storedSecret } from "./storedSecret";
+import { BedrockGateway } from "./bedrockGateway";
+import { ModelsConfig, NO_MODELS, parseSecretReference } from "./models";
+import { openWebUiModelWiring, wiredConnections } from "./modelWiring";
 
 export interface OpenWebUiArgs extends AppPlacement {
   namePrefix: string;
@@ -29,6 +33,12 @@ export interface OpenWebUiArgs extends AppPlacement {
    * switches websockets to Redis and vectors to pgvector. Defaults to none.
    */
   redisUrlSecretArn?: pulumi.Input<string>;
+  /**
+   * Model connections (validated `pluto:models`): OpenAI-compatible endpoints with keys from Secrets
+   * Manager, and Bedrock through a gateway sidecar using the task role. Defaults to none: Open WebUI
+   * then lists no model until an administrator adds a connection.
+   */
+  models?: ModelsConfig;
   /** The load balancer's ARN suffix (for the requests-per-task scaling metric). */
   loadBalancerArnSuffix?: pulumi.Input<string>;
   /** Host rule priority on the shared listener. Defaults to 100. */
@@ -74,6 +84,13 @@ export class OpenWebUi extends pulumi.ComponentResource {
     }, this).arn;
 
     const adminPasswordArn = this.adminPassword(name, args.namePrefix, tags);
+    const models = args.models ?? NO_MODELS;
+    const gateway = models.bedrock
+      ? new BedrockGateway(`${name}-bedrock`, { namePrefix: args.namePrefix, bedrock: models.bedrock, tags }, { parent: this })
+      : undefined;
+    const modelWiring = openWebUiModelWiring<pulumi.Input<string>>(wiredConnections(
+      models.openai.map((c) => ({ name: c.name, baseUrl: c.baseUrl, keyValueFrom: this.exactSecretReference(c.apiKeySecretArn) })),
+      gateway?.masterKeySecretArn));
     const environment = openWebUiEnvironment<pulumi.Input<string>>({
       appUrl,
       // Needs the client id, known only once Cognito has created the client.
@@ -82,6 +99,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
       adminEmail: args.adminEmail,
       extra: {
         ...args.settings,
+        ...modelWiring.environment,
         ...(args.redisUrlSecretArn === undefined ? {} : scaleOutEnvironment()),
       },
     });
@@ -98,10 +116,14 @@ export class OpenWebUi extends pulumi.ComponentResource {
           DATABASE_URL: args.databaseUrlSecretArn,
           WEBUI_ADMIN_PASSWORD: adminPasswordArn,
           ...(args.redisUrlSecretArn === undefined ? {} : scaleOutSecrets(args.redisUrlSecretArn)),
+          ...modelWiring.secrets,
         },
         healthCheckPath: "/health",
         dataPath: "/app/backend/data",
+        command: modelWiring.command,
       },
+      sidecars: gateway ? [gateway.container] : [],
+      taskRolePolicies: gateway ? { "invoke-bedrock-models": gateway.invokePolicy } : {},
       // No skip-auth route: every request to Open WebUI is signed in.
       ...placedServiceArgs(args, { image: args.proxyImage }, this.storage),
       listenerRulePriority: args.listenerRulePriority ?? 100,
@@ -118,6 +140,17 @@ export class OpenWebUi extends pulumi.ComponentResource {
     this.serviceName = this.service.serviceName;
 
     this.registerOutputs({ serviceName: this.serviceName });
+  }
+
+  /**
+   * An operator's secret reference with the secret's exact ARN, looked up at deployment: a partial
+   * ARN (which IAM would not match) or a missing secret then fails the preview, not the task start.
+   */
+  private exactSecretReference(valueFrom: string): pulumi.Output<string> {
+    const ref = parseSecretReference(valueFrom);
+    if (!ref) throw new Error(`OpenWebUi: ${valueFrom} is not a Secrets Manager secret reference`);
+    const suffix = valueFrom.slice(ref.arn.length);
+    return aws.secretsmanager.getSecretOutput({ arn: ref.arn }, { parent: this }).apply((s) => `${s.arn}${suffix}`);
   }
 
   /**

@@ -11,6 +11,7 @@ import { storedSecret } from "./storedSecret";
 import { Autoscaling, fargateMemoryChoices } from "./config";
 import { FileStorage } from "./fileStorage";
 import { cappedName } from "./names";
+import { secretResourceArn } from "./models";
 import { assertContainersPass } from "./policyCheck";
 import { RulesConfig } from "../policies/rules";
 
@@ -36,6 +37,29 @@ export interface AppContainerArgs {
   healthCheckStartPeriod?: number;
   /** Where the persistent volume is mounted, if any. */
   dataPath?: string;
+  /** Replaces the image's CMD. Defaults to the image's own. */
+  command?: string[];
+}
+
+/** A further container in the task beside the app and its proxy (e.g. the Bedrock gateway). */
+export interface SidecarContainerArgs {
+  /** Container name; also its log stream prefix. */
+  name: string;
+  /** Pinned image reference. */
+  image: string;
+  /** Whether the task stops when this container stops. Defaults to false: a helper must not take the app down. */
+  essential?: boolean;
+  /** Plain settings. Never put a secret here: use `secrets`. Defaults to none. */
+  environment?: Record<string, pulumi.Input<string>>;
+  /** Secret settings: name → Secrets Manager `valueFrom` (readable by the execution role). Defaults to none. */
+  secrets?: Record<string, pulumi.Input<string>>;
+  /** Defaults to the image's ENTRYPOINT and CMD. */
+  entryPoint?: string[];
+  command?: string[];
+  /** Defaults to none. */
+  healthCheck?: ContainerDefinition["healthCheck"];
+  /** ECS container restart policy. Defaults to none (a stopped non-essential container stays stopped). */
+  restartPolicy?: { enabled: boolean; restartAttemptPeriod?: number };
 }
 
 export interface ProxyArgs {
@@ -99,11 +123,15 @@ export interface ProxiedServiceArgs {
   healthCheckGracePeriodSeconds?: number;
   /** Options for the policy rules checked at construction (e.g. extra skip-auth routes). Defaults to the pack's defaults. */
   policyConfig?: RulesConfig;
+  /** Further containers in the task; none is reachable from outside it (no port mappings). Defaults to none. */
+  sidecars?: SidecarContainerArgs[];
+  /** Inline policies added to the task role (what the app and sidecars may call in AWS): name → policy JSON. Defaults to none. */
+  taskRolePolicies?: Record<string, pulumi.Input<string>>;
   tags?: Record<string, string>;
 }
 
 /** Lists what is wrong with the service's shape before anything is created. */
-export function validateProxiedServiceArgs(args: Pick<ProxiedServiceArgs, "cpu" | "memory" | "listenerRulePriority" | "app">): string[] {
+export function validateProxiedServiceArgs(args: Pick<ProxiedServiceArgs, "cpu" | "memory" | "listenerRulePriority" | "app" | "sidecars">): string[] {
   const problems: string[] = [];
   if (!fargateMemoryChoices(args.cpu).includes(args.memory))
     problems.push(`cpu ${args.cpu} with memory ${args.memory} is not a valid Fargate task size`);
@@ -115,6 +143,11 @@ export function validateProxiedServiceArgs(args: Pick<ProxiedServiceArgs, "cpu" 
     if (args.app.name === taken) problems.push(`the app container may not be named ${taken}`);
   const start = args.app.healthCheckStartPeriod ?? 300;
   if (start < 0 || start > 300) problems.push(`healthCheckStartPeriod must be 0-300 seconds (an ECS limit), got ${start}`);
+  const names = [args.app.name, OAUTH2_PROXY_CONTAINER];
+  for (const sidecar of args.sidecars ?? []) {
+    if (names.includes(sidecar.name)) problems.push(`sidecar container name ${sidecar.name} is already used in the task`);
+    names.push(sidecar.name);
+  }
   return problems;
 }
 
@@ -137,6 +170,7 @@ export function appContainer(
     name: app.name,
     image: app.image,
     essential: true,
+    ...(app.command ? { command: app.command } : {}),
     // No portMappings: in awsvpc mode the sidecar reaches the app over localhost, and without a
     // mapping no load balancer or service connect can ever be pointed at the app port.
     environment: toEnvList(environment),
@@ -150,6 +184,27 @@ export function appContainer(
     },
     mountPoints: app.dataPath ? [{ sourceVolume: "data", containerPath: app.dataPath, readOnly: false }] : undefined,
     logConfiguration: awslogs(logGroup, region, app.name),
+  };
+}
+
+/** A container definition with the fields only sidecars use. */
+export type TaskContainer = ContainerDefinition & { entryPoint?: string[]; restartPolicy?: SidecarContainerArgs["restartPolicy"] };
+
+/** A sidecar's container definition: no port mappings, so no load balancer can ever target it. */
+export function sidecarContainer(
+  s: SidecarContainerArgs, environment: Record<string, string>, secrets: Record<string, string>, logGroup: string, region: string,
+): TaskContainer {
+  return {
+    name: s.name,
+    image: s.image,
+    essential: s.essential ?? false,
+    ...(s.entryPoint ? { entryPoint: s.entryPoint } : {}),
+    ...(s.command ? { command: s.command } : {}),
+    environment: toEnvList(environment),
+    secrets: toSecretList(secrets),
+    ...(s.healthCheck ? { healthCheck: s.healthCheck } : {}),
+    ...(s.restartPolicy ? { restartPolicy: s.restartPolicy } : {}),
+    logConfiguration: awslogs(logGroup, region, s.name),
   };
 }
 
@@ -187,7 +242,11 @@ export class ProxiedService extends pulumi.ComponentResource {
     }, this).arn;
 
     const appSecrets = args.app.secrets ?? {};
-    const secretArns = [args.proxy.clientSecretArn, cookieSecretArn, ...Object.values(appSecrets)];
+    const sidecars = args.sidecars ?? [];
+    // IAM names the secret itself: a `valueFrom` may add `:json-key:stage:version`, which is no part of its ARN.
+    const secretArns = pulumi
+      .all([args.proxy.clientSecretArn, cookieSecretArn, ...Object.values(appSecrets), ...sidecars.flatMap((c) => Object.values(c.secrets ?? {}))])
+      .apply((arns) => [...new Set(arns.map(secretResourceArn))]);
 
     // ECS fetches `secrets` and writes awslogs with the execution role, not the task role.
     this.executionRole = new aws.iam.Role(`${name}-execution`, {
@@ -200,10 +259,11 @@ export class ProxiedService extends pulumi.ComponentResource {
     }, { parent: this });
 
     const volume = args.volume;
+    const extraTaskPolicies = Object.entries(args.taskRolePolicies ?? {}).map(([policyName, policy]) => ({ name: policyName, policy }));
     this.taskRole = new aws.iam.Role(`${name}-task`, {
       assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"),
       // Mount and write, never ClientRootAccess: the access point's identity is not root.
-      inlinePolicies: volume ? [{
+      inlinePolicies: [...(volume ? [{
         name: "mount-data-volume",
         policy: pulumi.jsonStringify({
           Version: "2012-10-17",
@@ -214,7 +274,7 @@ export class ProxiedService extends pulumi.ComponentResource {
             Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": volume.accessPoint.arn } },
           }],
         }),
-      }] : [],
+      }] : []), ...extraTaskPolicies],
       tags,
     }, { parent: this });
     // The file system admits this role and no other.
@@ -234,20 +294,24 @@ export class ProxiedService extends pulumi.ComponentResource {
         logGroup: v.logGroup, region: args.region,
         appContainerName: args.app.name,
       }),
+      ...sidecars.map((c, i) => sidecarContainer(c, v.sidecars[i].environment, v.sidecars[i].secrets, v.logGroup, args.region)),
     ];
     // Refuse a bad configuration now, before any resource exists. Names and literal values are
     // known at construction; values computed by AWS (ids, ARNs) are ours and stand in as placeholders.
     assertContainersPass(`ProxiedService ${name}`, build({
       environment: known(args.app.environment), secrets: known(appSecrets), logGroup: COMPUTED,
       issuerUrl: COMPUTED, clientId: COMPUTED, clientSecretArn: COMPUTED, cookieSecretArn: COMPUTED,
+      sidecars: sidecars.map((c) => ({ environment: known(c.environment ?? {}), secrets: known(c.secrets ?? {}) })),
     }), args.policyConfig);
+    const resolvedSidecars: pulumi.Output<ResolvedValues["sidecars"]> = pulumi.all(sidecars.map((c) =>
+      pulumi.all([pulumi.all(c.environment ?? {}), pulumi.all(c.secrets ?? {})]).apply(([environment, secrets]) => ({ environment, secrets }))));
     const containerDefinitions = pulumi
       .all([
         pulumi.all(args.app.environment), pulumi.all(appSecrets), args.logGroupName,
-        args.proxy.issuerUrl, args.proxy.clientId, args.proxy.clientSecretArn, cookieSecretArn,
+        args.proxy.issuerUrl, args.proxy.clientId, args.proxy.clientSecretArn, cookieSecretArn, resolvedSidecars,
       ])
-      .apply(([environment, secrets, logGroup, issuerUrl, clientId, clientSecretArn, cookieArn]) =>
-        JSON.stringify(build({ environment, secrets, logGroup, issuerUrl, clientId, clientSecretArn, cookieSecretArn: cookieArn })));
+      .apply(([environment, secrets, logGroup, issuerUrl, clientId, clientSecretArn, cookieArn, sidecarValues]) =>
+        JSON.stringify(build({ environment, secrets, logGroup, issuerUrl, clientId, clientSecretArn, cookieSecretArn: cookieArn, sidecars: sidecarValues })));
 
     this.taskDefinition = new aws.ecs.TaskDefinition(`${name}-taskdef`, {
       family: args.serviceName,
@@ -372,6 +436,7 @@ interface ResolvedValues {
   clientId: string;
   clientSecretArn: string;
   cookieSecretArn: string;
+  sidecars: { environment: Record<string, string>; secrets: Record<string, string> }[];
 }
 
 /** Stands in for a value AWS computes at deployment time. */
@@ -398,14 +463,14 @@ export const TARGET_GROUP_NAME_MAX = 32;
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html).
  * Images come from public registries (ghcr.io, quay.io, docker.n8n.io), which need no permission.
  */
-export function executionRolePolicies(secretArns: pulumi.Input<string>[], logGroupArn: pulumi.Input<string>): aws.types.input.iam.RoleInlinePolicy[] {
+export function executionRolePolicies(secretArns: pulumi.Input<pulumi.Input<string>[]>, logGroupArn: pulumi.Input<string>): aws.types.input.iam.RoleInlinePolicy[] {
   return [
     {
       name: "read-task-secrets",
       policy: pulumi.jsonStringify({
         Version: "2012-10-17",
         // One ARN may back several variables (REDIS_URL and WEBSOCKET_REDIS_URL); list it once.
-        Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: pulumi.all(secretArns).apply((arns) => [...new Set(arns)]) }],
+        Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: pulumi.output(secretArns).apply((arns) => [...new Set(arns)]) }],
       }),
     },
     {

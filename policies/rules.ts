@@ -551,7 +551,9 @@ function canonicalHeader(lower: string): string {
   return lower.replace(/(^|-)([a-z])/g, (_, dash: string, ch: string) => dash + ch.toUpperCase());
 }
 
-const SECRET_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|SECRET_KEY|PRIVATE_KEY|SECRET_ACCESS_KEY)$/;
+// Plural and numbered forms too: Open WebUI's OPENAI_API_KEYS (';'-joined keys), per-connection
+// PLUTO_OPENAI_API_KEY_<n>, and LiteLLM's LITELLM_MASTER_KEY / LITELLM_SALT_KEY.
+const SECRET_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|TOKEN|API_KEYS?|APIKEYS?|SECRET_KEY|PRIVATE_KEY|SECRET_ACCESS_KEY|MASTER_KEY|SALT_KEY)(_\d+)?$/;
 const URL_NAME = /(^|_)(URL|URI|DSN)$/;
 
 /** True when `value` is a URL whose user-info carries a password (`scheme://user:pass@host`). Linear time. */

@@ -8,6 +8,7 @@ import type { RegisterCommand } from "./index";
 import { readStackConfig, SECRET_PLACEHOLDER } from "../synth/stackConfig";
 import { synthesize, SynthResource, SynthResult } from "../synth/harness";
 import { ConfigError, configWarnings, parseConfig, plutoKeys } from "../../components/config";
+import { describeModels, ModelsSummary } from "../../components/models";
 import { PolicyRefusal } from "../../components/policyCheck";
 import { PolicyViolation, runPolicies } from "../../policies/runPolicies";
 import { resolveWaits } from "../plan/graph";
@@ -83,6 +84,10 @@ export async function synthesizeStack(opts: Pick<SynthOptions, "stack" | "config
     if (e instanceof ConfigError) throw new CliError(`${configFile}: ${e.message}`, EXIT.cannotCheck);
     // The program refused a configuration the policy pack forbids: a finding, like a mandatory violation.
     if (e instanceof PolicyRefusal) throw new CliError(e.message, EXIT.findings);
+    // A check that needs values AWS returns at deployment (e.g. whether a Bedrock model may be
+    // called on demand) names its config key; Pulumi wraps it in "error serializing property …".
+    const keyed = /(pluto:[A-Za-z0-9.[\]]+: [\s\S]*)$/.exec(String((e as Error)?.message ?? ""));
+    if (keyed) throw new CliError(`${configFile}: ${keyed[1]}`, EXIT.cannotCheck);
     throw e;
   }
 }
@@ -101,7 +106,10 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
       throw new CliError(`cannot write ${opts.json}: ${e.message}`);
     }
   }
-  if (!opts.quiet) io.out(renderTree(result));
+  if (!opts.quiet) {
+    io.out(renderTree(result));
+    io.out(describeModels(result.outputs.models as ModelsSummary | undefined));
+  }
   // The program accepted this config, so it parses; what deserves a second look is printed, never fatal.
   const parsed = parseConfig(plutoKeys(config), config["aws:region"], pulumi.secret(SECRET_PLACEHOLDER));
   for (const w of configWarnings(parsed)) io.err(`WARNING  ${w}`);

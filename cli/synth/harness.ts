@@ -4,6 +4,8 @@ import { PlutoMocks } from "./mocks";
 // The engine wire format; not re-exported from `pulumi.runtime`.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const rpc = require("@pulumi/pulumi/runtime/rpc");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const debuggable = require("@pulumi/pulumi/runtime/debuggable");
 
 /** One resource as the engine would have received it. */
 export interface SynthResource {
@@ -162,8 +164,30 @@ async function evaluate(opts: SynthOptions, project: string, stack: string, reco
   const program = path.resolve(opts.program ?? path.join(__dirname, "..", "..", "index.ts"));
   // The program runs at import; drop it from the cache so each synth evaluates it afresh.
   delete require.cache[require.resolve(program)];
-  const exports = require(program);
-  const outputs = await unwrapOutputs(exports);
+  // An exception inside an `apply` (a check that needs a value AWS returns at deployment) rejects a
+  // promise nobody awaits: the resources behind it never register and their outputs never resolve.
+  // `pulumi up` reports it as an error; here it must fail the synth too, not leave it waiting.
+  let fail!: (e: unknown) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  const onRejection = (reason: unknown) => {
+    // A program synthesised earlier in this process may still register component outputs with the
+    // mock monitor it ran under, which this synth's setMocks replaced: that is not this program's error.
+    if (/^unknown resource urn:/.test(String((reason as Error)?.message))) return;
+    fail(reason);
+  };
+  process.on("unhandledRejection", onRejection);
+  let outputs: Record<string, unknown>;
+  try {
+    const exports = require(program);
+    outputs = await Promise.race([unwrapOutputs(exports), failed]);
+  } catch (e) {
+    // The failed program's promises stay pending forever; Pulumi would count them as leaks at exit
+    // and turn the process's exit code into 1. They belong to an evaluation that is over: forget them.
+    debuggable.leakedPromises();
+    throw e;
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
   await (pulumi.runtime as any).disconnect?.();
   // Resources register asynchronously; wait until no more appear.
   let settled = -1;

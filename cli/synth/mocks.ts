@@ -17,6 +17,24 @@ function service(type: string): string {
   return type.split(":")[1]?.split("/")[0] ?? "unknown";
 }
 
+/**
+ * Models AWS serves only through inference profiles: GetFoundationModel reports
+ * inferenceTypesSupported [INFERENCE_PROFILE], and a direct call fails with "Invocation of model ID
+ * anthropic.claude-3-7-sonnet-20250219-v1:0 with on-demand throughput isn't supported".
+ */
+export const INFERENCE_PROFILE_ONLY_MODELS = ["anthropic.claude-3-7-sonnet-20250219-v1:0"];
+
+/**
+ * Destination Regions of system inference profiles by prefix, as the Bedrock guide lists them for
+ * Anthropic Claude (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html);
+ * a profile's real list depends on the model, which is why the program asks GetInferenceProfile.
+ */
+const PROFILE_REGIONS: Record<string, string[]> = {
+  us: ["us-east-1", "us-east-2", "us-west-2"],
+  eu: ["eu-central-1", "eu-north-1", "eu-west-1", "eu-west-3"],
+  apac: ["ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2"],
+};
+
 export class PlutoMocks implements pulumi.runtime.Mocks {
   constructor(readonly region: string = "us-west-2") {}
 
@@ -182,6 +200,39 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
         return { partition: "aws", dnsSuffix: "amazonaws.com" };
       case "aws:index/getAvailabilityZones:getAvailabilityZones":
         return { names: ["a", "b", "c"].map((z) => this.region + z), zoneIds: ["1", "2", "3"].map((z) => `usw2-az${z}`) };
+      // GetFoundationModel (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetFoundationModel.html):
+      // modelArn has no account; inferenceTypesSupported says whether the id may be called directly.
+      case "aws:bedrockfoundation/getModel:getModel": {
+        const region = String(args.inputs.region ?? this.region);
+        const modelId = String(args.inputs.modelId);
+        return {
+          id: modelId, modelId, region,
+          modelArn: `arn:aws:bedrock:${region}::foundation-model/${modelId}`,
+          inferenceTypesSupporteds: INFERENCE_PROFILE_ONLY_MODELS.includes(modelId) ? ["INFERENCE_PROFILE"] : ["ON_DEMAND"],
+          providerName: modelId.split(".")[0], responseStreamingSupported: true,
+          inputModalities: ["TEXT"], outputModalities: ["TEXT"], customizationsSupporteds: [],
+        };
+      }
+      // GetInferenceProfile (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetInferenceProfile.html):
+      // the profile's ARN in the calling (source) Region and one foundation-model ARN per destination Region.
+      case "aws:bedrock/getInferenceProfile:getInferenceProfile": {
+        const region = String(args.inputs.region ?? this.region);
+        const id = String(args.inputs.inferenceProfileId);
+        const [prefix, ...rest] = id.split(".");
+        const modelId = rest.join(".");
+        return {
+          inferenceProfileId: id, region, status: "ACTIVE", type: "SYSTEM_DEFINED",
+          inferenceProfileArn: `arn:aws:bedrock:${region}:${ACCOUNT_ID}:inference-profile/${id}`,
+          inferenceProfileName: `${prefix.toUpperCase()} ${modelId}`,
+          models: (PROFILE_REGIONS[prefix] ?? [region]).map((r) => ({ modelArn: `arn:aws:bedrock:${r}::foundation-model/${modelId}` })),
+        };
+      }
+      // DescribeSecret (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html):
+      // the secret's full ARN (name + "-" + 6 characters) for the ARN it was asked about.
+      case "aws:secretsmanager/getSecret:getSecret": {
+        const arn = String(args.inputs.arn);
+        return { arn, id: arn, name: arn.replace(/^.*:secret:/, "").replace(/-[A-Za-z0-9]{6}$/, ""), tags: {} };
+      }
       case "aws:route53/getZone:getZone":
         return { zoneId: `Z${hex(String(args.inputs.name), 13).toUpperCase()}`, name: args.inputs.name, id: `Z${hex(String(args.inputs.name), 13).toUpperCase()}` };
       default:

@@ -157,8 +157,9 @@ function violations(stack: Stack): string[] {
   return found;
 }
 
-/** Every optional resource present: n8n, Redis, autoscaling and the web application firewall. */
+/** Every optional resource present: n8n, Redis, autoscaling, the web application firewall and the Bedrock gateway. */
 const everything = (prefix: string) => synthStack({
+  "pluto:models": JSON.stringify({ bedrock: { models: ["anthropic.claude-3-5-haiku-20241022-v1:0", "us.amazon.nova-lite-v1:0"] } }),
   "pluto:namePrefix": prefix,
   "pluto:openWebUi": JSON.stringify({ desiredCount: 2, autoscaling: { minCount: 2, maxCount: 4 } }),
   "pluto:n8n": JSON.stringify({ enabled: true }),

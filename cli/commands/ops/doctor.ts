@@ -10,6 +10,7 @@ import { backupCheck } from "./backupCheck";
 import { describeService, describeTaskDefinition, listServiceTasks } from "./ecs";
 import { ContainerDiff, countChanges, diffContainers, formatDiff, hasDifferences, snapshotContainers } from "./envDiff";
 import { emit } from "./format";
+import { createModelCheckDeps, ModelCheckDeps, modelChecks } from "./modelChecks";
 import { shortTaskDefinition, taskDefinitionRef } from "./names";
 import { CommonOptions, OpsDeps, OpsSession, openSession, withCommonOptions } from "./options";
 
@@ -77,7 +78,7 @@ async function runningTasks(s: OpsSession, cluster: string, service: string): Pr
   return describeTasks(s, cluster, service, await listServiceTasks(s, cluster, service, "RUNNING"));
 }
 
-export async function runDoctor(opts: DoctorOptions, deps: Pick<OpsDeps, "clients"> & Partial<Pick<OpsDeps, "now">>): Promise<DoctorReport> {
+export async function runDoctor(opts: DoctorOptions, deps: Pick<OpsDeps, "clients"> & Partial<Pick<OpsDeps, "now">> & { models?: ModelCheckDeps }): Promise<DoctorReport> {
   const session = await openSession(opts, deps);
   const cluster = opts.cluster ?? session.names.cluster;
   const serviceName = opts.service ?? session.names.service;
@@ -94,8 +95,10 @@ export async function runDoctor(opts: DoctorOptions, deps: Pick<OpsDeps, "client
   }
   checks.push(deploymentCheck(service));
   checks.push(stoppedTasksCheck(await stoppedTasks(session, cluster, serviceName)));
-  checks.push(versionsCheck(service, await runningTasks(session, cluster, serviceName)));
+  const running = await runningTasks(session, cluster, serviceName);
+  checks.push(versionsCheck(service, running));
   checks.push(await backupCheck(session, deps.now?.() ?? new Date()));
+  checks.push(...await modelChecks(session, td, running, deps.models ?? createModelCheckDeps({ region: opts.region, profile: opts.profile })));
   return {
     region: session.ctx.region,
     cluster,
@@ -122,7 +125,7 @@ export function registerDoctor(program: Command, io: Io, result: { exitCode: num
   withCommonOptions(
     program
       .command("doctor")
-      .description("check the live service: policies, oauth2-proxy mode, baseline drift, deployments, stopped tasks, one version running, age of the latest backups (exit 0 healthy, 1 findings, 2 cannot check)")
+      .description("check the live service: policies, oauth2-proxy mode, baseline drift, deployments, stopped tasks, one version running, age of the latest backups, model connections (exit 0 healthy, 1 findings, 2 cannot check)")
       .option("--baseline <rev>", "known-good task definition revision to diff the running one against (e.g. 40)")
       .option("--cluster <name>", "ECS cluster (default: <prefix>-cluster)")
       .option("--service <name>", "ECS service (default: <prefix>-openwebui)"),

@@ -130,7 +130,7 @@ describe("pluto doctor", () => {
     const r = await pluto(["doctor", "--region", REGION, "--baseline", "40", "--json"]);
     const doc = JSON.parse(r.out);
     expect(doc).to.include({ cluster: "pluto-cluster", service: "pluto-openwebui", taskDefinition: "pluto-openwebui:51", region: REGION });
-    expect(doc.checks.map((c: { name: string }) => c.name)).to.deep.equal(["policy", "proxy-mode", "baseline", "deployments", "stopped-tasks", "versions", "backups"]);
+    expect(doc.checks.map((c: { name: string }) => c.name)).to.deep.equal(["policy", "proxy-mode", "baseline", "deployments", "stopped-tasks", "versions", "backups", "models"]);
     expect(doc.baselineDiff[0].environment).to.deep.include({ kind: "added", name: "SCIM_TOKEN_FALLBACK", after: "<hidden>" });
     expect(r.out).not.to.include("tok-abc");
     expect(r.code).to.equal(1);
