@@ -261,6 +261,20 @@ export async function startWorld(): Promise<World> {
     const client = await cognito.client.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "e2e" }));
     const clientId = client.UserPoolClient!.ClientId!;
     const passwords = new Map<string, string>();
+    /**
+     * A confirmation as Cognito answers it: when the PostConfirmation trigger fails (an error or a
+     * timeout), ConfirmSignUp and ConfirmForgotPassword fail with UserLambdaValidationException
+     * (docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html,
+     * Errors), so a producer that throws fails the person's sign-up. cognito-local 5.3.0 logs the
+     * trigger's error and answers success (lib/services/triggers/postConfirmation.js); the
+     * invocation the Lambda endpoint recorded restores Cognito's answer.
+     */
+    const confirmLikeCognito = async (confirm: () => Promise<unknown>) => {
+      const seen = lambda.invocations.length;
+      await confirm();
+      const failed = lambda.invocations.slice(seen).find((i) => i.functionName === artefacts.triggers.PostConfirmation && i.error !== undefined);
+      if (failed) throw Object.assign(new Error(`PostConfirmation failed with error ${failed.error}.`), { name: "UserLambdaValidationException" });
+    };
     const userOf = (email: string) => cognito.client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }));
 
     const world: World = {
@@ -300,13 +314,13 @@ export async function startWorld(): Promise<World> {
         }));
         const user = await userOf(email);
         const code = cognito.confirmationCode(userPoolId, user.Username!);
-        await cognito.client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }));
+        await confirmLikeCognito(() => cognito.client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code })));
         return user.UserAttributes!.find((a) => a.Name === "sub")!.Value!;
       },
       async resetPassword(email) {
         await cognito.client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: email }));
         const code = cognito.confirmationCode(userPoolId, (await userOf(email)).Username!);
-        await cognito.client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: `${PASSWORD}-2` }));
+        await confirmLikeCognito(() => cognito.client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: `${PASSWORD}-2` })));
         passwords.set(email.toLowerCase(), `${PASSWORD}-2`);
       },
       async claimsOf(email) {

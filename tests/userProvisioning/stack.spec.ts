@@ -148,7 +148,7 @@ describe("UserProvisioning under Pulumi mocks", function () {
   it("matches the producer's failure line with the metric filter's term pattern (and nothing it logs on success)", () => {
     const pattern: string = stack.inputs("aws:cloudwatch/logMetricFilter:LogMetricFilter").pattern;
     expect(pattern).to.equal(`"${ENQUEUE_FAILED}"`);
-    const stored = (entry: { level: string }) => lambdaTextLine(new Date("2026-01-29T10:00:00Z"), "3f1c-req", entry.level === "error" ? "ERROR" : "INFO", JSON.stringify(entry));
+    const stored = (entry: { level: string; [field: string]: unknown }) => lambdaTextLine(new Date("2026-01-29T10:00:00Z"), "3f1c-req", entry.level === "error" ? "ERROR" : "INFO", JSON.stringify(entry));
     expect(filterPatternMatches(pattern, stored({ level: "error", event: ENQUEUE_FAILED, sub: "s", error: "user attribute `email` contains U+0000 (a control character)" }))).to.equal(true);
     for (const ok of [
       { level: "info", event: "enqueued", sub: "s" },
