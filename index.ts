@@ -105,6 +105,7 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
   adminEmail: config.adminEmail,
   settings: config.openWebUiSettings,
   proxySettings: config.oauth2ProxySettings,
+  secretSettings: config.openWebUiSecrets,
   redisUrl: cache?.url,
   loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
   databaseUrlSecretArn: database.databaseUrlSecretArn,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { nearest, secretArnProblem, secretKeyProblems, settingCollisions, unknownKeyProblems } from "./configKeys";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
@@ -70,6 +71,8 @@ export interface PlutoConfig {
   openWebUiSettings: Record<string, string>;
   /** Extra OAUTH2_PROXY_* settings (e.g. allowed groups). Golden keys cannot be overridden. */
   oauth2ProxySettings: Record<string, string>;
+  /** Extra secret Open WebUI settings: name → Secrets Manager ARN, delivered through ECS `secrets`. */
+  openWebUiSecrets: Record<string, string>;
   /** ElastiCache node type for the Redis that a scaled-out Open WebUI needs. */
   redisNodeType: string;
   /** n8n at n8n.<domain>, when enabled. */
@@ -105,8 +108,11 @@ export const DEFAULTS = {
 export const CONFIG_KEYS = [
   "namePrefix", "domain", "hostedZoneName", "googleClientId", "googleClientSecret", "alarmEmail", "adminEmail",
   "openWebUiImage", "oauth2ProxyImage", "openWebUi", "natGateways", "database",
-  "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n",
+  "openWebUiSettings", "oauth2ProxySettings", "openWebUiSecrets", "redisNodeType", "n8n",
 ] as const;
+
+/** Keys holding objects, whose fields are set with `pulumi config set --path pluto:<key>.<field>`. */
+export const STRUCTURED_KEYS = ["openWebUi", "database", "n8n", "openWebUiSettings", "oauth2ProxySettings", "openWebUiSecrets"] as const;
 
 /** Thrown for invalid or missing configuration; `problems` has one line per key, each naming it. */
 export class ConfigError extends Error {
@@ -199,18 +205,23 @@ function boolField(key: string, obj: Record<string, unknown>, field: string, fal
 }
 
 function unknownFields(key: string, obj: Record<string, unknown>, known: string[], problems: string[]) {
-  for (const f of Object.keys(obj))
-    if (!known.includes(f)) problems.push(`pluto:${key}.${f}: unknown field (expected one of: ${known.join(", ")})`);
+  for (const f of Object.keys(obj)) {
+    if (known.includes(f)) continue;
+    const guess = nearest(f, known);
+    problems.push(`pluto:${key}.${f}: unknown field (${guess ? `did you mean ${guess}? ` : ""}expected one of: ${known.join(", ")})`);
+  }
 }
 
 /**
  * Validates the whole configuration at once and reports every problem together, so a user
- * fixes their stack in one pass. Pure: `raw` holds the `pluto:` keys (without the namespace).
+ * fixes their stack in one pass. Pure: `raw` holds the `pluto:` keys (without the namespace);
+ * `secretKeys`, when given, lists those the stack holds encrypted (a secret given in clear text is refused).
  */
 export function parseConfig(
   raw: RawConfig,
   region: string | undefined,
   googleClientSecret: pulumi.Output<string> | undefined,
+  secretKeys?: readonly string[],
 ): PlutoConfig {
   const problems: string[] = [];
   const required = (key: string, hint: string): string => {
@@ -219,9 +230,7 @@ export function parseConfig(
     return v ?? "";
   };
 
-  for (const key of Object.keys(raw))
-    if (!(CONFIG_KEYS as readonly string[]).includes(key))
-      problems.push(`pluto:${key}: unknown key (known keys: ${CONFIG_KEYS.join(", ")})`);
+  problems.push(...unknownKeyProblems(Object.keys(raw), CONFIG_KEYS, STRUCTURED_KEYS));
 
   if (!region) problems.push("aws:region: required — the AWS region to deploy to, e.g. `pulumi config set aws:region eu-west-1`");
 
@@ -244,7 +253,8 @@ export function parseConfig(
     problems.push(`pluto:googleClientId: expected a Google OAuth client id ending in ".apps.googleusercontent.com", got ${JSON.stringify(googleClientId)}`);
 
   if (raw.googleClientSecret === undefined || googleClientSecret === undefined)
-    problems.push("pluto:googleClientSecret: required — set it with `pulumi config set --secret googleClientSecret <value>`");
+    problems.push("pluto:googleClientSecret: required — set it with `pulumi config set --secret pluto:googleClientSecret <value>`");
+  problems.push(...secretKeyProblems(raw, secretKeys));
 
   const alarmEmail = required("alarmEmail", "where alarms (failed user provisioning) are emailed");
   if (alarmEmail && !isEmail(alarmEmail))
@@ -310,6 +320,8 @@ export function parseConfig(
 
   const openWebUiSettings = settingsMap("openWebUiSettings", raw.openWebUiSettings, /^[A-Z][A-Z0-9_]*$/, "upper-case environment variable names", problems);
   const oauth2ProxySettings = settingsMap("oauth2ProxySettings", raw.oauth2ProxySettings, /^OAUTH2_PROXY_[A-Z0-9_]+$/, "OAUTH2_PROXY_* names", problems);
+  const openWebUiSecrets = secretSettings("openWebUiSecrets", raw.openWebUiSecrets, problems);
+  problems.push(...settingCollisions({ openWebUiSettings, oauth2ProxySettings, openWebUiSecrets, scaledOut: isScaledOut(openWebUi) }));
 
   const redisNodeType = raw.redisNodeType ?? DEFAULTS.redisNodeType;
   if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(redisNodeType))
@@ -349,6 +361,7 @@ export function parseConfig(
     database,
     openWebUiSettings,
     oauth2ProxySettings,
+    openWebUiSecrets,
     redisNodeType,
     n8n,
   };
@@ -374,6 +387,30 @@ function settingsMap(key: string, raw: string | undefined, namePattern: RegExp, 
   return out;
 }
 
+/** Secret settings: name → Secrets Manager ARN (the value itself never enters config). */
+function secretSettings(key: string, raw: string | undefined, problems: string[]): Record<string, string> {
+  const obj = parseObject(key, raw, problems);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(obj)) {
+    const problem = /^[A-Z][A-Z0-9_]*$/.test(name) ? secretArnProblem(value) : "expected an upper-case environment variable name";
+    if (problem) problems.push(`pluto:${key}.${name}: ${problem}`);
+    else out[name] = value as string;
+  }
+  return out;
+}
+
+/**
+ * Which of `keys` (without namespace) the stack holds encrypted. The language host passes the
+ * engine's secret keys in PULUMI_CONFIG_SECRET_KEYS (pulumi/pulumi sdk/nodejs/cmd/pulumi-language-nodejs/main.go)
+ * and @pulumi/pulumi reads them with `runtime.isConfigSecret` (runtime/config.ts; exported at run
+ * time, marked internal in its types). Undefined when the SDK cannot tell, so nothing is refused then.
+ */
+export function configSecretKeys(keys: string[]): string[] | undefined {
+  const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  if (typeof isConfigSecret !== "function") return undefined;
+  return keys.filter((k) => isConfigSecret(`pluto:${k}`) || isConfigSecret(`pluto:config:${k}`));
+}
+
 /** Reads `pluto:*` and `aws:region` from the running stack and validates them. */
 export function loadConfig(): PlutoConfig {
   const raw: RawConfig = {};
@@ -381,5 +418,5 @@ export function loadConfig(): PlutoConfig {
     if (fullKey.startsWith("pluto:")) raw[fullKey.slice("pluto:".length)] = value;
   }
   const secret = raw.googleClientSecret === undefined ? undefined : new pulumi.Config("pluto").requireSecret("googleClientSecret");
-  return parseConfig(raw, pulumi.runtime.getConfig("aws:region"), secret);
+  return parseConfig(raw, pulumi.runtime.getConfig("aws:region"), secret, configSecretKeys(Object.keys(raw)));
 }

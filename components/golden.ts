@@ -202,3 +202,24 @@ export function oauth2ProxyContainer(args: Oauth2ProxyArgs): ContainerDefinition
     readonlyRootFilesystem: true,
   };
 }
+
+/**
+ * The names the stack itself gives each container, for config validation: a stack's extra settings
+ * (`pluto:openWebUiSettings`, `pluto:oauth2ProxySettings`, `pluto:openWebUiSecrets`) may not reuse
+ * them. The golden ones are read off the builders above, so the lists cannot drift from what deploys.
+ */
+export const GOLDEN_KEYS: Readonly<Record<"openWebUi" | "openWebUiScaleOut" | "openWebUiStack" | "openWebUiSecrets" | "oauth2Proxy", readonly string[]>> = {
+  /** Open WebUI's golden environment (`openWebUiEnvironment`). */
+  openWebUi: Object.keys(openWebUiEnvironment({ appUrl: "", signOutRedirectUrl: "" })),
+  /** What a scaled-out Open WebUI adds (`scaleOutEnvironment`). */
+  openWebUiScaleOut: Object.keys(scaleOutEnvironment("")),
+  /** Plain settings `OpenWebUi` adds: the bootstrap administrator's email. */
+  openWebUiStack: ["WEBUI_ADMIN_EMAIL"],
+  /** The ECS secrets `OpenWebUi` passes (session key, database, SCIM token, bootstrap admin password). */
+  openWebUiSecrets: ["WEBUI_SECRET_KEY", "DATABASE_URL", "SCIM_TOKEN", "WEBUI_ADMIN_PASSWORD"],
+  /** oauth2-proxy's environment and ECS secrets (`oauth2ProxyContainer`, skip-auth routes included). */
+  oauth2Proxy: ((c: ContainerDefinition) => [...c.environment, ...c.secrets].map((e) => e.name))(oauth2ProxyContainer({
+    image: "", issuerUrl: "", clientId: "", clientSecretArn: "", cookieSecretArn: "", appUrl: "", authDomain: "",
+    skipAuthRoutes: ["^/"], logGroup: "", region: "", appContainerName: "app",
+  })),
+};

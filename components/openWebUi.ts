@@ -28,6 +28,12 @@ export interface OpenWebUiArgs extends AppPlacement {
   settings?: Record<string, string>;
   /** Further OAUTH2_PROXY_* settings. Golden keys cannot be overridden. Defaults to none. */
   proxySettings?: Record<string, string>;
+  /**
+   * Further secret Open WebUI settings (model API keys, ...): name → Secrets Manager ARN, passed
+   * through ECS `secrets`, so the execution role may read exactly these secrets and the value is
+   * never in the task definition. The stack's own secrets cannot be replaced. Defaults to none.
+   */
+  secretSettings?: Record<string, pulumi.Input<string>>;
   /** Redis URL when more than one task may run; switches websockets to Redis and vectors to pgvector. Defaults to none. */
   redisUrl?: pulumi.Input<string>;
   /** The load balancer's ARN suffix (for the requests-per-task scaling metric). */
@@ -78,6 +84,8 @@ export class OpenWebUi extends pulumi.ComponentResource {
         image: args.image,
         environment,
         secrets: {
+          // First, so that nothing here can replace one of the stack's own secrets (config refuses it too).
+          ...args.secretSettings,
           WEBUI_SECRET_KEY: secretKeyArn,
           DATABASE_URL: args.databaseUrlSecretArn,
           SCIM_TOKEN: args.scimTokenSecretArn,
