@@ -9,6 +9,8 @@ import { synthesize, SynthResource, SynthResult } from "../synth/harness";
 import { ConfigError } from "../../components/config";
 import { PolicyRefusal } from "../../components/policyCheck";
 import { PolicyViolation, runPolicies } from "../../policies/runPolicies";
+import { packPolicies } from "../../policies/pack";
+import { outputLines, policiesRun, summaryLine } from "../synth/summary";
 
 export interface SynthOptions {
   stack: string;
@@ -85,6 +87,8 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
   }
   if (!opts.quiet) io.out(renderTree(result));
   for (const v of violations) io.err(`${v.level.toUpperCase()}  ${v.policy}  ${v.urn ?? "(stack)"}\n  ${v.message}`);
+  if (!opts.quiet) for (const line of outputLines(result.outputs)) io.out(line);
+  io.out(summaryLine(result, violations, policiesRun(packPolicies)));
   return violations.some((v) => v.level === "mandatory") ? EXIT.findings : EXIT.ok;
 }
 
@@ -95,7 +99,7 @@ export const registerSynth: RegisterCommand = (program: Command, io: Io, result)
     .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml is read", "dev")
     .option("-c, --config <file>", "read stack config from this file instead")
     .option("--json <file>", "write {project, stack, resources, outputs, violations} as JSON to <file>")
-    .option("-q, --quiet", "do not print the resource tree")
+    .option("-q, --quiet", "print only the summary line (no resource tree, no outputs)")
     .action(async (opts) => {
       result.exitCode = await runSynth(opts, io);
     });

@@ -1,0 +1,70 @@
+import { expect } from "chai";
+import * as path from "path";
+import { main } from "../../cli/main";
+import { memoryIo } from "../../cli/io";
+import { readStackConfig } from "../../cli/synth/stackConfig";
+import { synthesize } from "../../cli/synth/harness";
+import { outputLines, policiesRun, summaryLine } from "../../cli/synth/summary";
+import { packPolicies } from "../../policies/pack";
+import { ROOT, Stack } from "../helpers/stack";
+
+describe("pluto synth: summary, --config DIR, the prod example", () => {
+  it("ends with one summary line: resources, the pack's result and the outputs (also with --quiet)", async () => {
+    for (const args of [[], ["--quiet"]]) {
+      const io = memoryIo();
+      expect(await main(["node", "pluto", "synth", "--stack", "dev", ...args], io)).to.equal(0);
+      const last = io.stdout[io.stdout.length - 1];
+      expect(last, `${args.join(" ")}: ${last}`).to.match(
+        new RegExp(`^pluto \\(dev\\): \\d+ resources; policy pack: ${policiesRun(packPolicies)} policies run, 0 mandatory, 0 advisory; 9 outputs: `),
+      );
+      // Export order is the transpiler's (TypeScript keeps declaration order, SWC sorts), so compare as a set.
+      expect(last.split("outputs: ")[1].split(", ")).to.have.members(["appUrl", "authDomain", "userPoolId", "appClientId", "clusterName", "serviceName", "logGroupName", "provisioningQueueUrl", "provisioningDlqUrl"]);
+      if (args.length) expect(io.stdout).to.have.length(1);
+      else expect(io.stdout.join("\n")).to.match(/\n {2}clusterName +pluto-cluster\n/);
+    }
+  });
+
+  it("counts mandatory and advisory findings and the policies that ran", () => {
+    const result = { project: "p", stack: "s", resources: [{}, {}] as never[], outputs: { appUrl: "https://a" } };
+    const v = (level: "mandatory" | "advisory") => ({ policy: "x", level, message: "m" });
+    expect(summaryLine(result, [v("mandatory"), v("advisory"), v("advisory")], 1)).to.equal(
+      "p (s): 2 resources; policy pack: 1 policy run, 1 mandatory, 2 advisory; 1 output: appUrl",
+    );
+    expect(summaryLine({ ...result, outputs: {} }, [], 15)).to.equal("p (s): 2 resources; policy pack: 15 policies run, 0 mandatory, 0 advisory; 0 outputs");
+    expect(policiesRun([{ name: "a", enforcementLevel: "disabled" }, { name: "b" }] as never)).to.equal(1);
+    expect(outputLines({ n: 1, s: "x" })).to.deep.equal(["outputs (ids and ARNs are the offline mocks' stand-ins):", "  n  1", "  s  x"]);
+    expect(outputLines({})).to.deep.equal([]);
+  });
+
+  it("says --config DIR is a directory", async () => {
+    const io = memoryIo();
+    expect(await main(["node", "pluto", "synth", "--config", ROOT], io)).to.equal(2);
+    expect(io.stderr).to.deep.equal([`pluto: cannot read stack config ${ROOT}: it is a directory (give a Pulumi.<stack>.yaml file, or --stack NAME)`]);
+  });
+
+  describe("the production-shaped example stack (Pulumi.prod.yaml)", () => {
+    let stack: Stack;
+    before(async function () {
+      this.timeout(60_000);
+      const { config, secretKeys } = readStackConfig(path.join(ROOT, "Pulumi.prod.yaml"));
+      stack = new Stack(await synthesize({ config, secretKeys, stack: "prod" }));
+    });
+
+    it("passes `pluto synth --stack prod` with no finding", async () => {
+      const io = memoryIo();
+      expect(await main(["node", "pluto", "synth", "--stack", "prod", "--quiet"], io)).to.equal(0);
+      expect(io.stdout[0]).to.match(/^pluto \(prod\): \d+ resources; policy pack: \d+ policies run, 0 mandatory, 0 advisory;/);
+      expect(io.stderr).to.deep.equal([]);
+    });
+
+    it("keeps a multi-AZ database with deletion protection and two weeks of backups", () => {
+      expect(stack.inputs("aws:rds/instance:Instance")).to.include({ multiAz: true, deletionProtection: true, backupRetentionPeriod: 14 });
+    });
+
+    it("has a NAT gateway per AZ, and two to six Open WebUI tasks with Redis", () => {
+      expect(stack.inputs("awsx:ec2:Vpc").natGateways).to.deep.equal({ strategy: "OnePerAz" });
+      expect(stack.inputs("aws:appautoscaling/target:Target")).to.include({ minCapacity: 2, maxCapacity: 6 });
+      expect(stack.all("aws:elasticache/replicationGroup:ReplicationGroup")).to.have.length(1);
+    });
+  });
+});
