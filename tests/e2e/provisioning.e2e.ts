@@ -135,7 +135,7 @@ describe("end-to-end sign-up on local emulators, with fault injection", function
 
     // The operator fixes Open WebUI's token, then runs the runbook's redrive against the emulator.
     world.openWebUi.token = SCIM_TOKEN;
-    const redrive = await runDlqRedrive({ prefix: "pluto", region: world.queues.region, wait: true },
+    const redrive = await runDlqRedrive({ prefix: "pluto", region: world.queues.region, wait: true, yes: true },
       { clients: () => world.opsClients(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
     expect(redrive).to.include({ action: "started", messages: emails.length, moved: emails.length, status: "COMPLETED", dlq: world.artefacts.dlqName, queue: world.artefacts.queueName });
     const second = world.startEventSource(worker);
