@@ -92,7 +92,7 @@ export async function runDlqRedrive(
   }
   if (dlq.messages === 0) return { ...base, action: "empty" };
   const go = await confirmChange(io, opts, [
-    `will move ${dlq.messages} message(s) from ${dlqName} to ${queueName} (SQS message move task); the worker retries each one`,
+    `will move ${dlq.messages} message(s) from ${dlqName} to ${queueName} (SQS message move task)`,
   ], `Move ${dlq.messages} message(s) back to ${queueName}?`, deps.confirm ?? (async () => false));
   if (!go) return { ...base, action: "dry-run" };
   const started = await aws({ ...session.ctx, queue: dlqName }, "sqs:StartMessageMoveTask", () =>

@@ -117,7 +117,7 @@ describe("pluto's changing commands, --stack and logs --follow", () => {
       const r = await runDlqRedrive({ region: REGION, wait: true, yes: true }, { clients: createAwsClients, sleep: async () => {} }, io);
       expect(r).to.include({ moved: 3, status: "COMPLETED", waitedSeconds: 3 * POLL_MS / 1000 });
       expect(io.stdout).to.deep.equal([
-        `will move 3 message(s) from ${DLQ} to ${QUEUE} (SQS message move task); the worker retries each one`,
+        `will move 3 message(s) from ${DLQ} to ${QUEUE} (SQS message move task)`,
         `  moving: 1 of 3 moved after ${POLL_MS / 1000} s`,
       ]);
     });

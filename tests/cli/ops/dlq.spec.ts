@@ -33,7 +33,7 @@ describe("pluto dlq redrive", () => {
     expect(m.sqs.commandCalls(ListMessageMoveTasksCommand)[0].args[0].input).to.deep.equal({ SourceArn: arn(DLQ), MaxResults: 10 });
     expect(m.sqs.commandCalls(StartMessageMoveTaskCommand).map((c) => c.args[0].input)).to.deep.equal([{ SourceArn: arn(DLQ), DestinationArn: arn(QUEUE) }]);
     expect(r.out.split("\n")).to.deep.equal([
-      `will move 3 message(s) from ${DLQ} to ${QUEUE} (SQS message move task); the worker retries each one`,
+      `will move 3 message(s) from ${DLQ} to ${QUEUE} (SQS message move task)`,
       `started moving 3 message(s) from ${DLQ} to ${QUEUE} (task handle-1); the worker retries each one`,
     ]);
   });
