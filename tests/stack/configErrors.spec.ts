@@ -64,7 +64,11 @@ describe("config mistakes a new user makes", () => {
     });
 
     it("keeps the golden key lists in step with what the program deploys", async () => {
-      const stack = await synthStack({ "pluto:openWebUi": JSON.stringify({ desiredCount: 2 }) });
+      // The same overrides as variants.spec.ts's scaled-out stack, so the run synthesises it once.
+      const stack = await synthStack({
+        "pluto:openWebUi": JSON.stringify({ cpu: 1024, memory: 2048, desiredCount: 2, autoscaling: { maxCount: 6, cpuTarget: 55, requestsPerTarget: 400 } }),
+        "pluto:n8n": JSON.stringify({ enabled: true }),
+      });
       const app = stack.container("pluto-openwebui", "openwebui");
       const stackSets = [...GOLDEN_KEYS.openWebUi, ...GOLDEN_KEYS.openWebUiScaleOut, ...GOLDEN_KEYS.openWebUiStack];
       expect(stackSets, "every plain setting of Open WebUI is one the stack reserves").to.include.members(Object.keys(env(app)));
