@@ -9,7 +9,7 @@ import * as path from "path";
 import { archiveSizes } from "../bench/archives";
 import { CORPUS_VARIANTS, lintCorpus } from "../bench/lintCorpus";
 import { packProblem } from "../bench/policyServer";
-import { parseMaxRssKb, pickRssMethod, run, runNodeWithRss } from "../bench/proc";
+import { parseCpuSeconds, parseMaxRssKb, pickRssMethod, run, runNodeWithRss } from "../bench/proc";
 import { parseOptions, TARGETS } from "../bench/run";
 import { formatTarget, formatValue, Measure, median, meetsTarget, ratio, renderTable, status } from "../bench/stats";
 import { containersFromTaskDefinitionDocument } from "../policies/adapters";
@@ -127,25 +127,28 @@ describe("bench", () => {
   });
 
   describe("processes", () => {
-    it("reads peak RSS from GNU time -v output", () => {
-      const report = "\tCommand being timed: \"node x\"\n\tMaximum resident set size (kbytes): 241220\n\tAverage resident set size (kbytes): 0\n";
+    it("reads peak RSS and CPU time from GNU time -v output", () => {
+      const report = "\tCommand being timed: \"node x\"\n\tUser time (seconds): 1.52\n\tSystem time (seconds): 0.20\n\tMaximum resident set size (kbytes): 241220\n\tAverage resident set size (kbytes): 0\n";
       expect(parseMaxRssKb(report)).to.equal(241220);
+      expect(parseCpuSeconds(report)).to.be.closeTo(1.72, 1e-9);
       expect(parseMaxRssKb("0.01user 0.00system")).to.equal(undefined);
+      expect(parseCpuSeconds("0.01user 0.00system")).to.equal(undefined);
     });
 
-    it("reads a child's peak RSS with either method", async function () {
+    it("reads a child's peak RSS and CPU time with either method", async function () {
       this.timeout(10_000);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-bench-test-"));
       try {
-        // The child holds a 64 MB buffer, so its peak must be above that whatever the method.
+        // The child holds a 64 MB buffer and spins for 300 ms of CPU, so its figures must exceed those whatever the method.
         const script = path.join(dir, "big.js");
-        fs.writeFileSync(script, "const b = Buffer.alloc(64 * 1024 * 1024, 1); console.log(b[0]); process.exitCode = 3;");
+        fs.writeFileSync(script, "const b = Buffer.alloc(64 * 1024 * 1024, 1); const t = process.cpuUsage(); while ((process.cpuUsage(t).user + process.cpuUsage(t).system) < 300000); console.log(b[0]); process.exitCode = 3;");
         const methods = pickRssMethod() === "time-v" ? (["time-v", "probe"] as const) : (["probe"] as const);
         for (const method of methods) {
           const r = await runNodeWithRss(script, [], method, { cwd: dir, timeoutMs: 10_000 });
           expect(r.code, method).to.equal(3);
           expect(r.stdout.trim(), method).to.equal("1");
           expect(r.maxRssKb, method).to.be.greaterThan(64 * 1024);
+          expect(r.cpuSeconds, method).to.be.at.least(0.29);
         }
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
