@@ -12,6 +12,8 @@ import { describeModels, ModelsSummary } from "../../components/models";
 import { PolicyRefusal } from "../../components/policyCheck";
 import { PolicyViolation, runPolicies } from "../../policies/runPolicies";
 import { resolveWaits } from "../plan/graph";
+import { packPolicies } from "../../policies/pack";
+import { outputLines, policiesRun, summaryLine } from "../synth/summary";
 
 export interface SynthOptions {
   stack: string;
@@ -114,6 +116,8 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
   const parsed = parseConfig(plutoKeys(config), config["aws:region"], pulumi.secret(SECRET_PLACEHOLDER));
   for (const w of configWarnings(parsed)) io.err(`WARNING  ${w}`);
   for (const v of violations) io.err(`${v.level.toUpperCase()}  ${v.policy}  ${v.urn ?? "(stack)"}\n  ${v.message}`);
+  if (!opts.quiet) for (const line of outputLines(result.outputs)) io.out(line);
+  io.out(summaryLine(result, violations, policiesRun(packPolicies)));
   return violations.some((v) => v.level === "mandatory") ? EXIT.findings : EXIT.ok;
 }
 
@@ -124,7 +128,7 @@ export const registerSynth: RegisterCommand = (program: Command, io: Io, result)
     .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml is read", "dev")
     .option("-c, --config <file>", "read stack config from this file instead")
     .option("--json <file>", "write {project, stack, resources (with the URNs each waits for), outputs, violations} as JSON to <file>")
-    .option("-q, --quiet", "do not print the resource tree")
+    .option("-q, --quiet", "print only the summary line (no resource tree, no outputs)")
     .action(async (opts) => {
       result.exitCode = await runSynth(opts, io);
     });

@@ -21,7 +21,8 @@ export function readStackConfig(file: string): StackConfig {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e: any) {
-    throw new CliError(`cannot read stack config ${file}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
+    const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory (give a Pulumi.<stack>.yaml file, or --stack NAME)" : e.message;
+    throw new CliError(`cannot read stack config ${file}: ${why}`);
   }
   let doc: any;
   try {
@@ -37,7 +38,9 @@ export function readStackConfig(file: string): StackConfig {
   for (const [key, value] of Object.entries(section)) {
     if (!key.includes(":")) throw new CliError(`${file}: config key "${key}" needs a namespace, e.g. pluto:${key}`);
     if (value && typeof value === "object" && !Array.isArray(value) && "secure" in (value as object)) {
-      config[key] = SECRET_PLACEHOLDER;
+      // An empty `secure:` decrypts to nothing; hand the program an empty secret so it can say so.
+      const cipher = (value as { secure: unknown }).secure;
+      config[key] = typeof cipher === "string" && cipher.trim() !== "" ? SECRET_PLACEHOLDER : "";
       secretKeys.push(key);
     } else if (value !== null && typeof value === "object") {
       config[key] = JSON.stringify(value);
