@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AllowList, isAllowed } from "../functions/allowList";
-import { N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
+import { isMovingTag, N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
 import { hasModels, MODEL_SETTINGS, ModelsConfig, parseModelsConfig } from "./models";
 import { nearest, secretArnProblem, secretKeyProblems, settingCollisions, unknownKeyProblems } from "./configKeys";
 
@@ -194,8 +194,7 @@ export function imagePinProblem(image: string): string | undefined {
   const colon = lastSegment.lastIndexOf(":");
   if (colon < 0) return "has no tag (it would pull `latest`); pin a version tag such as `:v1.2.3` or a digest";
   const tag = lastSegment.slice(colon + 1);
-  // Also compound moving tags such as LiteLLM's `main-latest` and `main-stable`.
-  if (tag === "" || /^(latest|main|master|dev|nightly|edge|stable)(-(latest|stable|nightly|dev|edge))?$/i.test(tag))
+  if (tag === "" || isMovingTag(tag))
     return `uses the moving tag \`${tag}\`; pin a version tag such as \`:v1.2.3\` or a digest`;
   return undefined;
 }

@@ -7,7 +7,7 @@ import { emit, table } from "./format";
 import { StackNames } from "./names";
 import { CommonOptions, OpsDeps, OpsSession, openSession, withCommonOptions } from "./options";
 
-export const LOG_SOURCES = ["openwebui", "oauth2-proxy", "worker", "producer"] as const;
+export const LOG_SOURCES = ["openwebui", "oauth2-proxy", "worker", "producer", "presignup", "name-claim"] as const;
 export type LogSource = (typeof LOG_SOURCES)[number];
 
 export interface LogsOptions extends CommonOptions {
@@ -47,6 +47,10 @@ export function logTarget(source: string | undefined, names: StackNames): { logG
       return { logGroupName: names.workerLogGroup };
     case "producer":
       return { logGroupName: names.producerLogGroup };
+    case "presignup":
+      return { logGroupName: names.preSignUpLogGroup };
+    case "name-claim":
+      return { logGroupName: names.nameClaimLogGroup };
     default:
       throw new CliError(`--container "${source}" is not one of ${LOG_SOURCES.join(", ")}`);
   }
@@ -61,7 +65,7 @@ export interface LogLine {
 
 /** A short label for an event: `openwebui/3f2a9c1e` for ECS streams, the function role for Lambda. */
 export function sourceOf(stream: string, source: string | undefined): string {
-  if (source === "worker" || source === "producer") return source;
+  if (source !== undefined && source !== "openwebui" && source !== "oauth2-proxy") return source;
   const parts = stream.split("/");
   return parts.length >= 3 ? `${parts[0]}/${parts[parts.length - 1].slice(0, 8)}` : stream;
 }
