@@ -263,6 +263,15 @@ export async function bench(opts: BenchOptions): Promise<string> {
   }
 }
 
+/**
+ * The new results file: the measured table replaces the old one, and the hand-written sections after
+ * it (`## …`, e.g. the first-deploy critical path that `pluto plan-summary` estimates) are kept.
+ */
+export function resultsFile(report: string, existing = ""): string {
+  const kept = existing.search(/^## /m);
+  return `# Benchmarks\n\n${report}${kept >= 0 ? `\n${existing.slice(kept)}` : ""}`;
+}
+
 if (require.main === module) {
   killChildrenOnExit();
   let opts: BenchOptions;
@@ -275,7 +284,10 @@ if (require.main === module) {
   bench(opts).then(
     (report) => {
       process.stdout.write(report);
-      if (opts.write) fs.writeFileSync(path.join(__dirname, "results.md"), `# Benchmarks\n\n${report}`);
+      if (opts.write) {
+        const file = path.join(__dirname, "results.md");
+        fs.writeFileSync(file, resultsFile(report, fs.existsSync(file) ? fs.readFileSync(file, "utf8") : ""));
+      }
     },
     (e) => {
       process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -10,7 +10,7 @@ import { archiveSizes } from "../bench/archives";
 import { CORPUS_VARIANTS, lintCorpus } from "../bench/lintCorpus";
 import { packProblem } from "../bench/policyServer";
 import { parseCpuSeconds, parseMaxRssKb, pickRssMethod, run, runNodeWithRss } from "../bench/proc";
-import { parseOptions, TARGETS } from "../bench/run";
+import { parseOptions, resultsFile, TARGETS } from "../bench/run";
 import { formatTarget, formatValue, Measure, median, meetsTarget, ratio, renderTable, status } from "../bench/stats";
 import { containersFromTaskDefinitionDocument } from "../policies/adapters";
 import { checkContainers } from "../policies/rules";
@@ -202,5 +202,15 @@ describe("bench", () => {
       expect(() => parseOptions(["--lint-files", "999"], {})).to.throw('--lint-files must be a whole number ≥ 1000, got "999"');
       expect(() => parseOptions(["--fast"], {})).to.throw(/--fast/);
     });
+  });
+});
+
+describe("bench --write", () => {
+  it("replaces the measured table and keeps the hand-written sections after it", () => {
+    const old = "# Benchmarks\n\nMeasured 2026-01-01.\n\n| old | table |\n\n## First deploy\n\nbefore 11:19, after 9:39\n";
+    expect(resultsFile("Measured 2026-11-30.\n\n| new | table |\n", old)).to.equal(
+      "# Benchmarks\n\nMeasured 2026-11-30.\n\n| new | table |\n\n## First deploy\n\nbefore 11:19, after 9:39\n",
+    );
+    expect(resultsFile("Measured.\n", "")).to.equal("# Benchmarks\n\nMeasured.\n");
   });
 });
