@@ -1,14 +1,18 @@
 /**
- * The Pulumi CLI's handling of Pulumi.yaml's `config:` block, as `pluto synth` copies it. The
- * expected behaviour is pulumi/pulumi v3.248.0's (sdk/go/common/workspace/project.go, config.go;
- * their tests project_test.go and config_test.go).
+ * `pluto synth` hands the program what `pulumi preview` would: Pulumi.yaml's defaults applied and
+ * the CLI's checks made. The expected behaviour is pulumi/pulumi v3.248.0's
+ * (sdk/go/common/workspace/project.go, config.go; their tests project_test.go and config_test.go).
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { main } from "../../cli/main";
+import { memoryIo } from "../../cli/io";
 import { applyProjectConfig, declarationProblems, matchesType, ProjectFile, readProject } from "../../cli/synth/projectConfig";
+import { readStackForProgram } from "../../cli/synth/programConfig";
 import { readStackConfig, StackConfig } from "../../cli/synth/stackConfig";
+import { ROOT } from "../helpers/stack";
 
 const project = (config: ProjectFile["config"]): ProjectFile => ({ file: "/p/Pulumi.yaml", name: "pluto", config });
 const stack = (config: Record<string, string>, more: Partial<StackConfig> = {}): StackConfig => ({ config, secretKeys: [], objectKeys: [], ...more });
@@ -111,3 +115,40 @@ describe("the Pulumi CLI's project-level config, as synth applies it", () => {
   });
 });
 
+describe("pluto synth with Pulumi.yaml's declarations", () => {
+  let dir: string;
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-synth-project-"))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dev = () => fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+  async function synth(text: string): Promise<{ code: number; err: string }> {
+    const file = path.join(dir, `s${Math.random().toString(36).slice(2)}.yaml`);
+    fs.writeFileSync(file, text);
+    const io = memoryIo();
+    const code = await main(["node", "pluto", "synth", "--quiet", "--config", file], io);
+    return { code, err: io.stderr.join("\n") };
+  }
+
+  it("hands the program the defaults of the keys the stack does not set", () => {
+    const { config, project } = readStackForProgram(ROOT, path.join(ROOT, "Pulumi.dev.yaml"), "dev");
+    expect(project).to.equal("pluto");
+    expect(config).to.include({
+      "pluto:namePrefix": "pluto", "pluto:n8n": '{"enabled":false}', "pluto:allowedEmails": "[]", "pluto:accessLogRetentionDays": "90", "pluto:waf": "{}",
+    });
+    expect(config["pluto:openWebUi"]).to.equal('{"cpu":1024,"memory":2048,"desiredCount":1}'); // the stack's own, untouched
+  });
+
+  it("exits 2 on a value the program would take but the Pulumi CLI refuses, before the program runs", async () => {
+    const r = await synth(dev() + '  pluto:accessLogRetentionDays: "90.0"\n');
+    expect(r.code).to.equal(2);
+    expect(r.err).to.contain("pluto:accessLogRetentionDays: Pulumi.yaml declares type integer, and the Pulumi CLI refuses \"90.0\"").and.not.match(/\n\s+at /);
+  });
+
+  it("lists the program's problems with the CLI's, in the program's words where both object to a key", async () => {
+    const r = await synth(dev().replace("  pluto:domain: pluto.example.com\n", "").replace("pluto:namePrefix: pluto", "pluto:namePrefix: Pluto")
+      .replace("  pluto:hostedZoneName: example.com\n", "  pluto:hostedZoneName:\n"));
+    expect(r.code).to.equal(2);
+    const lines = r.err.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4).split(":").slice(0, 2).join(":"));
+    expect(lines).to.deep.equal(["pluto:namePrefix", "pluto:domain", "pluto:hostedZoneName"]);
+    expect(r.err).to.contain("pluto:domain: required — the app's host name").and.contain('pluto:hostedZoneName: expected a Route 53 zone name like "example.com", got "null"');
+  });
+});
