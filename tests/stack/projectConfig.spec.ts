@@ -1,8 +1,9 @@
 /**
- * Pulumi.yaml declares every `pluto:` key; these tests keep the declarations and the validation
- * code (components/config.ts) telling the same story.
+ * Pulumi.yaml declares every `pluto:` key; these tests keep the declarations, the validation code
+ * (components/config.ts) and the README's table of keys telling the same story.
  */
 import { expect } from "chai";
+import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_KEYS, ConfigError, DEFAULTS, parseConfig, plutoKeys, PlutoConfig, RawConfig } from "../../components/config";
 import { SECRET_CONFIG_KEYS } from "../../components/configKeys";
@@ -176,3 +177,34 @@ describe("Pulumi.yaml declares the stack configuration", () => {
   });
 });
 
+describe("README: Configuration keys", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### Configuration keys"), readme.indexOf("\n## ", readme.indexOf("### Configuration keys")));
+  const rows = [...section.matchAll(/^\| `([^`]+)`[^|]*\| ([^|]*) \|/gm)].map((m) => ({ key: m[1], head: m[1].split(/[.[]/)[0], defaults: m[2] }));
+
+  it("says that Pulumi.yaml declares the keys", () => {
+    expect(section).to.match(/`Pulumi\.yaml` declares every key/);
+  });
+
+  it("names the keys declared without a default as the required ones", () => {
+    const named = /declared without a default: ([^)]*)\)/.exec(section)?.[1] ?? "";
+    expect([...named.matchAll(/`(\w+)`/g)].map((m) => m[1])).to.deep.equal(CONFIG_KEYS.filter((k) => declared(k).default === undefined));
+  });
+
+  it("has a row for every declared key and no row for a key Pulumi.yaml does not declare", () => {
+    const plutoRows = rows.filter((r) => !r.key.includes(":"));
+    expect(rows.filter((r) => r.key.includes(":")).map((r) => r.key)).to.deep.equal(["aws:region"]);
+    for (const row of plutoRows) expect(declared(row.head), `README row ${row.key}`).to.not.equal(undefined);
+    expect([...new Set(plutoRows.map((r) => r.head))].sort()).to.deep.equal([...CONFIG_KEYS].sort());
+  });
+
+  it("gives the same defaults, required keys and secret keys as Pulumi.yaml", () => {
+    for (const key of CONFIG_KEYS) {
+      const row = rows.find((r) => r.key === key);
+      const d = declared(key);
+      if (d.default === undefined) expect(row?.defaults, key).to.contain("required");
+      else if (typeof d.default !== "object" && d.default !== "") expect(row?.defaults, key).to.contain(`\`${d.default}\``);
+      if (d.secret) expect(row?.defaults, key).to.contain("secret");
+    }
+  });
+});
