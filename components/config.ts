@@ -347,8 +347,11 @@ export function parseConfig(
   if (domain && !isHostName(domain))
     problems.push(`pluto:domain: expected a host name like "pluto.example.com" (no scheme, path or trailing dot), got ${JSON.stringify(domain)}`);
 
-  const hostedZoneName = (raw.hostedZoneName ?? domain).replace(/\.$/, "");
-  if (raw.hostedZoneName !== undefined && !isHostName(hostedZoneName))
+  // Empty is Pulumi.yaml's default: the Pulumi CLI hands every stack a declared default, and a
+  // default cannot name another key.
+  const zoneGiven = raw.hostedZoneName === "" ? undefined : raw.hostedZoneName;
+  const hostedZoneName = (zoneGiven ?? domain).replace(/\.$/, "");
+  if (zoneGiven !== undefined && !isHostName(hostedZoneName))
     problems.push(`pluto:hostedZoneName: expected a Route 53 zone name like "example.com", got ${JSON.stringify(raw.hostedZoneName)}`);
   else if (domain && isHostName(domain) && domain !== hostedZoneName && !domain.endsWith(`.${hostedZoneName}`))
     problems.push(`pluto:hostedZoneName: "${hostedZoneName}" must be the domain "${domain}" or one of its parents, since the app's records are created in it`);

@@ -5,7 +5,8 @@ import { Command } from "commander";
 import { CliError, EXIT } from "../errors";
 import { Io } from "../io";
 import type { RegisterCommand } from "./index";
-import { readStackConfig, SECRET_PLACEHOLDER } from "../synth/stackConfig";
+import { SECRET_PLACEHOLDER } from "../synth/stackConfig";
+import { readStackForProgram } from "../synth/programConfig";
 import { synthesize, SynthResource, SynthResult } from "../synth/harness";
 import { ConfigError, configWarnings, parseConfig, plutoKeys } from "../../components/config";
 import { describeModels, ModelsSummary } from "../../components/models";
@@ -73,15 +74,16 @@ export function renderTree(result: SynthResult): string {
 }
 
 /**
- * Reads the stack's config and evaluates the program under mocks (shared by `synth` and
- * `plan-summary`). Config problems become exit 2, a refused setting exit 1.
+ * Reads the stack's config as `pulumi preview` hands it to the program (with Pulumi.yaml's defaults)
+ * and evaluates the program under mocks (shared by `synth` and `plan-summary`). Config problems
+ * become exit 2, a refused setting exit 1.
  */
 export async function synthesizeStack(opts: Pick<SynthOptions, "stack" | "config" | "cwd">): Promise<SynthResult & { config: Record<string, string> }> {
   const cwd = opts.cwd ?? path.join(__dirname, "..", "..");
   const configFile = opts.config ?? path.join(cwd, `Pulumi.${opts.stack}.yaml`);
-  const { config, secretKeys } = readStackConfig(configFile);
+  const { config, secretKeys, project } = readStackForProgram(cwd, configFile, opts.stack);
   try {
-    return { ...await synthesize({ config, secretKeys, stack: opts.stack, program: path.join(cwd, "index.ts") }), config };
+    return { ...await synthesize({ config, secretKeys, project, stack: opts.stack, program: path.join(cwd, "index.ts") }), config };
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(`${configFile}: ${e.message}`, EXIT.cannotCheck);
     // The program refused a configuration the policy pack forbids: a finding, like a mandatory violation.
