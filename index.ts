@@ -125,6 +125,7 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
   settings: config.openWebUiSettings,
   models: config.models,
   redisUrlSecretArn: cache?.urlSecretArn,
+  secretSettings: config.openWebUiSecrets,
   loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
   dataDirectory: config.backup.restoredDataDirectories.openwebui,
   databaseUrlSecretArn: database.databaseUrlSecretArn,

@@ -14,12 +14,17 @@ export interface RunResult {
   stderr: string;
   /** Peak resident set size in KB, when asked for. */
   maxRssKb?: number;
+  /**
+   * CPU seconds (user + system), when asked for. Unlike wall time it hardly grows when other work
+   * shares the machine's cores, so it is the steadier figure on a busy machine.
+   */
+  cpuSeconds?: number;
 }
 
 /**
- * How peak memory is read: GNU time's `-v` report when /usr/bin/time exists (the kernel's
- * ru_maxrss of the child), else a `--require`d probe that writes the same figure from
- * `process.resourceUsage().maxRSS` as the child exits.
+ * How peak memory and CPU time are read: GNU time's `-v` report when /usr/bin/time exists (the
+ * kernel's rusage of the child and the descendants it waited for), else a `--require`d probe that
+ * writes the same figures from `process.resourceUsage()` as a Node.js child exits (that process only).
  */
 export type RssMethod = "time-v" | "probe";
 
@@ -37,6 +42,13 @@ export function pickRssMethod(): RssMethod {
 export function parseMaxRssKb(timeReport: string): number | undefined {
   const m = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(timeReport);
   return m ? Number(m[1]) : undefined;
+}
+
+/** "User time (seconds): 1.52" plus "System time (seconds): 0.20" from GNU time -v. */
+export function parseCpuSeconds(timeReport: string): number | undefined {
+  const user = /User time \(seconds\):\s*([\d.]+)/.exec(timeReport);
+  const system = /System time \(seconds\):\s*([\d.]+)/.exec(timeReport);
+  return user && system ? Number(user[1]) + Number(system[1]) : undefined;
 }
 
 // Children run in their own process group so that a kill reaches grandchildren (npx -> mocha).
@@ -96,18 +108,29 @@ export function run(cmd: string, args: string[], opts: RunOptions): Promise<RunR
   });
 }
 
-/** Runs a Node.js script (e.g. bin/pluto) and also reads its peak RSS with `method`. */
-export async function runNodeWithRss(script: string, args: string[], method: RssMethod, opts: RunOptions): Promise<RunResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-bench-rss-"));
-  const report = path.join(dir, "rss.txt");
+/** Runs any command under GNU time -v (when `method` allows) for its CPU time and peak RSS; otherwise just runs it. */
+export async function runTimed(cmd: string, args: string[], method: RssMethod, opts: RunOptions): Promise<RunResult> {
+  if (method !== "time-v") return run(cmd, args, opts);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-bench-time-"));
+  const report = path.join(dir, "time.txt");
   try {
-    const r =
-      method === "time-v"
-        ? await run(TIME, ["-v", "-o", report, process.execPath, script, ...args], opts)
-        : await run(process.execPath, ["--require", PROBE, script, ...args], { ...opts, env: { ...(opts.env ?? process.env), PLUTO_BENCH_RSS_FILE: report } });
+    const r = await run(TIME, ["-v", "-o", report, cmd, ...args], opts);
     const text = fs.existsSync(report) ? fs.readFileSync(report, "utf8") : "";
-    const maxRssKb = method === "time-v" ? parseMaxRssKb(text) : Number(text) || undefined;
-    return { ...r, maxRssKb };
+    return { ...r, maxRssKb: parseMaxRssKb(text), cpuSeconds: parseCpuSeconds(text) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a Node.js script (e.g. bin/pluto) and also reads its peak RSS and CPU time with `method`. */
+export async function runNodeWithRss(script: string, args: string[], method: RssMethod, opts: RunOptions): Promise<RunResult> {
+  if (method === "time-v") return runTimed(process.execPath, [script, ...args], method, opts);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-bench-rss-"));
+  const report = path.join(dir, "rss.json");
+  try {
+    const r = await run(process.execPath, ["--require", PROBE, script, ...args], { ...opts, env: { ...(opts.env ?? process.env), PLUTO_BENCH_RSS_FILE: report } });
+    const probe = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, "utf8")) as { maxRssKb?: number; cpuSeconds?: number }) : {};
+    return { ...r, maxRssKb: probe.maxRssKb || undefined, cpuSeconds: probe.cpuSeconds };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

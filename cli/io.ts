@@ -1,3 +1,5 @@
+import * as fs from "fs";
+
 /**
  * What a command may touch of the outside world. Commands take an `Io` instead of using
  * `process` directly so that tests can capture output and pretend to be (or not be) a TTY.
@@ -9,6 +11,8 @@ export interface Io {
   isTTY: boolean;
   /** Environment variables (AWS_REGION, AWS_PROFILE, ...). */
   env: NodeJS.ProcessEnv;
+  /** All of standard input (for `pluto lint -`); throws like a file read when it cannot be read. */
+  readStdin(): string;
 }
 
 export function processIo(): Io {
@@ -17,11 +21,12 @@ export function processIo(): Io {
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : text + "\n"),
     isTTY: Boolean(process.stdin.isTTY),
     env: process.env,
+    readStdin: () => fs.readFileSync(0, "utf8"),
   };
 }
 
 /** An Io that records everything, for tests. */
-export function memoryIo(opts: { isTTY?: boolean; env?: NodeJS.ProcessEnv } = {}): Io & { stdout: string[]; stderr: string[] } {
+export function memoryIo(opts: { isTTY?: boolean; env?: NodeJS.ProcessEnv; stdin?: string } = {}): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   return {
@@ -31,5 +36,6 @@ export function memoryIo(opts: { isTTY?: boolean; env?: NodeJS.ProcessEnv } = {}
     err: (text) => void stderr.push(text),
     isTTY: opts.isTTY ?? false,
     env: opts.env ?? {},
+    readStdin: () => opts.stdin ?? "",
   };
 }

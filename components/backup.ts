@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
 import { assumeRole } from "./proxiedService";
 import { DEFAULTS, isBackupCron } from "./config";
 
@@ -50,7 +51,7 @@ export class Backup extends pulumi.ComponentResource {
   readonly plan: aws.backup.Plan;
   readonly role: aws.iam.Role;
   readonly selection: aws.backup.Selection;
-  /** `<prefix>-backup` */
+  /** `<prefix>-backup-<8 hex>` */
   readonly vaultName: pulumi.Output<string>;
 
   constructor(name: string, args: BackupArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -62,19 +63,27 @@ export class Backup extends pulumi.ComponentResource {
 
     // A key of the stack's own, so that access to the recovery points is governed by its key policy
     // (the default one: the account's IAM policies decide) and can be audited in CloudTrail.
+    //
+    // Vault and key outlive `pulumi destroy` (retainOnDelete): once the stack's file systems are gone,
+    // their recovery points are the only copy, and deleting the key would make them unreadable.
+    // AWS also refuses to delete a vault that still holds recovery points
+    // (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DeleteBackupVault.html), which
+    // would fail the destroy. A suffix new with each stack keeps a recreated stack's vault from
+    // colliding with the one an earlier stack left behind.
     this.key = new aws.kms.Key(`${name}-key`, {
-      description: `Encrypts the AWS Backup vault ${physical}`,
+      description: `Encrypts the AWS Backup vault of ${physical}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       tags,
-    }, { parent: this });
+    }, { parent: this, retainOnDelete: true });
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${physical}`, targetKeyId: this.key.keyId }, { parent: this.key });
 
+    const vaultSuffix = new random.RandomId(`${name}-vault-id`, { byteLength: 4 }, { parent: this });
     this.vault = new aws.backup.Vault(`${name}-vault`, {
-      name: physical,
+      name: pulumi.interpolate`${physical}-${vaultSuffix.hex}`,
       kmsKeyArn: this.key.arn,
       tags,
-    }, { parent: this });
+    }, { parent: this, retainOnDelete: true });
     this.vaultName = this.vault.name;
 
     this.role = new aws.iam.Role(`${name}-role`, {

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AllowList, isAllowed } from "../functions/allowList";
-import { N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
+import { isMovingTag, N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
 import { hasModels, MODEL_SETTINGS, ModelsConfig, parseModelsConfig } from "./models";
+import { nearest, secretArnProblem, secretKeyProblems, settingCollisions, unknownKeyProblems } from "./configKeys";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
@@ -103,6 +104,8 @@ export interface PlutoConfig {
   openWebUiSettings: Record<string, string>;
   /** Extra OAUTH2_PROXY_* settings (e.g. allowed groups). Golden keys cannot be overridden. */
   oauth2ProxySettings: Record<string, string>;
+  /** Extra secret Open WebUI settings: name → Secrets Manager ARN, delivered through ECS `secrets`. */
+  openWebUiSecrets: Record<string, string>;
   /** ElastiCache node type for the Redis that a scaled-out Open WebUI needs. */
   redisNodeType: string;
   /** n8n at n8n.<domain>, when enabled. */
@@ -152,8 +155,11 @@ export const CONFIG_KEYS = [
   "namePrefix", "domain", "hostedZoneName", "googleClientId", "googleClientSecret", "alarmEmail", "adminEmail",
   "allowedEmailDomains", "allowedEmails", "allowAnyGoogleAccount",
   "openWebUiImage", "oauth2ProxyImage", "openWebUi", "natGateways", "database",
-  "openWebUiSettings", "oauth2ProxySettings", "redisNodeType", "n8n", "accessLogRetentionDays", "backup", "waf", "models",
+  "openWebUiSettings", "oauth2ProxySettings", "openWebUiSecrets", "redisNodeType", "n8n", "accessLogRetentionDays", "backup", "waf", "models",
 ] as const;
+
+/** Keys holding objects, whose fields are set with `pulumi config set --path pluto:<key>.<field>`. */
+export const STRUCTURED_KEYS = ["openWebUi", "database", "n8n", "openWebUiSettings", "oauth2ProxySettings", "openWebUiSecrets"] as const;
 
 /** Thrown for invalid or missing configuration; `problems` has one line per key, each naming it. */
 export class ConfigError extends Error {
@@ -188,8 +194,7 @@ export function imagePinProblem(image: string): string | undefined {
   const colon = lastSegment.lastIndexOf(":");
   if (colon < 0) return "has no tag (it would pull `latest`); pin a version tag such as `:v1.2.3` or a digest";
   const tag = lastSegment.slice(colon + 1);
-  // Also compound moving tags such as LiteLLM's `main-latest` and `main-stable`.
-  if (tag === "" || /^(latest|main|master|dev|nightly|edge|stable)(-(latest|stable|nightly|dev|edge))?$/i.test(tag))
+  if (tag === "" || isMovingTag(tag))
     return `uses the moving tag \`${tag}\`; pin a version tag such as \`:v1.2.3\` or a digest`;
   return undefined;
 }
@@ -306,18 +311,23 @@ function boolField(key: string, obj: Record<string, unknown>, field: string, fal
 }
 
 function unknownFields(key: string, obj: Record<string, unknown>, known: string[], problems: string[]) {
-  for (const f of Object.keys(obj))
-    if (!known.includes(f)) problems.push(`pluto:${key}.${f}: unknown field (expected one of: ${known.join(", ")})`);
+  for (const f of Object.keys(obj)) {
+    if (known.includes(f)) continue;
+    const guess = nearest(f, known);
+    problems.push(`pluto:${key}.${f}: unknown field (${guess ? `did you mean ${guess}? ` : ""}expected one of: ${known.join(", ")})`);
+  }
 }
 
 /**
  * Validates the whole configuration at once and reports every problem together, so a user
- * fixes their stack in one pass. Pure: `raw` holds the `pluto:` keys (without the namespace).
+ * fixes their stack in one pass. Pure: `raw` holds the `pluto:` keys (without the namespace);
+ * `secretKeys`, when given, lists those the stack holds encrypted (a secret given in clear text is refused).
  */
 export function parseConfig(
   raw: RawConfig,
   region: string | undefined,
   googleClientSecret: pulumi.Output<string> | undefined,
+  secretKeys?: readonly string[],
 ): PlutoConfig {
   const problems: string[] = [];
   const required = (key: string, hint: string): string => {
@@ -326,9 +336,7 @@ export function parseConfig(
     return v ?? "";
   };
 
-  for (const key of Object.keys(raw))
-    if (!(CONFIG_KEYS as readonly string[]).includes(key))
-      problems.push(`pluto:${key}: unknown key (known keys: ${CONFIG_KEYS.join(", ")})`);
+  problems.push(...unknownKeyProblems(Object.keys(raw), CONFIG_KEYS, STRUCTURED_KEYS));
 
   if (!region) problems.push("aws:region: required — the AWS region to deploy to, e.g. `pulumi config set aws:region eu-west-1`");
 
@@ -339,8 +347,11 @@ export function parseConfig(
   if (domain && !isHostName(domain))
     problems.push(`pluto:domain: expected a host name like "pluto.example.com" (no scheme, path or trailing dot), got ${JSON.stringify(domain)}`);
 
-  const hostedZoneName = (raw.hostedZoneName ?? domain).replace(/\.$/, "");
-  if (raw.hostedZoneName !== undefined && !isHostName(hostedZoneName))
+  // Empty is Pulumi.yaml's default: the Pulumi CLI hands every stack a declared default, and a
+  // default cannot name another key.
+  const zoneGiven = raw.hostedZoneName === "" ? undefined : raw.hostedZoneName;
+  const hostedZoneName = (zoneGiven ?? domain).replace(/\.$/, "");
+  if (zoneGiven !== undefined && !isHostName(hostedZoneName))
     problems.push(`pluto:hostedZoneName: expected a Route 53 zone name like "example.com", got ${JSON.stringify(raw.hostedZoneName)}`);
   else if (domain && isHostName(domain) && domain !== hostedZoneName && !domain.endsWith(`.${hostedZoneName}`))
     problems.push(`pluto:hostedZoneName: "${hostedZoneName}" must be the domain "${domain}" or one of its parents, since the app's records are created in it`);
@@ -350,7 +361,8 @@ export function parseConfig(
     problems.push(`pluto:googleClientId: expected a Google OAuth client id ending in ".apps.googleusercontent.com", got ${JSON.stringify(googleClientId)}`);
 
   if (raw.googleClientSecret === undefined || googleClientSecret === undefined)
-    problems.push("pluto:googleClientSecret: required — set it with `pulumi config set --secret googleClientSecret <value>`");
+    problems.push("pluto:googleClientSecret: required — set it with `pulumi config set --secret pluto:googleClientSecret <value>`");
+  problems.push(...secretKeyProblems(raw, secretKeys));
 
   const alarmEmail = required("alarmEmail", "where alarms (failed user provisioning) are emailed");
   if (alarmEmail && !isEmail(alarmEmail))
@@ -430,6 +442,8 @@ export function parseConfig(
   if (hasModels(models))
     for (const name of MODEL_SETTINGS.filter((n) => n in openWebUiSettings))
       problems.push(`pluto:openWebUiSettings.${name}: pluto:models sets Open WebUI's model connections; remove ${name} from openWebUiSettings`);
+  const openWebUiSecrets = secretSettings("openWebUiSecrets", raw.openWebUiSecrets, problems);
+  problems.push(...settingCollisions({ openWebUiSettings, oauth2ProxySettings, openWebUiSecrets, scaledOut: isScaledOut(openWebUi) }));
 
   const redisNodeType = raw.redisNodeType ?? DEFAULTS.redisNodeType;
   if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(redisNodeType))
@@ -506,6 +520,7 @@ export function parseConfig(
     database,
     openWebUiSettings,
     oauth2ProxySettings,
+    openWebUiSecrets,
     redisNodeType,
     n8n,
     accessLogRetentionDays,
@@ -609,6 +624,30 @@ function settingsMap(key: string, raw: string | undefined, namePattern: RegExp, 
   return out;
 }
 
+/** Secret settings: name → Secrets Manager ARN (the value itself never enters config). */
+function secretSettings(key: string, raw: string | undefined, problems: string[]): Record<string, string> {
+  const obj = parseObject(key, raw, problems);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(obj)) {
+    const problem = /^[A-Z][A-Z0-9_]*$/.test(name) ? secretArnProblem(value) : "expected an upper-case environment variable name";
+    if (problem) problems.push(`pluto:${key}.${name}: ${problem}`);
+    else out[name] = value as string;
+  }
+  return out;
+}
+
+/**
+ * Which of `keys` (without namespace) the stack holds encrypted. The language host passes the
+ * engine's secret keys in PULUMI_CONFIG_SECRET_KEYS (pulumi/pulumi sdk/nodejs/cmd/pulumi-language-nodejs/main.go)
+ * and @pulumi/pulumi reads them with `runtime.isConfigSecret` (runtime/config.ts; exported at run
+ * time, marked internal in its types). Undefined when the SDK cannot tell, so nothing is refused then.
+ */
+export function configSecretKeys(keys: string[]): string[] | undefined {
+  const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  if (typeof isConfigSecret !== "function") return undefined;
+  return keys.filter((k) => isConfigSecret(`pluto:${k}`) || isConfigSecret(`pluto:config:${k}`));
+}
+
 /** The `pluto:` keys of a flat Pulumi config (`ns:key` → value), without the namespace. */
 export function plutoKeys(all: Record<string, string>): RawConfig {
   const raw: RawConfig = {};
@@ -622,5 +661,5 @@ export function plutoKeys(all: Record<string, string>): RawConfig {
 export function loadConfig(): PlutoConfig {
   const raw = plutoKeys(pulumi.runtime.allConfig());
   const secret = raw.googleClientSecret === undefined ? undefined : new pulumi.Config("pluto").requireSecret("googleClientSecret");
-  return parseConfig(raw, pulumi.runtime.getConfig("aws:region"), secret);
+  return parseConfig(raw, pulumi.runtime.getConfig("aws:region"), secret, configSecretKeys(Object.keys(raw)));
 }

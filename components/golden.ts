@@ -329,3 +329,25 @@ export function allowedEmailsWriter(emails: string[], logGroup: string, region: 
     readonlyRootFilesystem: true,
   };
 }
+
+/**
+ * The names the stack itself gives each container, for config validation: a stack's extra settings
+ * (`pluto:openWebUiSettings`, `pluto:oauth2ProxySettings`, `pluto:openWebUiSecrets`) may not reuse
+ * them. The golden ones are read off the builders above, so the lists cannot drift from what deploys.
+ */
+export const GOLDEN_KEYS: Readonly<Record<"openWebUi" | "openWebUiScaleOut" | "openWebUiStack" | "openWebUiSecrets" | "oauth2Proxy", readonly string[]>> = {
+  /** Open WebUI's golden environment (`openWebUiEnvironment`). */
+  openWebUi: Object.keys(openWebUiEnvironment({ appUrl: "", signOutRedirectUrl: "", adminEmail: "" })),
+  /** What a scaled-out Open WebUI adds (`scaleOutEnvironment`). */
+  openWebUiScaleOut: Object.keys(scaleOutEnvironment()),
+  /** Golden settings the stack fills from a config key of its own (WEBUI_ADMIN_EMAIL from pluto:adminEmail). */
+  openWebUiStack: ["WEBUI_ADMIN_EMAIL"],
+  /** The ECS secrets `OpenWebUi` passes (session key, database, bootstrap admin password, the scaled-out Redis URL). */
+  openWebUiSecrets: ["WEBUI_SECRET_KEY", "DATABASE_URL", "WEBUI_ADMIN_PASSWORD", ...Object.keys(scaleOutSecrets(""))],
+  /** oauth2-proxy's environment and ECS secrets (`oauth2ProxyContainer`, skip-auth routes included). */
+  oauth2Proxy: ((c: ContainerDefinition) => [...c.environment, ...c.secrets].map((e) => e.name))(oauth2ProxyContainer({
+    image: "", issuerUrl: "", clientId: "", clientSecretArn: "", cookieSecretArn: "", appUrl: "", authDomain: "",
+    allowList: { domains: ["example.com"], emails: [], anyGoogleAccount: false },
+    skipAuthRoutes: ["^/"], logGroup: "", region: "", appContainerName: "app",
+  })),
+};

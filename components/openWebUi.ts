@@ -39,6 +39,12 @@ export interface OpenWebUiArgs extends AppPlacement {
    * then lists no model until an administrator adds a connection.
    */
   models?: ModelsConfig;
+  /**
+   * Further secret Open WebUI settings (model API keys, ...): name → Secrets Manager ARN, passed
+   * through ECS `secrets`, so the execution role may read exactly these secrets and the value is
+   * never in the task definition. The stack's own secrets cannot be replaced. Defaults to none.
+   */
+  secretSettings?: Record<string, pulumi.Input<string>>;
   /** The load balancer's ARN suffix (for the requests-per-task scaling metric). */
   loadBalancerArnSuffix?: pulumi.Input<string>;
   /** Host rule priority on the shared listener. Defaults to 100. */
@@ -112,6 +118,8 @@ export class OpenWebUi extends pulumi.ComponentResource {
         image: args.image,
         environment,
         secrets: {
+          // First, so that nothing here can replace one of the stack's own secrets (config refuses it too).
+          ...args.secretSettings,
           WEBUI_SECRET_KEY: secretKeyArn,
           DATABASE_URL: args.databaseUrlSecretArn,
           WEBUI_ADMIN_PASSWORD: adminPasswordArn,

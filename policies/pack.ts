@@ -5,7 +5,8 @@ import { stackPolicies } from "./stackPolicies";
 
 export const PACK_NAME = "pluto";
 
-export const PACK_DESCRIPTION =
-  "Keeps the settings that break Open WebUI sign-in or open it to strangers (WEBUI_AUTH, prefer-email-to-user, Authorization headers, wrong trusted headers, forwarded-header trust, trusted IPs, unstripped client headers, open sign-up, skip-auth routes) out of every stack.";
+/** One description for the pack: package.json's, which PulumiPolicy.yaml repeats (a test keeps them equal). */
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+export const PACK_DESCRIPTION: string = require("./package.json").description;
 
 export const packPolicies: Policies = [...taskPolicies, ...stackPolicies];

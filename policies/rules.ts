@@ -573,6 +573,16 @@ export function urlHasPassword(value: string): boolean {
   return colon >= 0 && colon < at - 1;
 }
 
+/**
+ * A setting that holds a credential by its name (`*_SECRET`, `*_PASSWORD`, `*_TOKEN`, `*_API_KEY(S)`,
+ * LiteLLM's `*_MASTER_KEY`, …) or a URL carrying a password (`DATABASE_URL`, `*_URL`, `*_URI`, `*_DSN`).
+ * One definition for the pack's `ecs-no-plaintext-secrets` and for what `pluto diff` never prints.
+ */
+export function isSecretSetting(name: string, value = ""): boolean {
+  const upper = name.toUpperCase().replace(/-/g, "_");
+  return SECRET_NAME.test(upper) || ((upper === "DATABASE_URL" || URL_NAME.test(upper)) && urlHasPassword(value));
+}
+
 /** Values that cannot be a secret: a reference to one (ARN), or a switch (`OAUTH2_PROXY_PASS_ACCESS_TOKEN=true`). */
 function notASecret(value: string): boolean {
   return /^arn:aws[a-z-]*:(secretsmanager|ssm|kms):/.test(value) || /^(true|false|yes|no|on|off|0|1)$/i.test(value.trim());
@@ -585,15 +595,16 @@ const noPlaintextSecrets: TaskRule = (containers) => {
   for (const c of containers) {
     for (const [name, value] of Object.entries(c.environment)) {
       if (value.trim() === "" || notASecret(value)) continue;
+      if (!isSecretSetting(name, value)) continue;
       if (SECRET_NAME.test(name)) {
         out.push({ container: c.name, message: `${name} has a literal value in the environment of container ${c.name}: ${why}. ${fix}` });
-      } else if ((name === "DATABASE_URL" || URL_NAME.test(name)) && urlHasPassword(value)) {
+      } else {
         out.push({ container: c.name, message: `${name} in the environment of container ${c.name} embeds a password: ${why}. ${fix}` });
       }
     }
     for (const f of flagTokens(c.command)) {
       const value = f.inline ?? f.next;
-      if (value && SECRET_NAME.test(f.name.toUpperCase().replace(/-/g, "_")) && !notASecret(value)) {
+      if (value && isSecretSetting(f.name) && !notASecret(value)) {
         out.push({ container: c.name, message: `--${f.name} has a literal value on the command line of container ${c.name}: ${why}. ${fix}` });
       }
     }
@@ -821,7 +832,14 @@ const noOidcEmailClaim: TaskRule = (containers) => {
   return out;
 };
 
-const imageTagFloating = ["latest", "main", "master", "dev", "nightly", "edge"];
+/**
+ * A tag that moves under a running service: `latest`, a branch (`main`, `dev`, …), a channel
+ * (`stable`, `nightly`, `edge`), and compounds of them such as LiteLLM's `main-latest` and
+ * `main-stable`. One definition for `ecs-image-pinned` and for the stack's own image config keys.
+ */
+export function isMovingTag(tag: string): boolean {
+  return /^(latest|main|master|dev|nightly|edge|stable)(-(latest|stable|nightly|dev|edge))?$/i.test(tag);
+}
 
 /** The tag of an image reference, or undefined when it has none. A digest counts as pinned. */
 function imageTag(image: string): { tag?: string; digest: boolean } {
@@ -848,7 +866,7 @@ const imagePinned: TaskRule = (containers) => {
     if (digest) continue;
     if (tag === undefined || tag === "") {
       out.push({ container: c.name, message: `Image ${quote(c.image)} of container ${c.name} has no tag (means latest): ${why}. Fix: pin a version tag such as :v0.6.5 or a digest.` });
-    } else if (imageTagFloating.includes(tag.toLowerCase())) {
+    } else if (isMovingTag(tag)) {
       out.push({ container: c.name, message: `Image ${quote(c.image)} of container ${c.name} uses the floating tag :${tag}: ${why}. Fix: pin a version tag or a digest.` });
     }
   }

@@ -9,9 +9,9 @@ import * as path from "path";
 import { archiveSizes } from "../bench/archives";
 import { CORPUS_VARIANTS, lintCorpus } from "../bench/lintCorpus";
 import { packProblem } from "../bench/policyServer";
-import { parseMaxRssKb, pickRssMethod, runNodeWithRss } from "../bench/proc";
-import { parseOptions } from "../bench/run";
-import { formatValue, Measure, median, meetsTarget, renderTable, status } from "../bench/stats";
+import { parseCpuSeconds, parseMaxRssKb, pickRssMethod, run, runNodeWithRss } from "../bench/proc";
+import { parseOptions, resultsFile, TARGETS } from "../bench/run";
+import { formatTarget, formatValue, Measure, median, meetsTarget, ratio, renderTable, status } from "../bench/stats";
 import { containersFromTaskDefinitionDocument } from "../policies/adapters";
 import { checkContainers } from "../policies/rules";
 
@@ -48,16 +48,41 @@ describe("bench", () => {
       expect(formatValue(8790.4, "files/s")).to.equal("8,790 files/s");
     });
 
-    it("renders the markdown table with one row per measure and escapes pipes", () => {
+    it("takes the ratio to the floor run by run (paired), then the median", () => {
+      const m = (values: number[], floor: number[]): Measure => ({ name: "x", unit: "s", values, floor: { name: "f", values: floor } });
+      // Per-run ratios 2, 3, 10: a slow moment hits the floor and the measure of the same run alike.
+      expect(ratio(m([2, 6, 10], [1, 2, 1]))).to.equal(3);
+      expect(ratio(m([4, 8], [2, 2]))).to.equal(3);
+      expect(ratio(m([4, 8], [2]))).to.equal(2);
+      expect(ratio(m([4], [0]))).to.equal(undefined);
+      expect(ratio({ name: "x", unit: "s", values: [1] })).to.equal(undefined);
+    });
+
+    it("judges a ratio target by the ratio, a value target by the median", () => {
+      const floor = { name: "f", values: [1, 1, 1] };
+      expect(status({ name: "x", unit: "s", values: [1.5, 1.9, 2.5], floor, target: { op: "<=", value: 2, of: "ratio" } })).to.equal("met");
+      expect(status({ name: "x", unit: "s", values: [2.5, 1.9, 2.5], floor, target: { op: "<=", value: 2, of: "ratio" } })).to.equal("**missed**");
+      expect(status({ name: "x", unit: "s", values: [1], target: { op: "<=", value: 2, of: "ratio" } })).to.equal("no floor");
+      expect(formatTarget({ op: "<=", value: 2, of: "ratio" }, "s")).to.equal("≤ 2.00×");
+      expect(formatTarget({ op: ">=", value: 2000 }, "files/s")).to.equal("≥ 2,000 files/s");
+    });
+
+    it("sets every time target as a ratio; only the archive bytes keep an absolute one", () => {
+      expect(Object.entries(TARGETS).filter(([, t]) => (t as { of?: string }).of !== "ratio").map(([k]) => k)).to.deep.equal(["archiveBytes"]);
+    });
+
+    it("renders the markdown table with the floor, the ratio, one row per measure, and escapes pipes", () => {
       const table = renderTable([
-        { name: "suite", unit: "s", values: [12, 10, 11], target: { op: "<=", value: 15 } },
+        { name: "suite", unit: "s", values: [12, 10, 11], floor: { name: "empty spec", values: [1, 1, 1] }, target: { op: "<=", value: 15, of: "ratio" } },
+        { name: "archive", unit: "B", values: [2048], target: { op: "<=", value: 20480 } },
         { name: "a | b", unit: "ms", values: [], error: "pack missing" },
       ]);
       expect(table.split("\n")).to.deep.equal([
-        "| measure | median | runs | target | status |",
-        "|---|---:|---:|---|---|",
-        "| suite | 11.00 s | 3 | ≤ 15.00 s | met |",
-        "| a \\| b | — | 0 | — | error: pack missing |",
+        "| measure | median | floor (same run) | ratio | runs | target | status |",
+        "|---|---:|---|---:|---:|---|---|",
+        "| suite | 11.00 s | empty spec: 1.00 s | 11.00× | 3 | ≤ 15.00× | met |",
+        "| archive | 2,048 B (2.0 KB) | — | — | 1 | ≤ 20,480 B (20.0 KB) | met |",
+        "| a \\| b | — | — | — | 0 | — | error: pack missing |",
       ]);
     });
   });
@@ -102,26 +127,49 @@ describe("bench", () => {
   });
 
   describe("processes", () => {
-    it("reads peak RSS from GNU time -v output", () => {
-      const report = "\tCommand being timed: \"node x\"\n\tMaximum resident set size (kbytes): 241220\n\tAverage resident set size (kbytes): 0\n";
+    it("reads peak RSS and CPU time from GNU time -v output", () => {
+      const report = "\tCommand being timed: \"node x\"\n\tUser time (seconds): 1.52\n\tSystem time (seconds): 0.20\n\tMaximum resident set size (kbytes): 241220\n\tAverage resident set size (kbytes): 0\n";
       expect(parseMaxRssKb(report)).to.equal(241220);
+      expect(parseCpuSeconds(report)).to.be.closeTo(1.72, 1e-9);
       expect(parseMaxRssKb("0.01user 0.00system")).to.equal(undefined);
+      expect(parseCpuSeconds("0.01user 0.00system")).to.equal(undefined);
     });
 
-    it("reads a child's peak RSS with either method", async function () {
+    it("reads a child's peak RSS and CPU time with either method", async function () {
       this.timeout(10_000);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-bench-test-"));
       try {
-        // The child holds a 64 MB buffer, so its peak must be above that whatever the method.
+        // The child holds a 64 MB buffer and spins for 300 ms of CPU, so its figures must exceed those whatever the method.
         const script = path.join(dir, "big.js");
-        fs.writeFileSync(script, "const b = Buffer.alloc(64 * 1024 * 1024, 1); console.log(b[0]); process.exitCode = 3;");
+        fs.writeFileSync(script, "const b = Buffer.alloc(64 * 1024 * 1024, 1); const t = process.cpuUsage(); while ((process.cpuUsage(t).user + process.cpuUsage(t).system) < 300000); console.log(b[0]); process.exitCode = 3;");
         const methods = pickRssMethod() === "time-v" ? (["time-v", "probe"] as const) : (["probe"] as const);
         for (const method of methods) {
           const r = await runNodeWithRss(script, [], method, { cwd: dir, timeoutMs: 10_000 });
           expect(r.code, method).to.equal(3);
           expect(r.stdout.trim(), method).to.equal("1");
           expect(r.maxRssKb, method).to.be.greaterThan(64 * 1024);
+          expect(r.cpuSeconds, method).to.be.at.least(0.29);
         }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("records what a process loaded from node_modules, and the floor loads exactly that list", async function () {
+      this.timeout(30_000);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-bench-floor-"));
+      try {
+        const list = path.join(dir, "loaded.json");
+        const script = path.join(dir, "uses.js");
+        fs.writeFileSync(script, `require(${JSON.stringify(require.resolve("yaml"))}); require("path");`);
+        const probe = await run(process.execPath, ["--require", path.join(__dirname, "..", "bench", "loadProbe.js"), script], { cwd: dir, timeoutMs: 10_000, env: { ...process.env, PLUTO_BENCH_LOADED_FILE: list } });
+        expect(probe.code).to.equal(0);
+        const loaded: string[] = JSON.parse(fs.readFileSync(list, "utf8"));
+        expect(loaded).to.include(require.resolve("yaml"));
+        expect(loaded.every((f) => f.includes(`${path.sep}node_modules${path.sep}`))).to.equal(true);
+        fs.writeFileSync(list, JSON.stringify([...loaded, path.join(dir, "missing.js")]));
+        const floor = await run(process.execPath, [path.join(__dirname, "..", "bench", "loadFloor.js"), list], { cwd: dir, timeoutMs: 20_000 });
+        expect(JSON.parse(floor.stdout)).to.deep.equal({ loaded: loaded.length, failed: 1 });
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -154,5 +202,15 @@ describe("bench", () => {
       expect(() => parseOptions(["--lint-files", "999"], {})).to.throw('--lint-files must be a whole number ≥ 1000, got "999"');
       expect(() => parseOptions(["--fast"], {})).to.throw(/--fast/);
     });
+  });
+});
+
+describe("bench --write", () => {
+  it("replaces the measured table and keeps the hand-written sections after it", () => {
+    const old = "# Benchmarks\n\nMeasured 2026-01-01.\n\n| old | table |\n\n## First deploy\n\nbefore 11:19, after 9:39\n";
+    expect(resultsFile("Measured 2026-11-30.\n\n| new | table |\n", old)).to.equal(
+      "# Benchmarks\n\nMeasured 2026-11-30.\n\n| new | table |\n\n## First deploy\n\nbefore 11:19, after 9:39\n",
+    );
+    expect(resultsFile("Measured.\n", "")).to.equal("# Benchmarks\n\nMeasured.\n");
   });
 });

@@ -121,8 +121,6 @@ export function checkPreview(wfs: Workflow[]): string[] {
   const problems: string[] = [];
   for (const { wf, id, job, step } of found) {
     const where = `${wf.file}: job ${id}`;
-    const stack = String(step.with?.["stack-name"] ?? "");
-    if (!/(^|\/)dev$/.test(stack)) problems.push(`${where}: preview stack-name ${JSON.stringify(stack)} is not the dev stack`);
     if (!listOf(step.with?.policyPacks).includes("policies")) problems.push(`${where}: preview does not name the policy pack (policyPacks: policies)`);
     if (String(step.with?.["comment-on-pr"]) !== "true") problems.push(`${where}: preview is not posted as a PR comment (comment-on-pr: true)`);
     if (permissionsOf(wf, job)["pull-requests"] !== "write") problems.push(`${where}: commenting needs permissions pull-requests: write`);
@@ -133,19 +131,75 @@ export function checkPreview(wfs: Workflow[]): string[] {
   return problems;
 }
 
-/** `npm ci`, then `npm test`, then the pack's own install, all before the Pulumi step at `index`. */
+/**
+ * `npm ci`, then `npm test` and the e2e suite (as `.ci/run` does), and the pack's own install from
+ * its lock file, all before the Pulumi step at `index`.
+ */
 function checkRunsBefore(where: string, all: Step[], index: number): string[] {
   const before = all.slice(0, index);
   const at = (pred: (s: Step) => boolean) => before.findIndex(pred);
   const runs = (s: Step, re: RegExp) => s.run !== undefined && s.run.split("\n").some((line) => re.test(line.trim()));
-  const ci = at((s) => !s["working-directory"] && runs(s, /^npm ci\b/));
-  const test = at((s) => !s["working-directory"] && runs(s, /^npm (run )?test\b/));
-  const pack = at((s) => (s["working-directory"] === "policies" && runs(s, /^npm (ci|install)\b/)) || runs(s, /^npm (ci|install) .*--prefix[ =]policies\b/));
+  const ci = at((s) => !s["working-directory"] && runs(s, /^npm ci(\s|$)(?!.*--prefix)/));
+  const test = at((s) => !s["working-directory"] && runs(s, /^npm (run )?test\s*$/));
+  const e2e = at((s) => !s["working-directory"] && runs(s, /^npm run test:e2e\b/));
+  const pack = at((s) => (s["working-directory"] === "policies" && runs(s, /^npm ci\b/)) || runs(s, /^npm ci .*--prefix[ =]policies\b/));
   const problems: string[] = [];
   if (ci < 0) problems.push(`${where}: npm ci does not run before the Pulumi step`);
   if (test < 0) problems.push(`${where}: npm test does not run before the Pulumi step`);
-  if (ci >= 0 && test >= 0 && test < ci) problems.push(`${where}: npm test runs before npm ci`);
-  if (pack < 0) problems.push(`${where}: the policy pack's dependencies are not installed (npm install in policies/) before the Pulumi step`);
+  if (e2e < 0) problems.push(`${where}: the e2e suite (npm run test:e2e) does not run before the Pulumi step`);
+  for (const [what, i] of [["npm test", test], ["npm run test:e2e", e2e]] as const)
+    if (ci >= 0 && i >= 0 && i < ci) problems.push(`${where}: ${what} runs before npm ci`);
+  if (pack < 0) problems.push(`${where}: the policy pack's dependencies are not installed from its lock file (npm ci --prefix policies) before the Pulumi step`);
+  return problems;
+}
+
+/** Preview and up name the same stack, from the repository variable PULUMI_STACK with a default. */
+export function checkSameStack(wfs: Workflow[]): string[] {
+  const found = wfs.flatMap((wf) => jobsOf(wf).flatMap(([id, job]) => pulumiSteps(job).map((step) => ({ where: `${wf.file}: job ${id}`, stack: String(step.with?.["stack-name"] ?? "") }))));
+  const problems = found
+    .filter((f) => !/\$\{\{\s*vars\.PULUMI_STACK\s*\|\|\s*'[A-Za-z0-9._-]+'\s*\}\}/.test(f.stack))
+    .map((f) => `${f.where}: stack-name ${JSON.stringify(f.stack)} does not come from vars.PULUMI_STACK with a default`);
+  const names = [...new Set(found.map((f) => f.stack))];
+  if (names.length > 1) problems.push(`preview and up name different stacks: ${names.join(" vs ")}`);
+  return problems;
+}
+
+/** Every setup-node reads the version from .nvmrc, whose major the package's engines require. */
+export function checkNodeVersion(wfs: Workflow[], nvmrc: string, engines: string): string[] {
+  const problems: string[] = [];
+  const major = nvmrc.trim().replace(/^v/, "").split(".")[0];
+  if (!/^\d+$/.test(major)) problems.push(`.nvmrc: ${JSON.stringify(nvmrc.trim())} is not a Node.js version`);
+  if (engines.replace(/\s/g, "") !== `>=${major}`) problems.push(`package.json engines.node ${JSON.stringify(engines)} is not >=${major} (.nvmrc)`);
+  for (const wf of wfs)
+    for (const [id, job] of jobsOf(wf))
+      for (const s of steps(job).filter((x) => action(x) === "actions/setup-node")) {
+        if (s.with?.["node-version-file"] !== ".nvmrc" || s.with?.["node-version"] !== undefined)
+          problems.push(`${wf.file}: job ${id} sets up Node.js without node-version-file: .nvmrc`);
+      }
+  return problems;
+}
+
+/**
+ * The current major of each action used, checked in the actions' own repositories (tags and
+ * action.yml `runs.using: node24`): pulumi/actions v7.0.0 (CHANGELOG 2026-05-01), actions/checkout
+ * v7, actions/setup-node v7, aws-actions/configure-aws-credentials v6.
+ */
+export const CURRENT_MAJORS: Record<string, number> = {
+  "pulumi/actions": 7,
+  "actions/checkout": 7,
+  "actions/setup-node": 7,
+  "aws-actions/configure-aws-credentials": 6,
+};
+
+export function checkActionMajors(wfs: Workflow[]): string[] {
+  const problems: string[] = [];
+  for (const wf of wfs)
+    for (const [id, job] of jobsOf(wf))
+      for (const s of steps(job)) {
+        const want = CURRENT_MAJORS[action(s)];
+        const m = /^v(\d+)/.exec((s.uses ?? "").split("@")[1] ?? "");
+        if (want !== undefined && m && Number(m[1]) < want) problems.push(`${wf.file}: job ${id} uses ${s.uses}; the current major is v${want}`);
+      }
   return problems;
 }
 
@@ -193,7 +247,7 @@ describe("GitHub workflows", () => {
   });
 
   describe("pull-request preview", () => {
-    it("tests, installs the pack, and previews dev with --policy-pack policies as a PR comment", () => {
+    it("tests (unit and e2e), installs the pack from its lock file, and previews with --policy-pack policies as a PR comment", () => {
       expect(checkPreview(real)).to.deep.equal([]);
     });
 
@@ -203,26 +257,25 @@ describe("GitHub workflows", () => {
       expect(checkPreview([wf])).to.deep.equal(["preview.yml: job preview: preview does not name the policy pack (policyPacks: policies)"]);
     });
 
-    it("is caught when the tests do not run first, or the pack's dependencies are not installed", () => {
+    it("is caught when the tests or the e2e suite do not run first, or the pack's dependencies are not installed", () => {
       const wf = named("preview.yml");
       const job = wf.doc.jobs.preview;
       const testStep = job.steps!.find((s) => s.run === "npm test")!;
-      job.steps = job.steps!.filter((s) => s !== testStep);
+      job.steps = job.steps!.filter((s) => s !== testStep && s.run !== "npm run test:e2e");
       job.steps.push(testStep); // after the preview now
-      job.steps = job.steps.filter((s) => s["working-directory"] !== "policies");
+      job.steps = job.steps.filter((s) => !String(s.run).includes("--prefix policies"));
       expect(checkPreview([wf])).to.have.members([
         "preview.yml: job preview: npm test does not run before the Pulumi step",
-        "preview.yml: job preview: the policy pack's dependencies are not installed (npm install in policies/) before the Pulumi step",
+        "preview.yml: job preview: the e2e suite (npm run test:e2e) does not run before the Pulumi step",
+        "preview.yml: job preview: the policy pack's dependencies are not installed from its lock file (npm ci --prefix policies) before the Pulumi step",
       ]);
     });
 
-    it("is caught on another stack, without a PR comment, or without the permission to comment", () => {
+    it("is caught without a PR comment, or without the permission to comment", () => {
       const wf = named("preview.yml");
-      previewStep(wf).with!["stack-name"] = "acme/prod";
       previewStep(wf).with!["comment-on-pr"] = false;
       delete (wf.doc.jobs.preview.permissions as Record<string, string>)["pull-requests"];
       expect(checkPreview([wf])).to.have.members([
-        'preview.yml: job preview: preview stack-name "acme/prod" is not the dev stack',
         "preview.yml: job preview: preview is not posted as a PR comment (comment-on-pr: true)",
         "preview.yml: job preview: commenting needs permissions pull-requests: write",
       ]);
@@ -292,6 +345,42 @@ describe("GitHub workflows", () => {
       expect(leak("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")).to.deep.equal(["preview.yml: long base64 string inline: wJalrXUt…"]);
       previewStep(wf).env!.PULUMI_ACCESS_TOKEN = "not-a-reference";
       expect(checkNoInlineSecrets([wf])).to.deep.equal(["preview.yml: PULUMI_ACCESS_TOKEN is not a ${{ secrets.* }} reference"]);
+    });
+  });
+
+  describe("stack, Node.js and action versions", () => {
+    it("preview and up use the same stack setting: vars.PULUMI_STACK with a default", () => {
+      expect(checkSameStack(real)).to.deep.equal([]);
+      expect(pulumiSteps(named("preview.yml").doc.jobs.preview)[0].with!["stack-name"]).to.equal("${{ vars.PULUMI_ORG }}/${{ vars.PULUMI_STACK || 'dev' }}");
+    });
+
+    it("is caught when the preview names a fixed stack", () => {
+      const wf = named("preview.yml");
+      previewStep(wf).with!["stack-name"] = "${{ vars.PULUMI_ORG }}/dev";
+      expect(checkSameStack([wf, named("up.yml")])).to.have.members([
+        'preview.yml: job preview: stack-name "${{ vars.PULUMI_ORG }}/dev" does not come from vars.PULUMI_STACK with a default',
+        "preview and up name different stacks: ${{ vars.PULUMI_ORG }}/dev vs ${{ vars.PULUMI_ORG }}/${{ vars.PULUMI_STACK || 'dev' }}",
+      ]);
+    });
+
+    it("takes Node.js from .nvmrc everywhere, the major package.json's engines require", () => {
+      const nvmrc = fs.readFileSync(path.join(WORKFLOW_DIR, "..", "..", ".nvmrc"), "utf8");
+      const engines = JSON.parse(fs.readFileSync(path.join(WORKFLOW_DIR, "..", "..", "package.json"), "utf8")).engines.node;
+      expect(nvmrc.trim()).to.equal("22");
+      expect(checkNodeVersion(real, nvmrc, engines)).to.deep.equal([]);
+      const wf = named("up.yml");
+      wf.doc.jobs.up.steps!.find((s) => action(s) === "actions/setup-node")!.with = { "node-version": 20 };
+      expect(checkNodeVersion([wf], nvmrc, ">=20")).to.deep.equal([
+        'package.json engines.node ">=20" is not >=22 (.nvmrc)',
+        "up.yml: job up sets up Node.js without node-version-file: .nvmrc",
+      ]);
+    });
+
+    it("uses each action at its current major", () => {
+      expect(checkActionMajors(real)).to.deep.equal([]);
+      const wf = named("up.yml");
+      pulumiSteps(wf.doc.jobs.up, "up")[0].uses = "pulumi/actions@v6";
+      expect(checkActionMajors([wf])).to.deep.equal(["up.yml: job up uses pulumi/actions@v6; the current major is v7"]);
     });
   });
 

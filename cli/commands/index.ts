@@ -21,8 +21,9 @@ export const commands: CommandModule[] = [
   { names: ["lint"], load: () => require("./lint").registerLint },
 ];
 
-/** The modules needed for `argv` (node, script, command, ...): the named command's, or all of them. */
+/** The modules needed for `argv` (node, script, command, ...): the named command's, none for the version, or all of them. */
 export function modulesFor(argv: string[]): CommandModule[] {
+  if (argv[2] === "--version" || argv[2] === "-V") return [];
   const chosen = commands.filter((m) => m.names.includes(argv[2]));
   return chosen.length > 0 ? chosen : commands;
 }

@@ -14,13 +14,31 @@ export interface LintOptions {
   config?: string;
 }
 
+/** One checked task definition: a whole file, or one element of a file holding a list of them. */
 export interface LintFileResult {
   file: string;
+  /** Position in the file's list of task definitions (`jq -s` of several exports); absent for a single one. */
+  index?: number;
+  /** `family:revision`, when the task definition says so. */
+  taskDefinition?: string;
   findings: Finding[];
 }
 
+/** A file (or an element of its list) that could not be checked, and why. */
+export interface LintFileError {
+  file: string;
+  index?: number;
+  error: string;
+}
+
+export type LintEntry = LintFileResult | LintFileError;
+
 /** Reads a file for lint; failures become one line naming the file (never a stack). */
 export type ReadFile = (file: string) => string;
+
+/** What `pluto lint -` reads, and how it is named in the report. */
+export const STDIN = "-";
+const STDIN_LABEL = "<stdin>";
 
 const defaultRead: ReadFile = (file) => fs.readFileSync(file, "utf8");
 
@@ -30,23 +48,59 @@ function readError(file: string, e: unknown): string {
   return `cannot read ${file}: ${why}`;
 }
 
-/** Lints one file: its findings, or the reason it is not something lint can check. */
-export function lintFile(file: string, config: RulesConfig, read: ReadFile = defaultRead): LintFileResult | { file: string; error: string } {
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** `{"taskDefinition": {...}}` (describe-task-definition) or a bare task definition; container definitions have neither key. */
+function isTaskDefinitionLike(v: unknown): boolean {
+  return isRecord(v) && ["taskDefinition", "containerDefinitions", "ContainerDefinitions"].some((k) => k in v);
+}
+
+function label(doc: unknown): string | undefined {
+  const td = isRecord(doc) && isRecord(doc.taskDefinition) ? doc.taskDefinition : doc;
+  if (!isRecord(td)) return undefined;
+  if (typeof td.family === "string" && td.revision !== undefined) return `${td.family}:${td.revision}`;
+  const arn = typeof td.taskDefinitionArn === "string" ? td.taskDefinitionArn : "";
+  return arn.includes("task-definition/") ? arn.slice(arn.indexOf("task-definition/") + "task-definition/".length) : undefined;
+}
+
+function check(file: string, doc: unknown, config: RulesConfig, index?: number): LintEntry {
+  const at = index === undefined ? {} : { index };
+  const adapted = containersFromTaskDefinitionDocument(doc);
+  if ("unchecked" in adapted) return { file, ...at, error: `${where(file, index)}: ${adapted.unchecked}` };
+  const name = label(doc);
+  return { file, ...at, ...(name ? { taskDefinition: name } : {}), findings: checkContainers(adapted.containers, config) };
+}
+
+const where = (file: string, index?: number) => (index === undefined ? file : `${file}[${index}]`);
+
+/**
+ * Lints one file: one entry for a task definition (or a list of container definitions), one per
+ * element for a list of task definitions (what `jq -s` makes of several exports), each with the
+ * reason when it is not something lint can check.
+ */
+export function lintFile(file: string, config: RulesConfig, read: ReadFile = defaultRead): LintEntry[] {
+  const name = file === STDIN ? STDIN_LABEL : file;
   let text: string;
   try {
     text = read(file);
   } catch (e) {
-    return { file, error: readError(file, e) };
+    return [{ file: name, error: readError(name, e) }];
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { file, error: `${file}: not JSON (${e instanceof Error ? e.message : String(e)})` };
+    return [{ file: name, error: `${name}: not JSON (${e instanceof Error ? e.message : String(e)})` }];
   }
-  const adapted = containersFromTaskDefinitionDocument(doc);
-  if ("unchecked" in adapted) return { file, error: `${file}: ${adapted.unchecked}` };
-  return { file, findings: checkContainers(adapted.containers, config) };
+  // A list of task definitions, not of containers: checking them as containers would pass anything.
+  if (Array.isArray(doc) && doc.some(isTaskDefinitionLike)) {
+    return doc.map((element, i) =>
+      isTaskDefinitionLike(element)
+        ? check(name, element, config, i)
+        : { file: name, index: i, error: `${where(name, i)}: not a task definition (the list mixes task definitions with something else)` },
+    );
+  }
+  return [check(name, doc, config)];
 }
 
 function readConfig(file: string, read: ReadFile): RulesConfig {
@@ -61,40 +115,45 @@ function readConfig(file: string, read: ReadFile): RulesConfig {
 
 function report(r: LintFileResult): string[] {
   const mandatory = r.findings.filter((f) => f.level === "mandatory").length;
-  if (r.findings.length === 0) return [`${r.file}: ok`];
-  const header = `${r.file}: ${r.findings.length} finding${r.findings.length === 1 ? "" : "s"} (${mandatory} mandatory)`;
+  const what = `${where(r.file, r.index)}${r.taskDefinition && r.index !== undefined ? ` (${r.taskDefinition})` : ""}`;
+  if (r.findings.length === 0) return [`${what}: ok`];
+  const header = `${what}: ${r.findings.length} finding${r.findings.length === 1 ? "" : "s"} (${mandatory} mandatory)`;
   return [header, ...table(r.findings.map((f) => [`  ${f.level.toUpperCase()}`, f.policy, f.container ?? "-", f.message]))];
+}
+
+function toJson(e: LintEntry): Record<string, unknown> {
+  const at = e.index === undefined ? {} : { index: e.index };
+  if ("error" in e) return { file: e.file, ...at, error: e.error };
+  return {
+    file: e.file, ...at, ...(e.taskDefinition ? { taskDefinition: e.taskDefinition } : {}),
+    findings: e.findings.map(({ policy, level, container, message }) => ({ policy, level, container: container ?? null, message })),
+  };
 }
 
 /**
  * Checks exported task definitions with the policy pack's rules. Resolves to the exit code:
- * 2 when any file could not be checked (the others still are), else 1 on a mandatory finding, else 0.
+ * 2 when anything could not be checked (the rest still is), else 1 on a mandatory finding, else 0.
+ * `-` reads standard input.
  */
 export async function runLint(files: string[], opts: LintOptions, io: Io, read: ReadFile = defaultRead): Promise<number> {
+  const readAny: ReadFile = (file) => (file === STDIN ? io.readStdin() : read(file));
   const config = opts.config ? readConfig(opts.config, read) : {};
-  const results: LintFileResult[] = [];
-  let unreadable = false;
-  for (const file of files) {
-    const r = lintFile(file, config, read);
-    if ("error" in r) {
-      unreadable = true;
-      io.err(`pluto lint: ${r.error}`);
-      continue;
-    }
-    results.push(r);
-    if (!opts.json) for (const line of report(r)) io.out(line);
+  const entries = files.flatMap((file) => lintFile(file, config, readAny));
+  for (const e of entries) {
+    if ("error" in e) io.err(`pluto lint: ${e.error}`);
+    else if (!opts.json) for (const line of report(e)) io.out(line);
   }
-  if (opts.json) io.out(JSON.stringify(results.map((r) => ({ file: r.file, findings: r.findings.map(({ policy, level, container, message }) => ({ policy, level, container: container ?? null, message })) })), null, 2));
-  if (unreadable) return EXIT.cannotCheck;
-  return results.some((r) => r.findings.some((f) => f.level === "mandatory")) ? EXIT.findings : EXIT.ok;
+  if (opts.json) io.out(JSON.stringify(entries.map(toJson), null, 2));
+  if (entries.some((e) => "error" in e)) return EXIT.cannotCheck;
+  return entries.some((e) => "findings" in e && e.findings.some((f) => f.level === "mandatory")) ? EXIT.findings : EXIT.ok;
 }
 
 export const registerLint: RegisterCommand = (program, io, result) => {
   program
     .command("lint")
     .description("Check exported ECS task definitions against the policy pack's rules (exit 1 on a mandatory finding, 2 if a file cannot be checked)")
-    .argument("<files...>", "JSON from `aws ecs describe-task-definition`, a bare task definition, or a list of container definitions")
-    .option("--json", 'print [{"file","findings":[{"policy","level","container","message"}]}]')
+    .argument("<files...>", "JSON from `aws ecs describe-task-definition`, a bare task definition, a list of either (`jq -s`), or a list of container definitions; - reads standard input")
+    .option("--json", 'print [{"file","index"?,"taskDefinition"?,"findings":[{"policy","level","container","message"}]} | {"file","error"}]')
     .option("--config <file>", "policy pack config (as for `pulumi policy enable --config`): levels and the skip-auth allowlist")
     .action(async (files: string[], opts: LintOptions) => {
       result.exitCode = await runLint(files, opts, io);

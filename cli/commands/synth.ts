@@ -5,13 +5,16 @@ import { Command } from "commander";
 import { CliError, EXIT } from "../errors";
 import { Io } from "../io";
 import type { RegisterCommand } from "./index";
-import { readStackConfig, SECRET_PLACEHOLDER } from "../synth/stackConfig";
+import { SECRET_PLACEHOLDER } from "../synth/stackConfig";
+import { readStackForProgram } from "../synth/programConfig";
 import { synthesize, SynthResource, SynthResult } from "../synth/harness";
 import { ConfigError, configWarnings, parseConfig, plutoKeys } from "../../components/config";
 import { describeModels, ModelsSummary } from "../../components/models";
 import { PolicyRefusal } from "../../components/policyCheck";
 import { PolicyViolation, runPolicies } from "../../policies/runPolicies";
 import { resolveWaits } from "../plan/graph";
+import { packPolicies } from "../../policies/pack";
+import { outputLines, policiesRun, summaryLine } from "../synth/summary";
 
 export interface SynthOptions {
   stack: string;
@@ -71,15 +74,16 @@ export function renderTree(result: SynthResult): string {
 }
 
 /**
- * Reads the stack's config and evaluates the program under mocks (shared by `synth` and
- * `plan-summary`). Config problems become exit 2, a refused setting exit 1.
+ * Reads the stack's config as `pulumi preview` hands it to the program (with Pulumi.yaml's defaults)
+ * and evaluates the program under mocks (shared by `synth` and `plan-summary`). Config problems
+ * become exit 2, a refused setting exit 1.
  */
 export async function synthesizeStack(opts: Pick<SynthOptions, "stack" | "config" | "cwd">): Promise<SynthResult & { config: Record<string, string> }> {
   const cwd = opts.cwd ?? path.join(__dirname, "..", "..");
   const configFile = opts.config ?? path.join(cwd, `Pulumi.${opts.stack}.yaml`);
-  const { config, secretKeys } = readStackConfig(configFile);
+  const { config, secretKeys, project } = readStackForProgram(cwd, configFile, opts.stack);
   try {
-    return { ...await synthesize({ config, secretKeys, stack: opts.stack, program: path.join(cwd, "index.ts") }), config };
+    return { ...await synthesize({ config, secretKeys, project, stack: opts.stack, program: path.join(cwd, "index.ts") }), config };
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(`${configFile}: ${e.message}`, EXIT.cannotCheck);
     // The program refused a configuration the policy pack forbids: a finding, like a mandatory violation.
@@ -114,6 +118,8 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
   const parsed = parseConfig(plutoKeys(config), config["aws:region"], pulumi.secret(SECRET_PLACEHOLDER));
   for (const w of configWarnings(parsed)) io.err(`WARNING  ${w}`);
   for (const v of violations) io.err(`${v.level.toUpperCase()}  ${v.policy}  ${v.urn ?? "(stack)"}\n  ${v.message}`);
+  if (!opts.quiet) for (const line of outputLines(result.outputs)) io.out(line);
+  io.out(summaryLine(result, violations, policiesRun(packPolicies)));
   return violations.some((v) => v.level === "mandatory") ? EXIT.findings : EXIT.ok;
 }
 
@@ -124,7 +130,7 @@ export const registerSynth: RegisterCommand = (program: Command, io: Io, result)
     .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml is read", "dev")
     .option("-c, --config <file>", "read stack config from this file instead")
     .option("--json <file>", "write {project, stack, resources (with the URNs each waits for), outputs, violations} as JSON to <file>")
-    .option("-q, --quiet", "do not print the resource tree")
+    .option("-q, --quiet", "print only the summary line (no resource tree, no outputs)")
     .action(async (opts) => {
       result.exitCode = await runSynth(opts, io);
     });

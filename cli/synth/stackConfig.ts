@@ -10,18 +10,25 @@ export interface StackConfig {
   config: Record<string, string>;
   /** Keys whose values are secret. */
   secretKeys: string[];
+  /** Keys whose values are structured (a YAML mapping or list, or null), handed over as JSON text. */
+  objectKeys: string[];
 }
 
 /**
  * Reads a `Pulumi.<stack>.yaml` file the way the Pulumi CLI hands config to a program:
- * scalars as strings, structured values as JSON, `secure:` values marked secret.
+ * scalars as strings, structured values as JSON, `secure:` values marked secret. A key with no
+ * value (`pluto:key:`) is YAML null, which the CLI keeps as the JSON text `null`
+ * (pulumi/pulumi v3.248.0 sdk/go/common/resource/config/object.go: `unmarshalObject` and
+ * `MarshalString`). Pulumi.yaml's defaults are not applied here (`readStackForProgram` in programConfig.ts does),
+ * so live commands read a stack's names without loading Pulumi.
  */
 export function readStackConfig(file: string): StackConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e: any) {
-    throw new CliError(`cannot read stack config ${file}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
+    const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory (give a Pulumi.<stack>.yaml file, or --stack NAME)" : e.message;
+    throw new CliError(`cannot read stack config ${file}: ${why}`);
   }
   let doc: any;
   try {
@@ -34,16 +41,20 @@ export function readStackConfig(file: string): StackConfig {
     throw new CliError(`${file}: \`config\` must be a mapping of keys to values`);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
+  const objectKeys: string[] = [];
   for (const [key, value] of Object.entries(section)) {
     if (!key.includes(":")) throw new CliError(`${file}: config key "${key}" needs a namespace, e.g. pluto:${key}`);
     if (value && typeof value === "object" && !Array.isArray(value) && "secure" in (value as object)) {
-      config[key] = SECRET_PLACEHOLDER;
+      // An empty `secure:` decrypts to nothing; hand the program an empty secret so it can say so.
+      const cipher = (value as { secure: unknown }).secure;
+      config[key] = typeof cipher === "string" && cipher.trim() !== "" ? SECRET_PLACEHOLDER : "";
       secretKeys.push(key);
-    } else if (value !== null && typeof value === "object") {
+    } else if (value === null || typeof value === "object") {
       config[key] = JSON.stringify(value);
-    } else if (value !== null && value !== undefined) {
+      objectKeys.push(key);
+    } else {
       config[key] = String(value);
     }
   }
-  return { config, secretKeys };
+  return { config, secretKeys, objectKeys };
 }

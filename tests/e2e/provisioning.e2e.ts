@@ -226,7 +226,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     // The operator stores the right key. Each worker container caches the key it read, so fresh
     // containers must start (any configuration change of the function does that) before the redrive.
     world.secretValues[keyArn] = N8N_KEY;
-    const redrive = await runDlqRedrive({ prefix: "pluto", region: world.queues.region, wait: true },
+    const redrive = await runDlqRedrive({ prefix: "pluto", region: world.queues.region, wait: true, yes: true },
       { clients: () => world.opsClients(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
     expect(redrive).to.include({ action: "started", messages: emails.length, moved: emails.length, status: "COMPLETED", dlq: world.artefacts.dlqName, queue: world.artefacts.queueName });
     const second = world.startEventSource(world.deployWorker({ n8n: true }));

@@ -1,30 +1,13 @@
 import { expect } from "chai";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseConfig, RawConfig } from "../../components/config";
 import { DEFAULT_GATEWAY_IMAGE, NO_MODELS } from "../../components/models";
+import { CLIENT_SECRET as secret, configProblems, VALID_CONFIG } from "../helpers/config";
+const base = VALID_CONFIG;
+const problems = (raw: RawConfig, region: string | null = "eu-west-1") => configProblems(raw, { region });
 
-const base: RawConfig = {
-  domain: "pluto.example.com",
-  googleClientId: "123-abc.apps.googleusercontent.com",
-  googleClientSecret: "s3cret",
-  alarmEmail: "ops@example.com",
-  adminEmail: "admin@example.com",
-  allowedEmailDomains: JSON.stringify(["example.com"]),
-};
-const secret = pulumi.secret("s3cret");
 const KEY_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pluto/openai-key-AbCdEf";
 
 const withModels = (models: unknown, extra: RawConfig = {}): RawConfig => ({ ...base, ...extra, models: JSON.stringify(models) });
-
-function problems(raw: RawConfig, region = "eu-west-1"): string[] {
-  try {
-    parseConfig(raw, region, secret);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
 
 describe("pluto:models configuration", () => {
   it("is optional: without it no model is connected", () => {
@@ -121,6 +104,6 @@ describe("pluto:models configuration", () => {
   });
 
   it("is a known key (a typo of it is not)", () => {
-    expect(problems({ ...base, model: "{}" })[0]).to.match(/^pluto:model: unknown key \(known keys: .*models/);
+    expect(problems({ ...base, model: "{}" })[0]).to.match(/^pluto:model: unknown key \(did you mean pluto:models\? known keys: .*models/);
   });
 });

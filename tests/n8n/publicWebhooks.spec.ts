@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, configWarnings, parseConfig, RawConfig } from "../../components/config";
 import { N8N_INVITE_ROUTE, N8N_PUBLIC_WEBHOOK_ROUTES, n8nSkipAuthRoutes } from "../../components/n8n";
 import { checkContainers, Container, DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST } from "../../policies/rules";
@@ -8,26 +7,9 @@ import { runPolicies } from "../../policies/runPolicies";
 import { goldenDefinitions, goldenN8nDefinitions, withEnv } from "../fixtures/policies/golden";
 import { env, Stack, synthStack } from "../helpers/stack";
 import { decodedPath, Outcome, cleanPath, oauth2ProxyDecision } from "./oauth2ProxyPaths";
-
-const valid: RawConfig = {
-  domain: "pluto.example.com",
-  googleClientId: "123-abc.apps.googleusercontent.com",
-  googleClientSecret: "s3cret",
-  alarmEmail: "ops@example.com",
-  adminEmail: "admin@example.com",
-  allowedEmailDomains: '["example.com"]',
-};
-const secret = pulumi.secret("s3cret");
-
-function problemsOf(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw, "eu-west-1", secret);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-}
+import { CLIENT_SECRET as secret, configProblems, VALID_CONFIG } from "../helpers/config";
+const valid = VALID_CONFIG;
+const problemsOf = (raw: RawConfig) => configProblems(raw);
 
 function adapted(defs: unknown): Container[] {
   const a = containersFromContainerDefinitions(defs);
@@ -57,7 +39,7 @@ describe("pluto:n8n.publicWebhooks", () => {
 
     it("names it among n8n's fields when a field is misspelt", () => {
       expect(problemsOf({ ...valid, n8n: '{"enabled":true,"publicWebhook":true}' })).to.deep.equal([
-        "pluto:n8n.publicWebhook: unknown field (expected one of: enabled, image, cpu, memory, publicWebhooks)",
+        "pluto:n8n.publicWebhook: unknown field (did you mean publicWebhooks? expected one of: enabled, image, cpu, memory, publicWebhooks)",
       ]);
     });
 

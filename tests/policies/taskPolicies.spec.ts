@@ -175,6 +175,8 @@ const FAILING: [ResourceValidationPolicy, Case[]][] = [
   [tp.ecsImagePinned, [
     { title: ":latest", mutate: (d) => void (webui(d).image = "ghcr.io/open-webui/open-webui:latest"), message: "floating tag :latest" },
     { title: ":main", mutate: (d) => void (webui(d).image = "ghcr.io/open-webui/open-webui:main"), message: "floating tag :main" },
+    { title: ":main-latest (a compound moving tag)", mutate: (d) => void (webui(d).image = "ghcr.io/berriai/litellm:main-latest"), message: "floating tag :main-latest" },
+    { title: ":stable", mutate: (d) => void (proxy(d).image = "quay.io/oauth2-proxy/oauth2-proxy:stable"), message: "floating tag :stable" },
     { title: "no tag", mutate: (d) => void (proxy(d).image = "quay.io/oauth2-proxy/oauth2-proxy"), message: "has no tag" },
     { title: "registry port but no tag", mutate: (d) => void (proxy(d).image = "registry.internal:5000/oauth2-proxy"), message: "has no tag" },
     { title: "no image", mutate: (d) => void ((webui(d) as Partial<EcsContainerDefinition>).image = undefined), message: "has no image" },

@@ -1,27 +1,8 @@
 import { expect } from "chai";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, configWarnings, fargateMemoryChoices, imagePinProblem, parseConfig, plutoKeys, RawConfig } from "../../components/config";
-
-const valid: RawConfig = {
-  domain: "pluto.example.com",
-  googleClientId: "123-abc.apps.googleusercontent.com",
-  googleClientSecret: "s3cret",
-  alarmEmail: "ops@example.com",
-  adminEmail: "admin@example.com",
-  // As `pulumi config set --path 'pluto:allowedEmailDomains[0]' example.com` hands it to the program.
-  allowedEmailDomains: '["example.com"]',
-};
-const secret = pulumi.secret("s3cret");
-
-function problems(raw: RawConfig, region: string | null = "eu-west-1"): string[] {
-  try {
-    parseConfig(raw, region ?? undefined, raw.googleClientSecret === undefined ? undefined : secret);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+import { CLIENT_SECRET as secret, configProblems, VALID_CONFIG } from "../helpers/config";
+const valid = VALID_CONFIG;
+const problems = (raw: RawConfig, region: string | null = "eu-west-1") => configProblems(raw, { region });
 
 describe("stack configuration", () => {
   it("accepts the minimal config and fills in every default", () => {

@@ -2,32 +2,15 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import {
   ConfigError, defaultMaxAllocatedStorage, MAX_RDS_STORAGE_GIB, parseConfig, RawConfig, storageAutoscalingProblem,
 } from "../../components/config";
 import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";
 import { ROOT, synthStack } from "../helpers/stack";
-
-const valid: RawConfig = {
-  domain: "pluto.example.com",
-  googleClientId: "123-abc.apps.googleusercontent.com",
-  googleClientSecret: "s3cret",
-  alarmEmail: "ops@example.com",
-  adminEmail: "admin@example.com",
-  allowedEmailDomains: JSON.stringify(["example.com"]),
-};
-
-function problems(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw, "eu-west-1", pulumi.secret("s3cret"));
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+import { CLIENT_SECRET as secret, configProblems, VALID_CONFIG } from "../helpers/config";
+const valid = VALID_CONFIG;
+const problems = (raw: RawConfig) => configProblems(raw);
 
 const database = (d: object) => ({ ...valid, database: JSON.stringify(d) });
 
@@ -42,8 +25,8 @@ describe("config rules that keep `pulumi up` from failing on AWS", () => {
 
   describe("pluto:database storage autoscaling (ceiling at least 10 % above the allocation)", () => {
     it("derives the default ceiling from allocatedStorage: at least 100, room to double", () => {
-      expect(parseConfig(valid, "eu-west-1", pulumi.secret("s")).database).to.include({ allocatedStorage: 20, maxAllocatedStorage: 100 });
-      expect(parseConfig(database({ allocatedStorage: 100 }), "eu-west-1", pulumi.secret("s")).database).to.include({ maxAllocatedStorage: 200 });
+      expect(parseConfig(valid, "eu-west-1", secret).database).to.include({ allocatedStorage: 20, maxAllocatedStorage: 100 });
+      expect(parseConfig(database({ allocatedStorage: 100 }), "eu-west-1", secret).database).to.include({ maxAllocatedStorage: 200 });
       expect(defaultMaxAllocatedStorage(40000)).to.equal(MAX_RDS_STORAGE_GIB);
       for (const allocated of [20, 50, 100, 1000, 30000, 59578])
         expect(storageAutoscalingProblem(allocated, defaultMaxAllocatedStorage(allocated)), String(allocated)).to.equal(undefined);
@@ -74,8 +57,8 @@ describe("config rules that keep `pulumi up` from failing on AWS", () => {
 
   describe("pluto:accessLogRetentionDays", () => {
     it("defaults to 90 days and takes whole days from 1", () => {
-      expect(parseConfig(valid, "eu-west-1", pulumi.secret("s")).accessLogRetentionDays).to.equal(90);
-      expect(parseConfig({ ...valid, accessLogRetentionDays: "365" }, "eu-west-1", pulumi.secret("s")).accessLogRetentionDays).to.equal(365);
+      expect(parseConfig(valid, "eu-west-1", secret).accessLogRetentionDays).to.equal(90);
+      expect(parseConfig({ ...valid, accessLogRetentionDays: "365" }, "eu-west-1", secret).accessLogRetentionDays).to.equal(365);
       expect(problems({ ...valid, accessLogRetentionDays: "0" })).to.deep.equal(["pluto:accessLogRetentionDays: expected a whole number from 1 to 3650, got \"0\""]);
     });
   });

@@ -21,17 +21,18 @@ describe("backups, WAF and what the first deploy waits for", () => {
       const key = stack.one("aws:kms/key:Key", "pluto-backup-key");
       expect(key.inputs).to.include({ enableKeyRotation: true });
       const vault = stack.inputs("aws:backup/vault:Vault");
-      expect(vault).to.include({ name: "pluto-backup", kmsKeyArn: `arn:aws:kms:us-west-2:123456789012:key/${key.id}` });
+      expect(vault).to.include({ kmsKeyArn: `arn:aws:kms:us-west-2:123456789012:key/${key.id}` });
+      expect(vault.name).to.match(/^pluto-backup-[0-9a-f]{8}$/);
       expect(stack.one("aws:backup/vault:Vault").dependencies).to.include(key.urn);
       const plan = stack.inputs("aws:backup/plan:Plan");
       expect(plan.name).to.equal("pluto-backup");
       expect(plan.rules).to.have.length(1);
-      expect(plan.rules[0]).to.deep.include({ schedule: "cron(0 3 * * ? *)", targetVaultName: "pluto-backup", lifecycle: { deleteAfter: 35 } });
+      expect(plan.rules[0]).to.deep.include({ schedule: "cron(0 3 * * ? *)", targetVaultName: vault.name, lifecycle: { deleteAfter: 35 } });
       const selection = stack.inputs("aws:backup/selection:Selection");
       const fs = stack.all(FS);
       expect(fs).to.have.length(1);
       expect(selection.resources).to.deep.equal([fsArn(fs[0].id)]);
-      expect(stack.result.outputs.backupVaultName).to.equal("pluto-backup");
+      expect(stack.result.outputs.backupVaultName).to.equal(vault.name);
     });
 
     it("lets AWS Backup act through the documented service-role policies, trusted by backup.amazonaws.com only", () => {
@@ -41,6 +42,16 @@ describe("backups, WAF and what the first deploy waits for", () => {
         { Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" },
       ]);
       expect(stack.inputs("aws:backup/selection:Selection").iamRoleArn).to.match(/^arn:aws:iam::\d+:role\/pluto-backup-role/);
+    });
+
+    it("keeps the vault and its key through `pulumi destroy`, under a name a recreated stack does not collide with", () => {
+      // The recovery points are the only copy of the file systems once the stack is gone; AWS refuses
+      // to delete a vault that holds any, and a deleted key would make them unreadable.
+      expect(stack.one("aws:backup/vault:Vault").retainOnDelete).to.equal(true);
+      expect(stack.one("aws:kms/key:Key", "pluto-backup-key").retainOnDelete).to.equal(true);
+      expect(stack.one("random:index/randomId:RandomId", "pluto-backup-vault-id").inputs).to.include({ byteLength: 4 });
+      // The plan, selection and role go with the stack: nothing of theirs outlives it.
+      expect(stack.one("aws:backup/plan:Plan").retainOnDelete).to.equal(false);
     });
 
     it("keeps RDS automated backups and the final snapshot", () => {

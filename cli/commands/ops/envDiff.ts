@@ -1,5 +1,6 @@
 import type { TaskDefinition } from "@aws-sdk/client-ecs";
 import { table } from "./format";
+import { isSecretSetting } from "../../../policies/rules";
 
 /** One container of a task definition, as far as configuration drift is concerned. */
 export interface ContainerSnapshot {
@@ -30,9 +31,13 @@ export interface ContainerDiff {
 
 export const HIDDEN = "<hidden>";
 
-/** Plain-environment names whose values must never be printed (they should be ECS secrets anyway). */
-export function looksSecret(name: string): boolean {
-  return /(SECRET|PASSWORD|TOKEN|API_KEY|PRIVATE_KEY)/i.test(name) || name.toUpperCase() === "DATABASE_URL";
+/**
+ * Plain settings whose values must never be printed (they should be ECS secrets anyway): whatever
+ * the policy pack calls a secret (`isSecretSetting`, one definition), and, erring on the side of
+ * hiding, any name that merely contains a credential word, and DATABASE_URL whatever it holds.
+ */
+export function looksSecret(name: string, value = ""): boolean {
+  return isSecretSetting(name, value) || /(SECRET|PASSWORD|TOKEN|API_?KEY|PRIVATE_KEY|MASTER_KEY)/i.test(name) || name.toUpperCase() === "DATABASE_URL";
 }
 
 export function snapshotContainers(td: TaskDefinition | undefined): ContainerSnapshot[] {
@@ -58,7 +63,7 @@ function diffMaps(before: Record<string, string>, after: Record<string, string>,
   return changes;
 }
 
-const maskEnv = (name: string, value: string) => (looksSecret(name) ? HIDDEN : value);
+const maskEnv = (name: string, value: string) => (looksSecret(name, value) ? HIDDEN : value);
 const keepArn = (_name: string, value: string) => value;
 
 /** Container-by-container differences from `a` to `b`; secret-looking env values come out as `<hidden>`. */

@@ -10,6 +10,8 @@ export interface StackNames {
   dlq: string;
   producerLogGroup: string;
   workerLogGroup: string;
+  preSignUpLogGroup: string;
+  nameClaimLogGroup: string;
   userPoolName: string;
   /** AWS Backup plan and vault of the stack's file systems. */
   backupPlan: string;
@@ -33,6 +35,8 @@ export function stackNames(prefix: string = DEFAULT_PREFIX): StackNames {
     dlq: `${prefix}-user-provisioning-dlq`,
     producerLogGroup: `/aws/lambda/${prefix}-cognito-postconfirm`,
     workerLogGroup: `/aws/lambda/${prefix}-user-provisioning-worker`,
+    preSignUpLogGroup: `/aws/lambda/${prefix}-cognito-presignup`,
+    nameClaimLogGroup: `/aws/lambda/${prefix}-cognito-name-claim`,
     userPoolName: `${prefix}-users`,
     backupPlan: `${prefix}-backup`,
     database: `${prefix}-openwebui`,

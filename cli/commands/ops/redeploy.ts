@@ -3,28 +3,24 @@ import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { Io } from "../../io";
 import { EXIT } from "../../errors";
 import { aws } from "./awsErrors";
+import { ChangeFlags, confirmChange, withChangeFlags } from "./change";
 import { describeService } from "./ecs";
 import { emit } from "./format";
 import { shortTaskDefinition } from "./names";
-import { CommonOptions, OpsDeps, openSession, requireConsent, withCommonOptions } from "./options";
+import { CommonOptions, OpsDeps, openSession, withCommonOptions } from "./options";
 
 /** Options of the two commands that change the service. */
-export interface ChangeOptions extends CommonOptions {
+export interface ChangeOptions extends CommonOptions, ChangeFlags {
   cluster?: string;
   service?: string;
-  yes?: boolean;
 }
 
 export function withChangeOptions(cmd: Command): Command {
-  return withCommonOptions(cmd)
-    .option("--cluster <name>", "ECS cluster (default: <prefix>-cluster)")
-    .option("--service <name>", "ECS service (default: <prefix>-openwebui)")
-    .option("-y, --yes", "do it without asking (required when stdin is not a terminal)");
-}
-
-/** The plan goes where the operator reads it: stdout normally, stderr when stdout carries JSON. */
-export function showPlan(io: Io, json: boolean | undefined, lines: string[]): void {
-  for (const line of lines) (json ? io.err : io.out)(line);
+  return withChangeFlags(
+    withCommonOptions(cmd)
+      .option("--cluster <name>", "ECS cluster (default: <prefix>-cluster)")
+      .option("--service <name>", "ECS service (default: <prefix>-openwebui)"),
+  );
 }
 
 export interface RedeployResult {
@@ -32,20 +28,22 @@ export interface RedeployResult {
   service: string;
   taskDefinition: string;
   deploymentId?: string;
+  /** True when --dry-run stopped before changing anything. */
+  dryRun?: boolean;
 }
 
 /** Runbook step 4's fix for stuck deployments: `update-service --force-new-deployment`. */
-export async function runRedeploy(opts: ChangeOptions, deps: Pick<OpsDeps, "clients" | "confirm">, io: Io): Promise<RedeployResult> {
+export async function runRedeploy(opts: ChangeOptions, deps: Pick<OpsDeps, "clients" | "confirm"> & Partial<OpsDeps>, io: Io): Promise<RedeployResult> {
   const session = await openSession(opts, deps);
   const cluster = opts.cluster ?? session.names.cluster;
   const service = opts.service ?? session.names.service;
   const current = await describeService(session, cluster, service);
   const taskDefinition = shortTaskDefinition(current.taskDefinition ?? "?");
-  showPlan(io, opts.json, [
+  const go = await confirmChange(io, opts, [
     `will force a new deployment of service ${service} in cluster ${cluster} (${session.ctx.region})`,
     `  task definition ${taskDefinition}, ${current.runningCount ?? 0}/${current.desiredCount ?? 0} tasks running, ${(current.deployments ?? []).length} deployment(s)`,
-  ]);
-  await requireConsent(io, opts.yes, `Force a new deployment of ${service}?`, deps.confirm);
+  ], `Force a new deployment of ${service}?`, deps.confirm);
+  if (!go) return { cluster, service, taskDefinition, dryRun: true };
   const out = await aws({ ...session.ctx, cluster, service }, "ecs:UpdateService", () =>
     session.clients.ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true })),
   );
@@ -57,9 +55,9 @@ export function registerRedeploy(program: Command, io: Io, result: { exitCode: n
   withChangeOptions(program.command("redeploy").description("force a new deployment of the service (runbook step 4)")).action(
     async (opts: ChangeOptions) => {
       const r = await runRedeploy(opts, deps, io);
-      emit(io, Boolean(opts.json), r, () => [
-        `started deployment ${r.deploymentId ?? "(id not returned)"} of ${r.service}; follow it with \`pluto doctor\``,
-      ]);
+      emit(io, Boolean(opts.json), r, () =>
+        r.dryRun ? [] : [`started deployment ${r.deploymentId ?? "(id not returned)"} of ${r.service}; follow it with \`pluto doctor\``],
+      );
       result.exitCode = EXIT.ok;
     },
   );

@@ -6,8 +6,9 @@ import { aws } from "./awsErrors";
 import { describeService, listServiceTasks } from "./ecs";
 import { emit } from "./format";
 import { taskId } from "./names";
-import { OpsDeps, openSession, requireConsent } from "./options";
-import { ChangeOptions, showPlan, withChangeOptions } from "./redeploy";
+import { OpsDeps, openSession } from "./options";
+import { confirmChange, showPlan } from "./change";
+import { ChangeOptions, withChangeOptions } from "./redeploy";
 
 export const DEFAULT_STOP_REASON = "pluto restart: forcing fresh restart";
 
@@ -19,10 +20,13 @@ export interface RestartResult {
   cluster: string;
   service: string;
   stopped: string[];
+  /** With --dry-run: the tasks that would have been stopped. */
+  dryRun?: boolean;
+  wouldStop?: string[];
 }
 
 /** Runbook step 5: stop the running task(s); the service scheduler starts fresh ones. */
-export async function runRestart(opts: RestartOptions, deps: Pick<OpsDeps, "clients" | "confirm">, io: Io): Promise<RestartResult> {
+export async function runRestart(opts: RestartOptions, deps: Pick<OpsDeps, "clients" | "confirm"> & Partial<OpsDeps>, io: Io): Promise<RestartResult> {
   const session = await openSession(opts, deps);
   const cluster = opts.cluster ?? session.names.cluster;
   const service = opts.service ?? session.names.service;
@@ -32,12 +36,12 @@ export async function runRestart(opts: RestartOptions, deps: Pick<OpsDeps, "clie
     showPlan(io, opts.json, [`service ${service} in cluster ${cluster} has no running tasks; nothing to stop`]);
     return { cluster, service, stopped: [] };
   }
-  showPlan(io, opts.json, [
+  const go = await confirmChange(io, opts, [
     `will stop ${tasks.length} running task(s) of service ${service} in cluster ${cluster} (${session.ctx.region}); ECS starts replacements`,
     ...tasks.map((t) => `  ${taskId(t)}`),
     `  reason: "${opts.reason}"`,
-  ]);
-  await requireConsent(io, opts.yes, `Stop ${tasks.length} task(s) of ${service}?`, deps.confirm);
+  ], `Stop ${tasks.length} task(s) of ${service}?`, deps.confirm);
+  if (!go) return { cluster, service, stopped: [], dryRun: true, wouldStop: tasks.map(taskId) };
   const stopped: string[] = [];
   for (const task of tasks) {
     await aws({ ...session.ctx, cluster, service }, "ecs:StopTask", () => session.clients.ecs.send(new StopTaskCommand({ cluster, task, reason: opts.reason })));

@@ -4,8 +4,8 @@ import { Io } from "../../io";
 import { CliError, EXIT } from "../../errors";
 import { aws } from "./awsErrors";
 import { emit, plural, table } from "./format";
-import { OpsDeps, openSession, requireConsent } from "./options";
-import { showPlan } from "./redeploy";
+import { OpsDeps, openSession } from "./options";
+import { confirmChange, withChangeFlags } from "./change";
 import { listMembers, Member, resolveUserPool, UsersOptions, withUsersOptions } from "./users";
 
 /**
@@ -49,13 +49,12 @@ export async function runUsersDisable(email: string, opts: UsersDisableOptions, 
   const userPoolId = await resolveUserPool(session, opts);
   const members = await membersByEmail(session, userPoolId, email);
   if (members.length === 0) throw new CliError(`no member with email ${email} in user pool ${userPoolId} (see \`pluto users list\`)`, EXIT.cannotCheck);
-  showPlan(io, opts.json, [
+  const go = await confirmChange(io, opts, [
     `${opts.dryRun ? "would disable" : "will disable"} ${plural(members.length, "member")} with email ${email} in user pool ${userPoolId} (${session.ctx.region}) and sign them out everywhere:`,
     ...table(members.map((m) => [`  ${m.username}`, m.name || "-", m.enabled ? "enabled" : "already disabled", m.status])),
-  ]);
-  const base = { userPoolId, email, dryRun: Boolean(opts.dryRun) };
-  if (opts.dryRun) return { ...base, disabled: [] };
-  await requireConsent(io, opts.yes, `Disable ${email} and sign them out everywhere?`, deps.confirm);
+  ], `Disable ${email} and sign them out everywhere?`, deps.confirm);
+  const base = { userPoolId, email, dryRun: !go };
+  if (!go) return { ...base, disabled: [] };
   const disabled: string[] = [];
   for (const m of members) {
     const input = { UserPoolId: userPoolId, Username: m.username };
@@ -67,7 +66,8 @@ export async function runUsersDisable(email: string, opts: UsersDisableOptions, 
 }
 
 export function formatUsersDisable(r: UsersDisableResult): string[] {
-  if (r.dryRun) return ["dry run: nothing was changed"];
+  // A dry run's plan and its "nothing was changed" line were printed with the plan.
+  if (r.dryRun) return [];
   return [
     `disabled and signed out ${r.email} (${r.disabled.join(", ")})`,
     "their Open WebUI and n8n sessions end at oauth2-proxy's next refresh against Cognito (within the hour)",
@@ -75,14 +75,12 @@ export function formatUsersDisable(r: UsersDisableResult): string[] {
 }
 
 export function registerUsersDisable(users: Command, io: Io, result: { exitCode: number }, deps: OpsDeps): void {
-  withUsersOptions(
+  withChangeFlags(withUsersOptions(
     users
       .command("disable")
       .argument("<email>", "the member's email address")
-      .description("disable a member in Cognito and sign them out of every session (AdminDisableUser, AdminUserGlobalSignOut)")
-      .option("--dry-run", "show who would be disabled; change nothing")
-      .option("-y, --yes", "do it without asking (required when stdin is not a terminal)"),
-  ).action(async (email: string, opts: UsersDisableOptions) => {
+      .description("disable a member in Cognito and sign them out of every session (AdminDisableUser, AdminUserGlobalSignOut)"),
+  )).action(async (email: string, opts: UsersDisableOptions) => {
     const r = await runUsersDisable(email, opts, deps, io);
     emit(io, Boolean(opts.json), r, () => formatUsersDisable(r));
     result.exitCode = EXIT.ok;

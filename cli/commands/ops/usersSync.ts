@@ -6,8 +6,8 @@ import { CliError, EXIT } from "../../errors";
 import { aws } from "./awsErrors";
 import { emit, plural, table } from "./format";
 import { parseSince } from "./logs";
-import { OpsDeps, OpsSession, openSession, requireConsent } from "./options";
-import { showPlan } from "./redeploy";
+import { OpsDeps, OpsSession, openSession } from "./options";
+import { confirmChange, showPlan, withChangeFlags } from "./change";
 import { listMembers, Member, resolveUserPool, UsersOptions, withUsersOptions } from "./users";
 
 export interface UsersSyncOptions extends UsersOptions {
@@ -123,36 +123,41 @@ export async function runUsersSync(opts: UsersSyncOptions, deps: Pick<OpsDeps, "
   const kept = chosen.since ? members.filter((m) => m.created !== "" && new Date(m.created) >= chosen.since!) : members;
   const { messages, skipped } = planMessages(kept);
   const base = { userPoolId, queue, selection: chosen.label, dryRun: Boolean(opts.dryRun), members: members.length, selected: kept.length, planned: messages, skipped };
-  showPlan(io, opts.json, [
+  const plan = [
     `user pool ${userPoolId}: ${plural(members.length, "member")}, ${kept.length} selected (${chosen.since ? `created since ${chosen.label}` : "all"})`,
     `${opts.dryRun ? "would enqueue" : "will enqueue"} ${plural(messages.length, "onboarding message")} to ${queue}: each re-runs the n8n invitation (if deployed) and emails the administrators`,
     ...table(messages.map((m) => ["  enqueue", m.email, m.name])),
     ...(skipped.length ? [`skipping ${skipped.length}:`, ...table(skipped.map((s) => ["  skip", s.username, s.reason]))] : []),
-  ]);
-  if (opts.dryRun || messages.length === 0) return { ...base, enqueued: [], failed: [] };
-  await requireConsent(io, opts.yes, `Enqueue ${plural(messages.length, "onboarding message")} to ${queue}?`, deps.confirm);
+  ];
+  // Nothing to send needs no consent: show the plan and stop.
+  if (messages.length === 0) {
+    showPlan(io, opts.json, plan);
+    return { ...base, enqueued: [], failed: [] };
+  }
+  if (!(await confirmChange(io, opts, plan, `Enqueue ${plural(messages.length, "onboarding message")} to ${queue}?`, deps.confirm))) {
+    return { ...base, dryRun: true, enqueued: [], failed: [] };
+  }
   const { sent, failed } = await enqueue(session, queue, messages);
   return { ...base, enqueued: sent, failed };
 }
 
 export function formatUsersSync(r: UsersSyncResult): string[] {
-  if (r.dryRun) return ["dry run: nothing was enqueued"];
+  // A dry run's plan and its "nothing was changed" line were printed with the plan.
+  if (r.dryRun) return [];
   const lines = [`enqueued ${r.enqueued.length} to ${r.queue}`];
   if (r.failed.length) lines.push(`failed ${r.failed.length}:`, ...table(r.failed.map((f) => ["  failed", f.email, f.reason])));
   return lines;
 }
 
 export function registerUsersSync(users: Command, io: Io, result: { exitCode: number }, deps: OpsDeps): void {
-  withUsersOptions(
+  withChangeFlags(withUsersOptions(
     users
       .command("sync")
       .description("re-enqueue onboarding (n8n invitation, notice) for members who joined while the pipeline was down")
       .option("--since <time>", "members created since then: 30m, 12h, 2d, 1w, or an ISO time")
       .option("--all", "every member of the pool (each gets an n8n re-invitation and a notice email)")
-      .option("--dry-run", "show who would be enqueued; send nothing")
-      .option("-y, --yes", "do it without asking (required when stdin is not a terminal)")
       .option("--queue <name>", "onboarding queue (default: <prefix>-user-provisioning)"),
-  ).action(async (opts: UsersSyncOptions) => {
+  )).action(async (opts: UsersSyncOptions) => {
     const r = await runUsersSync(opts, deps, io);
     emit(io, Boolean(opts.json), r, () => formatUsersSync(r));
     result.exitCode = r.failed.length ? EXIT.findings : EXIT.ok;

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { awsError, awsMocks, AwsMocks, pluto, REGION, restoreMocks, secretArn, taskDefinition } from "./fixtures";
 import { diffContainers, looksSecret, snapshotContainers } from "../../../cli/commands/ops/envDiff";
+import { isSecretSetting } from "../../../policies/rules";
 import { taskDefinitionRef } from "../../../cli/commands/ops/names";
 
 describe("pluto diff", () => {
@@ -70,6 +71,20 @@ describe("envDiff", () => {
   it("recognises the secret-looking names and leaves the others alone", () => {
     for (const n of ["OAUTH2_PROXY_COOKIE_SECRET", "DB_PASSWORD", "SCIM_TOKEN", "OPENAI_API_KEY", "DATABASE_URL", "WEBUI_SECRET_KEY"]) expect(looksSecret(n), n).to.equal(true);
     for (const n of ["WEBUI_AUTH", "ENABLE_SIGNUP", "OAUTH2_PROXY_SET_AUTHORIZATION_HEADER", "WEBUI_URL"]) expect(looksSecret(n), n).to.equal(false);
+  });
+
+  it("hides everything the policy pack calls a secret: the gateway's master key, numbered keys, a URL with a password", () => {
+    for (const n of ["LITELLM_MASTER_KEY", "LITELLM_SALT_KEY", "OPENAI_API_KEYS", "PLUTO_OPENAI_API_KEY_2"]) {
+      expect(isSecretSetting(n), n).to.equal(true);
+      expect(looksSecret(n), n).to.equal(true);
+    }
+    expect(looksSecret("REDIS_URL", "rediss://:t0ken@master.example:6379/0")).to.equal(true);
+    expect(looksSecret("REDIS_URL", "rediss://master.example:6379/0")).to.equal(false);
+    const [d] = diffContainers(
+      [{ name: "openwebui", environment: { REDIS_URL: "rediss://:old@h:6379/0" }, secrets: {} }],
+      [{ name: "openwebui", environment: { REDIS_URL: "rediss://:new@h:6379/0" }, secrets: {} }],
+    );
+    expect(d.environment).to.deep.equal([{ kind: "changed", name: "REDIS_URL", before: "<hidden>", after: "<hidden>" }]);
   });
 
   it("reports a changed container command (flags hide settings there)", () => {

@@ -24,7 +24,7 @@ describe("pluto dlq redrive", () => {
   it("starts a message move task from the DLQ to the queue and reports the count", async () => {
     queues(3);
     m.sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: "handle-1" });
-    const r = await pluto(["dlq", "redrive", "--region", REGION]);
+    const r = await pluto(["dlq", "redrive", "--yes", "--region", REGION]);
     expect(r.code).to.equal(0);
     expect(m.sqs.commandCalls(GetQueueAttributesCommand).map((c) => c.args[0].input)).to.deep.equal([
       { QueueUrl: url(DLQ), AttributeNames: ["QueueArn", "ApproximateNumberOfMessages"] },
@@ -32,7 +32,10 @@ describe("pluto dlq redrive", () => {
     ]);
     expect(m.sqs.commandCalls(ListMessageMoveTasksCommand)[0].args[0].input).to.deep.equal({ SourceArn: arn(DLQ), MaxResults: 10 });
     expect(m.sqs.commandCalls(StartMessageMoveTaskCommand).map((c) => c.args[0].input)).to.deep.equal([{ SourceArn: arn(DLQ), DestinationArn: arn(QUEUE) }]);
-    expect(r.out).to.equal(`started moving 3 message(s) from ${DLQ} to ${QUEUE} (task handle-1); the worker retries each one`);
+    expect(r.out.split("\n")).to.deep.equal([
+      `will move 3 message(s) from ${DLQ} to ${QUEUE} (SQS message move task)`,
+      `started moving 3 message(s) from ${DLQ} to ${QUEUE} (task handle-1); the worker retries each one`,
+    ]);
   });
 
   it("--dry-run reports the count and starts nothing", async () => {
@@ -64,7 +67,7 @@ describe("pluto dlq redrive", () => {
       // As SQS does: a finished task is listed without its TaskHandle, newest first.
       .resolvesOnce({ Results: [{ Status: "COMPLETED", ApproximateNumberOfMessagesMoved: 2, StartedTimestamp: 2 }, { Status: "COMPLETED", ApproximateNumberOfMessagesMoved: 9, StartedTimestamp: 1 }] });
     const slept: number[] = [];
-    const r = await runDlqRedrive({ prefix: "pluto", region: REGION, wait: true }, { clients: createAwsClients, sleep: async (ms) => void slept.push(ms) });
+    const r = await runDlqRedrive({ prefix: "pluto", region: REGION, wait: true, yes: true }, { clients: createAwsClients, sleep: async (ms) => void slept.push(ms) });
     expect(r).to.include({ action: "started", moved: 2, status: "COMPLETED" });
     expect(slept).to.deep.equal([POLL_MS, POLL_MS]);
   });

@@ -61,6 +61,15 @@ describe("pluto logs", () => {
     expect(inputs[1]).to.include({ logGroupName: "/acme/ecs" }).and.not.have.property("logStreamNamePrefix");
   });
 
+  it("reads the sign-in triggers' log groups: PreSignUp (refused people) and the name claim", async () => {
+    m.logs.on(FilterLogEventsCommand).resolves({ events: [{ timestamp: at("2026-01-29T11:50:00Z"), logStreamName: "2026/01/29/[$LATEST]abc", message: '{"event":"refused"}' }] });
+    const r = await pluto(["logs", "--container", "presignup", "--region", REGION, "--prefix", "acme"]);
+    await pluto(["logs", "--container", "name-claim", "--region", REGION, "--prefix", "acme"]);
+    const inputs = m.logs.commandCalls(FilterLogEventsCommand).map((c) => c.args[0].input.logGroupName);
+    expect(inputs).to.deep.equal(["/aws/lambda/acme-cognito-presignup", "/aws/lambda/acme-cognito-name-claim"]);
+    expect(r.out).to.match(/^\S+ +presignup +\{"event":"refused"\}$/m);
+  });
+
   it("stops at --limit and says so", async () => {
     m.logs.on(FilterLogEventsCommand).resolves({
       events: [1, 2, 3].map((i) => ({ timestamp: at(`2026-01-29T11:5${i}:00Z`), logStreamName: "openwebui/openwebui/abcdef0123", message: `line ${i}` })),
@@ -75,7 +84,7 @@ describe("pluto logs", () => {
   it("rejects an unknown --container and a bad --since before calling AWS", async () => {
     const a = await pluto(["logs", "--container", "nginx", "--region", REGION]);
     expect(a.code).to.equal(2);
-    expect(a.err).to.equal('pluto: --container "nginx" is not one of openwebui, oauth2-proxy, worker, producer');
+    expect(a.err).to.equal('pluto: --container "nginx" is not one of openwebui, oauth2-proxy, worker, producer, presignup, name-claim');
     const b = await pluto(["logs", "--since", "yesterday", "--region", REGION]);
     expect(b.err).to.equal('pluto: --since "yesterday" is not a duration like 30s, 5m, 1h, 2d or an ISO time');
     expect(m.logs.commandCalls(FilterLogEventsCommand)).to.have.length(0);

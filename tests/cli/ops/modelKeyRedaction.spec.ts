@@ -30,7 +30,7 @@ describe("pluto doctor: a model key quoted by a failed request is never printed"
     const w = openWebUiModelWiring(wiredConnections([{ name: "openai", baseUrl: "https://api.openai.com/v1", keyValueFrom: KEY_ARN }], undefined));
     td.containerDefinitions![0].environment!.push(...toEnvList(w.environment));
     td.containerDefinitions![0].secrets!.push(...toSecretList(w.secrets));
-    const session = { clients: createAwsClients({ region: REGION }), names: stackNames("pluto"), ctx: { region: REGION } };
+    const session = { clients: createAwsClients({ region: REGION }), prefix: "pluto", names: stackNames("pluto"), ctx: { region: REGION } };
     // The real fetch: it refuses the header before opening any connection.
     const checks = await modelChecks(session, td, [], { secrets: new SecretsManagerClient({ region: REGION }), bedrock: () => new BedrockClient({ region: REGION }), fetch: globalThis.fetch });
     expect(checks).to.have.length(1);
