@@ -31,6 +31,17 @@ export function requiredEnv(env: Env, name: string): string {
   return value;
 }
 
+/**
+ * The SDK request-handler options that bound each attempt: `connectMs` to connect and `requestMs`
+ * for the whole request. Recent SDK versions only warn when `requestTimeout` passes unless
+ * `throwOnRequestTimeout` is set (@smithy/node-http-handler 4.x `setRequestTimeout`), so without
+ * it a stalled endpoint holds the function until Lambda's own timeout; older versions ignore the
+ * flag and already abort on it.
+ */
+export function attemptTimeouts(connectMs: number, requestMs: number) {
+  return { connectionTimeout: connectMs, requestTimeout: requestMs, throwOnRequestTimeout: true };
+}
+
 export function positiveIntEnv(env: Env, name: string, fallback: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
@@ -59,7 +70,7 @@ export function producerFactory() {
   const { SQSClient, SendMessageCommand } = require("@aws-sdk/client-sqs");
   // useQueueUrlAsEndpoint: false makes the SDK's endpoint resolution (AWS_ENDPOINT_URL_SQS, or
   // the regional endpoint that hosts QUEUE_URL anyway) win over the queue URL's host.
-  const sqs = new SQSClient({ maxAttempts: 2, useQueueUrlAsEndpoint: false, requestHandler: { connectionTimeout: 500, requestTimeout: 1000 } });
+  const sqs = new SQSClient({ maxAttempts: 2, useQueueUrlAsEndpoint: false, requestHandler: attemptTimeouts(500, 1000) });
   const enqueue = async (message: unknown) => {
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
   };
@@ -79,7 +90,7 @@ export function workerFactory() {
   const n8nKeyArn = n8nUrl ? requiredEnv(env, ENV.n8nApiKeySecretArn) : undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
-  const sns = new SNSClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } });
+  const sns = new SNSClient({ maxAttempts: 2, requestHandler: attemptTimeouts(1000, 3000) });
   const notify = async (notice: Notice) => {
     await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: notice.subject, Message: notice.body }));
   };
@@ -87,7 +98,7 @@ export function workerFactory() {
   if (n8nUrl && n8nKeyArn) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager");
-    const client = new SecretsManagerClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } });
+    const client = new SecretsManagerClient({ maxAttempts: 3, requestHandler: attemptTimeouts(1000, 3000) });
     const secret = cachedSecrets(async (arn) => {
       const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
       if (!out.SecretString) throw new Error(`secret ${arn} has no string value`);

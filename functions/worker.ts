@@ -22,14 +22,24 @@ export interface WorkerDeps {
  * SQS handler. Records are independent: each one that is not onboarded is reported in
  * `batchItemFailures` (and only those), so SQS redelivers it and, after the queue's
  * maxReceiveCount, moves it to the DLQ. Malformed bodies fail too, so they are kept for
- * inspection instead of being dropped.
+ * inspection instead of being dropped. It never throws, since a thrown error would return the
+ * whole batch to the queue: an event without a `Records` array, and a record that is not an
+ * object with a `messageId` (`null`, say), are logged and left out of `batchItemFailures`, which
+ * can only name a record by its `messageId` (Lambda fails the whole batch on an entry that names
+ * none: docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
  */
 export async function handleProvisioningBatch(event: SqsEvent, deps: WorkerDeps): Promise<SqsBatchResponse> {
-  const records = Array.isArray(event?.Records) ? event.Records : [];
-  const outcomes = await Promise.all(records.map((record) => onboardRecord(record, deps)));
-  return {
-    batchItemFailures: records.filter((_, i) => !outcomes[i]).map((record) => ({ itemIdentifier: record.messageId })),
-  };
+  const records: unknown[] = Array.isArray(event?.Records) ? event.Records : [];
+  if (!Array.isArray(event?.Records)) deps.log({ level: "error", event: "invalid_event", error: "the event has no Records array" });
+  const failed = await Promise.all(records.map(async (record, index) => {
+    const messageId = (record as Partial<SqsRecord> | null)?.messageId;
+    if (typeof messageId !== "string" || messageId === "") {
+      deps.log({ level: "error", event: "invalid_record", index, error: "the record is not an object with a messageId" });
+      return undefined;
+    }
+    return (await onboardRecord(record as SqsRecord, deps)) ? undefined : messageId;
+  }));
+  return { batchItemFailures: failed.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
 /**

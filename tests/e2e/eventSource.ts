@@ -3,9 +3,12 @@
 // succeeded. With `ReportBatchItemFailures` the response decides which records failed (AWS Lambda
 // developer guide, "Handling errors for an SQS event source in Lambda"); failed records are left
 // alone, to come back when their visibility timeout ends, and the queue's redrive policy moves
-// them to the DLQ after maxReceiveCount receives.
+// them to the DLQ after maxReceiveCount receives. An invocation that fails (an error, or the
+// function timing out) returns the whole batch. The mapping is refused, as AWS refuses it, when the
+// queue's visibility timeout is below the function's timeout.
 import { DeleteMessageBatchCommand, Message, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SqsEvent, SqsRecord } from "../../functions/events";
+import type { InvocationResult } from "./lambdaRuntime";
 
 export interface EventSourceOptions {
   sqs: SQSClient;
@@ -14,14 +17,19 @@ export interface EventSourceOptions {
   region: string;
   batchSize: number;
   maxConcurrency: number;
-  invoke(event: SqsEvent): Promise<unknown>;
+  /** The function's timeout and the queue's visibility timeout, checked as CreateEventSourceMapping checks them. */
+  functionTimeoutMs: number;
+  visibilityTimeoutSeconds: number;
+  invoke(event: SqsEvent): Promise<InvocationResult>;
   /** Called before each invocation (fault injection keys off receive counts). */
   beforeInvoke?(records: SqsRecord[]): Promise<void>;
 }
 
 export interface Delivery {
-  /** Which invocation carried the record (1, 2, ...). */
+  /** Which invocation carried the record (1, 2, ...), numbered as they start. */
   batch: number;
+  /** Why the whole invocation failed (e.g. "Task timed out after 1.00 seconds"), if it did. */
+  invocationError?: string;
   messageId: string;
   body: string;
   receiveCount: number;
@@ -31,6 +39,8 @@ export interface Delivery {
 export interface EventSource {
   /** Every record handed to the function, in order, and whether it was reported failed. */
   deliveries: Delivery[];
+  /** Invocations starting and ending, in the order they happened. */
+  timeline: { batch: number; event: "start" | "end" }[];
   /** Stops polling and waits for invocations in flight; rejects with the first poller error. */
   stop(): Promise<void>;
 }
@@ -58,6 +68,17 @@ export function failedRecordIds(records: Pick<SqsRecord, "messageId">[], outcome
   return failed;
 }
 
+/**
+ * Why AWS refuses the mapping, or undefined: "Your function's timeout must be less than or equal
+ * to the queue's visibility timeout. Lambda validates this requirement when you create or update
+ * an event source mapping" (docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html); the
+ * text is the one CloudFormation reports (getlift/lift issue 388).
+ */
+export function mappingRefusal(functionTimeoutMs: number, visibilityTimeoutSeconds: number): string | undefined {
+  if (visibilityTimeoutSeconds * 1000 >= functionTimeoutMs) return undefined;
+  return `InvalidParameterValueException: Queue visibility timeout: ${visibilityTimeoutSeconds} seconds is less than Function timeout: ${functionTimeoutMs / 1000} seconds`;
+}
+
 /** The record Lambda builds from a received message. */
 export function toRecord(m: Message, queueArn: string, region: string): SqsRecord & Record<string, unknown> {
   return {
@@ -74,7 +95,10 @@ export function toRecord(m: Message, queueArn: string, region: string): SqsRecor
 }
 
 export function startEventSource(opts: EventSourceOptions): EventSource {
+  const refusal = mappingRefusal(opts.functionTimeoutMs, opts.visibilityTimeoutSeconds);
+  if (refusal) throw new Error(refusal);
   const deliveries: Delivery[] = [];
+  const timeline: EventSource["timeline"] = [];
   let stopping = false;
   let batches = 0;
 
@@ -89,16 +113,14 @@ export function startEventSource(opts: EventSourceOptions): EventSource {
     if (Messages.length === 0) return;
     const records = Messages.map((m) => toRecord(m, opts.queueArn, opts.region));
     await opts.beforeInvoke?.(records);
-    let outcome: { ok: true; response: unknown } | { ok: false };
-    try {
-      outcome = { ok: true, response: await opts.invoke({ Records: records }) };
-    } catch {
-      outcome = { ok: false };
-    }
-    const failed = failedRecordIds(records, outcome);
     const batch = ++batches;
+    timeline.push({ batch, event: "start" });
+    const result = await opts.invoke({ Records: records });
+    timeline.push({ batch, event: "end" });
+    const failed = failedRecordIds(records, result.ok ? { ok: true, response: result.result } : { ok: false });
+    const invocationError = result.ok ? undefined : result.errorMessage;
     for (const r of records) {
-      deliveries.push({ batch, messageId: r.messageId, body: r.body, receiveCount: Number(r.attributes?.ApproximateReceiveCount), failed: failed.has(r.messageId) });
+      deliveries.push({ batch, messageId: r.messageId, body: r.body, receiveCount: Number(r.attributes?.ApproximateReceiveCount), failed: failed.has(r.messageId), ...(invocationError ? { invocationError } : {}) });
     }
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length > 0) {
@@ -120,6 +142,7 @@ export function startEventSource(opts: EventSourceOptions): EventSource {
   const pollers = Array.from({ length: opts.maxConcurrency }, poller);
   return {
     deliveries,
+    timeline,
     async stop() {
       stopping = true;
       await Promise.all(pollers);

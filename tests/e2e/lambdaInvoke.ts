@@ -1,18 +1,11 @@
 // The Lambda Invoke API on 127.0.0.1 (POST /2015-03-31/functions/{name}/invocations, what
-// cognito-local's Lambda client calls for triggers), running loaded handlers by function name.
-// Responses follow Lambda: 200 with the result as payload; a thrown error or a timeout is
-// 200 with `X-Amz-Function-Error: Unhandled` and {errorType, errorMessage}; an unknown name is
-// 404 ResourceNotFoundException.
+// cognito-local's Lambda client calls for triggers), running deployed functions (lambdaRuntime.ts,
+// with their deployed timeouts) by name. Responses follow Lambda: 200 with the result as payload;
+// a thrown error or a timeout is 200 with `X-Amz-Function-Error: Unhandled` and
+// {errorType, errorMessage}; an unknown name is 404 ResourceNotFoundException.
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { withDeadline } from "../../functions/http";
-import type { LambdaHandler } from "../helpers/lambda";
-
-export interface DeployedFunction {
-  handler: LambdaHandler;
-  /** The function's configured timeout, in seconds. */
-  timeoutSeconds: number;
-}
+import type { LambdaFunction } from "./lambdaRuntime";
 
 export interface Invocation {
   functionName: string;
@@ -22,7 +15,7 @@ export interface Invocation {
 
 export interface LambdaEndpoint {
   url: string;
-  functions: Map<string, DeployedFunction>;
+  functions: Map<string, LambdaFunction>;
   invocations: Invocation[];
   close(): Promise<void>;
 }
@@ -30,7 +23,7 @@ export interface LambdaEndpoint {
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
 export async function startLambdaEndpoint(): Promise<LambdaEndpoint> {
-  const functions = new Map<string, DeployedFunction>();
+  const functions = new Map<string, LambdaFunction>();
   const invocations: Invocation[] = [];
   const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -48,13 +41,10 @@ export async function startLambdaEndpoint(): Promise<LambdaEndpoint> {
       const event = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
       const invocation: Invocation = { functionName, event };
       invocations.push(invocation);
-      try {
-        const result = await withDeadline(fn.handler(event), fn.timeoutSeconds * 1000, "invocation");
-        send(res, 200, result ?? null);
-      } catch (err) {
-        invocation.error = err instanceof Error ? err.message : String(err);
-        send(res, 200, { errorType: "Error", errorMessage: invocation.error }, { "x-amz-function-error": "Unhandled" });
-      }
+      const result = await fn.invoke(event);
+      if (result.ok) return send(res, 200, result.result ?? null);
+      invocation.error = result.errorMessage;
+      send(res, 200, { errorType: result.errorType, errorMessage: result.errorMessage }, { "x-amz-function-error": "Unhandled" });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -12,8 +12,11 @@
 // - controllers/auth.controller.ts `resolveSignupToken` (GET /rest/resolve-signup-token) and
 //   invitation.controller.ts `acceptInvitationWithToken` (POST /rest/invitations/accept): the
 //   person opens the link and sets their name and password; a claimed invitation is refused.
-// Faults: "down" closes the port, "503"/"404" answer every API call so, and a per-email delay holds
-// the answer after the user is written.
+// Faults: "down" closes the port, "503"/"404"/"500" answer every API call so, `failFor` answers an
+// email's invitations with a status for good, and a per-email delay holds the answer after the
+// user is written. A 500 carries n8n's public-API error body, `{ message }` (packages/cli/src/
+// public-api/index.ts, the router's last error handler `res.status(error.status || 400).json({
+// message })`); one from the ALB in front would be an HTML page, which the worker treats alike.
 import * as crypto from "crypto";
 import * as http from "http";
 import type { AddressInfo } from "net";
@@ -32,7 +35,7 @@ export interface InviteAttempt {
   status: number;
 }
 
-export type N8nAvailability = "up" | "503" | "404" | "down";
+export type N8nAvailability = "up" | "503" | "404" | "500" | "down";
 
 export interface FakeN8n {
   url: string;
@@ -42,6 +45,8 @@ export interface FakeN8n {
   apiKey: string;
   ownerSetUp: boolean;
   delayFirstResponse: Map<string, number>;
+  /** Emails whose every invitation is answered with this status, before anything is written. */
+  failFor: Map<string, number>;
   setAvailability(mode: N8nAvailability): Promise<void>;
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -61,6 +66,7 @@ export async function startFakeN8n(opts: { apiKey: string; editorBaseUrl: string
     apiKey: opts.apiKey,
     ownerSetUp: true,
     delayFirstResponse: new Map(),
+    failFor: new Map(),
     setAvailability: async () => undefined,
     reset: async () => undefined,
     close: async () => undefined,
@@ -98,8 +104,11 @@ export async function startFakeN8n(opts: { apiKey: string; editorBaseUrl: string
       };
       if (mode === "503") return reply(503, { message: "Service Unavailable" });
       if (mode === "404") return reply(404, { message: "The requested resource could not be found." });
+      if (mode === "500") return reply(500, { message: "Internal Server Error" });
       if (req.headers["x-n8n-api-key"] !== state.apiKey) return reply(401, { message: "unauthorized" });
       if (!state.ownerSetUp) return reply(400, { message: "You must set up your own account before inviting others" });
+      const failing = state.failFor.get(emails[0]);
+      if (failing) return reply(failing, { message: "Internal Server Error" });
       const invited = [];
       for (const email of emails) {
         const item = await invite(email);
@@ -161,6 +170,7 @@ export async function startFakeN8n(opts: { apiKey: string; editorBaseUrl: string
     tokens.clear();
     state.attempts.length = 0;
     state.delayFirstResponse.clear();
+    state.failFor.clear();
     state.apiKey = opts.apiKey;
     state.ownerSetUp = true;
     await state.setAvailability("up");

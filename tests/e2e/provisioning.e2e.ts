@@ -1,16 +1,17 @@
 import { expect } from "chai";
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { runDlqRedrive } from "../../cli/commands/ops/dlqRedrive";
+import { runUsersSync } from "../../cli/commands/ops/usersSync";
+import { memoryIo } from "../../cli/io";
 import { REFUSAL } from "../../functions/preSignUp";
 import type { Delivery } from "./eventSource";
 import { account, ledger, ScenarioCount } from "./ledger";
+import { filterPatternMatches } from "./logFilter";
 import type { N8nAvailability } from "./n8n";
 import { tokenOf } from "./n8n";
 import { OWUI_ERRORS } from "./openWebUi";
 import { N8N_KEY, World, startWorld } from "./world";
 
-/** Upper bound for any one wait on the pipeline; far above what a passing run needs. */
-const DEADLINE_MS = 20_000;
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 /** Cognito keeps the email as typed; the pipeline and Open WebUI lower-case it. */
@@ -18,11 +19,17 @@ const typed = (email: string) => email.replace(/^./, (c) => c.toUpperCase()).rep
 const nameOf = (email: string) => `User ${email.split("@")[0]}`;
 
 describe("end-to-end: who may join, onboarding and first sign-in, on local emulators, with fault injection", function () {
-  this.timeout(60_000);
+  this.timeout(240_000);
   let world: World;
+  /**
+   * Upper bound for any one wait on the pipeline, far above what a passing run needs: a message
+   * received maxReceiveCount times waits out the (scaled) visibility timeout between receives.
+   */
+  let DEADLINE_MS = 0;
 
   before(async () => {
     world = await startWorld();
+    DEADLINE_MS = (world.artefacts.maxReceiveCount + 2) * world.timeouts.scaled.visibilityTimeoutSeconds * 1000 + 20_000;
   });
   after(async () => {
     await world?.close();
@@ -105,7 +112,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(world.openWebUi.auths.get(row.id), "an auth row beside the user row").to.include({ email: ada, active: true });
     expect((await world.signIn(typed(ada))).body.id, "the second sign-in finds the same account").to.equal(row.id);
 
-    const source = world.startEventSource(world.loadWorker({ n8n: true }));
+    const source = world.startEventSource(world.deployWorker({ n8n: true }));
     await world.waitForDrainedQueue(DEADLINE_MS);
     await source.stop();
     const outcome = await settle("0. allow-list, onboarding, first sign-in", [ada, guest]);
@@ -144,7 +151,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
 
   it("1. 50 members sign up: 50 n8n invitations and 50 notices, one each; DLQ empty; then 50 accounts at first sign-in", async () => {
     const emails = range(50).map((i) => `s1-user${i}@example.com`);
-    const source = world.startEventSource(world.loadWorker({ n8n: true }));
+    const source = world.startEventSource(world.deployWorker({ n8n: true }));
     // The mapping polls while people sign up, as it does in AWS.
     await signUpAll(emails);
     await world.waitForDrainedQueue(DEADLINE_MS);
@@ -176,7 +183,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     // 1st receive, 503 on the 2nd, healthy after. The phase only moves forward.
     const availability = (receive: number): N8nAvailability => (receive === 1 ? "down" : receive === 2 ? "503" : "up");
     let phase = 1;
-    const source = world.startEventSource(world.loadWorker({ n8n: true }), async (records) => {
+    const source = world.startEventSource(world.deployWorker({ n8n: true }), async (records) => {
       const lowest = Math.min(...records.map((r) => Number(r.attributes?.ApproximateReceiveCount)));
       if (lowest > phase) {
         phase = lowest;
@@ -202,7 +209,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const keyArn = world.artefacts.workerWithN8n.env.N8N_API_KEY_SECRET_ARN;
     world.secretValues[keyArn] = "a-key-n8n-no-longer-accepts";
     await signUpAll(emails);
-    const first = world.startEventSource(world.loadWorker({ n8n: true }));
+    const first = world.startEventSource(world.deployWorker({ n8n: true }));
     await world.waitForDrainedQueue(DEADLINE_MS);
     await first.stop();
 
@@ -222,7 +229,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const redrive = await runDlqRedrive({ prefix: "pluto", region: world.queues.region, wait: true, yes: true },
       { clients: () => world.opsClients(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
     expect(redrive).to.include({ action: "started", messages: emails.length, moved: emails.length, status: "COMPLETED", dlq: world.artefacts.dlqName, queue: world.artefacts.queueName });
-    const second = world.startEventSource(world.loadWorker({ n8n: true }));
+    const second = world.startEventSource(world.deployWorker({ n8n: true }));
     await world.waitUntil("the DLQ to empty", async () => (await world.queues.peek(world.artefacts.dlqName)).length === 0, DEADLINE_MS);
     await world.waitForDrainedQueue(DEADLINE_MS);
     await second.stop();
@@ -236,7 +243,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(second.deliveries.map((d) => [d.receiveCount, d.failed])).to.deep.equal(emails.map(() => [1, false]));
   });
 
-  it("4. a redelivered message, a message sent twice, and someone already in n8n: one n8n user each, every link works, duplicates cost only a second notice", async () => {
+  it("4. a redelivered message (n8n writes the user but answers after the worker's n8n timeout), a message sent twice, and someone already in n8n: one n8n user each, every link works, the duplicate send costs only a second notice", async () => {
     const existing = "s4-existing@example.com";
     const redelivered = "s4-redelivered@example.com";
     const sentTwice = "s4-sent-twice@example.com";
@@ -246,39 +253,40 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     // SQS delivers at least once: the same body can arrive as a second message.
     const queued = await world.queues.peek(world.artefacts.queueName);
     await world.queues.send(world.pair.queueUrl, queued.find((b) => JSON.parse(b).email === sentTwice)!);
-    // n8n writes the user but answers after the 1 s visibility timeout, so the message comes back
-    // and a second invocation invites again while the first is still waiting.
-    world.n8n.delayFirstResponse.set(redelivered, 1500);
-    const source = world.startEventSource(world.loadWorker({ n8n: true }));
+    // n8n writes the pending user, then answers after the worker gave up on it (its scaled n8n
+    // timeout): the record fails and comes back after the visibility timeout, and n8n invites the
+    // same pending user again.
+    world.n8n.delayFirstResponse.set(redelivered, 2 * world.timeouts.scaled.httpTimeoutMs);
+    const source = world.startEventSource(world.deployWorker({ n8n: true }));
     await world.waitForDrainedQueue(DEADLINE_MS);
-    await world.waitUntil("the slow invitation's notice", async () => (await linksFor(redelivered)).length >= 2, DEADLINE_MS);
     await source.stop();
     const outcome = await settle("4. duplicates and an existing n8n member", emails);
 
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
-    expect(source.deliveries.every((d) => !d.failed)).to.equal(true);
+    expect(source.deliveries.filter((d) => d.failed).map((d) => JSON.parse(d.body).email)).to.deep.equal([redelivered]);
     expect(sorted(world.n8n.users.keys())).to.deep.equal(sorted(["owner@example.com", ...emails]));
     expect(world.n8n.users.get(existing)).to.include({ id: "n8n-existing", pending: false });
+    expect(n8nStatuses(redelivered), "invited twice, as the same pending user").to.deep.equal([201, 201]);
     const existingNotices = (await world.notices()).filter((n) => n.subject.endsWith(existing));
     expect(existingNotices.length).to.be.at.least(1);
     for (const n of existingNotices) expect(n.message).to.contain("already have an n8n account");
-    for (const email of [redelivered, sentTwice]) {
-      const links = await linksFor(email);
-      expect(links.length, email).to.be.at.least(2);
-      expect(new Set(links).size, `${email}: each invitation carries a fresh link`).to.equal(links.length);
-      for (const link of links) expect(await resolves(link), email).to.equal(200);
-    }
+    const redeliveredLinks = await linksFor(redelivered);
+    expect(redeliveredLinks, "announced once, after the retry").to.have.length(1);
+    const sentTwiceLinks = await linksFor(sentTwice);
+    expect(sentTwiceLinks).to.have.length(2);
+    expect(new Set(sentTwiceLinks).size, "each invitation carries a fresh link").to.equal(2);
+    for (const link of [...redeliveredLinks, ...sentTwiceLinks]) expect(await resolves(link)).to.equal(200);
     const redeliveredId = source.deliveries.find((d) => JSON.parse(d.body).email === redelivered)!.messageId;
-    expect(deliveriesByMessage(source.deliveries).get(redeliveredId)).to.deep.equal([[1, false], [2, false]]);
+    expect(deliveriesByMessage(source.deliveries).get(redeliveredId)).to.deep.equal([[1, true], [2, false]]);
   });
 
   it("5a. SNS refuses each message's first 2 publishes: n8n re-invites the same pending user, and each member is announced once, with a working link", async () => {
     const emails = range(5).map((i) => `s5a-user${i}@example.com`);
     await signUpAll(emails);
     let phase = 1;
-    world.queues.setPublishFault(() => phase < 3);
-    const source = world.startEventSource(world.loadWorker({ n8n: true }), async (records) => {
+    world.queues.setPublishFault(() => (phase < 3 ? "refuse" : undefined));
+    const source = world.startEventSource(world.deployWorker({ n8n: true }), async (records) => {
       phase = Math.max(phase, Math.min(...records.map((r) => Number(r.attributes?.ApproximateReceiveCount))));
     });
     await world.waitForDrainedQueue(DEADLINE_MS);
@@ -301,7 +309,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const emails = range(5).map((i) => `s5b-user${i}@example.com`);
     await world.n8n.setAvailability("404");
     await signUpAll(emails);
-    const source = world.startEventSource(world.loadWorker({ n8n: true }));
+    const source = world.startEventSource(world.deployWorker({ n8n: true }));
     await world.waitForDrainedQueue(DEADLINE_MS);
     await source.stop();
     const outcome = await settle("5b. n8n answers 404", emails);
@@ -314,7 +322,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
 
   it("6. without n8n: the notice alone; PostConfirmation_ConfirmForgotPassword enqueues nothing", async () => {
     const email = "s6-user@example.com";
-    const source = world.startEventSource(world.loadWorker());
+    const source = world.startEventSource(world.deployWorker());
     await signUpAll([email]);
     await world.waitForDrainedQueue(DEADLINE_MS);
 
@@ -341,7 +349,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const malformed = '{"email": "s7-truncated@example.com", "na';
     await signUpAll(emails);
     await world.queues.send(world.pair.queueUrl, malformed);
-    const source = world.startEventSource(world.loadWorker({ n8n: true }));
+    const source = world.startEventSource(world.deployWorker({ n8n: true }));
     await world.waitForDrainedQueue(DEADLINE_MS);
     await source.stop();
     const outcome = await settle("7. malformed message", emails);
@@ -352,5 +360,144 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const firstBatch = source.deliveries.filter((d) => d.batch === source.deliveries.find((x) => x.body === malformed)!.batch);
     expect(firstBatch.map((d) => [d.body === malformed, d.failed]).sort()).to.deep.equal([[false, false], [false, false], [false, false], [false, false], [true, true]]);
     expect(source.deliveries.filter((d) => d.body === malformed).map((d) => d.receiveCount)).to.deep.equal(range(world.artefacts.maxReceiveCount));
+  });
+  it("8. the worker side runs under the deployed timeout rules, every duration divided by one factor: visibility stays at least 6x the worker's timeout, the n8n call well inside it; the triggers keep Cognito's 5 s", () => {
+    const { deployed, scaled } = world.timeouts;
+    expect(deployed.visibilityTimeoutSeconds, "deployed: visibility >= 6 x worker timeout").to.be.at.least(6 * deployed.workerTimeoutSeconds);
+    expect(scaled.visibilityTimeoutSeconds * 1000, "scaled: visibility >= 6 x worker timeout").to.be.at.least(6 * scaled.workerTimeoutMs);
+    expect(scaled.workerTimeoutMs).to.equal((deployed.workerTimeoutSeconds * 1000) / scaled.factor);
+    expect(scaled.visibilityTimeoutSeconds).to.equal(deployed.visibilityTimeoutSeconds / scaled.factor);
+    expect(scaled.httpTimeoutMs).to.equal(Math.round(deployed.httpTimeoutMs / scaled.factor));
+    expect(scaled.httpTimeoutMs, "the n8n call ends well before the worker is cut off").to.be.below(scaled.workerTimeoutMs / 2);
+    // What the scenarios run with: the worker cut off at the scaled timeout; the queue's scaled visibility.
+    expect(world.deployWorker().timeoutMs).to.equal(scaled.workerTimeoutMs);
+    expect(world.producer.timeoutMs, "the PostConfirmation trigger: Cognito's 5 s, as deployed").to.equal(5000);
+    expect(world.artefacts.enqueueBudgetMs).to.be.below(world.producer.timeoutMs);
+  });
+
+  it("9. the enqueue fails while people sign up (SQS answers 503, then stops answering): every sign-up succeeds, each failure is one enqueue_failed line the alarm's metric filter counts, and `pluto users sync --since` recovers every member", async () => {
+    const start = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const before = range(2).map((i) => `s9-before${i}@example.com`);
+    const refused = range(3).map((i) => `s9-refused${i}@example.com`);
+    const stalled = range(2).map((i) => `s9-stalled${i}@example.com`);
+    const source = world.startEventSource(world.deployWorker({ n8n: true }));
+    await signUpAll(before);
+    world.queues.setSendFault("unavailable");
+    const refusedSubs = await signUpAll(refused);
+    world.queues.setSendFault("stall");
+    const stalledSubs = await signUpAll(stalled);
+    world.queues.setSendFault(undefined);
+    const failedSubs = new Set([...refusedSubs.values(), ...stalledSubs.values()]);
+
+    // Cognito confirmed everyone: the producer returned within its 5 s every time, without an error.
+    const confirmations = world.lambda.invocations.filter((i) => i.functionName === world.producer.name);
+    expect(confirmations).to.have.length(before.length + refused.length + stalled.length);
+    expect(confirmations.map((i) => i.error)).to.deep.equal(confirmations.map(() => undefined));
+    for (const email of [...refused, ...stalled]) {
+      const user = await world.cognito.client.send(new AdminGetUserCommand({ UserPoolId: world.userPoolId, Username: typed(email) }));
+      expect(user.UserStatus, email).to.equal("CONFIRMED");
+    }
+    // The alarm's metric filter, applied to the producer's log group as Lambda stores it.
+    const counted = world.producer.logs.filter((line) => filterPatternMatches(world.artefacts.enqueueFailedPattern, line));
+    expect(counted, "one counted line per failed enqueue").to.have.length(failedSubs.size);
+    const countedEntries = counted.map((line) => JSON.parse(line.split("\t")[3]));
+    expect(sorted(countedEntries.map((e) => e.sub))).to.deep.equal(sorted(failedSubs));
+    for (const e of countedEntries) expect(e).to.include({ level: "error", event: "enqueue_failed" });
+    expect(counted.every((line) => line.split("\t")[2] === "ERROR"), "written as errors").to.equal(true);
+    await world.waitForDrainedQueue(DEADLINE_MS);
+    expect(sorted(await world.onboarded()), "only the members queued before the fault").to.deep.equal(sorted(before));
+
+    // The operator follows the alarm: `pluto users sync --since <when it started>`.
+    const sync = await runUsersSync(
+      { prefix: "pluto", region: world.queues.region, userPoolId: world.userPoolId, since: start.toISOString(), yes: true },
+      { clients: () => world.opsClients(), confirm: async () => true, now: () => new Date() },
+      memoryIo(),
+    );
+    expect(sorted(sync.enqueued.map((m) => m.email))).to.deep.equal(sorted([...before, ...refused, ...stalled]));
+    expect(sync.failed).to.deep.equal([]);
+    await world.waitForDrainedQueue(DEADLINE_MS);
+    await source.stop();
+    const outcome = await settle("9. enqueue fails, then users sync", [...before, ...refused, ...stalled]);
+
+    expect(outcome.lost).to.equal(0);
+    expect(outcome.dlq).to.deep.equal([]);
+    for (const email of [...refused, ...stalled]) expect(await linksFor(email), email).to.have.length(1);
+    // Members onboarded before the fault were in the --since window too: a second notice each.
+    for (const email of before) expect(await linksFor(email), email).to.have.length(2);
+  });
+
+  it("10. n8n answers 500: retried after the visibility timeout and then invited; a member n8n fails for good waits in the DLQ; nothing is lost", async () => {
+    const emails = range(6).map((i) => `s10-user${i}@example.com`);
+    const broken = "s10-broken@example.com";
+    world.n8n.failFor.set(broken, 500);
+    await signUpAll([...emails, broken]);
+    await world.n8n.setAvailability("500");
+    let phase = 1;
+    const source = world.startEventSource(world.deployWorker({ n8n: true }), async (records) => {
+      const lowest = Math.min(...records.map((r) => Number(r.attributes?.ApproximateReceiveCount)));
+      if (lowest > phase) {
+        phase = lowest;
+        await world.n8n.setAvailability("up");
+      }
+    });
+    await world.waitForDrainedQueue(DEADLINE_MS);
+    await source.stop();
+    const outcome = await settle("10. n8n answers 500", [...emails, broken]);
+
+    expect(outcome.lost).to.equal(0);
+    expect(emailsOf(outcome.dlq)).to.deep.equal([broken]);
+    for (const email of emails) {
+      expect(n8nStatuses(email), email).to.deep.equal([500, 201]);
+      const links = await linksFor(email);
+      expect(links, email).to.have.length(1);
+      expect(await resolves(links[0]), email).to.equal(200);
+    }
+    expect(n8nStatuses(broken)).to.deep.equal(range(world.artefacts.maxReceiveCount).map(() => 500));
+    expect(sorted(await world.onboarded()), "nobody announced without an invitation").to.deep.equal(sorted(emails));
+    expect(world.n8n.users.has(broken)).to.equal(false);
+    const byMessage = deliveriesByMessage(source.deliveries);
+    for (const d of source.deliveries.filter((x) => JSON.parse(x.body).email !== broken && x.receiveCount === 1)) expect(byMessage.get(d.messageId)).to.deep.equal([[1, true], [2, false]]);
+  });
+
+  it("11. the worker is cut off at its (scaled) timeout while SNS holds the notice: the whole batch comes back only after the visibility timeout, from a fresh environment, and each member is announced once", async () => {
+    const emails = range(5).map((i) => `s11-user${i}@example.com`);
+    await signUpAll(emails);
+    let phase = 1;
+    // SNS accepts each publish and never answers during the first receive; the SDK's own attempt
+    // timeouts (functions/runtime.ts, not scaled) are longer than the scaled worker timeout, so
+    // Lambda's cut-off ends the invocation. Deployed, the SDK gives up after 2 x 3 s, well inside
+    // the 30 s timeout, and fails each record: the same messages come back either way.
+    world.queues.setPublishFault(() => (phase === 1 ? "stall" : undefined));
+    const worker = world.deployWorker({ n8n: true });
+    const source = world.startEventSource(worker, async (records) => {
+      phase = Math.max(phase, Math.min(...records.map((r) => Number(r.attributes?.ApproximateReceiveCount))));
+    });
+    await world.waitForDrainedQueue(DEADLINE_MS);
+    await source.stop();
+    const outcome = await settle("11. worker cut off at its timeout", emails);
+
+    expect(outcome.lost).to.equal(0);
+    expect(outcome.dlq).to.deep.equal([]);
+    const timedOut = `Task timed out after ${(worker.timeoutMs / 1000).toFixed(2)} seconds`;
+    const first = source.deliveries.filter((d) => d.receiveCount === 1);
+    expect(first.map((d) => [d.failed, d.invocationError])).to.deep.equal(emails.map(() => [true, timedOut]));
+    const byMessage = deliveriesByMessage(source.deliveries);
+    for (const deliveries of byMessage.values()) expect(deliveries).to.deep.equal([[1, true], [2, false]]);
+    // No message was handed out again while the invocation that held it was still running.
+    const position = (batch: number, event: "start" | "end") => source.timeline.findIndex((t) => t.batch === batch && t.event === event);
+    for (const d of source.deliveries.filter((x) => x.receiveCount === 2)) {
+      const earlier = first.find((x) => x.messageId === d.messageId)!;
+      expect(position(d.batch, "start")).to.be.greaterThan(position(earlier.batch, "end"));
+    }
+    const cutOff = new Set(first.map((d) => d.batch)).size;
+    expect(worker.stats.timeouts).to.equal(cutOff);
+    expect(worker.stats.coldStarts, "the environments Lambda reset did not serve the retries").to.be.at.least(cutOff + 1);
+    for (const email of emails) {
+      expect(n8nStatuses(email), `${email}: invited before the cut-off, again on the retry`).to.deep.equal([201, 201]);
+      const links = await linksFor(email);
+      expect(links, email).to.have.length(1);
+      expect(await resolves(links[0]), email).to.equal(200);
+    }
+    expect(world.n8n.users.size).to.equal(emails.length + 1);
   });
 });

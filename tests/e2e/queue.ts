@@ -2,6 +2,8 @@
 // plus SQS message move tasks, which it does not, so that `pluto dlq redrive` can run against it.
 // SNS email subscriptions cannot be emulated; an SQS queue subscribed to the topic stands in for
 // the administrators' mailbox (fauxqs wraps each message in SNS's JSON envelope, Subject included).
+// Faults are injected in front of fauxqs: SQS SendMessage and SNS Publish can be refused with the
+// error AWS answers when it fails, or stalled (the connection accepted, no answer ever sent).
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
@@ -30,8 +32,14 @@ export interface Delivered {
   message: string;
 }
 
-/** Decides whether a Publish (its form fields) is refused with a 500 InternalError. */
-export type PublishFault = (publish: Record<string, string>) => boolean;
+/**
+ * What happens to a Publish (its form fields): "refuse" answers 500 InternalError, "stall" accepts
+ * the connection and never answers, undefined lets fauxqs publish.
+ */
+export type PublishFault = (publish: Record<string, string>) => "refuse" | "stall" | undefined;
+
+/** What happens to every SendMessage: "unavailable" answers 503 ServiceUnavailable, "stall" never answers. */
+export type SendFault = "unavailable" | "stall";
 
 export interface QueueCounts {
   visible: number;
@@ -55,8 +63,10 @@ export interface QueueEmulator {
   createTopicWithMailbox(topic: string, mailbox: string): Promise<{ topicArn: string; mailboxUrl: string }>;
   /** What the mailbox holds, oldest first, without receiving it. */
   mailbox(mailbox: string): Promise<Delivered[]>;
-  /** Refuses the Publish calls `fault` picks until it is cleared (undefined). */
+  /** Refuses or stalls the Publish calls `fault` picks until it is cleared (undefined). */
   setPublishFault(fault: PublishFault | undefined): void;
+  /** Refuses or stalls every SendMessage until cleared (undefined); stalled calls are then dropped. */
+  setSendFault(fault: SendFault | undefined): void;
   close(): Promise<void>;
 }
 
@@ -65,12 +75,35 @@ export async function startQueueEmulator(region: string): Promise<QueueEmulator>
   const app = fauxqs.buildApp({ logger: false, defaultRegion: region });
   let sqs: SQSClient | undefined;
   let publishFault: PublishFault | undefined;
+  let sendFault: SendFault | undefined;
   const moveTasks = new MoveTasks(() => sqs!);
+  // Requests held without an answer, by kind; dropped (connection reset) when their fault is cleared.
+  const stalled = { send: new Set<{ destroy(): void }>(), publish: new Set<{ destroy(): void }>() };
+  const stall = (kind: keyof typeof stalled, reply: any) => {
+    reply.hijack();
+    stalled[kind].add(reply.raw);
+    reply.raw.on("close", () => stalled[kind].delete(reply.raw));
+  };
+  const dropStalled = (kind: keyof typeof stalled) => {
+    for (const res of stalled[kind]) res.destroy();
+    stalled[kind].clear();
+  };
   app.addHook("preHandler", async (request: any, reply: any) => {
-    if (request.body?.Action === "Publish" && publishFault?.(request.body)) {
-      // What SNS answers on an internal failure (query protocol, XML); the SDK retries it.
+    const publish = request.body?.Action === "Publish" ? publishFault?.(request.body) : undefined;
+    if (publish === "stall") return stall("publish", reply);
+    if (publish === "refuse") {
+      // What SNS answers on an internal failure (query protocol, XML; docs.aws.amazon.com/sns/latest/api/API_Publish.html,
+      // Errors: InternalError, HTTP 500); the SDK retries it.
       reply.status(500).header("content-type", "text/xml");
       return reply.send('<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Receiver</Type><Code>InternalError</Code><Message>injected by the e2e</Message></Error><RequestId>e2e</RequestId></ErrorResponse>');
+    }
+    if (sendFault && request.headers["x-amz-target"] === "AmazonSQS.SendMessage") {
+      if (sendFault === "stall") return stall("send", reply);
+      // SQS's answer when it cannot serve the request (JSON protocol: the error type in `__type` and
+      // x-amzn-query-error; docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html,
+      // ServiceUnavailable/503); the SDK retries it once (maxAttempts 2).
+      reply.status(503).header("content-type", "application/x-amz-json-1.0").header("x-amzn-query-error", "ServiceUnavailable;Receiver");
+      return reply.send({ __type: "com.amazonaws.sqs#ServiceUnavailable", message: "The request has failed due to a temporary failure of the server." });
     }
     const answer = await moveTasks.handle(String(request.headers["x-amz-target"] ?? ""), request.body ?? {});
     if (!answer) return;
@@ -138,8 +171,15 @@ export async function startQueueEmulator(region: string): Promise<QueueEmulator>
     },
     setPublishFault(fault) {
       publishFault = fault;
+      if (!fault) dropStalled("publish");
+    },
+    setSendFault(fault) {
+      sendFault = fault;
+      if (!fault) dropStalled("send");
     },
     async close() {
+      dropStalled("send");
+      dropStalled("publish");
       await moveTasks.settle();
       client.destroy();
       sns.destroy();

@@ -1,9 +1,11 @@
 // Everything the end-to-end scenarios run against, all on 127.0.0.1: the deployed artefacts (from
-// the synthesised program), cognito-local with the PreSignUp and PostConfirmation triggers, a local
-// Lambda Invoke endpoint, the SQS/SNS emulator (a queue subscribed to the new-member topic stands
-// in for the administrators' mailbox), a fake Secrets Manager, the worker's event source mapping,
-// and stand-ins for n8n and Open WebUI, the latter configured with the environment the program
-// deploys.
+// the synthesised program), each function running in its own execution environments (child
+// processes cut off at the function's timeout, lambdaRuntime.ts), cognito-local with the PreSignUp
+// and PostConfirmation triggers behind a local Lambda Invoke endpoint, the SQS/SNS emulator (a
+// queue subscribed to the new-member topic stands in for the administrators' mailbox), a fake
+// Secrets Manager, the worker's event source mapping, and stand-ins for n8n and Open WebUI, the
+// latter configured with the environment the program deploys. The worker side runs under the
+// deployed timeout rules scaled down together (timeScale.ts); the triggers under Cognito's 5 s.
 import {
   AdminGetUserCommand,
   ConfirmForgotPasswordCommand,
@@ -21,13 +23,15 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { ENV } from "../../functions/runtime";
 import type { SqsRecord } from "../../functions/events";
 import type { AwsClients } from "../../cli/commands/ops/clients";
-import { LambdaHandler, lambdaTaskRoot, loadHandler } from "../helpers/lambda";
+import { lambdaTaskRoot } from "../helpers/lambda";
 import { env as containerEnv, Stack, synthStack } from "../helpers/stack";
 import { FakeAws, startFakeAws } from "../userProvisioning/fakeAws";
 import { archiveAssets } from "../userProvisioning/synth";
 import { CognitoLocal, startCognitoLocal } from "./cognito";
-import { EventSource, startEventSource } from "./eventSource";
+import { EventSource, mappingRefusal, startEventSource } from "./eventSource";
 import { startLambdaEndpoint, LambdaEndpoint } from "./lambdaInvoke";
+import { deployFunction, LambdaFunction } from "./lambdaRuntime";
+import { DeployedTimeouts, ScaledTimeouts, scaleTimeouts, timeScaleFrom } from "./timeScale";
 import { FakeN8n, startFakeN8n } from "./n8n";
 import { IdTokenClaims, oauth2ProxyHeaders } from "./oauth2Proxy";
 import { FakeOpenWebUi, startFakeOpenWebUi } from "./openWebUi";
@@ -36,8 +40,6 @@ import { Delivered, FAKE_CREDENTIALS, QueueEmulator, QueuePair, startQueueEmulat
 const LAMBDA = "aws:lambda/function:Function";
 const QUEUE = "aws:sqs/queue:Queue";
 const REGION = "us-west-2";
-/** The deployed queue waits 180 s before redelivering; 1 s keeps every retry scenario short. */
-export const VISIBILITY_TIMEOUT_SECONDS = 1;
 export const N8N_KEY = "e2e-n8n-api-key-0123456789";
 const PASSWORD = "Corr3ct-Horse-Battery";
 const MAILBOX = "e2e-admin-mailbox";
@@ -70,6 +72,12 @@ interface Artefacts {
   maxReceiveCount: number;
   batchSize: number;
   maxConcurrency: number;
+  /** The worker's timeout, the queue's visibility timeout and the worker's n8n timeout, as deployed. */
+  timeouts: DeployedTimeouts;
+  /** The producer's enqueue budget (ENQUEUE_BUDGET_MS) as deployed. */
+  enqueueBudgetMs: number;
+  /** The pattern of the metric filter behind the enqueue-failed alarm. */
+  enqueueFailedPattern: string;
   /** The function names the user pool's triggers name. */
   triggers: { PreSignUp: string; PostConfirmation: string; PreTokenGeneration: string };
   userPool: { name: string; usernameAttributes: string[]; autoVerifiedAttributes: string[] };
@@ -97,11 +105,13 @@ export async function deployedArtefacts(): Promise<Artefacts> {
   const pool = stack.inputs("aws:cognito/userPool:UserPool");
   const preSignUp = await artefact(stack, "-presignup");
   const openWebUi = stack.container("pluto-openwebui", "openwebui");
+  const producer = await artefact(stack, "-producer");
+  const worker = await artefact(stack, "-worker");
   return {
     preSignUp,
     nameClaim: await artefact(stack, "-name-claim-function"),
-    producer: await artefact(stack, "-producer"),
-    worker: await artefact(stack, "-worker"),
+    producer,
+    worker,
     workerWithN8n: await artefact(withN8n, "-worker"),
     queueName: queue.name,
     dlqName: stack.inputs(QUEUE, "-dlq").name,
@@ -109,6 +119,9 @@ export async function deployedArtefacts(): Promise<Artefacts> {
     maxReceiveCount: JSON.parse(queue.redrivePolicy).maxReceiveCount,
     batchSize: mapping.batchSize,
     maxConcurrency: mapping.scalingConfig.maximumConcurrency,
+    timeouts: { workerTimeoutSeconds: worker.timeoutSeconds, visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds, httpTimeoutMs: Number(worker.env[ENV.httpTimeoutMs]) },
+    enqueueBudgetMs: Number(producer.env[ENV.enqueueBudgetMs]),
+    enqueueFailedPattern: stack.inputs("aws:cloudwatch/logMetricFilter:LogMetricFilter").pattern,
     triggers: {
       PreSignUp: functionName(pool.lambdaConfig.preSignUp),
       PostConfirmation: functionName(pool.lambdaConfig.postConfirmation),
@@ -126,6 +139,10 @@ export async function deployedArtefacts(): Promise<Artefacts> {
 
 export interface World {
   artefacts: Artefacts;
+  /** The worker side's durations as deployed and as the e2e runs them. */
+  timeouts: { deployed: DeployedTimeouts; scaled: ScaledTimeouts };
+  /** The deployed PostConfirmation function (its log group holds what the alarm's metric filter reads). */
+  producer: LambdaFunction;
   queues: QueueEmulator;
   pair: QueuePair;
   lambda: LambdaEndpoint;
@@ -137,10 +154,13 @@ export interface World {
   /** The fake Secrets Manager's values by ARN; change them as an operator would. */
   secretValues: Record<string, string>;
   secrets: FakeAws;
-  /** What the Lambda "containers" logged (they share this process's console), newest last. */
+  /** What every function logged, prefixed with its name, newest last (for a failed scenario's report). */
   logs: string[];
-  /** A fresh cold start of the worker (with n8n: the n8n-configured one, against the fake n8n). */
-  loadWorker(opts?: { n8n?: boolean }): LambdaHandler;
+  /**
+   * Deploys the worker afresh (new execution environments, so nothing cached from before; with
+   * n8n: the n8n-configured one, against the fake n8n), with the scaled timeout and n8n timeout.
+   */
+  deployWorker(opts?: { n8n?: boolean }): LambdaFunction;
   /**
    * A first sign-in's Cognito side: SignUp with the attributes the Google mapping yields (PreSignUp
    * runs), then ConfirmSignUp (PostConfirmation runs). Resolves to the sub; rejects with Cognito's
@@ -158,44 +178,38 @@ export interface World {
   /** Emails of the members a notice was delivered for (from the subject). */
   onboarded(): Promise<string[]>;
   /** The worker's event source mapping, with the deployed batch size and concurrency. */
-  startEventSource(worker: LambdaHandler, beforeInvoke?: (records: SqsRecord[]) => Promise<void>): EventSource;
+  startEventSource(worker: LambdaFunction, beforeInvoke?: (records: SqsRecord[]) => Promise<void>): EventSource;
   /** Waits until the queue holds nothing visible or in flight (all deleted or dead-lettered). */
   waitForDrainedQueue(deadlineMs: number): Promise<void>;
   /** Polls `check` every 50 ms; rejects naming `what` once `deadlineMs` has passed. */
   waitUntil(what: string, check: () => Promise<boolean>, deadlineMs: number): Promise<void>;
   /** Clients for the ops commands, aimed at the emulators. */
   opsClients(): AwsClients;
-  /** Empties the queues and mailbox, boots a fresh Open WebUI, resets n8n and the secrets. */
+  /** Empties the queues and mailbox, boots a fresh Open WebUI, resets n8n, the secrets and the faults, stops the workers. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startWorld(): Promise<World> {
   const artefacts = await deployedArtefacts();
+  // `pulumi up` would stop here: AWS refuses the event source mapping.
+  const refusal = mappingRefusal(artefacts.timeouts.workerTimeoutSeconds * 1000, artefacts.timeouts.visibilityTimeoutSeconds);
+  if (refusal) throw new Error(`the program's worker cannot be deployed: ${refusal}`);
+  const timeouts = { deployed: artefacts.timeouts, scaled: scaleTimeouts(artefacts.timeouts, timeScaleFrom(process.env)) };
   const closers: (() => Promise<void> | void)[] = [];
-  const savedEnv = { ...process.env };
-  closers.push(() => {
-    process.env = savedEnv;
-  });
   const close = async () => {
     for (const c of closers.reverse()) await c();
   };
-  // The handlers log one JSON line per record; keep them for a failing scenario's report instead
-  // of burying mocha's. (Mocha's reporter holds its own reference to console.log.)
+  // What the functions log, for a failing scenario's report; each function also keeps its log group.
   const logs: string[] = [];
-  const { log, error } = console;
-  console.log = console.error = (...args: unknown[]) => void logs.push(args.map(String).join(" "));
-  closers.push(() => {
-    console.log = log;
-    console.error = error;
-  });
+  const keepLine = (line: string) => void logs.push(line);
   try {
     const taskRoot = lambdaTaskRoot();
     closers.push(taskRoot.remove);
     const queues = await startQueueEmulator(REGION);
     closers.push(queues.close);
     const pair = await queues.createQueuePair({ queue: artefacts.queueName, dlq: artefacts.dlqName }, {
-      visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
+      visibilityTimeoutSeconds: timeouts.scaled.visibilityTimeoutSeconds,
       maxReceiveCount: artefacts.maxReceiveCount,
     });
     const { topicArn, mailboxUrl } = await queues.createTopicWithMailbox(artefacts.noticeTopicName, MAILBOX);
@@ -208,25 +222,33 @@ export async function startWorld(): Promise<World> {
     let openWebUi = await startFakeOpenWebUi(artefacts.openWebUiEnv);
     closers.push(() => openWebUi.close());
 
-    // One process plays every Lambda container, so the environment all functions read is set
-    // once: the synthesised variables, with the deployed URLs and ARNs swapped for their local
-    // stand-ins (QUEUE_URL, NOTICE_TOPIC_ARN, N8N_URL) and the e2e's allow-list.
-    Object.assign(process.env, {
+    // Each function's environment: the synthesised variables, with the deployed URLs and ARNs
+    // swapped for their local stand-ins (QUEUE_URL, NOTICE_TOPIC_ARN, N8N_URL), plus what reaches
+    // the emulators (the SDK's endpoint variables, a region and credentials).
+    const emulators = {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_SQS: queues.endpoint,
       AWS_ENDPOINT_URL_SNS: queues.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    });
-    const preSignUp = loadHandler(taskRoot.dir, artefacts.preSignUp.code, artefacts.preSignUp.env);
-    const nameClaim = loadHandler(taskRoot.dir, artefacts.nameClaim.code, artefacts.nameClaim.env);
-    const producer = loadHandler(taskRoot.dir, artefacts.producer.code, { ...artefacts.producer.env, [ENV.queueUrl]: pair.queueUrl });
+    };
+    const functions: LambdaFunction[] = [];
+    closers.push(() => Promise.all(functions.map((f) => f.close())).then(() => undefined));
+    const deploy = (a: Artefact, env: Record<string, string>, timeoutMs: number) => {
+      const fn = deployFunction(taskRoot.dir, { name: a.name, code: a.code, env: { ...a.env, ...emulators, ...env }, timeoutMs }, keepLine);
+      functions.push(fn);
+      return fn;
+    };
+    // The triggers keep their deployed timeouts: Cognito allows 5 s.
+    const preSignUp = deploy(artefacts.preSignUp, {}, artefacts.preSignUp.timeoutSeconds * 1000);
+    const nameClaim = deploy(artefacts.nameClaim, {}, artefacts.nameClaim.timeoutSeconds * 1000);
+    const producer = deploy(artefacts.producer, { [ENV.queueUrl]: pair.queueUrl }, artefacts.producer.timeoutSeconds * 1000);
+    const workers: LambdaFunction[] = [];
+    const sources: EventSource[] = [];
     const lambda = await startLambdaEndpoint();
     closers.push(lambda.close);
-    lambda.functions.set(artefacts.preSignUp.name, { handler: preSignUp, timeoutSeconds: artefacts.preSignUp.timeoutSeconds });
-    lambda.functions.set(artefacts.producer.name, { handler: producer, timeoutSeconds: artefacts.producer.timeoutSeconds });
-    lambda.functions.set(artefacts.nameClaim.name, { handler: nameClaim, timeoutSeconds: artefacts.nameClaim.timeoutSeconds });
+    for (const fn of [preSignUp, nameClaim, producer]) lambda.functions.set(fn.name, fn);
 
     const cognito = await startCognitoLocal({ lambdaEndpoint: lambda.url, triggerFunctions: artefacts.triggers });
     closers.push(cognito.close);
@@ -239,10 +261,26 @@ export async function startWorld(): Promise<World> {
     const client = await cognito.client.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "e2e" }));
     const clientId = client.UserPoolClient!.ClientId!;
     const passwords = new Map<string, string>();
+    /**
+     * A confirmation as Cognito answers it: when the PostConfirmation trigger fails (an error or a
+     * timeout), ConfirmSignUp and ConfirmForgotPassword fail with UserLambdaValidationException
+     * (docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html,
+     * Errors), so a producer that throws fails the person's sign-up. cognito-local 5.3.0 logs the
+     * trigger's error and answers success (lib/services/triggers/postConfirmation.js); the
+     * invocation the Lambda endpoint recorded restores Cognito's answer.
+     */
+    const confirmLikeCognito = async (confirm: () => Promise<unknown>) => {
+      const seen = lambda.invocations.length;
+      await confirm();
+      const failed = lambda.invocations.slice(seen).find((i) => i.functionName === artefacts.triggers.PostConfirmation && i.error !== undefined);
+      if (failed) throw Object.assign(new Error(`PostConfirmation failed with error ${failed.error}.`), { name: "UserLambdaValidationException" });
+    };
     const userOf = (email: string) => cognito.client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }));
 
     const world: World = {
       artefacts,
+      timeouts,
+      producer,
       queues,
       pair,
       lambda,
@@ -253,14 +291,15 @@ export async function startWorld(): Promise<World> {
       secretValues,
       secrets,
       logs,
-      loadWorker(opts = {}) {
+      deployWorker(opts = {}) {
         const worker = opts.n8n ? artefacts.workerWithN8n : artefacts.worker;
-        const env = { ...worker.env, [ENV.noticeTopicArn]: topicArn, ...(opts.n8n ? { [ENV.n8nUrl]: n8n.url } : {}) };
-        const handler = loadHandler(taskRoot.dir, worker.code, env);
-        // The n8n variables belong to that one container.
-        delete process.env[ENV.n8nUrl];
-        delete process.env[ENV.n8nApiKeySecretArn];
-        return handler;
+        const fn = deploy(worker, {
+          [ENV.noticeTopicArn]: topicArn,
+          [ENV.httpTimeoutMs]: String(timeouts.scaled.httpTimeoutMs),
+          ...(opts.n8n ? { [ENV.n8nUrl]: n8n.url } : {}),
+        }, timeouts.scaled.workerTimeoutMs);
+        workers.push(fn);
+        return fn;
       },
       async signUp(email, name, opts = {}) {
         // What Cognito's Google attribute mapping yields (components/identity.ts): email,
@@ -275,13 +314,13 @@ export async function startWorld(): Promise<World> {
         }));
         const user = await userOf(email);
         const code = cognito.confirmationCode(userPoolId, user.Username!);
-        await cognito.client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }));
+        await confirmLikeCognito(() => cognito.client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code })));
         return user.UserAttributes!.find((a) => a.Name === "sub")!.Value!;
       },
       async resetPassword(email) {
         await cognito.client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: email }));
         const code = cognito.confirmationCode(userPoolId, (await userOf(email)).Username!);
-        await cognito.client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: `${PASSWORD}-2` }));
+        await confirmLikeCognito(() => cognito.client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: `${PASSWORD}-2` })));
         passwords.set(email.toLowerCase(), `${PASSWORD}-2`);
       },
       async claimsOf(email) {
@@ -312,16 +351,20 @@ export async function startWorld(): Promise<World> {
         return (await queues.mailbox(MAILBOX)).map((n) => n.subject.replace(/^New member: /, ""));
       },
       startEventSource(worker, beforeInvoke) {
-        return startEventSource({
+        const source = startEventSource({
           sqs: queues.sqs,
           queueUrl: pair.queueUrl,
           queueArn: pair.queueArn,
           region: REGION,
           batchSize: artefacts.batchSize,
           maxConcurrency: artefacts.maxConcurrency,
-          invoke: (event) => worker(event),
+          functionTimeoutMs: worker.timeoutMs,
+          visibilityTimeoutSeconds: timeouts.scaled.visibilityTimeoutSeconds,
+          invoke: (event) => worker.invoke(event),
           beforeInvoke,
         });
+        sources.push(source);
+        return source;
       },
       waitForDrainedQueue(deadlineMs) {
         return world.waitUntil("the onboarding queue to drain", async () => {
@@ -341,8 +384,12 @@ export async function startWorld(): Promise<World> {
         return { sqs: queues.sqs, ecs: new ECSClient(config), logs: new CloudWatchLogsClient(config), cognito: cognito.client, backup: new BackupClient(config), rds: new RDSClient(config) };
       },
       async reset() {
+        // A failed scenario may have left its mapping polling: stop it before anything else.
+        await Promise.all(sources.splice(0).map((source) => source.stop().catch(() => undefined)));
+        await Promise.all(workers.splice(0).map((w) => w.close()));
         await queues.purge(pair.queueUrl, pair.dlqUrl, mailboxUrl);
         queues.setPublishFault(undefined);
+        queues.setSendFault(undefined);
         await openWebUi.close();
         openWebUi = await startFakeOpenWebUi(artefacts.openWebUiEnv);
         world.openWebUi = openWebUi;
@@ -350,6 +397,7 @@ export async function startWorld(): Promise<World> {
         secretValues[n8nKeyArn] = N8N_KEY;
         lambda.invocations.length = 0;
         logs.length = 0;
+        for (const fn of functions) fn.logs.length = 0;
       },
       close,
     };

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { ENQUEUE_FAILED } from "../../functions/producer";
+import { ENQUEUE_FAILED, NAME_ADJUSTED } from "../../functions/producer";
+import { filterPatternMatches, lambdaTextLine } from "../e2e/logFilter";
 import { Stack } from "../helpers/stack";
 import { ALLOW_LIST, N8N_KEY_ARN } from "./program";
 import { archiveAssets, synthProvisioning } from "./synth";
@@ -146,13 +147,16 @@ describe("UserProvisioning under Pulumi mocks", function () {
 
   it("matches the producer's failure line with the metric filter's term pattern (and nothing it logs on success)", () => {
     const pattern: string = stack.inputs("aws:cloudwatch/logMetricFilter:LogMetricFilter").pattern;
-    // A quoted CloudWatch term pattern matches events containing the quoted text.
-    const term = /^"([^"]+)"$/.exec(pattern)?.[1];
-    expect(term).to.equal(ENQUEUE_FAILED);
-    const lambdaLine = (entry: object) => `2026-01-29T10:00:00.000Z\t3f1c...\tERROR\t${JSON.stringify(entry)}`;
-    expect(lambdaLine({ level: "error", event: ENQUEUE_FAILED, sub: "s", error: "x" })).to.contain(term);
-    for (const ok of [{ level: "info", event: "enqueued", sub: "s" }, { level: "info", event: "trigger_skipped", triggerSource: "PostConfirmation_ConfirmForgotPassword" }]) {
-      expect(lambdaLine(ok)).not.to.contain(term);
+    expect(pattern).to.equal(`"${ENQUEUE_FAILED}"`);
+    const stored = (entry: { level: string; [field: string]: unknown }) => lambdaTextLine(new Date("2026-01-29T10:00:00Z"), "3f1c-req", entry.level === "error" ? "ERROR" : "INFO", JSON.stringify(entry));
+    expect(filterPatternMatches(pattern, stored({ level: "error", event: ENQUEUE_FAILED, sub: "s", error: "user attribute `email` contains U+0000 (a control character)" }))).to.equal(true);
+    for (const ok of [
+      { level: "info", event: "enqueued", sub: "s" },
+      { level: "info", event: "trigger_skipped", triggerSource: "PostConfirmation_ConfirmForgotPassword" },
+      { level: "warn", event: NAME_ADJUSTED, sub: "s", notes: ["the name was cut to 256 characters"] },
+      { level: "warn", event: "email_unverified", sub: "s" },
+    ]) {
+      expect(filterPatternMatches(pattern, stored(ok)), ok.event).to.equal(false);
     }
   });
 
