@@ -19,8 +19,11 @@
  * Cognito fails the sign-in when a trigger throws, so this never throws: an event it cannot use
  * is returned unchanged, and Open WebUI then falls back to the email as the name.
  *
- * Self-contained (no imports): Pulumi serialises `nameClaimHandler` into the Lambda archive.
+ * Pulumi serialises `nameClaimHandler` into the Lambda archive, with the one helper it shares
+ * with the onboarding messages (`forbiddenCharacter`, functions/message.ts).
  */
+
+import { forbiddenCharacter } from "./message";
 
 /** The fields of a version 1 Pre Token Generation event that the handler reads and writes. */
 export interface PreTokenGenerationEvent {
@@ -48,7 +51,12 @@ export const MAX_NAME_CHARACTERS = 200;
 export function displayName(attributes: Record<string, unknown> | undefined): string | undefined {
   if (!attributes || typeof attributes !== "object") return undefined;
   const text = (v: unknown) => (typeof v === "string" ? v.replace(/\s+/g, " ").trim() : "");
-  const name = text(attributes.name) || [text(attributes.given_name), text(attributes.family_name)].filter(Boolean).join(" ");
+  // Whitespace of any kind (tabs, line breaks) becomes one space; a candidate that still holds a
+  // control, bidirectional override or unpaired surrogate is passed over, as for the onboarding
+  // notice: the name is shown to every other member, and an override could make it read as
+  // someone else's.
+  const candidates = [text(attributes.name), [text(attributes.given_name), text(attributes.family_name)].filter(Boolean).join(" ")];
+  const name = candidates.find((c) => c !== "" && forbiddenCharacter(c) === undefined);
   if (!name) return undefined;
   return Array.from(name).slice(0, MAX_NAME_CHARACTERS).join("");
 }

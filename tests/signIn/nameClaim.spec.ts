@@ -47,6 +47,15 @@ describe("the name claim (Cognito Pre Token Generation trigger)", () => {
     expect(displayName({ email: "x@example.com" })).to.equal(undefined);
   });
 
+  it("passes over a name holding a control or bidirectional override, as the onboarding notice does", () => {
+    // U+202E RIGHT-TO-LEFT OVERRIDE would make "Ada\u202Enimda" read as "Adaadmin" to other members.
+    expect(displayName({ name: "Ada\u202Enimda", given_name: "Ada", family_name: "Lovelace" })).to.equal("Ada Lovelace");
+    expect(displayName({ name: "Ada\u0000Lovelace" })).to.equal(undefined);
+    expect(displayName({ name: "\uD800", given_name: "Grace" })).to.equal("Grace");
+    // Directional marks appear in right-to-left names and reorder nothing: kept.
+    expect(displayName({ name: "\u200Fנועה" })).to.equal("\u200Fנועה");
+  });
+
   it("runs on token refreshes too, keeping whatever else the response already overrides", async () => {
     const e = event({ name: "Ada" }, "TokenGeneration_RefreshTokens");
     e.response = { claimsOverrideDetails: { claimsToAddOrOverride: { team: "blue" }, claimsToSuppress: ["phone_number"] } };
