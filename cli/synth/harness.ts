@@ -1,11 +1,20 @@
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { PlutoMocks } from "./mocks";
-// The engine wire format; not re-exported from `pulumi.runtime`.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const rpc = require("@pulumi/pulumi/runtime/rpc");
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+// Pulumi's record of pending promises: exported at run time, absent from its .d.ts (runtime/debuggable.d.ts is empty).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- no typed import exists
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises: () => [Set<Promise<unknown>>, string] };
+
+/**
+ * The one call of the (mock) resource monitor that synth intercepts, as the SDK makes it: the request
+ * and a callback (`IResourceMonitorClient.registerResource` in @pulumi/pulumi's proto/resource_grpc_pb.d.ts,
+ * whose other overloads the SDK does not use).
+ */
+interface RegisterResourceMonitor {
+  registerResource(req: RegisterResourceRequest, callback: (err: Error | null, resp?: RegisterResourceResponse) => void): void;
+}
 
 /** One resource as the engine would have received it. */
 export interface SynthResource {
@@ -62,33 +71,34 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export async function toJsonValue(v: unknown): Promise<unknown> {
   if (v === null || v === undefined || typeof v !== "object") return v;
   if (Array.isArray(v)) return Promise.all(v.map(toJsonValue));
-  const o = v as Record<string, any>;
+  const o = v as Record<string, unknown>;
   if (o["4dabf18193072939515e22adb298388d"] === SECRET_SIG) return "[secret]";
   if (pulumi.asset.AssetArchive.isInstance(o)) {
-    const assets = (await (o as pulumi.asset.AssetArchive).assets) as Record<string, unknown>;
+    const assets = (await (v as pulumi.asset.AssetArchive).assets) as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(assets).sort()) out[key] = await toJsonValue(assets[key]);
     return { assets: out };
   }
   if (pulumi.asset.Asset.isInstance(o)) {
-    const a = o as any;
+    // StringAsset, FileAsset and RemoteAsset (@pulumi/pulumi asset/asset.d.ts) each hold one of these.
+    const a = v as { text?: Promise<string>; path?: Promise<string>; uri?: Promise<string> };
     if (a.text !== undefined) return { text: await a.text };
     if (a.path !== undefined) {
       const p = await a.path;
       let bytes = 0;
-      try { bytes = require("fs").statSync(p).size; } catch { /* a missing file is reported by size 0 */ }
+      try { bytes = fs.statSync(p).size; } catch { /* a missing file is reported by size 0 */ }
       return { path: p, bytes };
     }
     return { uri: await a.uri };
   }
-  if (pulumi.asset.Archive.isInstance(o)) return { path: await (o as any).path };
+  if (pulumi.asset.Archive.isInstance(o)) return { path: await (v as { path?: Promise<string> }).path };
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(o)) out[key] = await toJsonValue(o[key]);
   return out;
 }
 
 /** The request's per-property dependency map (`map<string, {urns}>` on the wire) as plain lists. */
-function propertyDependencies(req: any): Record<string, string[]> {
+function propertyDependencies(req: RegisterResourceRequest): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   const map = req.getPropertydependenciesMap?.();
   if (!map) return out;
@@ -100,8 +110,8 @@ async function unwrapOutputs(exports: Record<string, unknown>): Promise<Record<s
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exports)) {
     if (key === "__esModule" || value === undefined) continue;
-    const isSecret = pulumi.Output.isInstance(value) ? await (value as any).isSecret : false;
-    const resolved = await new Promise((resolve) => pulumi.output(value as any).apply(resolve));
+    const isSecret = pulumi.Output.isInstance(value) ? await pulumi.isSecret(value) : false;
+    const resolved = await new Promise((resolve) => pulumi.output(value).apply(resolve));
     outputs[key] = isSecret ? "[secret]" : await toJsonValue(resolved);
   }
   return outputs;
@@ -118,16 +128,25 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
   pulumi.runtime.setAllConfig({ ...opts.config }, opts.secretKeys ?? []);
   await pulumi.runtime.setMocks(new PlutoMocks(region), project, stack, false);
 
-  const records: Promise<SynthResource>[] = [];
-  const monitor = pulumi.runtime.getMonitor() as any;
+  // One per registration; undefined when the monitor refused it.
+  const records: Promise<SynthResource | undefined>[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as RegisterResourceMonitor;
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+  monitor.registerResource = (req, callback) => {
     let settle!: (r: SynthResource | undefined) => void;
-    records.push(new Promise((resolve) => (settle = resolve as any)) as Promise<SynthResource>);
-    register(req, (err: any, resp: any) => {
+    let fail!: (e: unknown) => void;
+    records.push(
+      new Promise<SynthResource | undefined>((resolve, reject) => {
+        settle = resolve;
+        fail = reject;
+      }),
+    );
+    register(req, (err, resp) => {
       if (err || !resp) settle(undefined);
       else {
-        const rawInputs = rpc.deserializeProperties(req.getObject());
+        const object = req.getObject();
+        const rawInputs = object ? pulumi.runtime.deserializeProperties(object) : {};
+        // An input that cannot be converted fails the synth (evaluate awaits every record).
         toJsonValue(rawInputs).then((inputs) =>
           settle({
             urn: resp.getUrn(),
@@ -143,6 +162,7 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
             inputs: inputs as Record<string, unknown>,
             rawInputs,
           }),
+          fail,
         );
       }
       callback(err, resp);
@@ -151,16 +171,18 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
 
   // Pulumi records a full stack trace per resource; under ts-node each one is source-mapped, which
   // was a third of synth time. Positions are not needed offline, so use V8's plain traces meanwhile.
-  const prepareStackTrace = Error.prepareStackTrace;
-  (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+  // (A hook V8 calls, not a method: @types/node declares it as one.)
+  const hook = Error as { prepareStackTrace?: unknown };
+  const prepareStackTrace = hook.prepareStackTrace;
+  hook.prepareStackTrace = undefined;
   try {
     return await evaluate(opts, project, stack, records);
   } finally {
-    Error.prepareStackTrace = prepareStackTrace;
+    hook.prepareStackTrace = prepareStackTrace;
   }
 }
 
-async function evaluate(opts: SynthOptions, project: string, stack: string, records: Promise<SynthResource>[]): Promise<SynthResult> {
+async function evaluate(opts: SynthOptions, project: string, stack: string, records: Promise<SynthResource | undefined>[]): Promise<SynthResult> {
   const program = path.resolve(opts.program ?? path.join(__dirname, "..", "..", "index.ts"));
   // The program runs at import; drop it from the cache so each synth evaluates it afresh.
   delete require.cache[require.resolve(program)];
@@ -178,7 +200,8 @@ async function evaluate(opts: SynthOptions, project: string, stack: string, reco
   process.on("unhandledRejection", onRejection);
   let outputs: Record<string, unknown>;
   try {
-    const exports = require(program);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program's path is known only at run time, and it must run now
+    const exports = require(program) as Record<string, unknown>;
     outputs = await Promise.race([unwrapOutputs(exports), failed]);
   } catch (e) {
     // The failed program's promises stay pending forever; Pulumi would count them as leaks at exit
@@ -188,7 +211,7 @@ async function evaluate(opts: SynthOptions, project: string, stack: string, reco
   } finally {
     process.off("unhandledRejection", onRejection);
   }
-  await (pulumi.runtime as any).disconnect?.();
+  await pulumi.runtime.disconnect();
   // Resources register asynchronously; wait until no more appear.
   let settled = -1;
   while (settled !== records.length) {

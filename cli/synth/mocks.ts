@@ -35,15 +35,53 @@ const PROFILE_REGIONS: Record<string, string[]> = {
   apac: ["ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2"],
 };
 
+/**
+ * The resource inputs the mocks read, each under the name and type of the provider's argument
+ * (Pulumi passes them untyped: `MockResourceArgs.inputs` is `any`).
+ */
+interface MockInputs {
+  region?: string;
+  name?: string;
+  namePrefix?: string;
+  arn?: string;
+  numberOfAvailabilityZones?: number;
+  vpcId?: string;
+  domainName?: string;
+  subjectAlternativeNames?: string[];
+  certificateArn?: string;
+  zoneId?: string;
+  type?: string;
+  domain?: string;
+  identifier?: string;
+  port?: number;
+  secretId?: string;
+  family?: string;
+  replicationGroupId?: string;
+  bucket?: string;
+  length?: number;
+  upper?: boolean;
+  byteLength?: number;
+}
+
+/** The function arguments the mocks read (`MockCallArgs.inputs` is `any` as well). */
+interface MockCallInputs {
+  region?: string;
+  modelId?: string;
+  inferenceProfileId?: string;
+  arn?: string;
+  name?: string;
+}
+
 export class PlutoMocks implements pulumi.runtime.Mocks {
   constructor(readonly region: string = "us-west-2") {}
 
-  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-    const { type, name, inputs } = args;
+  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    const { type, name } = args;
+    const inputs = args.inputs as MockInputs;
     const region = inputs.region ?? this.region;
     const arnOf = (svc: string, resource: string) => `arn:aws:${svc}:${region}:${ACCOUNT_ID}:${resource}`;
     const h = hex(`${type}/${name}`, 17);
-    const out = (id: string, extra: Record<string, any> = {}) => ({ id, state: { ...inputs, ...extra } });
+    const out = (id: string, extra: Record<string, unknown> = {}) => ({ id, state: { ...inputs, ...extra } });
     switch (type) {
       case "awsx:ec2:Vpc": {
         const azs = ["a", "b", "c"].slice(0, inputs.numberOfAvailabilityZones ?? 2);
@@ -76,7 +114,7 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
         const arn = arnOf("acm", `certificate/${h}`);
         return out(arn, {
           arn,
-          domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((d: string) => ({
+          domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].filter((d) => d !== undefined).map((d) => ({
             domainName: d,
             resourceRecordName: `_${hex(d, 12)}.${d}.`,
             resourceRecordType: "CNAME",
@@ -95,7 +133,7 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
       case "aws:cognito/userPoolClient:UserPoolClient":
         return out(hex(name, 26), { clientSecret: hex(name + "secret", 40) });
       case "aws:cognito/userPoolDomain:UserPoolDomain":
-        return out(inputs.domain, {
+        return out(inputs.domain ?? name, {
           cloudfrontDistribution: `d${h.slice(0, 13)}.cloudfront.net`,
           cloudfrontDistributionZoneId: "Z2FDTNDATAQYW2",
         });
@@ -190,7 +228,8 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
     }
   }
 
-  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+  call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+    const inputs = args.inputs as MockCallInputs;
     switch (args.token) {
       case "aws:index/getRegion:getRegion":
         return { name: this.region, region: this.region, id: this.region };
@@ -203,8 +242,8 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
       // GetFoundationModel (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetFoundationModel.html):
       // modelArn has no account; inferenceTypesSupported says whether the id may be called directly.
       case "aws:bedrockfoundation/getModel:getModel": {
-        const region = String(args.inputs.region ?? this.region);
-        const modelId = String(args.inputs.modelId);
+        const region = String(inputs.region ?? this.region);
+        const modelId = String(inputs.modelId);
         return {
           id: modelId, modelId, region,
           modelArn: `arn:aws:bedrock:${region}::foundation-model/${modelId}`,
@@ -216,8 +255,8 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
       // GetInferenceProfile (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetInferenceProfile.html):
       // the profile's ARN in the calling (source) Region and one foundation-model ARN per destination Region.
       case "aws:bedrock/getInferenceProfile:getInferenceProfile": {
-        const region = String(args.inputs.region ?? this.region);
-        const id = String(args.inputs.inferenceProfileId);
+        const region = String(inputs.region ?? this.region);
+        const id = String(inputs.inferenceProfileId);
         const [prefix, ...rest] = id.split(".");
         const modelId = rest.join(".");
         return {
@@ -230,13 +269,13 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
       // DescribeSecret (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html):
       // the secret's full ARN (name + "-" + 6 characters) for the ARN it was asked about.
       case "aws:secretsmanager/getSecret:getSecret": {
-        const arn = String(args.inputs.arn);
+        const arn = String(inputs.arn);
         return { arn, id: arn, name: arn.replace(/^.*:secret:/, "").replace(/-[A-Za-z0-9]{6}$/, ""), tags: {} };
       }
       case "aws:route53/getZone:getZone":
-        return { zoneId: `Z${hex(String(args.inputs.name), 13).toUpperCase()}`, name: args.inputs.name, id: `Z${hex(String(args.inputs.name), 13).toUpperCase()}` };
+        return { zoneId: `Z${hex(String(inputs.name), 13).toUpperCase()}`, name: inputs.name, id: `Z${hex(String(inputs.name), 13).toUpperCase()}` };
       default:
-        return args.inputs;
+        return args.inputs as pulumi.runtime.MockCallResult;
     }
   }
 }
