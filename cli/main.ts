@@ -2,9 +2,9 @@ import { Command, CommanderError } from "commander";
 import { CliError } from "./errors";
 import { Io, processIo } from "./io";
 import { modulesFor } from "./commands";
+import { version } from "../package.json";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-export const VERSION: string = require("../package.json").version;
+export const VERSION: string = version;
 
 /**
  * A usage mistake is one line, with commander's "Did you mean" folded in, then a hint naming the
@@ -53,5 +53,6 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 }
 
 if (require.main === module) {
-  main(process.argv).then((code) => (process.exitCode = code));
+  // A rejection here is a bug, not a user mistake: Node prints its stack and exits 1.
+  void main(process.argv).then((code) => (process.exitCode = code));
 }

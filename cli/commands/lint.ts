@@ -58,7 +58,7 @@ function isTaskDefinitionLike(v: unknown): boolean {
 function label(doc: unknown): string | undefined {
   const td = isRecord(doc) && isRecord(doc.taskDefinition) ? doc.taskDefinition : doc;
   if (!isRecord(td)) return undefined;
-  if (typeof td.family === "string" && td.revision !== undefined) return `${td.family}:${td.revision}`;
+  if (typeof td.family === "string" && (typeof td.revision === "number" || typeof td.revision === "string")) return `${td.family}:${td.revision}`;
   const arn = typeof td.taskDefinitionArn === "string" ? td.taskDefinitionArn : "";
   return arn.includes("task-definition/") ? arn.slice(arn.indexOf("task-definition/") + "task-definition/".length) : undefined;
 }

@@ -59,7 +59,7 @@ export function summarise(
   const leaves = new Map<string, string[]>();
   for (const r of result.resources) if (r.custom || !parents.has(r.urn)) leaves.set(r.urn, waits.get(r.urn) ?? []);
   const durations = new Map<string, Duration>();
-  for (const urn of leaves.keys()) durations.set(urn, creationTime(byUrn.get(urn)!.type, byUrn.get(urn)!.inputs as Record<string, any>));
+  for (const urn of leaves.keys()) durations.set(urn, creationTime(byUrn.get(urn)!.type, byUrn.get(urn)!.inputs));
   const schedule = criticalPath(leaves, (urn) => durations.get(urn)!.seconds);
   const path = schedule.path.map((step, i): PathEntry => {
     const r = byUrn.get(step.urn)!;
@@ -134,7 +134,7 @@ export const registerPlanSummary: RegisterCommand = (program: Command, io: Io, r
     .option("-c, --config <file>", "read stack config from this file instead")
     .option("--assume <key=value...>", "change a usage assumption, e.g. --assume efsGb=50 logsGb=20")
     .option("--json", "print one JSON document {project, stack, region, resources, firstDeploy, cost}")
-    .action(async (opts) => {
+    .action(async (opts: PlanSummaryOptions) => {
       result.exitCode = await runPlanSummary(opts, io);
     });
 };

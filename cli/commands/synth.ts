@@ -106,8 +106,8 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
   if (opts.json) {
     try {
       fs.writeFileSync(opts.json, JSON.stringify(document, null, 2) + "\n");
-    } catch (e: any) {
-      throw new CliError(`cannot write ${opts.json}: ${e.message}`);
+    } catch (e) {
+      throw new CliError(`cannot write ${opts.json}: ${(e as Error).message}`);
     }
   }
   if (!opts.quiet) {
@@ -131,7 +131,7 @@ export const registerSynth: RegisterCommand = (program: Command, io: Io, result)
     .option("-c, --config <file>", "read stack config from this file instead")
     .option("--json <file>", "write {project, stack, resources (with the URNs each waits for), outputs, violations} as JSON to <file>")
     .option("-q, --quiet", "print only the summary line (no resource tree, no outputs)")
-    .action(async (opts) => {
+    .action(async (opts: SynthOptions) => {
       result.exitCode = await runSynth(opts, io);
     });
 };

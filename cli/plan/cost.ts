@@ -1,10 +1,10 @@
-import { HOURS_PER_MONTH, PRICES_AS_OF, pricesFor, RegionPrices } from "./prices";
+import { HOURS_PER_MONTH, PRICES_AS_OF, pricesFor } from "./prices";
 
 /** What the cost estimate reads from a synthesised resource. */
 export interface PricedResource {
   type: string;
   name: string;
-  inputs: Record<string, any>;
+  inputs: Record<string, unknown>;
 }
 
 /** Usage the stack's resources cannot tell; each appears in the summary with its value. */
@@ -57,6 +57,7 @@ const usd = (n: number) => `$${n}`;
 const round = (n: number) => Math.round(n * 100) / 100;
 const num = (v: unknown, fallback = 0) => (v === undefined || v === null || v === "" || isNaN(Number(v)) ? fallback : Number(v));
 const isTrue = (v: unknown) => v === true || v === "true";
+const str = (v: unknown, fallback = "") => (typeof v === "string" ? v : fallback);
 
 function ofType(resources: PricedResource[], type: string): PricedResource[] {
   return resources.filter((r) => r.type === type);
@@ -65,7 +66,7 @@ function ofType(resources: PricedResource[], type: string): PricedResource[] {
 /** NAT gateways and their Elastic IPs from the awsx VPC's strategy. */
 function natGateways(resources: PricedResource[]): number {
   return ofType(resources, "awsx:ec2:Vpc").reduce((n, vpc) => {
-    const strategy = vpc.inputs.natGateways?.strategy ?? "OnePerAz";
+    const strategy = (vpc.inputs.natGateways as { strategy?: string } | undefined)?.strategy ?? "OnePerAz";
     const azs = num(vpc.inputs.numberOfAvailabilityZones, 3);
     return n + (strategy === "None" ? 0 : strategy === "Single" ? 1 : azs);
   }, 0);
@@ -75,14 +76,14 @@ function natGateways(resources: PricedResource[]): number {
 function services(resources: PricedResource[]) {
   const defs = ofType(resources, "aws:ecs/taskDefinition:TaskDefinition");
   return ofType(resources, "aws:ecs/service:Service").map((s) => {
-    const family = /task-definition\/([^:]+)/.exec(String(s.inputs.taskDefinition ?? ""))?.[1];
+    const family = /task-definition\/([^:]+)/.exec(str(s.inputs.taskDefinition))?.[1];
     const td = defs.find((d) => d.inputs.family === family) ?? (defs.length === 1 ? defs[0] : undefined);
     return {
-      name: String(s.inputs.name ?? s.name),
+      name: str(s.inputs.name, s.name),
       tasks: num(s.inputs.desiredCount, 1),
       vcpu: num(td?.inputs.cpu) / 1024,
       gb: num(td?.inputs.memory) / 1024,
-      publicIp: isTrue(s.inputs.networkConfiguration?.assignPublicIp),
+      publicIp: isTrue((s.inputs.networkConfiguration as { assignPublicIp?: unknown } | undefined)?.assignPublicIp),
       found: td !== undefined,
     };
   });
@@ -166,7 +167,8 @@ export function estimateMonthlyCost(resources: PricedResource[], region: string,
 
   const plans = ofType(resources, "aws:backup/plan:Plan");
   if (plans.length && fileSystems) {
-    const days = Math.max(...plans.flatMap((plan) => (plan.inputs.rules ?? []).map((r: any) => num(r.lifecycle?.deleteAfter, 35))), 1);
+    const rules = (plan: PricedResource) => (Array.isArray(plan.inputs.rules) ? plan.inputs.rules : []) as { lifecycle?: { deleteAfter?: unknown } }[];
+    const days = Math.max(...plans.flatMap((plan) => rules(plan).map((r) => num(r.lifecycle?.deleteAfter, 35))), 1);
     // The first backup copies everything; later ones are incremental (AWS Backup keeps only changes).
     const gb = fileSystems * assumptions.efsGb * (1 + (assumptions.backupDailyChangePercent / 100) * days);
     add("AWS Backup (EFS warm storage)", `${fileSystems} × ${assumptions.efsGb} GB × (1 + ${assumptions.backupDailyChangePercent}% × ${days} days) = ${gb.toFixed(1)} GB × ${usd(p.backupEfsGbMonth)}`, gb * p.backupEfsGbMonth);

@@ -51,18 +51,19 @@ const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof
  */
 export function readProject(dir: string): ProjectFile {
   const file = path.join(dir, "Pulumi.yaml");
-  let doc: any;
+  let doc: unknown;
   try {
     doc = YAML.parse(fs.readFileSync(file, "utf8"));
-  } catch (e: any) {
-    throw new CliError(e.code === "ENOENT" ? `no Pulumi.yaml project file in ${dir}` : `${file}: ${String(e.message).split("\n")[0]}`);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException; // from readFileSync, or a YAMLParseError (an Error)
+    throw new CliError(err.code === "ENOENT" ? `no Pulumi.yaml project file in ${dir}` : `${file}: ${String(err.message).split("\n")[0]}`);
   }
   if (!isMap(doc) || typeof doc.name !== "string" || doc.name === "") throw new CliError(`${file}: the project needs a non-empty string 'name'`);
   const raw = doc.config ?? {};
   if (!isMap(raw)) throw new CliError(`${file}: \`config\` must map keys to declarations (a directory name belongs in stackConfigDir)`);
   const config: Record<string, ConfigDeclaration> = {};
   for (const [key, d] of Object.entries(raw)) {
-    config[key] = isMap(d) ? (d as ConfigDeclaration) : isProjectKey(doc.name, key) ? { default: d } : { value: d };
+    config[key] = isMap(d) ? d : isProjectKey(doc.name, key) ? { default: d } : { value: d };
   }
   return { file, name: doc.name, config };
 }

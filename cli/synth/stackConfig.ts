@@ -26,34 +26,36 @@ export function readStackConfig(file: string): StackConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
-  } catch (e: any) {
-    const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory (give a Pulumi.<stack>.yaml file, or --stack NAME)" : e.message;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "it is a directory (give a Pulumi.<stack>.yaml file, or --stack NAME)" : err.message;
     throw new CliError(`cannot read stack config ${file}: ${why}`);
   }
-  let doc: any;
+  let doc: unknown;
   try {
     doc = YAML.parse(text);
-  } catch (e: any) {
-    throw new CliError(`${file} is not valid YAML: ${String(e.message).split("\n")[0]}`);
+  } catch (e) {
+    throw new CliError(`${file} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`);
   }
-  const section = doc?.config ?? {};
-  if (typeof section !== "object" || Array.isArray(section))
+  const section: unknown = (doc as { config?: unknown } | null | undefined)?.config ?? {};
+  if (typeof section !== "object" || section === null || Array.isArray(section))
     throw new CliError(`${file}: \`config\` must be a mapping of keys to values`);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   const objectKeys: string[] = [];
-  for (const [key, value] of Object.entries(section)) {
+  for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
     if (!key.includes(":")) throw new CliError(`${file}: config key "${key}" needs a namespace, e.g. pluto:${key}`);
-    if (value && typeof value === "object" && !Array.isArray(value) && "secure" in (value as object)) {
+    if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
       // An empty `secure:` decrypts to nothing; hand the program an empty secret so it can say so.
-      const cipher = (value as { secure: unknown }).secure;
+      const cipher = value.secure;
       config[key] = typeof cipher === "string" && cipher.trim() !== "" ? SECRET_PLACEHOLDER : "";
       secretKeys.push(key);
-    } else if (value === null || typeof value === "object") {
+    } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      config[key] = String(value);
+    } else {
+      // A list, a map or null (a key written with no value), as the CLI keeps it: JSON text.
       config[key] = JSON.stringify(value);
       objectKeys.push(key);
-    } else {
-      config[key] = String(value);
     }
   }
   return { config, secretKeys, objectKeys };

@@ -22,7 +22,10 @@ export function withChangeFlags(cmd: Command): Command {
 
 /** The plan goes where the operator reads it: stdout normally, stderr when stdout carries JSON. */
 export function showPlan(io: Io, json: boolean | undefined, lines: string[]): void {
-  for (const line of lines) (json ? io.err : io.out)(line);
+  for (const line of lines) {
+    if (json) io.err(line);
+    else io.out(line);
+  }
 }
 
 export const DRY_RUN_LINE = "dry run: nothing was changed";

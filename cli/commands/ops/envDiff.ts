@@ -44,8 +44,8 @@ export function snapshotContainers(td: TaskDefinition | undefined): ContainerSna
   return (td?.containerDefinitions ?? []).map((c) => ({
     name: c.name ?? "(unnamed)",
     image: c.image,
-    environment: Object.fromEntries((c.environment ?? []).filter((e) => e.name).map((e) => [e.name!, e.value ?? ""])),
-    secrets: Object.fromEntries((c.secrets ?? []).map((s) => [s.name, s.valueFrom])),
+    environment: Object.fromEntries((c.environment ?? []).filter((e) => e.name).map((e): [string, string] => [e.name!, e.value ?? ""])),
+    secrets: Object.fromEntries((c.secrets ?? []).filter((s) => s.name).map((s): [string, string] => [s.name!, s.valueFrom ?? ""])),
     ...(c.command ? { command: c.command } : {}),
   }));
 }

@@ -110,7 +110,7 @@ async function endpointCheck(name: string, c: LiveConnection, s: OpsSession, dep
   try {
     const body = (await response.json()) as { data?: { id?: unknown }[] };
     if (!Array.isArray(body.data)) throw new Error("no data");
-    ids = body.data.map((m) => String(m.id ?? "")).filter(Boolean);
+    ids = body.data.map((m) => m.id).filter((id): id is string => typeof id === "string" && id !== "");
   } catch {
     return { name, status: "warn", summary: `GET ${url}: HTTP ${response.status}, but not an OpenAI model list ({"data": [...]})`, details: [] };
   }
