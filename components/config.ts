@@ -276,11 +276,19 @@ export type RawConfig = Partial<Record<string, string>>;
 function parseObject(key: string, raw: string | undefined, problems: string[]): Record<string, unknown> {
   if (raw === undefined) return {};
   try {
-    const value = JSON.parse(raw);
-    if (value && typeof value === "object" && !Array.isArray(value)) return value;
+    const value: unknown = JSON.parse(raw);
+    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch { /* reported below */ }
   problems.push(`pluto:${key}: expected an object (set fields with \`pulumi config set --path ${key}.<field> <value>\`), got ${JSON.stringify(raw)}`);
   return {};
+}
+
+/**
+ * A text field's value for its check. Only a string is text: String() would read the list ["x"] as
+ * "x" and let it through, so anything else reads as "", which every check refuses.
+ */
+function textOf(v: unknown, fallback: string): string {
+  return v === undefined ? fallback : typeof v === "string" ? v : "";
 }
 
 function intField(
@@ -420,7 +428,7 @@ export function parseConfig(
 
   const db = parseObject("database", raw.database, problems);
   unknownFields("database", db, Object.keys(DEFAULTS.database), problems);
-  const instanceClass = db.instanceClass === undefined ? DEFAULTS.database.instanceClass : String(db.instanceClass);
+  const instanceClass = textOf(db.instanceClass, DEFAULTS.database.instanceClass);
   if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass))
     problems.push(`pluto:database.instanceClass: expected an RDS instance class like "db.t4g.micro", got ${JSON.stringify(db.instanceClass)}`);
   const allocatedStorage = intField("database", db, "allocatedStorage", DEFAULTS.database.allocatedStorage, 20, MAX_RDS_STORAGE_GIB, problems);
@@ -455,13 +463,13 @@ export function parseConfig(
     unknownFields("n8n", o, ["enabled", "image", "cpu", "memory", "publicWebhooks"], problems);
     if (boolField("n8n", o, "enabled", true, problems)) {
       n8n = {
-        image: o.image === undefined ? DEFAULTS.n8n.image : String(o.image),
+        image: textOf(o.image, DEFAULTS.n8n.image),
         cpu: intField("n8n", o, "cpu", DEFAULTS.n8n.cpu, 256, 16384, problems),
         memory: intField("n8n", o, "memory", DEFAULTS.n8n.memory, 512, 122880, problems),
         publicWebhooks: boolField("n8n", o, "publicWebhooks", DEFAULTS.n8n.publicWebhooks, problems),
       };
       const problem = imagePinProblem(n8n.image);
-      if (problem) problems.push(`pluto:n8n.image: ${JSON.stringify(n8n.image)} ${problem}`);
+      if (problem) problems.push(`pluto:n8n.image: ${JSON.stringify(o.image ?? n8n.image)} ${problem}`);
       checkFargatePair("n8n", n8n.cpu, n8n.memory, problems);
     }
   }
@@ -473,7 +481,7 @@ export function parseConfig(
   const backup: BackupConfig = {
     // AWS Backup keeps warm recovery points for any number of days; ten years is a sane ceiling for a typo.
     retentionDays: intField("backup", bk, "retentionDays", DEFAULTS.backup.retentionDays, 1, 3650, problems),
-    schedule: bk.schedule === undefined ? DEFAULTS.backup.schedule : String(bk.schedule),
+    schedule: textOf(bk.schedule, DEFAULTS.backup.schedule),
     restoredDataDirectories: {},
   };
   if (bk.restoredDataDirectories !== undefined) {
@@ -485,7 +493,8 @@ export function parseConfig(
       unknownFields(key, d, ["openwebui", "n8n"], problems);
       for (const app of ["openwebui", "n8n"] as const) {
         if (d[app] === undefined) continue;
-        if (typeof d[app] === "string" && isDataDirectory(d[app] as string)) backup.restoredDataDirectories[app] = d[app] as string;
+        const dir = d[app];
+        if (typeof dir === "string" && isDataDirectory(dir)) backup.restoredDataDirectories[app] = dir;
         else problems.push(`pluto:${key}.${app}: expected an absolute directory on the file system such as "/aws-backup-restore_2026-01-29T03-12-00/${app}", got ${JSON.stringify(d[app])}`);
       }
     }
@@ -618,8 +627,8 @@ function settingsMap(key: string, raw: string | undefined, namePattern: RegExp, 
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(obj)) {
     if (!namePattern.test(name)) problems.push(`pluto:${key}.${name}: expected ${expected}`);
-    else if (value === null || typeof value === "object") problems.push(`pluto:${key}.${name}: expected a string, number or boolean value`);
-    else out[name] = String(value);
+    else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out[name] = String(value);
+    else problems.push(`pluto:${key}.${name}: expected a string, number or boolean value`);
   }
   return out;
 }

@@ -239,9 +239,9 @@ export function baseUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
-function checkGatewayImage(image: string, problems: string[], pinProblem: (image: string) => string | undefined): void {
+function checkGatewayImage(image: string, given: unknown, problems: string[], pinProblem: (image: string) => string | undefined): void {
   const problem = pinProblem(image);
-  if (problem) problems.push(`${KEY}.bedrock.gatewayImage: ${JSON.stringify(image)} ${problem}`);
+  if (problem) problems.push(`${KEY}.bedrock.gatewayImage: ${JSON.stringify(given ?? image)} ${problem}`);
 }
 
 function parseBedrock(raw: unknown, stackRegion: string | undefined, problems: string[], pinProblem: (image: string) => string | undefined): BedrockModels | undefined {
@@ -275,8 +275,9 @@ function parseBedrock(raw: unknown, stackRegion: string | undefined, problems: s
       problems.push(`${key}.region: expected an AWS region such as us-east-1, got ${JSON.stringify(raw.region)}`);
     else region = raw.region;
   }
-  const gatewayImage = raw.gatewayImage === undefined ? DEFAULT_GATEWAY_IMAGE : String(raw.gatewayImage);
-  checkGatewayImage(gatewayImage, problems, pinProblem);
+  // Only a string is an image reference (String() would read the list ["x"] as "x"): anything else is checked as "".
+  const gatewayImage = raw.gatewayImage === undefined ? DEFAULT_GATEWAY_IMAGE : typeof raw.gatewayImage === "string" ? raw.gatewayImage : "";
+  checkGatewayImage(gatewayImage, raw.gatewayImage, problems, pinProblem);
   return { models, region, gatewayImage };
 }
 
