@@ -50,16 +50,16 @@ export class BedrockGateway extends pulumi.ComponentResource {
     const foundationModelArns = bedrock.models
       .map(parseBedrockModelId)
       .filter((m) => m?.kind === "foundation-model")
-      .map((m) => aws.bedrockfoundation.getModelOutput({ modelId: m!.id, region: bedrock.region }, invokeOpts).apply((model) => {
-        const problem = onDemandProblem(m!.id, bedrock.region, model.inferenceTypesSupporteds ?? []);
+      .map((m) => aws.bedrockfoundation.getModelOutput({ modelId: m.id, region: bedrock.region }, invokeOpts).apply((model) => {
+        const problem = onDemandProblem(m.id, bedrock.region, model.inferenceTypesSupporteds ?? []);
         if (problem) throw new Error(problem);
         return model.modelArn;
       }));
     const profiles = bedrock.models
       .map(parseBedrockModelId)
       .filter((m) => m?.kind === "inference-profile")
-      .map((m) => aws.bedrock.getInferenceProfileOutput({ inferenceProfileId: m!.id, region: bedrock.region }, invokeOpts)
-        .apply((p): ResolvedInferenceProfile => ({ id: m!.id, arn: p.inferenceProfileArn, modelArns: (p.models ?? []).map((x) => x.modelArn) })));
+      .map((m) => aws.bedrock.getInferenceProfileOutput({ inferenceProfileId: m.id, region: bedrock.region }, invokeOpts)
+        .apply((p): ResolvedInferenceProfile => ({ id: m.id, arn: p.inferenceProfileArn, modelArns: (p.models ?? []).map((x) => x.modelArn) })));
     this.invokePolicy = pulumi.all([pulumi.all(foundationModelArns), pulumi.all(profiles)]).apply(([fms, ps]) => bedrockInvokePolicy(fms, ps));
 
     this.container = gatewayContainer<pulumi.Input<string>>(bedrock, this.masterKeySecretArn);

@@ -136,8 +136,8 @@ export function gatewayConfig(bedrock: Pick<BedrockModels, "models" | "region">)
 /** Reads the models and region back from a gateway container's config variable (for `pluto doctor`). */
 export function gatewayModels(configJson: string | undefined): { region?: string; models: string[] } {
   try {
-    const config = JSON.parse(configJson ?? "");
-    const list: { litellm_params?: { model?: string; aws_region_name?: string } }[] = Array.isArray(config?.model_list) ? config.model_list : [];
+    const config = JSON.parse(configJson ?? "") as { model_list?: unknown } | null;
+    const list = (Array.isArray(config?.model_list) ? config.model_list : []) as { litellm_params?: { model?: string; aws_region_name?: string } }[];
     const models = list.map((m) => String(m.litellm_params?.model ?? "").replace(/^bedrock\//, "")).filter(Boolean);
     const region = list.find((m) => m.litellm_params?.aws_region_name)?.litellm_params?.aws_region_name;
     return { ...(region ? { region } : {}), models };

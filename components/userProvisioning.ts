@@ -171,14 +171,13 @@ export class UserProvisioning extends pulumi.ComponentResource {
     if (membership.length) throw new Error(`UserProvisioning: ${membership.join("; ")}`);
     const prefix = args.namePrefix;
     const tags = { Name: name, ...args.tags };
-    const parent = this;
 
     this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
       name: `${prefix}-user-provisioning-dlq`,
       messageRetentionSeconds: 14 * DAY,
       sqsManagedSseEnabled: true,
       tags,
-    }, { parent });
+    }, { parent: this });
     const workerName = `${prefix}-user-provisioning-worker`;
     this.queue = new aws.sqs.Queue(`${name}-queue`, {
       name: `${prefix}-user-provisioning`,
@@ -189,21 +188,21 @@ export class UserProvisioning extends pulumi.ComponentResource {
       sqsManagedSseEnabled: true,
       redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: settings.maxReceiveCount }),
       tags,
-    }, { parent });
+    }, { parent: this });
     // Only our queue may redrive into/out of the DLQ; `pluto dlq redrive` moves messages back to it.
     new aws.sqs.RedriveAllowPolicy(`${name}-dlq-redrive-allow`, {
       queueUrl: this.deadLetterQueue.url,
       redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
-    }, { parent });
+    }, { parent: this });
 
     // The notices may carry n8n invitation links (credentials for 90 days). What guards them is
     // who may publish (the worker's role alone) and subscribe (IAM in this account); they leave
     // AWS as plain email anyway, so at-rest encryption of SNS's brief copy would add a KMS
     // dependency to every onboarding without protecting the link where it travels.
-    this.noticeTopic = new aws.sns.Topic(`${name}-member-notices`, { name: `${prefix}-new-members`, tags }, { parent });
+    this.noticeTopic = new aws.sns.Topic(`${name}-member-notices`, { name: `${prefix}-new-members`, tags }, { parent: this });
     for (const email of args.adminEmails) {
       // Keyed by address, so adding or removing an administrator touches only their subscription.
-      new aws.sns.TopicSubscription(`${name}-notice-${email}`, { topic: this.noticeTopic.arn, protocol: "email", endpoint: email }, { parent });
+      new aws.sns.TopicSubscription(`${name}-notice-${email}`, { topic: this.noticeTopic.arn, protocol: "email", endpoint: email }, { parent: this });
     }
 
     // Created here rather than by Lambda so the names are fixed, retention is set, the
@@ -212,7 +211,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
       name: `/aws/lambda/${functionName}`,
       retentionInDays: settings.logRetentionDays,
       tags,
-    }, { parent });
+    }, { parent: this });
     const preSignUpName = `${prefix}-cognito-presignup`;
     const producerName = `${prefix}-cognito-postconfirm`;
     const preSignUpLogs = logGroup("presignup", preSignUpName);
@@ -221,7 +220,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
     const writeLogs = (group: aws.cloudwatch.LogGroup) => ({ actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [pulumi.interpolate`${group.arn}:*`] });
 
     const role = (roleName: string, policy: pulumi.Output<string>) => {
-      const r = new aws.iam.Role(`${name}-${roleName}`, { assumeRolePolicy: LAMBDA_ASSUME_ROLE, tags }, { parent });
+      const r = new aws.iam.Role(`${name}-${roleName}`, { assumeRolePolicy: LAMBDA_ASSUME_ROLE, tags }, { parent: this });
       const p = new aws.iam.RolePolicy(`${name}-${roleName}`, { role: r.name, policy }, { parent: r });
       return { role: r, policy: p };
     };
@@ -235,7 +234,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
         secretName: `${prefix}/n8n/api-key`,
         description: "n8n public API key (create it in n8n: Settings > n8n API), used to invite new members",
         tags,
-      }, parent);
+      }, this);
     }
     const n8nKeyArn = args.n8n ? args.n8n.apiKeySecretArn ?? this.n8nApiKeySecret!.arn : undefined;
     const workerRole = role("worker-role", policyDocument([
@@ -263,7 +262,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
       loggingConfig: { logFormat: "Text", logGroup: preSignUpLogs.name },
       environment: { variables: allowListEnvironment(args.allowList) },
       callbackFactory: preSignUpFactory,
-    }, { parent, dependsOn: [preSignUpRole.policy] });
+    }, { parent: this, dependsOn: [preSignUpRole.policy] });
 
     this.producer = new aws.lambda.CallbackFunction(`${name}-producer`, {
       ...common,
@@ -274,7 +273,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
       loggingConfig: { logFormat: "Text", logGroup: producerLogs.name },
       environment: { variables: { [ENV.queueUrl]: this.queue.url, [ENV.enqueueBudgetMs]: String(settings.enqueueBudgetMs) } },
       callbackFactory: producerFactory,
-    }, { parent, dependsOn: [producerRole.policy] });
+    }, { parent: this, dependsOn: [producerRole.policy] });
 
     const workerEnv: Record<string, pulumi.Input<string>> = {
       [ENV.appUrl]: args.appUrl,
@@ -294,7 +293,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
       loggingConfig: { logFormat: "Text", logGroup: workerLogs.name },
       environment: { variables: workerEnv },
       callbackFactory: workerFactory,
-    }, { parent, dependsOn: [workerRole.policy] });
+    }, { parent: this, dependsOn: [workerRole.policy] });
 
     // AWS validates the role's SQS permissions when the mapping is created, hence the explicit dependency.
     new aws.lambda.EventSourceMapping(`${name}-worker-events`, {
@@ -303,15 +302,15 @@ export class UserProvisioning extends pulumi.ComponentResource {
       batchSize: settings.batchSize,
       functionResponseTypes: ["ReportBatchItemFailures"],
       scalingConfig: { maximumConcurrency: settings.maxConcurrency },
-    }, { parent, dependsOn: [workerRole.policy] });
+    }, { parent: this, dependsOn: [workerRole.policy] });
 
     // Unencrypted on purpose: CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key.
-    this.alarmTopic = new aws.sns.Topic(`${name}-alarms`, { name: `${prefix}-user-provisioning-alarms`, tags }, { parent });
+    this.alarmTopic = new aws.sns.Topic(`${name}-alarms`, { name: `${prefix}-user-provisioning-alarms`, tags }, { parent: this });
     new aws.sns.TopicSubscription(`${name}-alarm-email`, {
       topic: this.alarmTopic.arn,
       protocol: "email",
       endpoint: args.alarmEmail,
-    }, { parent });
+    }, { parent: this });
 
     // Both alarms fire on the first occurrence within five minutes and stay quiet without data.
     const alarmOnAny = {
@@ -332,7 +331,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
       statistic: "Maximum",
       ...alarmOnAny,
       okActions: [this.alarmTopic.arn],
-    }, { parent });
+    }, { parent: this });
 
     const metricNamespace = "Pluto/UserProvisioning";
     const metricName = `${prefix}-enqueue-failures`;
@@ -343,7 +342,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
       logGroupName: producerLogs.name,
       pattern: `"${ENQUEUE_FAILED}"`,
       metricTransformation: { namespace: metricNamespace, name: metricName, value: "1", unit: "Count" },
-    }, { parent });
+    }, { parent: this });
     new aws.cloudwatch.MetricAlarm(`${name}-enqueue-alarm`, {
       name: `${prefix}-user-provisioning-enqueue-failed`,
       alarmDescription: `The PostConfirmation trigger could not queue a new member (see /aws/lambda/${producerName}, event "${ENQUEUE_FAILED}"). Run \`pluto users sync --since <when it started>\`.`,
@@ -351,7 +350,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
       metricName,
       statistic: "Sum",
       ...alarmOnAny,
-    }, { parent });
+    }, { parent: this });
 
     this.registerOutputs({
       preSignUp: this.preSignUp,

@@ -64,7 +64,7 @@ export async function inviteToN8n(fetchFn: Fetch, baseUrl: string, apiKey: strin
 /** The credentials inside an accept link (the link and its token), for redaction. */
 export function linkSecrets(acceptUrl: string | undefined): string[] {
   if (!acceptUrl) return [];
-  let token: string | null = null;
+  let token: string | null;
   try {
     token = new URL(acceptUrl).searchParams.get("token");
   } catch {

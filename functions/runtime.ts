@@ -66,8 +66,8 @@ export function preSignUpFactory() {
 export function producerFactory() {
   const queueUrl = requiredEnv(process.env, ENV.queueUrl);
   const budgetMs = positiveIntEnv(process.env, ENV.enqueueBudgetMs, 1500);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { SQSClient, SendMessageCommand } = require("@aws-sdk/client-sqs");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- required in the factory, from the runtime's SDK (see the top)
+  const { SQSClient, SendMessageCommand } = require("@aws-sdk/client-sqs") as typeof import("@aws-sdk/client-sqs");
   // useQueueUrlAsEndpoint: false makes the SDK's endpoint resolution (AWS_ENDPOINT_URL_SQS, or
   // the regional endpoint that hosts QUEUE_URL anyway) win over the queue URL's host.
   const sqs = new SQSClient({ maxAttempts: 2, useQueueUrlAsEndpoint: false, requestHandler: attemptTimeouts(500, 1000) });
@@ -88,21 +88,21 @@ export function workerFactory() {
   const httpTimeoutMs = positiveIntEnv(env, ENV.httpTimeoutMs, 8000);
   const n8nUrl = env[ENV.n8nUrl]?.trim();
   const n8nKeyArn = n8nUrl ? requiredEnv(env, ENV.n8nApiKeySecretArn) : undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- required in the factory, from the runtime's SDK (see the top)
+  const { SNSClient, PublishCommand } = require("@aws-sdk/client-sns") as typeof import("@aws-sdk/client-sns");
   const sns = new SNSClient({ maxAttempts: 2, requestHandler: attemptTimeouts(1000, 3000) });
   const notify = async (notice: Notice) => {
     await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: notice.subject, Message: notice.body }));
   };
   let n8n: { url: string; apiKey: () => Promise<string> } | undefined;
   if (n8nUrl && n8nKeyArn) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- required in the factory, from the runtime's SDK (see the top)
+    const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager");
     const client = new SecretsManagerClient({ maxAttempts: 3, requestHandler: attemptTimeouts(1000, 3000) });
     const secret = cachedSecrets(async (arn) => {
       const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
       if (!out.SecretString) throw new Error(`secret ${arn} has no string value`);
-      return out.SecretString as string;
+      return out.SecretString;
     });
     n8n = { url: n8nUrl, apiKey: () => secret(n8nKeyArn) };
   }

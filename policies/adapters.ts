@@ -163,7 +163,7 @@ function adapt(build: () => Container[]): Adapted {
 function definitionsList(value: unknown, path: string): Container[] {
   if (value === UNKNOWN || isUnknown(value)) throw unknownAt(path);
   if (value === undefined || value === null) throw new Unchecked(`${path} is missing (or not known until deploy)`);
-  let list = value;
+  let list: unknown = value;
   if (typeof value === "string") {
     // The synth harness shows a value that embeds a Pulumi secret as "[secret]".
     if (value === "[secret]") throw new Unchecked(`${path} is a Pulumi secret (it embeds a secret output); pass secrets through ECS \`secrets\` so the definition stays readable`);

@@ -920,6 +920,8 @@ function allowlistOf(config?: RulesConfig): string[] {
 }
 
 function asString(v: unknown): string {
+  // String() on purpose, objects included: a list ["false"] reads as "false", as a lenient reader would take it.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return typeof v === "string" ? v : v === undefined || v === null ? "" : String(v);
 }
 

@@ -7,7 +7,7 @@ import { Policies, PolicyResource, PolicyResourceOptions, ReportViolation, Resou
 import { packPolicies } from "./pack";
 
 // Exported by @pulumi/policy at run time but missing from its .d.ts; the policy server wraps props in exactly this proxy.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- no typed import exists
 const { unknownCheckingProxy, UnknownValueError } = require("@pulumi/policy") as {
   unknownCheckingProxy: <T>(props: T) => T;
   UnknownValueError: new (...args: unknown[]) => Error;
@@ -54,14 +54,14 @@ function optionsFor(name: string, config: PackConfig): Record<string, unknown> {
 
 function reporter(policy: string, level: Level, urn: string | undefined, out: PolicyViolation[]): ReportViolation {
   const effective = level === "advisory" ? "advisory" : "mandatory"; // remediate is reported as mandatory
-  return ((message: string | { message?: string; enforcementLevel?: Level; urn?: string }, violationUrn?: string) => {
+  return (message: string | { message?: string; enforcementLevel?: Level; urn?: string }, violationUrn?: string) => {
     if (typeof message === "object") {
       out.push({ policy, level: message.enforcementLevel === "advisory" ? "advisory" : effective, urn: message.urn ?? urn, message: message.message ?? "" });
     } else {
       const u = violationUrn ?? urn;
       out.push({ policy, level: effective, ...(u ? { urn: u } : {}), message });
     }
-  }) as ReportViolation;
+  };
 }
 
 function explainError(policy: string, e: unknown, urn: string | undefined, out: PolicyViolation[]): void {
@@ -90,7 +90,7 @@ export async function runPolicies(resources: PolicyResourceInput[], config: Pack
     if (validateResource) {
       const validations = Array.isArray(validateResource) ? validateResource : [validateResource];
       for (const r of resources) {
-        const props = unknownCheckingProxy(r.props) as Record<string, any>;
+        const props = unknownCheckingProxy(r.props);
         for (const validate of validations) {
           try {
             await validate(
@@ -120,7 +120,7 @@ export async function runPolicies(resources: PolicyResourceInput[], config: Pack
       const stackResources: PolicyResource[] = resources.map((r) => {
         const pr: PolicyResource = {
           type: r.type,
-          props: unknownCheckingProxy(r.props) as Record<string, any>,
+          props: unknownCheckingProxy(r.props),
           urn: r.urn,
           name: r.name,
           opts: NO_OPTS,
