@@ -32,7 +32,7 @@ export async function startLambdaEndpoint(): Promise<LambdaEndpoint> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", async () => {
+    const answer = async (): Promise<void> => {
       const match = INVOKE_PATH.exec(req.url ?? "");
       if (req.method !== "POST" || !match) return send(res, 404, { message: "unknown operation" }, { "x-amzn-errortype": "UnknownOperationException" });
       const functionName = decodeURIComponent(match[1]).split(":").pop()!;
@@ -45,6 +45,14 @@ export async function startLambdaEndpoint(): Promise<LambdaEndpoint> {
       if (result.ok) return send(res, 200, result.result ?? null);
       invocation.error = result.errorMessage;
       send(res, 200, { errorType: result.errorType, errorMessage: result.errorMessage }, { "x-amz-function-error": "Unhandled" });
+    };
+    // Anything this endpoint itself fails at (a body that is not JSON, a runtime that throws) is
+    // Lambda's 500 ServiceException (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html,
+    // Errors), never an unanswered request.
+    req.on("end", () => {
+      answer().catch((e: unknown) =>
+        send(res, 500, { message: `invoke endpoint: ${e instanceof Error ? e.message : String(e)}` }, { "x-amzn-errortype": "ServiceException" }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
