@@ -45,7 +45,7 @@ describe("pluto synth", () => {
   it("warns on stderr, without failing, when the stack admits any Google account", async () => {
     const open = path.join(dir, "open.yaml");
     fs.writeFileSync(open, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")
-      .replace(/  pluto:allowedEmailDomains:\n    - example.com\n/, "  pluto:allowAnyGoogleAccount: true\n"));
+      .replace(/ {2}pluto:allowedEmailDomains:\n {4}- example.com\n/, "  pluto:allowAnyGoogleAccount: true\n"));
     const io = memoryIo();
     expect(await main(["node", "pluto", "synth", "--quiet", "--config", open], io)).to.equal(0);
     expect(io.stderr).to.deep.equal([
@@ -55,7 +55,7 @@ describe("pluto synth", () => {
 
   it("exits 2 naming pluto:allowedEmailDomains when the stack admits nobody", async () => {
     const closed = path.join(dir, "closed.yaml");
-    fs.writeFileSync(closed, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace(/  pluto:allowedEmailDomains:\n    - example.com\n/, ""));
+    fs.writeFileSync(closed, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace(/ {2}pluto:allowedEmailDomains:\n {4}- example.com\n/, ""));
     const io = memoryIo();
     expect(await main(["node", "pluto", "synth", "--quiet", "--config", closed], io)).to.equal(2);
     expect(io.stderr.join("\n")).to.contain("pluto:allowedEmailDomains: required — who may join").and.not.match(/\n\s+at /);

@@ -24,6 +24,8 @@ export interface CognitoLocalOptions {
   startTimeoutMs?: number;
 }
 
+// ESC (\u001b) starts each colour code cognito-local prints.
+// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 const LISTENING = /Cognito Local running on (https?:\/\/[\d.]+:\d+)/;
 

@@ -14,7 +14,11 @@ import {
 } from "@aws-sdk/client-sqs";
 import { MoveTasks } from "./moveTasks";
 
-/** fauxqs ships ESM only (its `exports` has no `require`), so it is loaded with a real `import()`. */
+/**
+ * fauxqs ships ESM only (its `exports` has no `require`), so it is loaded with a real `import()`:
+ * written in TypeScript (module commonjs), `import()` would be compiled into `require()`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 export const FAKE_CREDENTIALS = { accessKeyId: "AKIDLOCAL", secretAccessKey: "local-secret" };

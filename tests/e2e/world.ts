@@ -207,7 +207,7 @@ export async function startWorld(): Promise<World> {
     const taskRoot = lambdaTaskRoot();
     closers.push(taskRoot.remove);
     const queues = await startQueueEmulator(REGION);
-    closers.push(queues.close);
+    closers.push(() => queues.close());
     const pair = await queues.createQueuePair({ queue: artefacts.queueName, dlq: artefacts.dlqName }, {
       visibilityTimeoutSeconds: timeouts.scaled.visibilityTimeoutSeconds,
       maxReceiveCount: artefacts.maxReceiveCount,
@@ -216,9 +216,9 @@ export async function startWorld(): Promise<World> {
     const n8nKeyArn = artefacts.workerWithN8n.env[ENV.n8nApiKeySecretArn];
     const secretValues: Record<string, string> = { [n8nKeyArn]: N8N_KEY };
     const secrets = await startFakeAws(secretValues);
-    closers.push(secrets.close);
+    closers.push(() => secrets.close());
     const n8n = await startFakeN8n({ apiKey: N8N_KEY, editorBaseUrl: artefacts.n8nEditorBaseUrl });
-    closers.push(n8n.close);
+    closers.push(() => n8n.close());
     let openWebUi = await startFakeOpenWebUi(artefacts.openWebUiEnv);
     closers.push(() => openWebUi.close());
 
@@ -247,11 +247,11 @@ export async function startWorld(): Promise<World> {
     const workers: LambdaFunction[] = [];
     const sources: EventSource[] = [];
     const lambda = await startLambdaEndpoint();
-    closers.push(lambda.close);
+    closers.push(() => lambda.close());
     for (const fn of [preSignUp, nameClaim, producer]) lambda.functions.set(fn.name, fn);
 
     const cognito = await startCognitoLocal({ lambdaEndpoint: lambda.url, triggerFunctions: artefacts.triggers });
-    closers.push(cognito.close);
+    closers.push(() => cognito.close());
     const pool = await cognito.client.send(new CreateUserPoolCommand({
       PoolName: artefacts.userPool.name,
       UsernameAttributes: artefacts.userPool.usernameAttributes as any,

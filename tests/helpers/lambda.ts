@@ -11,7 +11,7 @@ export type LambdaHandler = (event: unknown) => Promise<any>;
  * A directory laid out like a Lambda task root: `node_modules` holds only the AWS SDK (the
  * runtime's copy), so a serialised handler that required anything else would fail to load.
  */
-export function lambdaTaskRoot(): { dir: string; remove(): void } {
+export function lambdaTaskRoot(): { dir: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-lambda-"));
   fs.mkdirSync(path.join(dir, "node_modules"));
   fs.symlinkSync(ROOT_SDK, path.join(dir, "node_modules", "@aws-sdk"), "dir");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConfigError, parseConfig, RawConfig } from "../../components/config";
+import { parseConfig, RawConfig } from "../../components/config";
 import { DEFAULT_GATEWAY_IMAGE, NO_MODELS } from "../../components/models";
 import { CLIENT_SECRET as secret, configProblems, VALID_CONFIG } from "../helpers/config";
 const base = VALID_CONFIG;

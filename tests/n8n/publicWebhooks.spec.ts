@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConfigError, configWarnings, parseConfig, RawConfig } from "../../components/config";
+import { configWarnings, parseConfig, RawConfig } from "../../components/config";
 import { N8N_INVITE_ROUTE, N8N_PUBLIC_WEBHOOK_ROUTES, n8nSkipAuthRoutes } from "../../components/n8n";
 import { checkContainers, Container, DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST } from "../../policies/rules";
 import { containersFromContainerDefinitions } from "../../policies/adapters";
@@ -92,7 +92,7 @@ describe("pluto:n8n.publicWebhooks", () => {
     });
 
     it("passes every policy of the pack, advisory ones included", async () => {
-      const vs = await runPolicies(on.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs as Record<string, unknown> })));
+      const vs = await runPolicies(on.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
       expect(vs).to.deep.equal([]);
     });
 

@@ -78,7 +78,6 @@ describe("adapters", () => {
   });
 
   it("reads through Pulumi's policy proxy, turning its unknown-value errors into `unchecked`", () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { unknownCheckingProxy } = require("@pulumi/policy");
     const props = unknownCheckingProxy({ family: "f", containerDefinitions: UNKNOWN });
     expect(unchecked(containersFromResource("aws:ecs/taskDefinition:TaskDefinition", props))).to.match(/not known until deploy/);

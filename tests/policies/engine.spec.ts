@@ -59,7 +59,7 @@ describe("policy pack over the engine protocol (run-policy-pack + gRPC)", functi
     withEnv(bad[0], "WEBUI_AUTH", "false");
     const type = "aws:ecs/taskDefinition:TaskDefinition";
     const req = new analyzerPb.AnalyzeRequest();
-    for (const [k, v] of Object.entries({ type, name: "task", urn: urn(type, "task") })) (req as any)[`set${k[0].toUpperCase()}${k.slice(1)}`](v);
+    for (const [k, v] of Object.entries({ type, name: "task", urn: urn(type, "task") })) req[`set${k[0].toUpperCase()}${k.slice(1)}`](v);
     req.setOptions(new analyzerPb.AnalyzerResourceOptions());
     req.setProperties(Struct.fromJavaScript({ family: "pluto-openwebui", containerDefinitions: JSON.stringify(bad) }));
     const found = diagnostics(await call("analyze", req));

@@ -124,7 +124,7 @@ const NO_CHOSEN_NAME = new Set([
 
 /** The name AWS will see, as Pulumi and the provider would produce it. */
 function physicalName(r: SynthResource, rule: NameRule): string | undefined {
-  const inputs = r.inputs as Record<string, unknown>;
+  const inputs = r.inputs;
   const value = inputs[rule.field];
   if (typeof value === "string") return value;
   const prefix = rule.prefixField ? inputs[rule.prefixField] : undefined;

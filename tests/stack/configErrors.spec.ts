@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, configSecretKeys, parseConfig, RawConfig } from "../../components/config";
+import { configSecretKeys, parseConfig, RawConfig } from "../../components/config";
 import { editDistance, nearest, secretArnProblem } from "../../components/configKeys";
 import { GOLDEN_KEYS } from "../../components/golden";
 import { main } from "../../cli/main";
@@ -115,7 +115,7 @@ describe("config mistakes a new user makes", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-secret-"));
         try {
           const file = path.join(dir, "Pulumi.x.yaml");
-          fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace(/  pluto:googleClientSecret:\n    secure: .*/, yaml));
+          fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace(/ {2}pluto:googleClientSecret:\n {4}secure: .*/, yaml));
           const io = memoryIo();
           expect(await main(["node", "pluto", "synth", "--config", file], io)).to.equal(2);
           expect(io.stderr.join("\n")).to.contain(`pluto:googleClientSecret: ${expected}`).and.contain("pulumi config set --secret pluto:googleClientSecret");

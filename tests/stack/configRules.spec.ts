@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-  ConfigError, defaultMaxAllocatedStorage, MAX_RDS_STORAGE_GIB, parseConfig, RawConfig, storageAutoscalingProblem,
+  defaultMaxAllocatedStorage, MAX_RDS_STORAGE_GIB, parseConfig, RawConfig, storageAutoscalingProblem,
 } from "../../components/config";
 import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";

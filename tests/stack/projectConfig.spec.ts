@@ -165,7 +165,7 @@ describe("Pulumi.yaml declares the stack configuration", () => {
     for (const key of CONFIG_KEYS.filter((k) => declared(k).type === undefined)) {
       const nearest = NEAREST_TYPE[key] ?? { type: "object" as const };
       const refused = FORMS[key].filter((f) => !matchesType(nearest.type, nearest.items, f.object ? JSON.parse(f.text) : f.text));
-      expect(refused.map((f) => f.how), `pluto:${key} could be declared ${nearest.type}`).to.not.be.empty;
+      expect(refused.map((f) => f.how), `pluto:${key} could be declared ${nearest.type}`).to.have.length.above(0);
     }
   });
 

@@ -6,7 +6,7 @@ import { runPolicies } from "../../policies/runPolicies";
 import { env, Stack, synthStack } from "../helpers/stack";
 
 const throughPack = (s: Stack) =>
-  runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs as Record<string, unknown> })));
+  runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
 
 describe("stack shapes", () => {
   describe("single task (the dev stack)", () => {

@@ -27,7 +27,7 @@ function modelsTaskDefinition(rev: number, opts: { openai?: boolean; keyValueFro
   ow.secrets!.push(...toSecretList(w.secrets));
   if (w.command) ow.command = w.command;
   const gw = gatewayContainer({ models: [HAIKU, NOVA_PROFILE], region: BEDROCK_REGION, gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1" }, MASTER_KEY_ARN);
-  td.containerDefinitions!.push({ ...gw, environment: toEnvList(gw.environment), secrets: toSecretList(gw.secrets) } as any);
+  td.containerDefinitions!.push({ ...gw, environment: toEnvList(gw.environment), secrets: toSecretList(gw.secrets) });
   return td;
 }
 
@@ -67,7 +67,7 @@ function fakeOpenAi(behaviour: "ok" | "refuse" | "down" | "not-a-list", calls: F
       return new Response(JSON.stringify({ error: { message: `Incorrect API key provided: ${OPENAI_KEY}.`, type: "invalid_request_error", code: "invalid_api_key" } }), { status: 401 });
     if (behaviour === "not-a-list") return new Response("<html>login</html>", { status: 200 });
     return new Response(JSON.stringify({ object: "list", data: ["gpt-4o", "gpt-4o-mini", "o3"].map((id) => ({ id, object: "model", created: 1, owned_by: "system" })) }), { status: 200 });
-  }) as typeof fetch;
+  });
 }
 
 describe("pluto doctor: model connections", () => {

@@ -84,7 +84,7 @@ export function taskDefinition(rev: number, changes: TdChanges = {}): TaskDefini
       },
       { ...proxy, environment: toEnvList(proxyEnv) },
     ],
-  } as TaskDefinition;
+  };
 }
 
 const T0 = new Date("2026-01-29T10:00:00Z");

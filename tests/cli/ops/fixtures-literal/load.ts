@@ -13,8 +13,8 @@ import type { TaskDefinition } from "@aws-sdk/client-ecs";
 export function literalTaskDefinition(file: string): TaskDefinition {
   const doc = JSON.parse(fs.readFileSync(path.join(__dirname, file), "utf8")) as { taskDefinition: Record<string, unknown> };
   const td = { ...doc.taskDefinition };
-  for (const key of ["registeredAt", "deregisteredAt"]) if (typeof td[key] === "string") td[key] = new Date(td[key] as string);
-  return td as TaskDefinition;
+  for (const key of ["registeredAt", "deregisteredAt"]) if (typeof td[key] === "string") td[key] = new Date(td[key]);
+  return td;
 }
 
 /** A path to the literal file, for commands that read files (`pluto lint`). */
