@@ -132,22 +132,24 @@ export function checkPreview(wfs: Workflow[]): string[] {
 }
 
 /**
- * `npm ci`, then `npm test` and the e2e suite (as `.ci/run` does), and the pack's own install from
- * its lock file, all before the Pulumi step at `index`.
+ * `npm ci`, then the lint, `npm test` and the e2e suite (as `.ci/run` does), and the pack's own
+ * install from its lock file, all before the Pulumi step at `index`.
  */
 function checkRunsBefore(where: string, all: Step[], index: number): string[] {
   const before = all.slice(0, index);
   const at = (pred: (s: Step) => boolean) => before.findIndex(pred);
   const runs = (s: Step, re: RegExp) => s.run !== undefined && s.run.split("\n").some((line) => re.test(line.trim()));
   const ci = at((s) => !s["working-directory"] && runs(s, /^npm ci(\s|$)(?!.*--prefix)/));
+  const lint = at((s) => !s["working-directory"] && runs(s, /^npm run lint\s*$/));
   const test = at((s) => !s["working-directory"] && runs(s, /^npm (run )?test\s*$/));
   const e2e = at((s) => !s["working-directory"] && runs(s, /^npm run test:e2e\b/));
   const pack = at((s) => (s["working-directory"] === "policies" && runs(s, /^npm ci\b/)) || runs(s, /^npm ci .*--prefix[ =]policies\b/));
   const problems: string[] = [];
   if (ci < 0) problems.push(`${where}: npm ci does not run before the Pulumi step`);
+  if (lint < 0) problems.push(`${where}: the lint (npm run lint) does not run before the Pulumi step`);
   if (test < 0) problems.push(`${where}: npm test does not run before the Pulumi step`);
   if (e2e < 0) problems.push(`${where}: the e2e suite (npm run test:e2e) does not run before the Pulumi step`);
-  for (const [what, i] of [["npm test", test], ["npm run test:e2e", e2e]] as const)
+  for (const [what, i] of [["npm run lint", lint], ["npm test", test], ["npm run test:e2e", e2e]] as const)
     if (ci >= 0 && i >= 0 && i < ci) problems.push(`${where}: ${what} runs before npm ci`);
   if (pack < 0) problems.push(`${where}: the policy pack's dependencies are not installed from its lock file (npm ci --prefix policies) before the Pulumi step`);
   return problems;
@@ -240,14 +242,14 @@ describe("GitHub workflows", () => {
   it("every workflow file parses as YAML with triggers and jobs", () => {
     expect(real.map((w) => w.file)).to.include.members(["preview.yml", "up.yml"]);
     for (const wf of real) {
-      expect(Object.keys(triggers(wf)), wf.file).to.not.be.empty;
-      expect(Object.keys(wf.doc.jobs ?? {}), wf.file).to.not.be.empty;
-      for (const [id, job] of jobsOf(wf)) expect(steps(job), `${wf.file} job ${id}`).to.not.be.empty;
+      expect(Object.keys(triggers(wf)), wf.file).to.have.length.above(0);
+      expect(Object.keys(wf.doc.jobs ?? {}), wf.file).to.have.length.above(0);
+      for (const [id, job] of jobsOf(wf)) expect(steps(job), `${wf.file} job ${id}`).to.have.length.above(0);
     }
   });
 
   describe("pull-request preview", () => {
-    it("tests (unit and e2e), installs the pack from its lock file, and previews with --policy-pack policies as a PR comment", () => {
+    it("lints, tests (unit and e2e), installs the pack from its lock file, and previews with --policy-pack policies as a PR comment", () => {
       expect(checkPreview(real)).to.deep.equal([]);
     });
 
@@ -269,6 +271,16 @@ describe("GitHub workflows", () => {
         "preview.yml: job preview: the e2e suite (npm run test:e2e) does not run before the Pulumi step",
         "preview.yml: job preview: the policy pack's dependencies are not installed from its lock file (npm ci --prefix policies) before the Pulumi step",
       ]);
+    });
+
+    it("is caught when the lint is removed, or runs before npm ci", () => {
+      const wf = named("preview.yml");
+      const job = wf.doc.jobs.preview;
+      const lintStep = job.steps!.find((s) => s.run === "npm run lint")!;
+      job.steps = job.steps!.filter((s) => s !== lintStep);
+      expect(checkPreview([wf])).to.deep.equal(["preview.yml: job preview: the lint (npm run lint) does not run before the Pulumi step"]);
+      job.steps.unshift(lintStep);
+      expect(checkPreview([wf])).to.deep.equal(["preview.yml: job preview: npm run lint runs before npm ci"]);
     });
 
     it("is caught without a PR comment, or without the permission to comment", () => {
@@ -303,6 +315,12 @@ describe("GitHub workflows", () => {
       ]);
       delete wf.doc.concurrency;
       expect(checkUp([wf])).to.include("up.yml: job up: no concurrency group, two ups could overlap");
+    });
+
+    it("is caught without the lint", () => {
+      const wf = named("up.yml");
+      wf.doc.jobs.up.steps = wf.doc.jobs.up.steps!.filter((s) => s.run !== "npm run lint");
+      expect(checkUp([wf])).to.deep.equal(["up.yml: job up: the lint (npm run lint) does not run before the Pulumi step"]);
     });
 
     it("is caught when it would run on pull requests", () => {
