@@ -105,13 +105,13 @@ const placement = (app: string): AppPlacement => ({
 // More than one Open WebUI task needs shared websocket/app state; a single task needs none of it.
 const cache = isScaledOut(config.openWebUi)
   ? new Cache(`${prefix}-cache`, {
-    namePrefix: prefix,
-    vpcId: network.vpcId,
-    subnetIds: network.privateSubnetIds,
-    clientSecurityGroupId: network.taskSecurityGroups[DATABASE_CLIENT].id,
-    nodeType: config.redisNodeType,
-    tags,
-  })
+      namePrefix: prefix,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      clientSecurityGroupId: network.taskSecurityGroups[DATABASE_CLIENT].id,
+      nodeType: config.redisNodeType,
+      tags,
+    })
   : undefined;
 
 const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
@@ -131,12 +131,17 @@ const openWebUi = new OpenWebUi(`${prefix}-openwebui`, {
   databaseUrlSecretArn: database.databaseUrlSecretArn,
 });
 
-const n8n = config.n8n && n8nHost
-  ? new N8n(`${prefix}-n8n`, {
-    ...placement("n8n"), namePrefix: prefix, host: n8nHost, config: config.n8n, proxyImage: config.oauth2ProxyImage,
-    dataDirectory: config.backup.restoredDataDirectories.n8n,
-  })
-  : undefined;
+const n8n =
+  config.n8n && n8nHost
+    ? new N8n(`${prefix}-n8n`, {
+        ...placement("n8n"),
+        namePrefix: prefix,
+        host: n8nHost,
+        config: config.n8n,
+        proxyImage: config.oauth2ProxyImage,
+        dataDirectory: config.backup.restoredDataDirectories.n8n,
+      })
+    : undefined;
 
 // Daily backups of every file system the stack keeps data on; RDS keeps its own automated backups.
 const backup = new Backup(`${prefix}-backup`, {

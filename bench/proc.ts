@@ -128,7 +128,10 @@ export async function runNodeWithRss(script: string, args: string[], method: Rss
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-bench-rss-"));
   const report = path.join(dir, "rss.json");
   try {
-    const r = await run(process.execPath, ["--require", PROBE, script, ...args], { ...opts, env: { ...(opts.env ?? process.env), PLUTO_BENCH_RSS_FILE: report } });
+    const r = await run(process.execPath, ["--require", PROBE, script, ...args], {
+      ...opts,
+      env: { ...(opts.env ?? process.env), PLUTO_BENCH_RSS_FILE: report },
+    });
     const probe = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, "utf8")) as { maxRssKb?: number; cpuSeconds?: number }) : {};
     return { ...r, maxRssKb: probe.maxRssKb || undefined, cpuSeconds: probe.cpuSeconds };
   } finally {

@@ -106,7 +106,12 @@ async function suite(opts: BenchOptions, tmp: string): Promise<Measure[]> {
   const spec = emptySpec(tmp);
   for (let i = 0; i < opts.runs; i++) {
     progress(`suite run ${i + 1}/${opts.runs} (floor, then the suite)`);
-    const f = await runTimed("npx", ["mocha", "--no-config", "--require", path.join(ROOT, "tests", "register.js"), "--extension", "ts", "--reporter", "dot", spec], method, { cwd: ROOT, timeoutMs: 120_000 });
+    const f = await runTimed(
+      "npx",
+      ["mocha", "--no-config", "--require", path.join(ROOT, "tests", "register.js"), "--extension", "ts", "--reporter", "dot", spec],
+      method,
+      { cwd: ROOT, timeoutMs: 120_000 },
+    );
     if (f.code !== 0) throw new Error(`mocha on an empty spec exited ${f.code}: ${lastLine(f)}`);
     const r = await runTimed("npx", ["mocha"], method, { cwd: ROOT, timeoutMs: 900_000 });
     if (r.code !== 0) p.wall.error = `npx mocha exited ${r.code}: ${lastLine(r)}`;
@@ -121,7 +126,9 @@ async function suite(opts: BenchOptions, tmp: string): Promise<Measure[]> {
 async function synthDependencies(tmp: string): Promise<string> {
   const list = path.join(tmp, "synth-dependencies.json");
   const r = await run(process.execPath, ["--require", LOAD_PROBE, PLUTO, "synth", "--quiet", "--json", path.join(tmp, "probe.json")], {
-    cwd: ROOT, timeoutMs: 120_000, env: { ...process.env, PLUTO_BENCH_LOADED_FILE: list },
+    cwd: ROOT,
+    timeoutMs: 120_000,
+    env: { ...process.env, PLUTO_BENCH_LOADED_FILE: list },
   });
   if (r.code !== 0 || !fs.existsSync(list)) throw new Error(`pluto synth (dependency probe) exited ${r.code}: ${lastLine(r)}`);
   return list;
@@ -187,7 +194,13 @@ async function lint(opts: BenchOptions, tmp: string): Promise<Measure[]> {
   };
   const n = files.length;
   const floor = { name: "1 file (process start)", values: [] as number[] };
-  const whole: Measure = { name: `\`pluto lint --json\`, ${n.toLocaleString("en-US")} files in one process, wall`, unit: "s", values: [], floor, target: TARGETS.lint };
+  const whole: Measure = {
+    name: `\`pluto lint --json\`, ${n.toLocaleString("en-US")} files in one process, wall`,
+    unit: "s",
+    values: [],
+    floor,
+    target: TARGETS.lint,
+  };
   const marginal: Measure = { name: `\`pluto lint --json\`, files/s after process start ((${n} − 1) files / time difference)`, unit: "files/s", values: [] };
   for (let i = 0; i < opts.runs; i++) {
     progress(`lint run ${i + 1}/${opts.runs} (1 file, then ${n})`);

@@ -3,7 +3,10 @@
  * The CLI prints only `message` (never a stack trace) and exits with `exitCode`.
  */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = 2) {
+  constructor(
+    message: string,
+    readonly exitCode: number = 2,
+  ) {
     super(message);
     this.name = "CliError";
   }

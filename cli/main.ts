@@ -11,7 +11,10 @@ export const VERSION: string = version;
  * command's own help; the whole help text would bury the line that matters.
  */
 export function usageError(text: string): string {
-  const [first, ...rest] = text.trim().replace(/^error: /, "").split("\n");
+  const [first, ...rest] = text
+    .trim()
+    .replace(/^error: /, "")
+    .split("\n");
   const suggestion = rest.map((l) => /^\((Did you mean .*)\)$/.exec(l.trim())?.[1]).find(Boolean);
   return `pluto: ${first}${suggestion ? ` (${suggestion[0].toLowerCase()}${suggestion.slice(1)})` : ""}`;
 }

@@ -8,13 +8,30 @@ import * as aws from "@pulumi/aws";
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html (step 2)
  */
 export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
-  "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
-  "af-south-1": "098369216593", "ap-east-1": "754344448648", "ap-southeast-3": "589379963580", "ap-south-1": "718504428378",
-  "ap-northeast-3": "383597477331", "ap-northeast-2": "600734575887", "ap-southeast-1": "114774131450",
-  "ap-southeast-2": "783225319266", "ap-northeast-1": "582318560864", "ca-central-1": "985666609251",
-  "eu-central-1": "054676820928", "eu-west-1": "156460612806", "eu-west-2": "652711504416", "eu-south-1": "635631232127",
-  "eu-west-3": "009996457667", "eu-north-1": "897822967062", "me-south-1": "076674570225", "sa-east-1": "507241528517",
-  "us-gov-west-1": "048591011584", "us-gov-east-1": "190560391635",
+  "us-east-1": "127311923021",
+  "us-east-2": "033677994240",
+  "us-west-1": "027434742980",
+  "us-west-2": "797873946194",
+  "af-south-1": "098369216593",
+  "ap-east-1": "754344448648",
+  "ap-southeast-3": "589379963580",
+  "ap-south-1": "718504428378",
+  "ap-northeast-3": "383597477331",
+  "ap-northeast-2": "600734575887",
+  "ap-southeast-1": "114774131450",
+  "ap-southeast-2": "783225319266",
+  "ap-northeast-1": "582318560864",
+  "ca-central-1": "985666609251",
+  "eu-central-1": "054676820928",
+  "eu-west-1": "156460612806",
+  "eu-west-2": "652711504416",
+  "eu-south-1": "635631232127",
+  "eu-west-3": "009996457667",
+  "eu-north-1": "897822967062",
+  "me-south-1": "076674570225",
+  "sa-east-1": "507241528517",
+  "us-gov-west-1": "048591011584",
+  "us-gov-east-1": "190560391635",
 };
 export const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
 
@@ -33,11 +50,19 @@ export function accessLogBucketPolicy(args: { bucketArn: string; prefix: string;
     Version: "2012-10-17",
     Statement: [
       ...writers.map((principal, i) => ({
-        Sid: `LoadBalancerLogDelivery${i}`, Effect: "Allow", Principal: principal, Action: "s3:PutObject", Resource: logs,
+        Sid: `LoadBalancerLogDelivery${i}`,
+        Effect: "Allow",
+        Principal: principal,
+        Action: "s3:PutObject",
+        Resource: logs,
       })),
       {
-        Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
-        Resource: [args.bucketArn, `${args.bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } },
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [args.bucketArn, `${args.bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
       },
     ],
   };
@@ -69,7 +94,8 @@ export class AccessLogBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: AccessLogBucketArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("pluto:ingress:AccessLogBucket", name, {}, opts);
-    if (!Number.isInteger(args.retentionDays) || args.retentionDays < 1) throw new Error(`AccessLogBucket ${name}: retentionDays must be a whole number of days, at least 1`);
+    if (!Number.isInteger(args.retentionDays) || args.retentionDays < 1)
+      throw new Error(`AccessLogBucket ${name}: retentionDays must be a whole number of days, at least 1`);
     this.prefix = args.prefix ?? "alb";
     if (/AWSLogs/i.test(this.prefix)) throw new Error(`AccessLogBucket ${name}: the prefix may not contain "AWSLogs"`);
     const tags = { Name: name, ...args.tags };
@@ -79,32 +105,57 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     const bucket = this.bucket.id;
 
     new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, keep);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-      bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-    }, keep);
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-      bucket,
-      // SSE-KMS is refused by ALB log delivery (enable-access-logging.html, "Requirements").
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    }, keep);
-    new aws.s3.BucketLifecycleConfiguration(`${name}-expiry`, {
-      bucket,
-      rules: [{
-        id: "expire-access-logs",
-        status: "Enabled",
-        filter: { prefix: `${this.prefix}/` },
-        expiration: { days: args.retentionDays },
-        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-      }],
-    }, keep);
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access`,
+      {
+        bucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      keep,
+    );
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      {
+        bucket,
+        // SSE-KMS is refused by ALB log delivery (enable-access-logging.html, "Requirements").
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      },
+      keep,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-expiry`,
+      {
+        bucket,
+        rules: [
+          {
+            id: "expire-access-logs",
+            status: "Enabled",
+            filter: { prefix: `${this.prefix}/` },
+            expiration: { days: args.retentionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      keep,
+    );
 
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
-    this.policy = new aws.s3.BucketPolicy(`${name}-policy`, {
-      bucket,
-      policy: pulumi.all([this.bucket.arn, identity.accountId, partition.partition]).apply(([bucketArn, accountId, p]) =>
-        JSON.stringify(accessLogBucketPolicy({ bucketArn, prefix: this.prefix, accountId, region: args.region, partition: p }))),
-    }, { ...keep, dependsOn: [publicAccess, encryption] });
+    this.policy = new aws.s3.BucketPolicy(
+      `${name}-policy`,
+      {
+        bucket,
+        policy: pulumi
+          .all([this.bucket.arn, identity.accountId, partition.partition])
+          .apply(([bucketArn, accountId, p]) =>
+            JSON.stringify(accessLogBucketPolicy({ bucketArn, prefix: this.prefix, accountId, region: args.region, partition: p })),
+          ),
+      },
+      { ...keep, dependsOn: [publicAccess, encryption] },
+    );
 
     this.registerOutputs({ bucketName: this.bucket.bucket });
   }

@@ -41,16 +41,18 @@ export interface AppPlacement {
 }
 
 /** An app's EFS data directory, reachable from the task subnets. */
-export function appStorage(
-  name: string, p: AppPlacement, dir: { rootDirectory: string; posixUser: PosixIdentity }, parent: pulumi.Resource,
-): FileStorage {
-  return new FileStorage(name, {
-    subnetIds: p.network.taskSubnetIds,
-    subnetCount: p.network.subnetCount,
-    securityGroupId: p.network.fileSystemSecurityGroupId,
-    ...dir,
-    tags: { Name: name, ...p.tags },
-  }, { parent });
+export function appStorage(name: string, p: AppPlacement, dir: { rootDirectory: string; posixUser: PosixIdentity }, parent: pulumi.Resource): FileStorage {
+  return new FileStorage(
+    name,
+    {
+      subnetIds: p.network.taskSubnetIds,
+      subnetCount: p.network.subnetCount,
+      securityGroupId: p.network.fileSystemSecurityGroupId,
+      ...dir,
+      tags: { Name: name, ...p.tags },
+    },
+    { parent },
+  );
 }
 
 /**
@@ -61,7 +63,10 @@ export function placedServiceArgs(
   p: AppPlacement,
   proxy: Pick<ProxiedServiceArgs["proxy"], "image" | "skipAuthRoutes">,
   storage: FileStorage,
-): Pick<ProxiedServiceArgs, "proxy" | "clusterArn" | "region" | "logGroupName" | "logGroupArn" | "vpcId" | "subnetIds" | "assignPublicIp" | "securityGroupId" | "listener" | "volume"> {
+): Pick<
+  ProxiedServiceArgs,
+  "proxy" | "clusterArn" | "region" | "logGroupName" | "logGroupArn" | "vpcId" | "subnetIds" | "assignPublicIp" | "securityGroupId" | "listener" | "volume"
+> {
   return {
     proxy: { ...proxy, ...p.identity, extraEnvironment: p.proxySettings },
     clusterArn: p.clusterArn,

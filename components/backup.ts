@@ -70,48 +70,70 @@ export class Backup extends pulumi.ComponentResource {
     // (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DeleteBackupVault.html), which
     // would fail the destroy. A suffix new with each stack keeps a recreated stack's vault from
     // colliding with the one an earlier stack left behind.
-    this.key = new aws.kms.Key(`${name}-key`, {
-      description: `Encrypts the AWS Backup vault of ${physical}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      tags,
-    }, { parent: this, retainOnDelete: true });
+    this.key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Encrypts the AWS Backup vault of ${physical}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags,
+      },
+      { parent: this, retainOnDelete: true },
+    );
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${physical}`, targetKeyId: this.key.keyId }, { parent: this.key });
 
     const vaultSuffix = new random.RandomId(`${name}-vault-id`, { byteLength: 4 }, { parent: this });
-    this.vault = new aws.backup.Vault(`${name}-vault`, {
-      name: pulumi.interpolate`${physical}-${vaultSuffix.hex}`,
-      kmsKeyArn: this.key.arn,
-      tags,
-    }, { parent: this, retainOnDelete: true });
+    this.vault = new aws.backup.Vault(
+      `${name}-vault`,
+      {
+        name: pulumi.interpolate`${physical}-${vaultSuffix.hex}`,
+        kmsKeyArn: this.key.arn,
+        tags,
+      },
+      { parent: this, retainOnDelete: true },
+    );
     this.vaultName = this.vault.name;
 
-    this.role = new aws.iam.Role(`${name}-role`, {
-      assumeRolePolicy: assumeRole("backup.amazonaws.com"),
-      managedPolicyArns: BACKUP_SERVICE_POLICIES,
-      tags,
-    }, { parent: this });
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        assumeRolePolicy: assumeRole("backup.amazonaws.com"),
+        managedPolicyArns: BACKUP_SERVICE_POLICIES,
+        tags,
+      },
+      { parent: this },
+    );
 
-    this.plan = new aws.backup.Plan(`${name}-plan`, {
-      name: physical,
-      rules: [{
-        ruleName: "daily",
-        targetVaultName: this.vault.name,
-        schedule: args.schedule ?? DEFAULTS.backup.schedule,
-        startWindow: START_WINDOW_MINUTES,
-        completionWindow: COMPLETION_WINDOW_MINUTES,
-        lifecycle: { deleteAfter: args.retentionDays ?? DEFAULTS.backup.retentionDays },
-        recoveryPointTags: tags,
-      }],
-      tags,
-    }, { parent: this });
+    this.plan = new aws.backup.Plan(
+      `${name}-plan`,
+      {
+        name: physical,
+        rules: [
+          {
+            ruleName: "daily",
+            targetVaultName: this.vault.name,
+            schedule: args.schedule ?? DEFAULTS.backup.schedule,
+            startWindow: START_WINDOW_MINUTES,
+            completionWindow: COMPLETION_WINDOW_MINUTES,
+            lifecycle: { deleteAfter: args.retentionDays ?? DEFAULTS.backup.retentionDays },
+            recoveryPointTags: tags,
+          },
+        ],
+        tags,
+      },
+      { parent: this },
+    );
 
-    this.selection = new aws.backup.Selection(`${name}-selection`, {
-      name: `${args.namePrefix}-file-systems`,
-      planId: this.plan.id,
-      iamRoleArn: this.role.arn,
-      resources: args.resources,
-    }, { parent: this });
+    this.selection = new aws.backup.Selection(
+      `${name}-selection`,
+      {
+        name: `${args.namePrefix}-file-systems`,
+        planId: this.plan.id,
+        iamRoleArn: this.role.arn,
+        resources: args.resources,
+      },
+      { parent: this },
+    );
 
     this.registerOutputs({ vaultName: this.vaultName, planId: this.plan.id });
   }

@@ -38,28 +38,37 @@ export class BedrockGateway extends pulumi.ComponentResource {
     const tags = { Name: name, ...args.tags };
 
     const key = new random.RandomPassword(`${name}-master-key`, { length: 48, special: false }, { parent: this });
-    this.masterKeySecretArn = storedSecret(`${name}-master-key`, {
-      secretName: `${args.namePrefix}/bedrock-gateway/master-key`,
-      description: "LITELLM_MASTER_KEY: the key Open WebUI uses to call its Bedrock gateway sidecar",
-      // LiteLLM refuses a master key that does not start with sk-.
-      value: pulumi.interpolate`sk-${key.result}`,
-      tags,
-    }, this).arn;
+    this.masterKeySecretArn = storedSecret(
+      `${name}-master-key`,
+      {
+        secretName: `${args.namePrefix}/bedrock-gateway/master-key`,
+        description: "LITELLM_MASTER_KEY: the key Open WebUI uses to call its Bedrock gateway sidecar",
+        // LiteLLM refuses a master key that does not start with sk-.
+        value: pulumi.interpolate`sk-${key.result}`,
+        tags,
+      },
+      this,
+    ).arn;
 
     const invokeOpts = { parent: this };
     const foundationModelArns = bedrock.models
       .map(parseBedrockModelId)
       .filter((m) => m?.kind === "foundation-model")
-      .map((m) => aws.bedrockfoundation.getModelOutput({ modelId: m.id, region: bedrock.region }, invokeOpts).apply((model) => {
-        const problem = onDemandProblem(m.id, bedrock.region, model.inferenceTypesSupporteds ?? []);
-        if (problem) throw new Error(problem);
-        return model.modelArn;
-      }));
+      .map((m) =>
+        aws.bedrockfoundation.getModelOutput({ modelId: m.id, region: bedrock.region }, invokeOpts).apply((model) => {
+          const problem = onDemandProblem(m.id, bedrock.region, model.inferenceTypesSupporteds ?? []);
+          if (problem) throw new Error(problem);
+          return model.modelArn;
+        }),
+      );
     const profiles = bedrock.models
       .map(parseBedrockModelId)
       .filter((m) => m?.kind === "inference-profile")
-      .map((m) => aws.bedrock.getInferenceProfileOutput({ inferenceProfileId: m.id, region: bedrock.region }, invokeOpts)
-        .apply((p): ResolvedInferenceProfile => ({ id: m.id, arn: p.inferenceProfileArn, modelArns: (p.models ?? []).map((x) => x.modelArn) })));
+      .map((m) =>
+        aws.bedrock
+          .getInferenceProfileOutput({ inferenceProfileId: m.id, region: bedrock.region }, invokeOpts)
+          .apply((p): ResolvedInferenceProfile => ({ id: m.id, arn: p.inferenceProfileArn, modelArns: (p.models ?? []).map((x) => x.modelArn) })),
+      );
     this.invokePolicy = pulumi.all([pulumi.all(foundationModelArns), pulumi.all(profiles)]).apply(([fms, ps]) => bedrockInvokePolicy(fms, ps));
 
     this.container = gatewayContainer<pulumi.Input<string>>(bedrock, this.masterKeySecretArn);

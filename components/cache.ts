@@ -37,47 +37,69 @@ export class Cache extends pulumi.ComponentResource {
   constructor(name: string, args: CacheArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("pluto:cache:Cache", name, {}, opts);
     const tags = { Name: name, ...args.tags };
-    this.securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-      vpcId: args.vpcId,
-      description: "Redis from the tasks only",
-      tags,
-    }, { parent: this });
-    new aws.vpc.SecurityGroupIngressRule(`${name}-in-tasks`, {
-      securityGroupId: this.securityGroup.id,
-      ipProtocol: "tcp", fromPort: 6379, toPort: 6379,
-      referencedSecurityGroupId: args.clientSecurityGroupId,
-      description: "Redis from the tasks",
-    }, { parent: this.securityGroup });
-    const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, {
-      subnetIds: args.subnetIds,
-      description: "Private subnets for Redis",
-      tags,
-    }, { parent: this });
+    this.securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        vpcId: args.vpcId,
+        description: "Redis from the tasks only",
+        tags,
+      },
+      { parent: this },
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-in-tasks`,
+      {
+        securityGroupId: this.securityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: 6379,
+        toPort: 6379,
+        referencedSecurityGroupId: args.clientSecurityGroupId,
+        description: "Redis from the tasks",
+      },
+      { parent: this.securityGroup },
+    );
+    const subnets = new aws.elasticache.SubnetGroup(
+      `${name}-subnets`,
+      {
+        subnetIds: args.subnetIds,
+        description: "Private subnets for Redis",
+        tags,
+      },
+      { parent: this },
+    );
     // AUTH tokens: 16-128 printable characters, few specials allowed
     // (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html); letters and digits only.
     const authToken = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, { parent: this });
-    this.replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
-      description: "Open WebUI websocket and app state shared across tasks",
-      engine: "redis",
-      engineVersion: "7.1",
-      nodeType: args.nodeType ?? "cache.t4g.micro",
-      numCacheClusters: 1,
-      port: 6379,
-      subnetGroupName: subnets.name,
-      securityGroupIds: [this.securityGroup.id],
-      atRestEncryptionEnabled: true,
-      // AUTH requires encryption in transit.
-      transitEncryptionEnabled: true,
-      authToken: authToken.result,
-      automaticFailoverEnabled: false,
-      tags,
-    }, { parent: this });
-    this.urlSecretArn = storedSecret(`${name}-url`, {
-      secretName: `${args.namePrefix}/openwebui/redis-url`,
-      description: "REDIS_URL and WEBSOCKET_REDIS_URL for Open WebUI (with the AUTH token)",
-      value: pulumi.all([authToken.result, this.replicationGroup.primaryEndpointAddress]).apply(([token, host]) => redisUrl(token, host)),
-      tags,
-    }, this).arn;
+    this.replicationGroup = new aws.elasticache.ReplicationGroup(
+      `${name}-redis`,
+      {
+        description: "Open WebUI websocket and app state shared across tasks",
+        engine: "redis",
+        engineVersion: "7.1",
+        nodeType: args.nodeType ?? "cache.t4g.micro",
+        numCacheClusters: 1,
+        port: 6379,
+        subnetGroupName: subnets.name,
+        securityGroupIds: [this.securityGroup.id],
+        atRestEncryptionEnabled: true,
+        // AUTH requires encryption in transit.
+        transitEncryptionEnabled: true,
+        authToken: authToken.result,
+        automaticFailoverEnabled: false,
+        tags,
+      },
+      { parent: this },
+    );
+    this.urlSecretArn = storedSecret(
+      `${name}-url`,
+      {
+        secretName: `${args.namePrefix}/openwebui/redis-url`,
+        description: "REDIS_URL and WEBSOCKET_REDIS_URL for Open WebUI (with the AUTH token)",
+        value: pulumi.all([authToken.result, this.replicationGroup.primaryEndpointAddress]).apply(([token, host]) => redisUrl(token, host)),
+        tags,
+      },
+      this,
+    ).arn;
     this.registerOutputs({ urlSecretArn: this.urlSecretArn });
   }
 }

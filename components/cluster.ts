@@ -20,16 +20,24 @@ export class Cluster extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("pluto:ecs:Cluster", name, {}, opts);
     const tags = { Name: name, ...args.tags };
-    this.cluster = new aws.ecs.Cluster(`${name}-cluster`, {
-      name: `${args.namePrefix}-cluster`,
-      settings: [{ name: "containerInsights", value: "enabled" }],
-      tags,
-    }, { parent: this });
-    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-      name: `/${args.namePrefix}/ecs`,
-      retentionInDays: args.logRetentionDays ?? 30,
-      tags,
-    }, { parent: this });
+    this.cluster = new aws.ecs.Cluster(
+      `${name}-cluster`,
+      {
+        name: `${args.namePrefix}-cluster`,
+        settings: [{ name: "containerInsights", value: "enabled" }],
+        tags,
+      },
+      { parent: this },
+    );
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      {
+        name: `/${args.namePrefix}/ecs`,
+        retentionInDays: args.logRetentionDays ?? 30,
+        tags,
+      },
+      { parent: this },
+    );
     this.clusterName = this.cluster.name;
     this.logGroupName = this.logGroup.name;
     this.registerOutputs({ clusterName: this.clusterName, logGroupName: this.logGroupName });

@@ -152,10 +152,30 @@ export const DEFAULTS = {
 
 /** Every key the program reads under the `pluto:` namespace; anything else is a typo we report. */
 export const CONFIG_KEYS = [
-  "namePrefix", "domain", "hostedZoneName", "googleClientId", "googleClientSecret", "alarmEmail", "adminEmail",
-  "allowedEmailDomains", "allowedEmails", "allowAnyGoogleAccount",
-  "openWebUiImage", "oauth2ProxyImage", "openWebUi", "natGateways", "database",
-  "openWebUiSettings", "oauth2ProxySettings", "openWebUiSecrets", "redisNodeType", "n8n", "accessLogRetentionDays", "backup", "waf", "models",
+  "namePrefix",
+  "domain",
+  "hostedZoneName",
+  "googleClientId",
+  "googleClientSecret",
+  "alarmEmail",
+  "adminEmail",
+  "allowedEmailDomains",
+  "allowedEmails",
+  "allowAnyGoogleAccount",
+  "openWebUiImage",
+  "oauth2ProxyImage",
+  "openWebUi",
+  "natGateways",
+  "database",
+  "openWebUiSettings",
+  "oauth2ProxySettings",
+  "openWebUiSecrets",
+  "redisNodeType",
+  "n8n",
+  "accessLogRetentionDays",
+  "backup",
+  "waf",
+  "models",
 ] as const;
 
 /** Keys holding objects, whose fields are set with `pulumi config set --path pluto:<key>.<field>`. */
@@ -194,24 +214,30 @@ export function imagePinProblem(image: string): string | undefined {
   const colon = lastSegment.lastIndexOf(":");
   if (colon < 0) return "has no tag (it would pull `latest`); pin a version tag such as `:v1.2.3` or a digest";
   const tag = lastSegment.slice(colon + 1);
-  if (tag === "" || isMovingTag(tag))
-    return `uses the moving tag \`${tag}\`; pin a version tag such as \`:v1.2.3\` or a digest`;
+  if (tag === "" || isMovingTag(tag)) return `uses the moving tag \`${tag}\`; pin a version tag such as \`:v1.2.3\` or a digest`;
   return undefined;
 }
 
 /** Valid Fargate CPU → memory (MiB) combinations (AWS ECS task size table). */
 export function fargateMemoryChoices(cpu: number): number[] {
-  const range = (from: number, to: number, step: number) =>
-    Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+  const range = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
   switch (cpu) {
-    case 256: return [512, 1024, 2048];
-    case 512: return range(1024, 4096, 1024);
-    case 1024: return range(2048, 8192, 1024);
-    case 2048: return range(4096, 16384, 1024);
-    case 4096: return range(8192, 30720, 1024);
-    case 8192: return range(16384, 61440, 4096);
-    case 16384: return range(32768, 122880, 8192);
-    default: return [];
+    case 256:
+      return [512, 1024, 2048];
+    case 512:
+      return range(1024, 4096, 1024);
+    case 1024:
+      return range(2048, 8192, 1024);
+    case 2048:
+      return range(4096, 16384, 1024);
+    case 4096:
+      return range(8192, 30720, 1024);
+    case 8192:
+      return range(16384, 61440, 4096);
+    case 16384:
+      return range(32768, 122880, 8192);
+    default:
+      return [];
   }
 }
 
@@ -226,10 +252,14 @@ export function fargateMemoryChoices(cpu: number): number[] {
 export function namePrefixProblems(prefix: string): string[] {
   const key = "pluto:namePrefix";
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(prefix) || prefix.endsWith("-"))
-    return [`${key}: expected 1-20 lower-case letters, digits or dashes starting with a letter and not ending with a dash (it prefixes AWS names such as ${DEFAULTS.namePrefix}-cluster), got ${JSON.stringify(prefix)}`];
+    return [
+      `${key}: expected 1-20 lower-case letters, digits or dashes starting with a letter and not ending with a dash (it prefixes AWS names such as ${DEFAULTS.namePrefix}-cluster), got ${JSON.stringify(prefix)}`,
+    ];
   const problems: string[] = [];
   if (prefix.includes("--"))
-    problems.push(`${key}: ${JSON.stringify(prefix)} contains "--", which RDS and ElastiCache identifiers refuse (the database is named ${prefix}-openwebui); use single dashes`);
+    problems.push(
+      `${key}: ${JSON.stringify(prefix)} contains "--", which RDS and ElastiCache identifiers refuse (the database is named ${prefix}-openwebui); use single dashes`,
+    );
   if (`${prefix}-`.startsWith("internal-"))
     problems.push(`${key}: ${JSON.stringify(prefix)} would name the load balancer "${prefix}-…", and load balancer names may not begin with "internal-"`);
   return problems;
@@ -278,7 +308,9 @@ function parseObject(key: string, raw: string | undefined, problems: string[]): 
   try {
     const value: unknown = JSON.parse(raw);
     if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch { /* reported below */ }
+  } catch {
+    /* reported below */
+  }
   problems.push(`pluto:${key}: expected an object (set fields with \`pulumi config set --path ${key}.<field> <value>\`), got ${JSON.stringify(raw)}`);
   return {};
 }
@@ -291,10 +323,7 @@ function textOf(v: unknown, fallback: string): string {
   return v === undefined ? fallback : typeof v === "string" ? v : "";
 }
 
-function intField(
-  key: string, obj: Record<string, unknown>, field: string, fallback: number,
-  min: number, max: number, problems: string[],
-): number {
+function intField(key: string, obj: Record<string, unknown>, field: string, fallback: number, min: number, max: number, problems: string[]): number {
   return wholeNumber(`${key}.${field}`, obj[field], fallback, min, max, problems);
 }
 
@@ -373,16 +402,20 @@ export function parseConfig(
   problems.push(...secretKeyProblems(raw, secretKeys));
 
   const alarmEmail = required("alarmEmail", "where alarms (failed user provisioning) are emailed");
-  if (alarmEmail && !isEmail(alarmEmail))
-    problems.push(`pluto:alarmEmail: expected an email address, got ${JSON.stringify(alarmEmail)}`);
+  if (alarmEmail && !isEmail(alarmEmail)) problems.push(`pluto:alarmEmail: expected an email address, got ${JSON.stringify(alarmEmail)}`);
 
   const allowList = parseAllowList(raw, problems);
   // Without an administrator the first person to sign in becomes one (Open WebUI makes the first account admin).
-  const adminEmail = required("adminEmail", "the Google email of Open WebUI's administrator; without it the first person to sign in becomes administrator").toLowerCase();
+  const adminEmail = required(
+    "adminEmail",
+    "the Google email of Open WebUI's administrator; without it the first person to sign in becomes administrator",
+  ).toLowerCase();
   if (adminEmail && !isEmail(adminEmail))
     problems.push(`pluto:adminEmail: expected the email the first administrator signs in with, got ${JSON.stringify(raw.adminEmail)}`);
   else if (adminEmail && allowList && !isAllowed(adminEmail, allowList))
-    problems.push(`pluto:adminEmail: ${adminEmail} is not admitted by pluto:allowedEmailDomains or pluto:allowedEmails, so the administrator could never sign in; add its domain or the address`);
+    problems.push(
+      `pluto:adminEmail: ${adminEmail} is not admitted by pluto:allowedEmailDomains or pluto:allowedEmails, so the administrator could never sign in; add its domain or the address`,
+    );
 
   const images = {
     openWebUiImage: raw.openWebUiImage ?? DEFAULTS.openWebUiImage,
@@ -407,16 +440,18 @@ export function parseConfig(
   checkFargatePair("openWebUi", openWebUi.cpu, openWebUi.memory, problems);
   if (ow.autoscaling !== undefined) {
     const key = "openWebUi.autoscaling";
-    const a = typeof ow.autoscaling === "object" && ow.autoscaling && !Array.isArray(ow.autoscaling)
-      ? ow.autoscaling as Record<string, unknown>
-      : (problems.push(`pluto:${key}: expected an object with minCount, maxCount, cpuTarget, requestsPerTarget`), {});
+    const a =
+      typeof ow.autoscaling === "object" && ow.autoscaling && !Array.isArray(ow.autoscaling)
+        ? (ow.autoscaling as Record<string, unknown>)
+        : (problems.push(`pluto:${key}: expected an object with minCount, maxCount, cpuTarget, requestsPerTarget`), {});
     unknownFields(key, a, ["minCount", "maxCount", "cpuTarget", "requestsPerTarget"], problems);
     if (a.maxCount === undefined) problems.push(`pluto:${key}.maxCount: required when autoscaling is set`);
     const minCount = intField(key, a, "minCount", Math.max(1, openWebUi.desiredCount), 1, 50, problems);
     const maxCount = intField(key, a, "maxCount", minCount, 1, 50, problems);
     if (maxCount < minCount) problems.push(`pluto:${key}.maxCount: ${maxCount} is below minCount ${minCount}`);
     openWebUi.autoscaling = {
-      minCount, maxCount,
+      minCount,
+      maxCount,
       cpuTarget: intField(key, a, "cpuTarget", DEFAULTS.autoscaling.cpuTarget, 10, 95, problems),
       requestsPerTarget: intField(key, a, "requestsPerTarget", DEFAULTS.autoscaling.requestsPerTarget, 1, 100000, problems),
     };
@@ -442,7 +477,9 @@ export function parseConfig(
   };
   const storageProblem = storageAutoscalingProblem(database.allocatedStorage, database.maxAllocatedStorage);
   if (storageProblem && db.maxAllocatedStorage === undefined)
-    problems.push(`pluto:database.allocatedStorage: ${database.allocatedStorage} GiB leaves no room for storage autoscaling below RDS's ${MAX_RDS_STORAGE_GIB} GiB maximum (the ceiling must be 10 % above it); set database.maxAllocatedStorage to 0 to turn autoscaling off`);
+    problems.push(
+      `pluto:database.allocatedStorage: ${database.allocatedStorage} GiB leaves no room for storage autoscaling below RDS's ${MAX_RDS_STORAGE_GIB} GiB maximum (the ceiling must be 10 % above it); set database.maxAllocatedStorage to 0 to turn autoscaling off`,
+    );
   else if (storageProblem) problems.push(`pluto:database.maxAllocatedStorage: ${storageProblem}`);
 
   const openWebUiSettings = settingsMap("openWebUiSettings", raw.openWebUiSettings, /^[A-Z][A-Z0-9_]*$/, "upper-case environment variable names", problems);
@@ -487,7 +524,8 @@ export function parseConfig(
   if (bk.restoredDataDirectories !== undefined) {
     const dirs = bk.restoredDataDirectories;
     const key = "backup.restoredDataDirectories";
-    if (typeof dirs !== "object" || dirs === null || Array.isArray(dirs)) problems.push(`pluto:${key}: expected an object like {"openwebui": "/aws-backup-restore_<time>/open-webui"}`);
+    if (typeof dirs !== "object" || dirs === null || Array.isArray(dirs))
+      problems.push(`pluto:${key}: expected an object like {"openwebui": "/aws-backup-restore_<time>/open-webui"}`);
     else {
       const d = dirs as Record<string, unknown>;
       unknownFields(key, d, ["openwebui", "n8n"], problems);
@@ -495,12 +533,17 @@ export function parseConfig(
         if (d[app] === undefined) continue;
         const dir = d[app];
         if (typeof dir === "string" && isDataDirectory(dir)) backup.restoredDataDirectories[app] = dir;
-        else problems.push(`pluto:${key}.${app}: expected an absolute directory on the file system such as "/aws-backup-restore_2026-01-29T03-12-00/${app}", got ${JSON.stringify(d[app])}`);
+        else
+          problems.push(
+            `pluto:${key}.${app}: expected an absolute directory on the file system such as "/aws-backup-restore_2026-01-29T03-12-00/${app}", got ${JSON.stringify(d[app])}`,
+          );
       }
     }
   }
   if (!isBackupCron(backup.schedule))
-    problems.push(`pluto:backup.schedule: expected an AWS Backup cron expression with six fields such as "cron(0 3 * * ? *)", got ${JSON.stringify(bk.schedule)}`);
+    problems.push(
+      `pluto:backup.schedule: expected an AWS Backup cron expression with six fields such as "cron(0 3 * * ? *)", got ${JSON.stringify(bk.schedule)}`,
+    );
 
   const wf = parseObject("waf", raw.waf, problems);
   unknownFields("waf", wf, Object.keys(DEFAULTS.waf), problems);
@@ -596,8 +639,10 @@ function parseAllowList(raw: RawConfig, problems: string[]): AllowList | undefin
     problems.push(`pluto:allowAnyGoogleAccount: expected true or false, got ${JSON.stringify(raw.allowAnyGoogleAccount)}`);
   if (problems.length > before) return undefined;
   if (domains.length === 0 && emails.length === 0 && !anyGoogleAccount) {
-    problems.push("pluto:allowedEmailDomains: required — who may join, e.g. `pulumi config set --path 'pluto:allowedEmailDomains[0]' example.com`; " +
-      "single addresses go in pluto:allowedEmails, and `pluto:allowAnyGoogleAccount: true` admits anyone with a Google account");
+    problems.push(
+      "pluto:allowedEmailDomains: required — who may join, e.g. `pulumi config set --path 'pluto:allowedEmailDomains[0]' example.com`; " +
+        "single addresses go in pluto:allowedEmails, and `pluto:allowAnyGoogleAccount: true` admits anyone with a Google account",
+    );
     return undefined;
   }
   return { domains, emails, anyGoogleAccount };
@@ -607,18 +652,23 @@ function parseAllowList(raw: RawConfig, problems: string[]): AllowList | undefin
 export function configWarnings(config: Pick<PlutoConfig, "allowList" | "n8n">): string[] {
   const warnings: string[] = [];
   if (config.allowList.anyGoogleAccount)
-    warnings.push("pluto:allowAnyGoogleAccount is true: anyone with a Google account can join this workspace (oauth2-proxy EMAIL_DOMAINS=*); the domain and email lists are not enforced");
+    warnings.push(
+      "pluto:allowAnyGoogleAccount is true: anyone with a Google account can join this workspace (oauth2-proxy EMAIL_DOMAINS=*); the domain and email lists are not enforced",
+    );
   if (config.n8n?.publicWebhooks)
-    warnings.push(`pluto:n8n.publicWebhooks is true: n8n's ${N8N_PUBLIC_WEBHOOK_ROUTES.map((r) => r.slice(1)).join(", ")} paths answer anyone on the internet without sign-in; every active Webhook or Form trigger must authenticate its callers itself (its Authentication setting)`);
+    warnings.push(
+      `pluto:n8n.publicWebhooks is true: n8n's ${N8N_PUBLIC_WEBHOOK_ROUTES.map((r) => r.slice(1)).join(", ")} paths answer anyone on the internet without sign-in; every active Webhook or Form trigger must authenticate its callers itself (its Authentication setting)`,
+    );
   return warnings;
 }
 
 function checkFargatePair(key: string, cpu: number, memory: number, problems: string[]): void {
   const choices = fargateMemoryChoices(cpu);
-  if (choices.length === 0)
-    problems.push(`pluto:${key}.cpu: ${cpu} is not a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192, 16384)`);
+  if (choices.length === 0) problems.push(`pluto:${key}.cpu: ${cpu} is not a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192, 16384)`);
   else if (!choices.includes(memory))
-    problems.push(`pluto:${key}.memory: ${memory} MiB is not valid with cpu ${cpu} on Fargate; choose from ${choices[0]} to ${choices[choices.length - 1]} in steps of ${choices[1] - choices[0]}`);
+    problems.push(
+      `pluto:${key}.memory: ${memory} MiB is not valid with cpu ${cpu} on Fargate; choose from ${choices[0]} to ${choices[choices.length - 1]} in steps of ${choices[1] - choices[0]}`,
+    );
 }
 
 /** A flat map of extra environment settings; values may be given as numbers or booleans and become strings. */

@@ -67,7 +67,9 @@ export function secretKeyProblems(raw: Partial<Record<string, string>>, secretKe
     if (value === undefined) continue;
     const set = `\`pulumi config set --secret pluto:${key} <value>\``;
     if (secretKeys !== undefined && !secretKeys.includes(key)) {
-      problems.push(`pluto:${key}: given in clear text, so anyone who can read the stack's config file can read it; rotate it and store the new value encrypted with ${set}`);
+      problems.push(
+        `pluto:${key}: given in clear text, so anyone who can read the stack's config file can read it; rotate it and store the new value encrypted with ${set}`,
+      );
     } else if (value.trim() === "") {
       problems.push(`pluto:${key}: is empty (a \`secure:\` entry with no value?); set it with ${set}`);
     }
@@ -106,7 +108,9 @@ export function settingCollisions(s: ExtraSettings): string[] {
   }
   for (const name of Object.keys(s.oauth2ProxySettings))
     if (GOLDEN_KEYS.oauth2Proxy.includes(name))
-      problems.push(`pluto:oauth2ProxySettings.${name}: ${name} is part of the golden oauth2-proxy configuration (components/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here`);
+      problems.push(
+        `pluto:oauth2ProxySettings.${name}: ${name} is part of the golden oauth2-proxy configuration (components/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here`,
+      );
   for (const name of Object.keys(s.openWebUiSecrets)) {
     const why = collision(name, s.scaledOut);
     if (why) problems.push(`pluto:openWebUiSecrets.${name}: ${name} ${why}`);

@@ -16,14 +16,13 @@ export interface DatabaseArgs {
 }
 
 /** Characters RDS forbids in a master password, besides anything non-printable. */
-export const RDS_FORBIDDEN_PASSWORD_CHARS = ["/", "@", "\"", " "];
+export const RDS_FORBIDDEN_PASSWORD_CHARS = ["/", "@", '"', " "];
 /** Specials the generated password may use: none of the forbidden ones, and none needing URL escapes beyond encodeURIComponent. */
 export const PASSWORD_SPECIALS = "!#$%^&*()-_=+[]{}<>:?";
 
 /** True when RDS accepts `password` as a master password (8–128 printable ASCII, none of / @ " or space). */
 export function isValidRdsPassword(password: string): boolean {
-  return password.length >= 8 && password.length <= 128 && /^[\x21-\x7e]+$/.test(password)
-    && !RDS_FORBIDDEN_PASSWORD_CHARS.some((c) => password.includes(c));
+  return password.length >= 8 && password.length <= 128 && /^[\x21-\x7e]+$/.test(password) && !RDS_FORBIDDEN_PASSWORD_CHARS.some((c) => password.includes(c));
 }
 
 /**
@@ -71,66 +70,87 @@ export class Database extends pulumi.ComponentResource {
     const dbName = "openwebui";
     const username = "openwebui";
 
-    const password = new random.RandomPassword(`${name}-password`, {
-      length: 32,
-      special: true,
-      overrideSpecial: PASSWORD_SPECIALS,
-      minSpecial: 2,
-    }, { parent: this });
+    const password = new random.RandomPassword(
+      `${name}-password`,
+      {
+        length: 32,
+        special: true,
+        overrideSpecial: PASSWORD_SPECIALS,
+        minSpecial: 2,
+      },
+      { parent: this },
+    );
 
-    const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, {
-      subnetIds: args.subnetIds,
-      tags,
-    }, { parent: this });
+    const subnets = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      {
+        subnetIds: args.subnetIds,
+        tags,
+      },
+      { parent: this },
+    );
 
     // Refuse connections without TLS (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html).
     // Dynamic, so it applies without a reboot once the instance uses this group; associating the
     // group with an existing instance takes effect at its next reboot.
-    this.parameterGroup = new aws.rds.ParameterGroup(`${name}-params`, {
-      family: parameterGroupFamily(engineVersion),
-      description: "Open WebUI's PostgreSQL: TLS only",
-      parameters: [{ name: "rds.force_ssl", value: "1" }],
-      tags,
-    }, { parent: this });
+    this.parameterGroup = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      {
+        family: parameterGroupFamily(engineVersion),
+        description: "Open WebUI's PostgreSQL: TLS only",
+        parameters: [{ name: "rds.force_ssl", value: "1" }],
+        tags,
+      },
+      { parent: this },
+    );
 
     // New with each database, so every database's final snapshot has a name of its own.
     const snapshotSuffix = new random.RandomId(`${name}-final-snapshot-id`, { byteLength: 4 }, { parent: this });
 
     const identifier = `${args.namePrefix}-openwebui`;
-    this.instance = new aws.rds.Instance(`${name}-postgres`, {
-      identifier,
-      engine: "postgres",
-      engineVersion,
-      parameterGroupName: this.parameterGroup.name,
-      instanceClass: sizing.instanceClass,
-      allocatedStorage: sizing.allocatedStorage,
-      // 0 turns storage autoscaling off.
-      maxAllocatedStorage: sizing.maxAllocatedStorage,
-      storageType: "gp3",
-      storageEncrypted: true,
-      dbName,
-      username,
-      password: password.result,
-      dbSubnetGroupName: subnets.name,
-      vpcSecurityGroupIds: [args.securityGroupId],
-      publiclyAccessible: false,
-      multiAz: sizing.multiAz,
-      backupRetentionPeriod: sizing.backupRetentionDays,
-      deletionProtection: sizing.deletionProtection,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: snapshotSuffix.hex.apply((hex) => finalSnapshotIdentifier(identifier, hex)),
-      copyTagsToSnapshot: true,
-      autoMinorVersionUpgrade: true,
-      tags,
-    }, { parent: this });
+    this.instance = new aws.rds.Instance(
+      `${name}-postgres`,
+      {
+        identifier,
+        engine: "postgres",
+        engineVersion,
+        parameterGroupName: this.parameterGroup.name,
+        instanceClass: sizing.instanceClass,
+        allocatedStorage: sizing.allocatedStorage,
+        // 0 turns storage autoscaling off.
+        maxAllocatedStorage: sizing.maxAllocatedStorage,
+        storageType: "gp3",
+        storageEncrypted: true,
+        dbName,
+        username,
+        password: password.result,
+        dbSubnetGroupName: subnets.name,
+        vpcSecurityGroupIds: [args.securityGroupId],
+        publiclyAccessible: false,
+        multiAz: sizing.multiAz,
+        backupRetentionPeriod: sizing.backupRetentionDays,
+        deletionProtection: sizing.deletionProtection,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: snapshotSuffix.hex.apply((hex) => finalSnapshotIdentifier(identifier, hex)),
+        copyTagsToSnapshot: true,
+        autoMinorVersionUpgrade: true,
+        tags,
+      },
+      { parent: this },
+    );
 
-    this.databaseUrlSecretArn = storedSecret(`${name}-url`, {
-      secretName: `${args.namePrefix}/openwebui/database-url`,
-      description: "DATABASE_URL for Open WebUI",
-      value: pulumi.all([password.result, this.instance.address, this.instance.port]).apply(([pw, host, port]) =>
-        databaseUrl({ username, password: pw, host, port, database: dbName })),
-      tags,
-    }, this).arn;
+    this.databaseUrlSecretArn = storedSecret(
+      `${name}-url`,
+      {
+        secretName: `${args.namePrefix}/openwebui/database-url`,
+        description: "DATABASE_URL for Open WebUI",
+        value: pulumi
+          .all([password.result, this.instance.address, this.instance.port])
+          .apply(([pw, host, port]) => databaseUrl({ username, password: pw, host, port, database: dbName })),
+        tags,
+      },
+      this,
+    ).arn;
 
     this.registerOutputs({ address: this.instance.address, databaseUrlSecretArn: this.databaseUrlSecretArn });
   }

@@ -2,7 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
 /** A numeric POSIX identity; EFS looks only at numbers, never at user names. */
-export interface PosixIdentity { uid: number; gid: number }
+export interface PosixIdentity {
+  uid: number;
+  gid: number;
+}
 
 export interface FileStorageArgs {
   /** Subnets that get a mount target, one per availability zone the tasks run in. */
@@ -28,8 +31,11 @@ export function fileStorageProblems(args: Pick<FileStorageArgs, "posixUser" | "r
   const problems: string[] = [];
   const { uid, gid } = args.posixUser;
   if (uid === 0 || gid === 0)
-    problems.push(`posixUser ${uid}:${gid} is root: EFS squashes root unless the client has elasticfilesystem:ClientRootAccess, which Pluto does not grant; use a non-root uid and gid`);
-  if (![uid, gid].every((n) => Number.isInteger(n) && n >= 0 && n <= 4294967295)) problems.push(`posixUser ${uid}:${gid} must be whole numbers from 1 to 4294967295`);
+    problems.push(
+      `posixUser ${uid}:${gid} is root: EFS squashes root unless the client has elasticfilesystem:ClientRootAccess, which Pluto does not grant; use a non-root uid and gid`,
+    );
+  if (![uid, gid].every((n) => Number.isInteger(n) && n >= 0 && n <= 4294967295))
+    problems.push(`posixUser ${uid}:${gid} must be whole numbers from 1 to 4294967295`);
   const root = args.rootDirectory ?? "/data";
   if (!/^\/[A-Za-z0-9._/-]{1,99}$/.test(root) || root === "/") problems.push(`rootDirectory ${JSON.stringify(root)} must be an absolute path below /`);
   return problems;
@@ -90,31 +96,46 @@ export class FileStorage extends pulumi.ComponentResource {
     const tags = { Name: name, ...args.tags };
     const owner = args.posixUser;
 
-    this.fileSystem = new aws.efs.FileSystem(`${name}-fs`, {
-      encrypted: true,
-      performanceMode: "generalPurpose",
-      throughputMode: "elastic",
-      lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
-      tags,
-    }, { parent: this });
-
-    this.mountTargets = Array.from({ length: args.subnetCount }, (_, i) =>
-      new aws.efs.MountTarget(`${name}-mount-${i}`, {
-        fileSystemId: this.fileSystem.id,
-        subnetId: pulumi.output(args.subnetIds).apply((ids) => ids[i]),
-        securityGroups: [args.securityGroupId],
-      }, { parent: this }));
-
-    this.accessPoint = new aws.efs.AccessPoint(`${name}-ap`, {
-      fileSystemId: this.fileSystem.id,
-      posixUser: owner,
-      rootDirectory: {
-        path: args.rootDirectory ?? "/data",
-        // Applied only when the directory does not exist yet; then it belongs to the access point's user.
-        creationInfo: { ownerUid: owner.uid, ownerGid: owner.gid, permissions: "0750" },
+    this.fileSystem = new aws.efs.FileSystem(
+      `${name}-fs`,
+      {
+        encrypted: true,
+        performanceMode: "generalPurpose",
+        throughputMode: "elastic",
+        lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
+        tags,
       },
-      tags,
-    }, { parent: this });
+      { parent: this },
+    );
+
+    this.mountTargets = Array.from(
+      { length: args.subnetCount },
+      (_, i) =>
+        new aws.efs.MountTarget(
+          `${name}-mount-${i}`,
+          {
+            fileSystemId: this.fileSystem.id,
+            subnetId: pulumi.output(args.subnetIds).apply((ids) => ids[i]),
+            securityGroups: [args.securityGroupId],
+          },
+          { parent: this },
+        ),
+    );
+
+    this.accessPoint = new aws.efs.AccessPoint(
+      `${name}-ap`,
+      {
+        fileSystemId: this.fileSystem.id,
+        posixUser: owner,
+        rootDirectory: {
+          path: args.rootDirectory ?? "/data",
+          // Applied only when the directory does not exist yet; then it belongs to the access point's user.
+          creationInfo: { ownerUid: owner.uid, ownerGid: owner.gid, permissions: "0750" },
+        },
+        tags,
+      },
+      { parent: this },
+    );
 
     this.registerOutputs({ fileSystemId: this.fileSystem.id, accessPointId: this.accessPoint.id });
   }
@@ -125,11 +146,16 @@ export class FileStorage extends pulumi.ComponentResource {
    */
   allowMount(clientRoleArn: pulumi.Input<string>): aws.efs.FileSystemPolicy {
     if (this.policy) throw new Error(`FileStorage ${this.name}: allowMount was already called; a file system has one policy and serves one service`);
-    this.policy = new aws.efs.FileSystemPolicy(`${this.name}-policy`, {
-      fileSystemId: this.fileSystem.id,
-      policy: pulumi.all([this.fileSystem.arn, this.accessPoint.arn, clientRoleArn])
-        .apply(([fs, ap, role]) => JSON.stringify(fileSystemPolicyDocument(fs, ap, role))),
-    }, { parent: this });
+    this.policy = new aws.efs.FileSystemPolicy(
+      `${this.name}-policy`,
+      {
+        fileSystemId: this.fileSystem.id,
+        policy: pulumi
+          .all([this.fileSystem.arn, this.accessPoint.arn, clientRoleArn])
+          .apply(([fs, ap, role]) => JSON.stringify(fileSystemPolicyDocument(fs, ap, role))),
+      },
+      { parent: this },
+    );
     return this.policy;
   }
 }

@@ -134,7 +134,12 @@ export function scaleOutSecrets<V>(redisUrlSecretArn: V): Record<string, V> {
  * Extra settings may add keys, never replace the golden ones (that is how the guide's stack
  * drifted), nor set the `reserved` ones the golden configuration owns even when it leaves them out.
  */
-function withoutOverrides<V>(what: string, golden: Record<string, unknown>, reserved: { keys: string[]; why: string }[], extra: Record<string, V> | undefined): Record<string, V> {
+function withoutOverrides<V>(
+  what: string,
+  golden: Record<string, unknown>,
+  reserved: { keys: string[]; why: string }[],
+  extra: Record<string, V> | undefined,
+): Record<string, V> {
   for (const key of Object.keys(extra ?? {})) {
     if (key in golden) throw new Error(`${what} setting ${key} is part of the golden configuration and cannot be overridden`);
     const owner = reserved.find((r) => r.keys.includes(key));
@@ -211,8 +216,14 @@ export function oauth2ProxyCookieSecretBytes(secret: string): number {
   return Buffer.byteLength(secret, "utf8");
 }
 
-export interface EnvVar { name: string; value: string }
-export interface SecretRef { name: string; valueFrom: string }
+export interface EnvVar {
+  name: string;
+  value: string;
+}
+export interface SecretRef {
+  name: string;
+  valueFrom: string;
+}
 
 /** ECS container definition (the subset Pluto uses), as it appears in `containerDefinitions`. */
 export interface ContainerDefinition {
@@ -232,11 +243,15 @@ export interface ContainerDefinition {
 }
 
 export function toEnvList(env: Record<string, string>): EnvVar[] {
-  return Object.keys(env).sort().map((name) => ({ name, value: env[name] }));
+  return Object.keys(env)
+    .sort()
+    .map((name) => ({ name, value: env[name] }));
 }
 
 export function toSecretList(secrets: Record<string, string>): SecretRef[] {
-  return Object.keys(secrets).sort().map((name) => ({ name, valueFrom: secrets[name] }));
+  return Object.keys(secrets)
+    .sort()
+    .map((name) => ({ name, valueFrom: secrets[name] }));
 }
 
 export function awslogs(group: string, region: string, streamPrefix: string): ContainerDefinition["logConfiguration"] {
@@ -345,9 +360,20 @@ export const GOLDEN_KEYS: Readonly<Record<"openWebUi" | "openWebUiScaleOut" | "o
   /** The ECS secrets `OpenWebUi` passes (session key, database, bootstrap admin password, the scaled-out Redis URL). */
   openWebUiSecrets: ["WEBUI_SECRET_KEY", "DATABASE_URL", "WEBUI_ADMIN_PASSWORD", ...Object.keys(scaleOutSecrets(""))],
   /** oauth2-proxy's environment and ECS secrets (`oauth2ProxyContainer`, skip-auth routes included). */
-  oauth2Proxy: ((c: ContainerDefinition) => [...c.environment, ...c.secrets].map((e) => e.name))(oauth2ProxyContainer({
-    image: "", issuerUrl: "", clientId: "", clientSecretArn: "", cookieSecretArn: "", appUrl: "", authDomain: "",
-    allowList: { domains: ["example.com"], emails: [], anyGoogleAccount: false },
-    skipAuthRoutes: ["^/"], logGroup: "", region: "", appContainerName: "app",
-  })),
+  oauth2Proxy: ((c: ContainerDefinition) => [...c.environment, ...c.secrets].map((e) => e.name))(
+    oauth2ProxyContainer({
+      image: "",
+      issuerUrl: "",
+      clientId: "",
+      clientSecretArn: "",
+      cookieSecretArn: "",
+      appUrl: "",
+      authDomain: "",
+      allowList: { domains: ["example.com"], emails: [], anyGoogleAccount: false },
+      skipAuthRoutes: ["^/"],
+      logGroup: "",
+      region: "",
+      appContainerName: "app",
+    }),
+  ),
 };

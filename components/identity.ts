@@ -47,114 +47,150 @@ export class Identity extends pulumi.ComponentResource {
     this.authDomain = `auth.${args.domain}`;
     const hostUrls = [args.domain, ...(args.extraHosts ?? [])].map((h) => `https://${h}`);
 
-    this.userPool = new aws.cognito.UserPool(`${name}-pool`, {
-      name: `${args.namePrefix}-users`,
-      usernameAttributes: ["email"],
-      autoVerifiedAttributes: ["email"],
-      deletionProtection: args.deletionProtection === false ? "INACTIVE" : "ACTIVE",
-      adminCreateUserConfig: { allowAdminCreateUserOnly: false },
-      accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
-      lambdaConfig: cognitoTriggers(args),
-      tags,
-    }, { parent: this });
+    this.userPool = new aws.cognito.UserPool(
+      `${name}-pool`,
+      {
+        name: `${args.namePrefix}-users`,
+        usernameAttributes: ["email"],
+        autoVerifiedAttributes: ["email"],
+        deletionProtection: args.deletionProtection === false ? "INACTIVE" : "ACTIVE",
+        adminCreateUserConfig: { allowAdminCreateUserOnly: false },
+        accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+        lambdaConfig: cognitoTriggers(args),
+        tags,
+      },
+      { parent: this },
+    );
 
     // Without an invoke permission Cognito's call fails with AccessDeniedException and the
     // sign-up or sign-in breaks; the pool ARN as sourceArn keeps other pools out.
     const triggers: [string, aws.lambda.Function | undefined][] = [
-      ["presignup", args.preSignUp], ["postconfirm", args.postConfirmation], ["pretoken", args.preTokenGeneration],
+      ["presignup", args.preSignUp],
+      ["postconfirm", args.postConfirmation],
+      ["pretoken", args.preTokenGeneration],
     ];
     for (const [role, fn] of triggers) {
       if (!fn) continue;
-      new aws.lambda.Permission(`${name}-${role}-invoke`, {
-        action: "lambda:InvokeFunction",
-        function: fn.name,
-        principal: "cognito-idp.amazonaws.com",
-        sourceArn: this.userPool.arn,
-      }, { parent: this });
+      new aws.lambda.Permission(
+        `${name}-${role}-invoke`,
+        {
+          action: "lambda:InvokeFunction",
+          function: fn.name,
+          principal: "cognito-idp.amazonaws.com",
+          sourceArn: this.userPool.arn,
+        },
+        { parent: this },
+      );
     }
 
-    const google = new aws.cognito.IdentityProvider(`${name}-google`, {
-      userPoolId: this.userPool.id,
-      providerName: "Google",
-      providerType: "Google",
-      providerDetails: {
-        client_id: args.googleClientId,
-        client_secret: args.googleClientSecret,
-        authorize_scopes: "openid email profile",
+    const google = new aws.cognito.IdentityProvider(
+      `${name}-google`,
+      {
+        userPoolId: this.userPool.id,
+        providerName: "Google",
+        providerType: "Google",
+        providerDetails: {
+          client_id: args.googleClientId,
+          client_secret: args.googleClientSecret,
+          authorize_scopes: "openid email profile",
+        },
+        // email_verified must be mapped: oauth2-proxy rejects an id_token whose email_verified is false.
+        // `name` feeds the name claim (see NameClaim). Cognito rewrites every mapped attribute at each
+        // sign-in, so the app client must be allowed to write them: it leaves `writeAttributes`
+        // unset, which lets it write every standard attribute
+        // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html, WriteAttributes).
+        attributeMapping: {
+          email: "email",
+          email_verified: "email_verified",
+          name: "name",
+          given_name: "given_name",
+          family_name: "family_name",
+          picture: "picture",
+          username: "sub",
+        },
       },
-      // email_verified must be mapped: oauth2-proxy rejects an id_token whose email_verified is false.
-      // `name` feeds the name claim (see NameClaim). Cognito rewrites every mapped attribute at each
-      // sign-in, so the app client must be allowed to write them: it leaves `writeAttributes`
-      // unset, which lets it write every standard attribute
-      // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html, WriteAttributes).
-      attributeMapping: {
-        email: "email",
-        email_verified: "email_verified",
-        name: "name",
-        given_name: "given_name",
-        family_name: "family_name",
-        picture: "picture",
-        username: "sub",
-      },
-    }, { parent: this });
+      { parent: this },
+    );
 
     // Cognito serves custom domains through CloudFront, which only takes us-east-1 certificates.
-    const usEast1 = args.region === "us-east-1"
-      ? undefined
-      : new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, { parent: this });
-    const certificate = new ValidatedCertificate(`${name}-auth-tls`, {
-      domainName: this.authDomain,
-      zoneId: args.zoneId,
-      tags,
-    }, { parent: this, provider: usEast1 });
+    const usEast1 = args.region === "us-east-1" ? undefined : new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, { parent: this });
+    const certificate = new ValidatedCertificate(
+      `${name}-auth-tls`,
+      {
+        domainName: this.authDomain,
+        zoneId: args.zoneId,
+        tags,
+      },
+      { parent: this, provider: usEast1 },
+    );
 
-    const domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
-      domain: this.authDomain,
-      userPoolId: this.userPool.id,
-      certificateArn: certificate.certificateArn,
-      managedLoginVersion: 2,
-    }, { parent: this, dependsOn: [args.appRecord] });
+    const domain = new aws.cognito.UserPoolDomain(
+      `${name}-domain`,
+      {
+        domain: this.authDomain,
+        userPoolId: this.userPool.id,
+        certificateArn: certificate.certificateArn,
+        managedLoginVersion: 2,
+      },
+      { parent: this, dependsOn: [args.appRecord] },
+    );
 
-    new aws.route53.Record(`${name}-auth-alias`, {
-      zoneId: args.zoneId,
-      name: this.authDomain,
-      type: "A",
-      aliases: [{ name: domain.cloudfrontDistribution, zoneId: domain.cloudfrontDistributionZoneId, evaluateTargetHealth: false }],
-    }, { parent: this });
+    new aws.route53.Record(
+      `${name}-auth-alias`,
+      {
+        zoneId: args.zoneId,
+        name: this.authDomain,
+        type: "A",
+        aliases: [{ name: domain.cloudfrontDistribution, zoneId: domain.cloudfrontDistributionZoneId, evaluateTargetHealth: false }],
+      },
+      { parent: this },
+    );
 
-    this.client = new aws.cognito.UserPoolClient(`${name}-oauth2-proxy`, {
-      name: `${args.namePrefix}-oauth2-proxy`,
-      userPoolId: this.userPool.id,
-      generateSecret: true,
-      allowedOauthFlowsUserPoolClient: true,
-      allowedOauthFlows: ["code"],
-      allowedOauthScopes: ["openid", "email", "profile"],
-      callbackUrls: hostUrls.map((u) => `${u}/oauth2/callback`),
-      logoutUrls: hostUrls,
-      supportedIdentityProviders: ["Google"],
-      // oauth2-proxy refreshes its session with the refresh token (OAUTH2_PROXY_COOKIE_REFRESH),
-      // which is how a user disabled in Cognito loses access.
-      explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-      preventUserExistenceErrors: "ENABLED",
-    }, { parent: this, dependsOn: [google] });
+    this.client = new aws.cognito.UserPoolClient(
+      `${name}-oauth2-proxy`,
+      {
+        name: `${args.namePrefix}-oauth2-proxy`,
+        userPoolId: this.userPool.id,
+        generateSecret: true,
+        allowedOauthFlowsUserPoolClient: true,
+        allowedOauthFlows: ["code"],
+        allowedOauthScopes: ["openid", "email", "profile"],
+        callbackUrls: hostUrls.map((u) => `${u}/oauth2/callback`),
+        logoutUrls: hostUrls,
+        supportedIdentityProviders: ["Google"],
+        // oauth2-proxy refreshes its session with the refresh token (OAUTH2_PROXY_COOKIE_REFRESH),
+        // which is how a user disabled in Cognito loses access.
+        explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+        preventUserExistenceErrors: "ENABLED",
+      },
+      { parent: this, dependsOn: [google] },
+    );
 
     // A client created through the API gets no branding style, and managed login (version 2)
     // answers "Login pages unavailable" until it has one; Cognito's defaults are enough
     // (https://docs.aws.amazon.com/cognito/latest/developerguide/managed-login-branding.html;
     // https://docs.aws.amazon.com/cli/latest/reference/cognito-idp/update-user-pool-client.html).
-    new aws.cognito.ManagedLoginBranding(`${name}-branding`, {
-      userPoolId: this.userPool.id,
-      clientId: this.client.id,
-      useCognitoProvidedValues: true,
-    }, { parent: this, dependsOn: [domain] });
+    new aws.cognito.ManagedLoginBranding(
+      `${name}-branding`,
+      {
+        userPoolId: this.userPool.id,
+        clientId: this.client.id,
+        useCognitoProvidedValues: true,
+      },
+      { parent: this, dependsOn: [domain] },
+    );
 
     this.issuerUrl = pulumi.interpolate`https://cognito-idp.${args.region}.amazonaws.com/${this.userPool.id}`;
-    this.clientSecretArn = storedSecret(`${name}-client-secret`, {
-      secretName: `${args.namePrefix}/oauth2-proxy/client-secret`,
-      description: "Cognito app client secret used by oauth2-proxy",
-      value: this.client.clientSecret,
-      tags,
-    }, this).arn;
+    this.clientSecretArn = storedSecret(
+      `${name}-client-secret`,
+      {
+        secretName: `${args.namePrefix}/oauth2-proxy/client-secret`,
+        description: "Cognito app client secret used by oauth2-proxy",
+        value: this.client.clientSecret,
+        tags,
+      },
+      this,
+    ).arn;
 
     this.registerOutputs({
       userPoolId: this.userPool.id,
@@ -166,7 +202,9 @@ export class Identity extends pulumi.ComponentResource {
 }
 
 /** The pool's `lambdaConfig` for the triggers given, or undefined when there are none. */
-export function cognitoTriggers(args: Pick<IdentityArgs, "preSignUp" | "postConfirmation" | "preTokenGeneration">): aws.types.input.cognito.UserPoolLambdaConfig | undefined {
+export function cognitoTriggers(
+  args: Pick<IdentityArgs, "preSignUp" | "postConfirmation" | "preTokenGeneration">,
+): aws.types.input.cognito.UserPoolLambdaConfig | undefined {
   const config: aws.types.input.cognito.UserPoolLambdaConfig = {};
   if (args.preSignUp) config.preSignUp = args.preSignUp.arn;
   if (args.postConfirmation) config.postConfirmation = args.postConfirmation.arn;

@@ -84,61 +84,85 @@ export class Ingress extends pulumi.ComponentResource {
     const tags = { Name: name, ...args.tags };
     this.zoneId = aws.route53.getZoneOutput({ name: args.hostedZoneName, privateZone: false }, { parent: this }).zoneId;
 
-    this.certificate = new ValidatedCertificate(`${name}-tls`, {
-      domainName: args.domain,
-      subjectAlternativeNames: args.extraHostNames,
-      zoneId: this.zoneId,
-      tags,
-    }, { parent: this });
+    this.certificate = new ValidatedCertificate(
+      `${name}-tls`,
+      {
+        domainName: args.domain,
+        subjectAlternativeNames: args.extraHostNames,
+        zoneId: this.zoneId,
+        tags,
+      },
+      { parent: this },
+    );
 
     // Every request is logged, so that an incident can be reconstructed.
-    this.accessLogs = new AccessLogBucket(`${name}-access-logs`, {
-      region: args.region,
-      retentionDays: args.accessLogRetentionDays ?? 90,
-      tags: args.tags,
-    }, { parent: this });
+    this.accessLogs = new AccessLogBucket(
+      `${name}-access-logs`,
+      {
+        region: args.region,
+        retentionDays: args.accessLogRetentionDays ?? 90,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
 
-    this.loadBalancer = new aws.lb.LoadBalancer(`${name}-alb`, {
-      name: cappedName(`${name}-alb`, LOAD_BALANCER_NAME_MAX, { internal: "false", loadBalancerType: "application" }, this),
-      loadBalancerType: "application",
-      internal: false,
-      subnets: args.publicSubnetIds,
-      securityGroups: [args.securityGroupId],
-      idleTimeout: args.idleTimeoutSeconds ?? 300,
-      dropInvalidHeaderFields: true,
-      accessLogs: { bucket: this.accessLogs.bucket.bucket, prefix: this.accessLogs.prefix, enabled: true },
-      tags,
-    }, { parent: this, dependsOn: [this.accessLogs.policy] });
+    this.loadBalancer = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        name: cappedName(`${name}-alb`, LOAD_BALANCER_NAME_MAX, { internal: "false", loadBalancerType: "application" }, this),
+        loadBalancerType: "application",
+        internal: false,
+        subnets: args.publicSubnetIds,
+        securityGroups: [args.securityGroupId],
+        idleTimeout: args.idleTimeoutSeconds ?? 300,
+        dropInvalidHeaderFields: true,
+        accessLogs: { bucket: this.accessLogs.bucket.bucket, prefix: this.accessLogs.prefix, enabled: true },
+        tags,
+      },
+      { parent: this, dependsOn: [this.accessLogs.policy] },
+    );
 
-    this.httpsListener = new aws.lb.Listener(`${name}-https`, {
-      loadBalancerArn: this.loadBalancer.arn,
-      port: 443,
-      protocol: "HTTPS",
-      sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-      // From the validation, so the listener waits until ACM has issued the certificate.
-      certificateArn: this.certificate.certificateArn,
-      // Unknown hosts get a plain 404; each service adds its own host rule.
-      defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } }],
-      tags,
-    }, { parent: this });
+    this.httpsListener = new aws.lb.Listener(
+      `${name}-https`,
+      {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        // From the validation, so the listener waits until ACM has issued the certificate.
+        certificateArn: this.certificate.certificateArn,
+        // Unknown hosts get a plain 404; each service adds its own host rule.
+        defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } }],
+        tags,
+      },
+      { parent: this },
+    );
 
     this.edgeRules(name, tags);
 
-    this.httpListener = new aws.lb.Listener(`${name}-http`, {
-      loadBalancerArn: this.loadBalancer.arn,
-      port: 80,
-      protocol: "HTTP",
-      defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-      tags,
-    }, { parent: this });
+    this.httpListener = new aws.lb.Listener(
+      `${name}-http`,
+      {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        tags,
+      },
+      { parent: this },
+    );
 
     const alias = (role: string, host: string) =>
-      new aws.route53.Record(`${name}-${role}`, {
-        zoneId: this.zoneId,
-        name: host,
-        type: "A",
-        aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
-      }, { parent: this });
+      new aws.route53.Record(
+        `${name}-${role}`,
+        {
+          zoneId: this.zoneId,
+          name: host,
+          type: "A",
+          aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
+        },
+        { parent: this },
+      );
     this.appRecord = alias("app-alias", args.domain);
     (args.extraHostNames ?? []).forEach((host, i) => alias(`host-alias-${i}`, host));
 
@@ -151,28 +175,38 @@ export class Ingress extends pulumi.ComponentResource {
     // including an empty one, header names are case-insensitive and a repeated header is searched
     // in order (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-httpheaderconfig.html).
     const refuse = (role: string, header: string, priority: number) =>
-      new aws.lb.ListenerRule(`${name}-${role}`, {
-        listenerArn: this.httpsListener.arn,
-        priority,
-        conditions: [{ httpHeader: { httpHeaderName: header, values: ["*"] } }],
-        actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "400", messageBody: `Bad request: ${header} is not accepted` } }],
-        tags,
-      }, { parent: this });
+      new aws.lb.ListenerRule(
+        `${name}-${role}`,
+        {
+          listenerArn: this.httpsListener.arn,
+          priority,
+          conditions: [{ httpHeader: { httpHeaderName: header, values: ["*"] } }],
+          actions: [
+            { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "400", messageBody: `Bad request: ${header} is not accepted` } },
+          ],
+          tags,
+        },
+        { parent: this },
+      );
     refuse("refuse-forwarded-uri", REFUSED_FORWARDED_HEADERS[0], EDGE_RULE_PRIORITIES.forwardedUri);
     refuse("refuse-forwarded-host", REFUSED_FORWARDED_HEADERS[1], EDGE_RULE_PRIORITIES.forwardedHost);
 
     // Conditions of one rule are ANDed; the description's prefix keeps other IdP errors
     // (timeouts, Google errors, also `invalid_request`) on oauth2-proxy's own error page.
-    new aws.lb.ListenerRule(`${name}-refused-sign-up`, {
-      listenerArn: this.httpsListener.arn,
-      priority: EDGE_RULE_PRIORITIES.refusedSignUp,
-      conditions: [
-        { pathPattern: { values: ["/oauth2/callback"] } },
-        { queryStrings: [{ key: "error", value: "invalid_request" }] },
-        { queryStrings: [{ key: "error_description", value: "PreSignUp*" }] },
-      ],
-      actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/html", statusCode: "403", messageBody: REFUSED_SIGN_UP_PAGE } }],
-      tags,
-    }, { parent: this });
+    new aws.lb.ListenerRule(
+      `${name}-refused-sign-up`,
+      {
+        listenerArn: this.httpsListener.arn,
+        priority: EDGE_RULE_PRIORITIES.refusedSignUp,
+        conditions: [
+          { pathPattern: { values: ["/oauth2/callback"] } },
+          { queryStrings: [{ key: "error", value: "invalid_request" }] },
+          { queryStrings: [{ key: "error_description", value: "PreSignUp*" }] },
+        ],
+        actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/html", statusCode: "403", messageBody: REFUSED_SIGN_UP_PAGE } }],
+        tags,
+      },
+      { parent: this },
+    );
   }
 }

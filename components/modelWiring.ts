@@ -183,11 +183,14 @@ export function gatewayContainer<V = string>(bedrock: BedrockModels, masterKeyVa
     entryPoint: ["/bin/sh", "-c"],
     command: [
       `printf '%s' "$${GATEWAY_CONFIG_VARIABLE}" > ${GATEWAY_CONFIG_FILE} && ` +
-      `exec docker/prod_entrypoint.sh --config ${GATEWAY_CONFIG_FILE} --host 127.0.0.1 --port ${GATEWAY_PORT}`,
+        `exec docker/prod_entrypoint.sh --config ${GATEWAY_CONFIG_FILE} --host 127.0.0.1 --port ${GATEWAY_PORT}`,
     ],
     // LiteLLM's own docker-compose.yml health check: /health/liveliness answers without a key.
     healthCheck: {
-      command: ["CMD-SHELL", `python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${GATEWAY_PORT}/health/liveliness', timeout=4)" || exit 1`],
+      command: [
+        "CMD-SHELL",
+        `python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${GATEWAY_PORT}/health/liveliness', timeout=4)" || exit 1`,
+      ],
       interval: 30,
       timeout: 10,
       retries: 3,
@@ -200,7 +203,8 @@ export function gatewayContainer<V = string>(bedrock: BedrockModels, masterKeyVa
 
 /** The connections Open WebUI gets: the OpenAI-compatible ones in config order, then the gateway. */
 export function wiredConnections<V = string>(
-  openai: { name: string; baseUrl: string; keyValueFrom: V }[], gatewayKeyValueFrom: V | undefined,
+  openai: { name: string; baseUrl: string; keyValueFrom: V }[],
+  gatewayKeyValueFrom: V | undefined,
 ): WiredConnection<V>[] {
   return [
     ...openai,

@@ -58,9 +58,7 @@ export function isAwsRegion(value: string): boolean {
   return REGION.test(value);
 }
 
-export type BedrockModelId =
-  | { kind: "foundation-model"; id: string }
-  | { kind: "inference-profile"; id: string; prefix: string; foundationModelId: string };
+export type BedrockModelId = { kind: "foundation-model"; id: string } | { kind: "inference-profile"; id: string; prefix: string; foundationModelId: string };
 
 /** Classifies an id as Bedrock spells it; undefined when it is neither form (an ARN, a name, a typo). */
 export function parseBedrockModelId(id: string): BedrockModelId | undefined {
@@ -119,8 +117,7 @@ export function anyRegionModelArn(modelArn: string): string {
  * (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-prereq.html).
  */
 export function bedrockInvokeStatements(foundationModelArns: string[], profiles: ResolvedInferenceProfile[]): PolicyStatement[] {
-  for (const p of profiles)
-    if (p.modelArns.length === 0) throw new Error(`Bedrock inference profile ${p.id} lists no foundation models; it cannot be invoked`);
+  for (const p of profiles) if (p.modelArns.length === 0) throw new Error(`Bedrock inference profile ${p.id} lists no foundation models; it cannot be invoked`);
   const unique = (xs: string[]) => [...new Set(xs)].sort();
   const statements: PolicyStatement[] = [];
   if (foundationModelArns.length > 0)
@@ -150,8 +147,10 @@ export const MAX_BEDROCK_MODELS = 25;
 export function bedrockInvokePolicy(foundationModelArns: string[], profiles: ResolvedInferenceProfile[]): string {
   const policy = JSON.stringify({ Version: "2012-10-17", Statement: bedrockInvokeStatements(foundationModelArns, profiles) });
   if (policy.length > BEDROCK_POLICY_BUDGET)
-    throw new Error(`pluto:models.bedrock.models: the Bedrock invoke policy would be ${policy.length} characters; ` +
-      `a role's inline policies may hold ${ROLE_INLINE_POLICY_LIMIT} in all (IAM). Configure fewer models`);
+    throw new Error(
+      `pluto:models.bedrock.models: the Bedrock invoke policy would be ${policy.length} characters; ` +
+        `a role's inline policies may hold ${ROLE_INLINE_POLICY_LIMIT} in all (IAM). Configure fewer models`,
+    );
   return policy;
 }
 
@@ -162,8 +161,10 @@ export function bedrockInvokePolicy(foundationModelArns: string[], profiles: Res
  */
 export function onDemandProblem(id: string, region: string, inferenceTypesSupported: string[]): string | undefined {
   if (inferenceTypesSupported.includes("ON_DEMAND")) return undefined;
-  return `pluto:models.bedrock.models: ${id} does not support on-demand calls in ${region} ` +
-    `(it supports ${inferenceTypesSupported.join(", ") || "no inference type"}); use one of its inference profile ids instead, e.g. us.${id}`;
+  return (
+    `pluto:models.bedrock.models: ${id} does not support on-demand calls in ${region} ` +
+    `(it supports ${inferenceTypesSupported.join(", ") || "no inference type"}); use one of its inference profile ids instead, e.g. us.${id}`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,7 +196,10 @@ export function parseSecretReference(valueFrom: string): SecretReference | undef
   const [, arn, region, account, name, jsonKey, versionStage, versionId] = m;
   if (m[5] !== undefined && !jsonKey && !versionStage && !versionId) return undefined;
   return {
-    arn, region, account, name,
+    arn,
+    region,
+    account,
+    name,
     ...(jsonKey ? { jsonKey } : {}),
     ...(versionStage ? { versionStage } : {}),
     ...(versionId ? { versionId } : {}),
@@ -219,8 +223,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function unknownFields(key: string, obj: Record<string, unknown>, known: string[], problems: string[]): void {
-  for (const f of Object.keys(obj))
-    if (!known.includes(f)) problems.push(`${key}.${f}: unknown field (expected one of: ${known.join(", ")})`);
+  for (const f of Object.keys(obj)) if (!known.includes(f)) problems.push(`${key}.${f}: unknown field (expected one of: ${known.join(", ")})`);
 }
 
 /** Problem with an https base URL of an OpenAI-compatible API, or undefined. */
@@ -244,7 +247,12 @@ function checkGatewayImage(image: string, given: unknown, problems: string[], pi
   if (problem) problems.push(`${KEY}.bedrock.gatewayImage: ${JSON.stringify(given ?? image)} ${problem}`);
 }
 
-function parseBedrock(raw: unknown, stackRegion: string | undefined, problems: string[], pinProblem: (image: string) => string | undefined): BedrockModels | undefined {
+function parseBedrock(
+  raw: unknown,
+  stackRegion: string | undefined,
+  problems: string[],
+  pinProblem: (image: string) => string | undefined,
+): BedrockModels | undefined {
   const key = `${KEY}.bedrock`;
   if (!isObject(raw)) {
     problems.push(`${key}: expected an object {models, region?, gatewayImage?}`);
@@ -255,13 +263,17 @@ function parseBedrock(raw: unknown, stackRegion: string | undefined, problems: s
   if (!Array.isArray(raw.models) || raw.models.length === 0) {
     problems.push(`${key}.models: expected a non-empty list of Bedrock model ids or inference profile ids, e.g. [anthropic.claude-3-5-haiku-20241022-v1:0]`);
   } else if (raw.models.length > MAX_BEDROCK_MODELS) {
-    problems.push(`${key}.models: ${raw.models.length} models; at most ${MAX_BEDROCK_MODELS} fit the task role's IAM policy (IAM allows ${ROLE_INLINE_POLICY_LIMIT} characters of inline policy per role)`);
+    problems.push(
+      `${key}.models: ${raw.models.length} models; at most ${MAX_BEDROCK_MODELS} fit the task role's IAM policy (IAM allows ${ROLE_INLINE_POLICY_LIMIT} characters of inline policy per role)`,
+    );
   } else {
     raw.models.forEach((m, i) => {
       const id = typeof m === "string" ? m.trim() : "";
       if (!parseBedrockModelId(id)) {
-        problems.push(`${key}.models[${i}]: ${JSON.stringify(m)} is not a Bedrock model id or inference profile id ` +
-          `(expected e.g. anthropic.claude-3-5-haiku-20241022-v1:0 or us.anthropic.claude-3-5-haiku-20241022-v1:0; ARNs are not accepted)`);
+        problems.push(
+          `${key}.models[${i}]: ${JSON.stringify(m)} is not a Bedrock model id or inference profile id ` +
+            `(expected e.g. anthropic.claude-3-5-haiku-20241022-v1:0 or us.anthropic.claude-3-5-haiku-20241022-v1:0; ARNs are not accepted)`,
+        );
       } else if (models.includes(id)) {
         problems.push(`${key}.models[${i}]: ${id} is listed twice`);
       } else {
@@ -300,8 +312,7 @@ function parseOpenAi(raw: unknown, stackRegion: string | undefined, problems: st
       problems.push(`${k}.name: expected 1-32 lower-case letters, digits or dashes starting with a letter, got ${JSON.stringify(c.name)}`);
     else if (name === BEDROCK_CONNECTION)
       problems.push(`${k}.name: "${BEDROCK_CONNECTION}" is reserved for the Bedrock gateway (pluto:models.bedrock); choose another name`);
-    else if (out.some((o) => o.name === name))
-      problems.push(`${k}.name: "${name}" is used by another connection; names must be unique`);
+    else if (out.some((o) => o.name === name)) problems.push(`${k}.name: "${name}" is used by another connection; names must be unique`);
 
     const rawUrl = typeof c.baseUrl === "string" ? c.baseUrl.trim() : "";
     const urlProblem = rawUrl ? baseUrlProblem(rawUrl) : "is required";
@@ -312,8 +323,10 @@ function parseOpenAi(raw: unknown, stackRegion: string | undefined, problems: st
     const arn = typeof c.apiKeySecretArn === "string" ? c.apiKeySecretArn.trim() : "";
     const ref = parseSecretReference(arn);
     if (!ref) {
-      problems.push(`${k}.apiKeySecretArn: expected the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf, ` +
-        `optionally followed by :json-key::), got ${JSON.stringify(c.apiKeySecretArn)}`);
+      problems.push(
+        `${k}.apiKeySecretArn: expected the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf, ` +
+          `optionally followed by :json-key::), got ${JSON.stringify(c.apiKeySecretArn)}`,
+      );
     } else if (stackRegion && ref.region !== stackRegion) {
       problems.push(`${k}.apiKeySecretArn: the secret is in ${ref.region} but the stack is in ${stackRegion}; keep the key in the stack's region`);
     }
@@ -327,7 +340,10 @@ function parseOpenAi(raw: unknown, stackRegion: string | undefined, problems: st
  * problem per mistake, each naming its key. `pinProblem` is the image-pinning rule of config.ts.
  */
 export function parseModelsConfig(
-  raw: string | undefined, stackRegion: string | undefined, problems: string[], pinProblem: (image: string) => string | undefined,
+  raw: string | undefined,
+  stackRegion: string | undefined,
+  problems: string[],
+  pinProblem: (image: string) => string | undefined,
 ): ModelsConfig {
   if (raw === undefined) return NO_MODELS;
   let value: unknown;
@@ -337,7 +353,9 @@ export function parseModelsConfig(
     value = undefined;
   }
   if (!isObject(value)) {
-    problems.push(`${KEY}: expected an object {bedrock?, openai?} (set fields with \`pulumi config set --path models.bedrock.models[0] <id>\`), got ${JSON.stringify(raw)}`);
+    problems.push(
+      `${KEY}: expected an object {bedrock?, openai?} (set fields with \`pulumi config set --path models.bedrock.models[0] <id>\`), got ${JSON.stringify(raw)}`,
+    );
     return NO_MODELS;
   }
   unknownFields(KEY, value, ["bedrock", "openai"], problems);
@@ -367,8 +385,15 @@ export function modelsSummary(m: ModelsConfig, gatewayBaseUrl: string): ModelsSu
 export function describeModels(summary: ModelsSummary | undefined): string {
   const connections = summary?.connections ?? [];
   if (connections.length === 0)
-    return "models: none connected; Open WebUI will list no model until pluto:models is set (README \"Models\") or an administrator adds a connection";
-  return "models: " + connections
-    .map((c) => c.models ? `${c.name} (${c.models.length} Bedrock model${c.models.length === 1 ? "" : "s"} in ${c.region}, through the gateway sidecar)` : `${c.name} (${c.baseUrl})`)
-    .join(", ");
+    return 'models: none connected; Open WebUI will list no model until pluto:models is set (README "Models") or an administrator adds a connection';
+  return (
+    "models: " +
+    connections
+      .map((c) =>
+        c.models
+          ? `${c.name} (${c.models.length} Bedrock model${c.models.length === 1 ? "" : "s"} in ${c.region}, through the gateway sidecar)`
+          : `${c.name} (${c.baseUrl})`,
+      )
+      .join(", ")
+  );
 }

@@ -52,53 +52,61 @@ export class N8n extends pulumi.ComponentResource {
     this.url = `https://${args.host}`;
 
     // n8n runs as user `node` (1000:1000) and keeps its SQLite database and settings in ~/.n8n.
-    const storage = this.storage = appStorage(`${name}-data`, args, { rootDirectory: args.dataDirectory ?? "/n8n", posixUser: N8N_DATA_OWNER }, this);
+    const storage = (this.storage = appStorage(`${name}-data`, args, { rootDirectory: args.dataDirectory ?? "/n8n", posixUser: N8N_DATA_OWNER }, this));
 
     const encryptionKey = new random.RandomPassword(`${name}-encryption-key`, { length: 48, special: false }, { parent: this });
-    const encryptionKeyArn = storedSecret(`${name}-encryption-key`, {
-      secretName: `${args.namePrefix}/n8n/encryption-key`,
-      description: "N8N_ENCRYPTION_KEY: encrypts credentials stored by n8n",
-      value: encryptionKey.result,
-      tags,
-    }, this).arn;
-
-    this.service = new ProxiedService(`${name}-svc`, {
-      serviceName: `${args.namePrefix}-n8n`,
-      host: args.host,
-      app: {
-        name: "n8n",
-        image: args.config.image,
-        port: N8N_PORT,
-        environment: {
-          N8N_HOST: args.host,
-          N8N_PORT: String(N8N_PORT),
-          N8N_PROTOCOL: "https",
-          N8N_EDITOR_BASE_URL: `${this.url}/`,
-          WEBHOOK_URL: `${this.url}/`,
-          // Two hops in front: the ALB appends the client to X-Forwarded-For, oauth2-proxy appends
-          // the ALB (oauth2-proxy v7.15.3 pkg/upstream/http.go setProxyForwardingHeaders); n8n
-          // trusts that many (packages/cli/src/abstract-server.ts: app.set('trust proxy', proxy_hops)).
-          N8N_PROXY_HOPS: "2",
-          N8N_SECURE_COOKIE: "true",
-          N8N_DIAGNOSTICS_ENABLED: "false",
-          N8N_PUBLIC_API_DISABLED: "false",
-        },
-        secrets: { N8N_ENCRYPTION_KEY: encryptionKeyArn },
-        // n8n answers /healthz as soon as it listens (packages/cli/src/abstract-server.ts
-        // `setupHealthCheck`). Its images are Node.js images; wget and curl are not guaranteed.
-        healthCheckPath: "/healthz",
-        healthCheckClient: "node",
-        dataPath: "/home/node/.n8n",
+    const encryptionKeyArn = storedSecret(
+      `${name}-encryption-key`,
+      {
+        secretName: `${args.namePrefix}/n8n/encryption-key`,
+        description: "N8N_ENCRYPTION_KEY: encrypts credentials stored by n8n",
+        value: encryptionKey.result,
+        tags,
       },
-      ...placedServiceArgs(args, { image: args.proxyImage, skipAuthRoutes: n8nSkipAuthRoutes(args.config) }, storage),
-      listenerRulePriority: args.listenerRulePriority ?? 200,
-      cpu: args.config.cpu,
-      memory: args.config.memory,
-      // SQLite on EFS: exactly one writer, also during deployments.
-      desiredCount: 1,
-      deployment: "replace",
-      tags,
-    }, { parent: this });
+      this,
+    ).arn;
+
+    this.service = new ProxiedService(
+      `${name}-svc`,
+      {
+        serviceName: `${args.namePrefix}-n8n`,
+        host: args.host,
+        app: {
+          name: "n8n",
+          image: args.config.image,
+          port: N8N_PORT,
+          environment: {
+            N8N_HOST: args.host,
+            N8N_PORT: String(N8N_PORT),
+            N8N_PROTOCOL: "https",
+            N8N_EDITOR_BASE_URL: `${this.url}/`,
+            WEBHOOK_URL: `${this.url}/`,
+            // Two hops in front: the ALB appends the client to X-Forwarded-For, oauth2-proxy appends
+            // the ALB (oauth2-proxy v7.15.3 pkg/upstream/http.go setProxyForwardingHeaders); n8n
+            // trusts that many (packages/cli/src/abstract-server.ts: app.set('trust proxy', proxy_hops)).
+            N8N_PROXY_HOPS: "2",
+            N8N_SECURE_COOKIE: "true",
+            N8N_DIAGNOSTICS_ENABLED: "false",
+            N8N_PUBLIC_API_DISABLED: "false",
+          },
+          secrets: { N8N_ENCRYPTION_KEY: encryptionKeyArn },
+          // n8n answers /healthz as soon as it listens (packages/cli/src/abstract-server.ts
+          // `setupHealthCheck`). Its images are Node.js images; wget and curl are not guaranteed.
+          healthCheckPath: "/healthz",
+          healthCheckClient: "node",
+          dataPath: "/home/node/.n8n",
+        },
+        ...placedServiceArgs(args, { image: args.proxyImage, skipAuthRoutes: n8nSkipAuthRoutes(args.config) }, storage),
+        listenerRulePriority: args.listenerRulePriority ?? 200,
+        cpu: args.config.cpu,
+        memory: args.config.memory,
+        // SQLite on EFS: exactly one writer, also during deployments.
+        desiredCount: 1,
+        deployment: "replace",
+        tags,
+      },
+      { parent: this },
+    );
 
     this.registerOutputs({ url: this.url, serviceName: this.service.serviceName });
   }

@@ -27,36 +27,48 @@ export class NameClaim extends pulumi.ComponentResource {
     const functionName = `${args.namePrefix}-cognito-name-claim`;
 
     // Created here so the name is fixed, retention is set and the role needs no logs:CreateLogGroup.
-    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-      name: `/aws/lambda/${functionName}`,
-      retentionInDays: args.logRetentionDays ?? 30,
-      tags,
-    }, { parent: this });
+    const logs = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      {
+        name: `/aws/lambda/${functionName}`,
+        retentionInDays: args.logRetentionDays ?? 30,
+        tags,
+      },
+      { parent: this },
+    );
     // It calls nothing: writing its own logs is all it may do.
     const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRole("lambda.amazonaws.com"), tags }, { parent: this });
-    const policy = new aws.iam.RolePolicy(`${name}-role`, {
-      role: role.name,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${logs.arn}:*`] }],
-      }),
-    }, { parent: role });
+    const policy = new aws.iam.RolePolicy(
+      `${name}-role`,
+      {
+        role: role.name,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${logs.arn}:*`] }],
+        }),
+      },
+      { parent: role },
+    );
 
-    this.function = new aws.lambda.CallbackFunction(`${name}-function`, {
-      name: functionName,
-      description: "Cognito Pre Token Generation: the person's name, percent-encoded, in preferred_username for Open WebUI",
-      runtime: aws.lambda.Runtime.NodeJS22dX,
-      architectures: ["arm64"],
-      // Runs at every sign-in and token refresh inside Cognito's 5 s; it loads no SDK, so the
-      // smallest size starts fast.
-      memorySize: 128,
-      timeout: 5,
-      role,
-      loggingConfig: { logFormat: "Text", logGroup: logs.name },
-      codePathOptions: handlerOnlyCodePaths(),
-      callback: nameClaimHandler,
-      tags,
-    }, { parent: this, dependsOn: [policy] });
+    this.function = new aws.lambda.CallbackFunction(
+      `${name}-function`,
+      {
+        name: functionName,
+        description: "Cognito Pre Token Generation: the person's name, percent-encoded, in preferred_username for Open WebUI",
+        runtime: aws.lambda.Runtime.NodeJS22dX,
+        architectures: ["arm64"],
+        // Runs at every sign-in and token refresh inside Cognito's 5 s; it loads no SDK, so the
+        // smallest size starts fast.
+        memorySize: 128,
+        timeout: 5,
+        role,
+        loggingConfig: { logFormat: "Text", logGroup: logs.name },
+        codePathOptions: handlerOnlyCodePaths(),
+        callback: nameClaimHandler,
+        tags,
+      },
+      { parent: this, dependsOn: [policy] },
+    );
 
     this.registerOutputs({ function: this.function });
   }

@@ -36,11 +36,15 @@ export function cappedName(
 ): pulumi.Output<string> | undefined {
   if (autoNameFits(logicalName, maxLength)) return undefined;
   const base = logicalName.slice(0, maxLength - AUTO_NAME_SUFFIX_LENGTH).replace(/-+$/, "");
-  const suffix = new random.RandomString(`${logicalName}-name`, {
-    length: AUTO_NAME_SUFFIX_LENGTH - 1,
-    upper: false,
-    special: false,
-    keepers: replaceOn,
-  }, { parent });
+  const suffix = new random.RandomString(
+    `${logicalName}-name`,
+    {
+      length: AUTO_NAME_SUFFIX_LENGTH - 1,
+      upper: false,
+      special: false,
+      keepers: replaceOn,
+    },
+    { parent },
+  );
   return pulumi.interpolate`${base}-${suffix.result}`;
 }

@@ -65,19 +65,23 @@ export class Network extends pulumi.ComponentResource {
     this.availabilityZones = args.availabilityZones ?? 2;
     const tags = { Name: name, ...args.tags };
 
-    const vpc = new awsx.ec2.Vpc(`${name}-vpc`, {
-      cidrBlock: args.cidrBlock ?? "10.0.0.0/16",
-      numberOfAvailabilityZones: this.availabilityZones,
-      natGateways: { strategy: NAT_STRATEGY[natGateways] },
-      subnetStrategy: "Auto",
-      subnetSpecs: [
-        { type: "Public", cidrMask: 22 },
-        { type: "Private", cidrMask: 20 },
-      ],
-      enableDnsHostnames: true,
-      enableDnsSupport: true,
-      tags,
-    }, { parent: this });
+    const vpc = new awsx.ec2.Vpc(
+      `${name}-vpc`,
+      {
+        cidrBlock: args.cidrBlock ?? "10.0.0.0/16",
+        numberOfAvailabilityZones: this.availabilityZones,
+        natGateways: { strategy: NAT_STRATEGY[natGateways] },
+        subnetStrategy: "Auto",
+        subnetSpecs: [
+          { type: "Public", cidrMask: 22 },
+          { type: "Private", cidrMask: 20 },
+        ],
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+        tags,
+      },
+      { parent: this },
+    );
     this.vpcId = vpc.vpcId;
     this.publicSubnetIds = vpc.publicSubnetIds;
     this.privateSubnetIds = vpc.privateSubnetIds;
@@ -85,25 +89,45 @@ export class Network extends pulumi.ComponentResource {
     this.taskSubnetIds = this.assignPublicIp ? vpc.publicSubnetIds : vpc.privateSubnetIds;
 
     const group = (role: string, description: string) =>
-      new aws.ec2.SecurityGroup(`${name}-${role}`, {
-        vpcId: this.vpcId,
-        description,
-        // Rules are separate resources below, so that changing one never replaces the group.
-        tags: { ...tags, Name: `${name}-${role}` },
-      }, { parent: this });
+      new aws.ec2.SecurityGroup(
+        `${name}-${role}`,
+        {
+          vpcId: this.vpcId,
+          description,
+          // Rules are separate resources below, so that changing one never replaces the group.
+          tags: { ...tags, Name: `${name}-${role}` },
+        },
+        { parent: this },
+      );
     const services = args.services ?? [DATABASE_CLIENT];
     if (!services.includes(DATABASE_CLIENT)) throw new Error(`Network ${name}: services must include ${DATABASE_CLIENT}, the database's client`);
     this.albSecurityGroup = group("alb", "Load balancer: HTTPS and HTTP from the internet");
     // Descriptions cannot change without replacing a group; these are the ones existing stacks have.
-    this.taskSecurityGroups = Object.fromEntries(services.map((s) =>
-      [s, group(serviceRole(s, "task"), "Fargate tasks: the oauth2-proxy port from the load balancer only")]));
+    this.taskSecurityGroups = Object.fromEntries(
+      services.map((s) => [s, group(serviceRole(s, "task"), "Fargate tasks: the oauth2-proxy port from the load balancer only")]),
+    );
     this.databaseSecurityGroup = group("db", "PostgreSQL from the tasks only");
     this.fileSystemSecurityGroups = Object.fromEntries(services.map((s) => [s, group(serviceRole(s, "efs"), "NFS from the tasks only")]));
 
-    const ingress = (role: string, sg: aws.ec2.SecurityGroup, port: number, from: { cidrIpv4?: string; cidrIpv6?: string; referencedSecurityGroupId?: pulumi.Input<string> }, description: string) =>
-      new aws.vpc.SecurityGroupIngressRule(`${name}-${role}`, {
-        securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...from,
-      }, { parent: sg });
+    const ingress = (
+      role: string,
+      sg: aws.ec2.SecurityGroup,
+      port: number,
+      from: { cidrIpv4?: string; cidrIpv6?: string; referencedSecurityGroupId?: pulumi.Input<string> },
+      description: string,
+    ) =>
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-${role}`,
+        {
+          securityGroupId: sg.id,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description,
+          ...from,
+        },
+        { parent: sg },
+      );
     for (const port of [443, 80]) {
       ingress(`alb-in-${port}-v4`, this.albSecurityGroup, port, { cidrIpv4: "0.0.0.0/0" }, `HTTP${port === 443 ? "S" : ""} from the internet`);
       ingress(`alb-in-${port}-v6`, this.albSecurityGroup, port, { cidrIpv6: "::/0" }, `HTTP${port === 443 ? "S" : ""} from the internet`);
@@ -111,18 +135,51 @@ export class Network extends pulumi.ComponentResource {
     for (const service of services) {
       const task = this.taskSecurityGroups[service];
       const isFirst = service === DATABASE_CLIENT;
-      new aws.vpc.SecurityGroupEgressRule(`${name}-alb-out-${isFirst ? "proxy" : service}`, {
-        securityGroupId: this.albSecurityGroup.id, ipProtocol: "tcp", fromPort: PROXY_PORT, toPort: PROXY_PORT,
-        referencedSecurityGroupId: task.id, description: "To oauth2-proxy in the tasks, nothing else",
-      }, { parent: this.albSecurityGroup });
-      ingress(`${serviceRole(service, "task")}-in-proxy`, task, PROXY_PORT, { referencedSecurityGroupId: this.albSecurityGroup.id }, "oauth2-proxy from the load balancer");
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-alb-out-${isFirst ? "proxy" : service}`,
+        {
+          securityGroupId: this.albSecurityGroup.id,
+          ipProtocol: "tcp",
+          fromPort: PROXY_PORT,
+          toPort: PROXY_PORT,
+          referencedSecurityGroupId: task.id,
+          description: "To oauth2-proxy in the tasks, nothing else",
+        },
+        { parent: this.albSecurityGroup },
+      );
+      ingress(
+        `${serviceRole(service, "task")}-in-proxy`,
+        task,
+        PROXY_PORT,
+        { referencedSecurityGroupId: this.albSecurityGroup.id },
+        "oauth2-proxy from the load balancer",
+      );
       // Tasks call out to Cognito (OIDC), image registries, Secrets Manager and model APIs.
-      new aws.vpc.SecurityGroupEgressRule(`${name}-${serviceRole(service, "task")}-out-all`, {
-        securityGroupId: task.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "Outbound to AWS APIs, identity provider, model APIs",
-      }, { parent: task });
-      ingress(`${serviceRole(service, "efs")}-in-tasks`, this.fileSystemSecurityGroups[service], 2049, { referencedSecurityGroupId: task.id }, "NFS from the tasks");
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-${serviceRole(service, "task")}-out-all`,
+        {
+          securityGroupId: task.id,
+          ipProtocol: "-1",
+          cidrIpv4: "0.0.0.0/0",
+          description: "Outbound to AWS APIs, identity provider, model APIs",
+        },
+        { parent: task },
+      );
+      ingress(
+        `${serviceRole(service, "efs")}-in-tasks`,
+        this.fileSystemSecurityGroups[service],
+        2049,
+        { referencedSecurityGroupId: task.id },
+        "NFS from the tasks",
+      );
     }
-    ingress("db-in-tasks", this.databaseSecurityGroup, 5432, { referencedSecurityGroupId: this.taskSecurityGroups[DATABASE_CLIENT].id }, "PostgreSQL from the tasks");
+    ingress(
+      "db-in-tasks",
+      this.databaseSecurityGroup,
+      5432,
+      { referencedSecurityGroupId: this.taskSecurityGroups[DATABASE_CLIENT].id },
+      "PostgreSQL from the tasks",
+    );
 
     this.registerOutputs({
       vpcId: this.vpcId,

@@ -82,26 +82,34 @@ export class OpenWebUi extends pulumi.ComponentResource {
     this.storage = appStorage(`${name}-data`, args, { rootDirectory: args.dataDirectory ?? OPEN_WEBUI_DATA_ROOT, posixUser: OPEN_WEBUI_DATA_OWNER }, this);
 
     const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 48, special: false }, { parent: this });
-    const secretKeyArn = storedSecret(`${name}-secret-key`, {
-      secretName: `${args.namePrefix}/openwebui/secret-key`,
-      description: "WEBUI_SECRET_KEY: signs Open WebUI's session JWTs",
-      value: secretKey.result,
-      tags,
-    }, this).arn;
+    const secretKeyArn = storedSecret(
+      `${name}-secret-key`,
+      {
+        secretName: `${args.namePrefix}/openwebui/secret-key`,
+        description: "WEBUI_SECRET_KEY: signs Open WebUI's session JWTs",
+        value: secretKey.result,
+        tags,
+      },
+      this,
+    ).arn;
 
     const adminPasswordArn = this.adminPassword(name, args.namePrefix, tags);
     const models = args.models ?? NO_MODELS;
     const gateway = models.bedrock
       ? new BedrockGateway(`${name}-bedrock`, { namePrefix: args.namePrefix, bedrock: models.bedrock, tags }, { parent: this })
       : undefined;
-    const modelWiring = openWebUiModelWiring<pulumi.Input<string>>(wiredConnections(
-      models.openai.map((c) => ({ name: c.name, baseUrl: c.baseUrl, keyValueFrom: this.exactSecretReference(c.apiKeySecretArn) })),
-      gateway?.masterKeySecretArn));
+    const modelWiring = openWebUiModelWiring<pulumi.Input<string>>(
+      wiredConnections(
+        models.openai.map((c) => ({ name: c.name, baseUrl: c.baseUrl, keyValueFrom: this.exactSecretReference(c.apiKeySecretArn) })),
+        gateway?.masterKeySecretArn,
+      ),
+    );
     const environment = openWebUiEnvironment<pulumi.Input<string>>({
       appUrl,
       // Needs the client id, known only once Cognito has created the client.
-      signOutRedirectUrl: pulumi.output(args.identity.clientId).apply((clientId) =>
-        signOutRedirectUrl({ authDomain: args.identity.authDomain, clientId, appUrl })),
+      signOutRedirectUrl: pulumi
+        .output(args.identity.clientId)
+        .apply((clientId) => signOutRedirectUrl({ authDomain: args.identity.authDomain, clientId, appUrl })),
       adminEmail: args.adminEmail,
       extra: {
         ...args.settings,
@@ -110,41 +118,45 @@ export class OpenWebUi extends pulumi.ComponentResource {
       },
     });
 
-    this.service = new ProxiedService(`${name}-svc`, {
-      serviceName: `${args.namePrefix}-openwebui`,
-      host: args.domain,
-      app: {
-        name: "openwebui",
-        image: args.image,
-        environment,
-        secrets: {
-          // First, so that nothing here can replace one of the stack's own secrets (config refuses it too).
-          ...args.secretSettings,
-          WEBUI_SECRET_KEY: secretKeyArn,
-          DATABASE_URL: args.databaseUrlSecretArn,
-          WEBUI_ADMIN_PASSWORD: adminPasswordArn,
-          ...(args.redisUrlSecretArn === undefined ? {} : scaleOutSecrets(args.redisUrlSecretArn)),
-          ...modelWiring.secrets,
+    this.service = new ProxiedService(
+      `${name}-svc`,
+      {
+        serviceName: `${args.namePrefix}-openwebui`,
+        host: args.domain,
+        app: {
+          name: "openwebui",
+          image: args.image,
+          environment,
+          secrets: {
+            // First, so that nothing here can replace one of the stack's own secrets (config refuses it too).
+            ...args.secretSettings,
+            WEBUI_SECRET_KEY: secretKeyArn,
+            DATABASE_URL: args.databaseUrlSecretArn,
+            WEBUI_ADMIN_PASSWORD: adminPasswordArn,
+            ...(args.redisUrlSecretArn === undefined ? {} : scaleOutSecrets(args.redisUrlSecretArn)),
+            ...modelWiring.secrets,
+          },
+          healthCheckPath: "/health",
+          dataPath: "/app/backend/data",
+          command: modelWiring.command,
         },
-        healthCheckPath: "/health",
-        dataPath: "/app/backend/data",
-        command: modelWiring.command,
+        sidecars: gateway ? [gateway.container] : [],
+        taskRolePolicies: gateway ? { "invoke-bedrock-models": gateway.invokePolicy } : {},
+        // No skip-auth route: every request to Open WebUI is signed in.
+        ...placedServiceArgs(args, { image: args.proxyImage }, this.storage),
+        listenerRulePriority: args.listenerRulePriority ?? 100,
+        cpu: args.sizing.cpu,
+        memory: args.sizing.memory,
+        desiredCount: Math.max(args.sizing.desiredCount, args.sizing.autoscaling?.minCount ?? 0),
+        autoscaling: args.sizing.autoscaling,
+        // Open WebUI migrates its schema at start and does not support two versions on one database
+        // (its release notes): never start a task beside one of another revision. See README, "Upgrading Open WebUI".
+        deployment: "replace",
+        loadBalancerArnSuffix: args.loadBalancerArnSuffix,
+        tags,
       },
-      sidecars: gateway ? [gateway.container] : [],
-      taskRolePolicies: gateway ? { "invoke-bedrock-models": gateway.invokePolicy } : {},
-      // No skip-auth route: every request to Open WebUI is signed in.
-      ...placedServiceArgs(args, { image: args.proxyImage }, this.storage),
-      listenerRulePriority: args.listenerRulePriority ?? 100,
-      cpu: args.sizing.cpu,
-      memory: args.sizing.memory,
-      desiredCount: Math.max(args.sizing.desiredCount, args.sizing.autoscaling?.minCount ?? 0),
-      autoscaling: args.sizing.autoscaling,
-      // Open WebUI migrates its schema at start and does not support two versions on one database
-      // (its release notes): never start a task beside one of another revision. See README, "Upgrading Open WebUI".
-      deployment: "replace",
-      loadBalancerArnSuffix: args.loadBalancerArnSuffix,
-      tags,
-    }, { parent: this });
+      { parent: this },
+    );
     this.serviceName = this.service.serviceName;
 
     this.registerOutputs({ serviceName: this.serviceName });
@@ -169,12 +181,16 @@ export class OpenWebUi extends pulumi.ComponentResource {
    */
   private adminPassword(name: string, prefix: string, tags: Record<string, string>): pulumi.Output<string> {
     const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
-    const passwordArn = storedSecret(`${name}-admin-password`, {
-      secretName: `${prefix}/openwebui/admin-password`,
-      description: "WEBUI_ADMIN_PASSWORD: the bootstrap admin's local password (sign-in is through Google)",
-      value: password.result,
-      tags,
-    }, this).arn;
+    const passwordArn = storedSecret(
+      `${name}-admin-password`,
+      {
+        secretName: `${prefix}/openwebui/admin-password`,
+        description: "WEBUI_ADMIN_PASSWORD: the bootstrap admin's local password (sign-in is through Google)",
+        value: password.result,
+        tags,
+      },
+      this,
+    ).arn;
     return passwordArn;
   }
 }

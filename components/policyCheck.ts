@@ -4,9 +4,14 @@ import { ContainerDefinition } from "./golden";
 
 /** A container configuration the policy pack would block; raised before any resource is created. */
 export class PolicyRefusal extends Error {
-  constructor(readonly component: string, readonly findings: Finding[]) {
-    super(`${component}: refused by policy ${findings.map((f) => f.policy).join(", ")}:\n` +
-      findings.map((f) => `  - ${f.policy}${f.container ? ` (${f.container})` : ""}: ${f.message}`).join("\n"));
+  constructor(
+    readonly component: string,
+    readonly findings: Finding[],
+  ) {
+    super(
+      `${component}: refused by policy ${findings.map((f) => f.policy).join(", ")}:\n` +
+        findings.map((f) => `  - ${f.policy}${f.container ? ` (${f.container})` : ""}: ${f.message}`).join("\n"),
+    );
     this.name = "PolicyRefusal";
   }
 }

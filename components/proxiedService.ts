@@ -2,8 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import {
-  ALLOWED_EMAILS_CONTAINER, ALLOWED_EMAILS_VOLUME, APP_PORT, ContainerDefinition, OAUTH2_PROXY_CONTAINER, PROXY_PORT,
-  awslogs, needsAllowedEmailsFile, oauth2ProxyContainers, toEnvList, toSecretList,
+  ALLOWED_EMAILS_CONTAINER,
+  ALLOWED_EMAILS_VOLUME,
+  APP_PORT,
+  ContainerDefinition,
+  OAUTH2_PROXY_CONTAINER,
+  PROXY_PORT,
+  awslogs,
+  needsAllowedEmailsFile,
+  oauth2ProxyContainers,
+  toEnvList,
+  toSecretList,
 } from "./golden";
 import { AllowList } from "../functions/allowList";
 import { SERVICE_RULE_PRIORITY_MIN } from "./ingress";
@@ -133,11 +142,12 @@ export interface ProxiedServiceArgs {
 /** Lists what is wrong with the service's shape before anything is created. */
 export function validateProxiedServiceArgs(args: Pick<ProxiedServiceArgs, "cpu" | "memory" | "listenerRulePriority" | "app" | "sidecars">): string[] {
   const problems: string[] = [];
-  if (!fargateMemoryChoices(args.cpu).includes(args.memory))
-    problems.push(`cpu ${args.cpu} with memory ${args.memory} is not a valid Fargate task size`);
+  if (!fargateMemoryChoices(args.cpu).includes(args.memory)) problems.push(`cpu ${args.cpu} with memory ${args.memory} is not a valid Fargate task size`);
   // The ingress's own rules (forwarded-header refusal, refused sign-up page) must be evaluated first.
   if (!Number.isInteger(args.listenerRulePriority) || args.listenerRulePriority < SERVICE_RULE_PRIORITY_MIN || args.listenerRulePriority > 50000)
-    problems.push(`listenerRulePriority must be ${SERVICE_RULE_PRIORITY_MIN}-50000 (lower priorities belong to the ingress's own rules), got ${args.listenerRulePriority}`);
+    problems.push(
+      `listenerRulePriority must be ${SERVICE_RULE_PRIORITY_MIN}-50000 (lower priorities belong to the ingress's own rules), got ${args.listenerRulePriority}`,
+    );
   if ((args.app.port ?? APP_PORT) === PROXY_PORT) problems.push(`the app may not listen on ${PROXY_PORT}; that port is oauth2-proxy's`);
   for (const taken of [OAUTH2_PROXY_CONTAINER, ALLOWED_EMAILS_CONTAINER])
     if (args.app.name === taken) problems.push(`the app container may not be named ${taken}`);
@@ -164,7 +174,11 @@ export function healthCheckCommand(app: Pick<AppContainerArgs, "healthCheckClien
 
 /** The app container definition: health-checked (the proxy waits for HEALTHY) and logging under its own stream prefix. */
 export function appContainer(
-  app: AppContainerArgs, environment: Record<string, string>, secrets: Record<string, string>, logGroup: string, region: string,
+  app: AppContainerArgs,
+  environment: Record<string, string>,
+  secrets: Record<string, string>,
+  logGroup: string,
+  region: string,
 ): ContainerDefinition {
   return {
     name: app.name,
@@ -192,7 +206,11 @@ export type TaskContainer = ContainerDefinition & { entryPoint?: string[]; resta
 
 /** A sidecar's container definition: no port mappings, so no load balancer can ever target it. */
 export function sidecarContainer(
-  s: SidecarContainerArgs, environment: Record<string, string>, secrets: Record<string, string>, logGroup: string, region: string,
+  s: SidecarContainerArgs,
+  environment: Record<string, string>,
+  secrets: Record<string, string>,
+  logGroup: string,
+  region: string,
 ): TaskContainer {
   return {
     name: s.name,
@@ -229,17 +247,25 @@ export class ProxiedService extends pulumi.ComponentResource {
     if (problems.length > 0) throw new Error(`ProxiedService ${name}: ${problems.join("; ")}`);
     const tags = { Name: name, ...args.tags };
 
-    const cookieSecret = new random.RandomPassword(`${name}-cookie-secret`, {
-      // 32 characters: oauth2-proxy needs 16, 24 or 32 bytes (after an optional base64 decode, which gives 24).
-      length: 32,
-      special: false,
-    }, { parent: this });
-    const cookieSecretArn = storedSecret(`${name}-cookie`, {
-      secretName: `${args.serviceName}/oauth2-proxy/cookie-secret`,
-      description: `oauth2-proxy cookie secret for ${args.serviceName}`,
-      value: cookieSecret.result,
-      tags,
-    }, this).arn;
+    const cookieSecret = new random.RandomPassword(
+      `${name}-cookie-secret`,
+      {
+        // 32 characters: oauth2-proxy needs 16, 24 or 32 bytes (after an optional base64 decode, which gives 24).
+        length: 32,
+        special: false,
+      },
+      { parent: this },
+    );
+    const cookieSecretArn = storedSecret(
+      `${name}-cookie`,
+      {
+        secretName: `${args.serviceName}/oauth2-proxy/cookie-secret`,
+        description: `oauth2-proxy cookie secret for ${args.serviceName}`,
+        value: cookieSecret.result,
+        tags,
+      },
+      this,
+    ).arn;
 
     const appSecrets = args.app.secrets ?? {};
     const sidecars = args.sidecars ?? [];
@@ -249,34 +275,51 @@ export class ProxiedService extends pulumi.ComponentResource {
       .apply((arns) => [...new Set(arns.map(secretResourceArn))]);
 
     // ECS fetches `secrets` and writes awslogs with the execution role, not the task role.
-    this.executionRole = new aws.iam.Role(`${name}-execution`, {
-      assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"),
-      // Explicitly none: an empty list detaches AmazonECSTaskExecutionRolePolicy (ECR on "*") from
-      // roles created before; images come from public registries, which need no IAM permission.
-      managedPolicyArns: [],
-      inlinePolicies: executionRolePolicies(secretArns, args.logGroupArn),
-      tags,
-    }, { parent: this });
+    this.executionRole = new aws.iam.Role(
+      `${name}-execution`,
+      {
+        assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"),
+        // Explicitly none: an empty list detaches AmazonECSTaskExecutionRolePolicy (ECR on "*") from
+        // roles created before; images come from public registries, which need no IAM permission.
+        managedPolicyArns: [],
+        inlinePolicies: executionRolePolicies(secretArns, args.logGroupArn),
+        tags,
+      },
+      { parent: this },
+    );
 
     const volume = args.volume;
     const extraTaskPolicies = Object.entries(args.taskRolePolicies ?? {}).map(([policyName, policy]) => ({ name: policyName, policy }));
-    this.taskRole = new aws.iam.Role(`${name}-task`, {
-      assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"),
-      // Mount and write, never ClientRootAccess: the access point's identity is not root.
-      inlinePolicies: [...(volume ? [{
-        name: "mount-data-volume",
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [{
-            Effect: "Allow",
-            Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-            Resource: volume.fileSystem.arn,
-            Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": volume.accessPoint.arn } },
-          }],
-        }),
-      }] : []), ...extraTaskPolicies],
-      tags,
-    }, { parent: this });
+    this.taskRole = new aws.iam.Role(
+      `${name}-task`,
+      {
+        assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"),
+        // Mount and write, never ClientRootAccess: the access point's identity is not root.
+        inlinePolicies: [
+          ...(volume
+            ? [
+                {
+                  name: "mount-data-volume",
+                  policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                      {
+                        Effect: "Allow",
+                        Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                        Resource: volume.fileSystem.arn,
+                        Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": volume.accessPoint.arn } },
+                      },
+                    ],
+                  }),
+                },
+              ]
+            : []),
+          ...extraTaskPolicies,
+        ],
+        tags,
+      },
+      { parent: this },
+    );
     // The file system admits this role and no other.
     const volumePolicy = volume?.allowMount(this.taskRole.arn);
 
@@ -284,112 +327,155 @@ export class ProxiedService extends pulumi.ComponentResource {
       appContainer(args.app, v.environment, v.secrets, v.logGroup, args.region),
       ...oauth2ProxyContainers({
         image: args.proxy.image,
-        issuerUrl: v.issuerUrl, clientId: v.clientId, clientSecretArn: v.clientSecretArn, cookieSecretArn: v.cookieSecretArn,
+        issuerUrl: v.issuerUrl,
+        clientId: v.clientId,
+        clientSecretArn: v.clientSecretArn,
+        cookieSecretArn: v.cookieSecretArn,
         appUrl: `https://${args.host}`,
         authDomain: args.proxy.authDomain,
         allowList: args.proxy.allowList,
         upstreamPort: args.app.port ?? APP_PORT,
         skipAuthRoutes: args.proxy.skipAuthRoutes,
         extra: args.proxy.extraEnvironment,
-        logGroup: v.logGroup, region: args.region,
+        logGroup: v.logGroup,
+        region: args.region,
         appContainerName: args.app.name,
       }),
       ...sidecars.map((c, i) => sidecarContainer(c, v.sidecars[i].environment, v.sidecars[i].secrets, v.logGroup, args.region)),
     ];
     // Refuse a bad configuration now, before any resource exists. Names and literal values are
     // known at construction; values computed by AWS (ids, ARNs) are ours and stand in as placeholders.
-    assertContainersPass(`ProxiedService ${name}`, build({
-      environment: known(args.app.environment), secrets: known(appSecrets), logGroup: COMPUTED,
-      issuerUrl: COMPUTED, clientId: COMPUTED, clientSecretArn: COMPUTED, cookieSecretArn: COMPUTED,
-      sidecars: sidecars.map((c) => ({ environment: known(c.environment ?? {}), secrets: known(c.secrets ?? {}) })),
-    }), args.policyConfig);
-    const resolvedSidecars: pulumi.Output<ResolvedValues["sidecars"]> = pulumi.all(sidecars.map((c) =>
-      pulumi.all([pulumi.all(c.environment ?? {}), pulumi.all(c.secrets ?? {})]).apply(([environment, secrets]) => ({ environment, secrets }))));
+    assertContainersPass(
+      `ProxiedService ${name}`,
+      build({
+        environment: known(args.app.environment),
+        secrets: known(appSecrets),
+        logGroup: COMPUTED,
+        issuerUrl: COMPUTED,
+        clientId: COMPUTED,
+        clientSecretArn: COMPUTED,
+        cookieSecretArn: COMPUTED,
+        sidecars: sidecars.map((c) => ({ environment: known(c.environment ?? {}), secrets: known(c.secrets ?? {}) })),
+      }),
+      args.policyConfig,
+    );
+    const resolvedSidecars: pulumi.Output<ResolvedValues["sidecars"]> = pulumi.all(
+      sidecars.map((c) =>
+        pulumi.all([pulumi.all(c.environment ?? {}), pulumi.all(c.secrets ?? {})]).apply(([environment, secrets]) => ({ environment, secrets })),
+      ),
+    );
     const containerDefinitions = pulumi
       .all([
-        pulumi.all(args.app.environment), pulumi.all(appSecrets), args.logGroupName,
-        args.proxy.issuerUrl, args.proxy.clientId, args.proxy.clientSecretArn, cookieSecretArn, resolvedSidecars,
+        pulumi.all(args.app.environment),
+        pulumi.all(appSecrets),
+        args.logGroupName,
+        args.proxy.issuerUrl,
+        args.proxy.clientId,
+        args.proxy.clientSecretArn,
+        cookieSecretArn,
+        resolvedSidecars,
       ])
       .apply(([environment, secrets, logGroup, issuerUrl, clientId, clientSecretArn, cookieArn, sidecarValues]) =>
-        JSON.stringify(build({ environment, secrets, logGroup, issuerUrl, clientId, clientSecretArn, cookieSecretArn: cookieArn, sidecars: sidecarValues })));
+        JSON.stringify(build({ environment, secrets, logGroup, issuerUrl, clientId, clientSecretArn, cookieSecretArn: cookieArn, sidecars: sidecarValues })),
+      );
 
-    this.taskDefinition = new aws.ecs.TaskDefinition(`${name}-taskdef`, {
-      family: args.serviceName,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: String(args.cpu),
-      memory: String(args.memory),
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      executionRoleArn: this.executionRole.arn,
-      taskRoleArn: this.taskRole.arn,
-      containerDefinitions,
-      volumes: [
-        ...(volume ? [{
-          name: "data",
-          efsVolumeConfiguration: {
-            fileSystemId: volume.fileSystem.id,
-            transitEncryption: "ENABLED",
-            authorizationConfig: { accessPointId: volume.accessPoint.id, iam: "ENABLED" },
-          },
-        }] : []),
-        // A bind mount without a host path: Fargate task storage, gone with the task.
-        ...(needsAllowedEmailsFile(args.proxy.allowList) ? [{ name: ALLOWED_EMAILS_VOLUME }] : []),
-      ],
-      tags,
-    }, { parent: this });
+    this.taskDefinition = new aws.ecs.TaskDefinition(
+      `${name}-taskdef`,
+      {
+        family: args.serviceName,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: String(args.cpu),
+        memory: String(args.memory),
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        executionRoleArn: this.executionRole.arn,
+        taskRoleArn: this.taskRole.arn,
+        containerDefinitions,
+        volumes: [
+          ...(volume
+            ? [
+                {
+                  name: "data",
+                  efsVolumeConfiguration: {
+                    fileSystemId: volume.fileSystem.id,
+                    transitEncryption: "ENABLED",
+                    authorizationConfig: { accessPointId: volume.accessPoint.id, iam: "ENABLED" },
+                  },
+                },
+              ]
+            : []),
+          // A bind mount without a host path: Fargate task storage, gone with the task.
+          ...(needsAllowedEmailsFile(args.proxy.allowList) ? [{ name: ALLOWED_EMAILS_VOLUME }] : []),
+        ],
+        tags,
+      },
+      { parent: this },
+    );
 
     // Fargate tasks in awsvpc mode register by IP, never by instance. AWS caps target group names
     // at 32 characters; a new name whenever a property that forces replacement changes.
-    this.targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
-      name: cappedName(`${name}-tg`, TARGET_GROUP_NAME_MAX, { vpcId: args.vpcId, port: String(PROXY_PORT), protocol: "HTTP", targetType: "ip" }, this),
-      targetType: "ip",
-      port: PROXY_PORT,
-      protocol: "HTTP",
-      vpcId: args.vpcId,
-      deregistrationDelay: 30,
-      // Tasks share state through the database (and Redis when scaled out), so any task may serve any request.
-      stickiness: { type: "lb_cookie", enabled: false },
-      healthCheck: { path: "/ping", port: String(PROXY_PORT), matcher: "200", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
-      tags,
-    }, { parent: this });
-
-    const rule = new aws.lb.ListenerRule(`${name}-host`, {
-      listenerArn: args.listener.arn,
-      priority: args.listenerRulePriority,
-      conditions: [{ hostHeader: { values: [args.host] } }],
-      actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-      tags,
-    }, { parent: this });
-
-    this.service = new aws.ecs.Service(`${name}-service`, {
-      name: args.serviceName,
-      cluster: args.clusterArn,
-      taskDefinition: this.taskDefinition.arn,
-      desiredCount: args.desiredCount ?? 1,
-      launchType: "FARGATE",
-      platformVersion: "LATEST",
-      networkConfiguration: {
-        subnets: args.subnetIds,
-        securityGroups: [args.securityGroupId],
-        assignPublicIp: args.assignPublicIp,
+    this.targetGroup = new aws.lb.TargetGroup(
+      `${name}-tg`,
+      {
+        name: cappedName(`${name}-tg`, TARGET_GROUP_NAME_MAX, { vpcId: args.vpcId, port: String(PROXY_PORT), protocol: "HTTP", targetType: "ip" }, this),
+        targetType: "ip",
+        port: PROXY_PORT,
+        protocol: "HTTP",
+        vpcId: args.vpcId,
+        deregistrationDelay: 30,
+        // Tasks share state through the database (and Redis when scaled out), so any task may serve any request.
+        stickiness: { type: "lb_cookie", enabled: false },
+        healthCheck: { path: "/ping", port: String(PROXY_PORT), matcher: "200", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+        tags,
       },
-      loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: OAUTH2_PROXY_CONTAINER, containerPort: PROXY_PORT }],
-      healthCheckGracePeriodSeconds: args.healthCheckGracePeriodSeconds ?? 600,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentMinimumHealthyPercent: args.deployment === "replace" ? 0 : 100,
-      deploymentMaximumPercent: args.deployment === "replace" ? 100 : 200,
-      propagateTags: "SERVICE",
-      enableEcsManagedTags: true,
-      waitForSteadyState: false,
-      tags,
-    }, {
-      parent: this,
-      // The target group must be attached to the load balancer (via the rule) before the service,
-      // and the data volume's mount targets and policy must exist before a task mounts it.
-      dependsOn: [rule, args.listener, ...(volume?.mountTargets ?? []), ...(volumePolicy ? [volumePolicy] : [])],
-      // Autoscaling owns the task count once enabled; `pulumi up` must not reset it.
-      ignoreChanges: args.autoscaling ? ["desiredCount"] : [],
-    });
+      { parent: this },
+    );
+
+    const rule = new aws.lb.ListenerRule(
+      `${name}-host`,
+      {
+        listenerArn: args.listener.arn,
+        priority: args.listenerRulePriority,
+        conditions: [{ hostHeader: { values: [args.host] } }],
+        actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.service = new aws.ecs.Service(
+      `${name}-service`,
+      {
+        name: args.serviceName,
+        cluster: args.clusterArn,
+        taskDefinition: this.taskDefinition.arn,
+        desiredCount: args.desiredCount ?? 1,
+        launchType: "FARGATE",
+        platformVersion: "LATEST",
+        networkConfiguration: {
+          subnets: args.subnetIds,
+          securityGroups: [args.securityGroupId],
+          assignPublicIp: args.assignPublicIp,
+        },
+        loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: OAUTH2_PROXY_CONTAINER, containerPort: PROXY_PORT }],
+        healthCheckGracePeriodSeconds: args.healthCheckGracePeriodSeconds ?? 600,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        deploymentMinimumHealthyPercent: args.deployment === "replace" ? 0 : 100,
+        deploymentMaximumPercent: args.deployment === "replace" ? 100 : 200,
+        propagateTags: "SERVICE",
+        enableEcsManagedTags: true,
+        waitForSteadyState: false,
+        tags,
+      },
+      {
+        parent: this,
+        // The target group must be attached to the load balancer (via the rule) before the service,
+        // and the data volume's mount targets and policy must exist before a task mounts it.
+        dependsOn: [rule, args.listener, ...(volume?.mountTargets ?? []), ...(volumePolicy ? [volumePolicy] : [])],
+        // Autoscaling owns the task count once enabled; `pulumi up` must not reset it.
+        ignoreChanges: args.autoscaling ? ["desiredCount"] : [],
+      },
+    );
     this.serviceName = this.service.name;
     if (args.autoscaling) this.addAutoscaling(name, args.autoscaling, args, pulumi.output(args.clusterArn));
 
@@ -399,32 +485,48 @@ export class ProxiedService extends pulumi.ComponentResource {
   private addAutoscaling(name: string, a: Autoscaling, args: ProxiedServiceArgs, clusterArn: pulumi.Output<string>): void {
     const problems = autoscalingProblems(a, args.loadBalancerArnSuffix);
     if (problems.length > 0) throw new Error(`ProxiedService ${name}: ${problems.join("; ")}`);
-    const target = new aws.appautoscaling.Target(`${name}-scaling`, {
-      serviceNamespace: "ecs",
-      scalableDimension: "ecs:service:DesiredCount",
-      resourceId: pulumi.interpolate`service/${clusterArn.apply((arn) => arn.split("/").pop())}/${this.service.name}`,
-      minCapacity: a.minCount,
-      maxCapacity: a.maxCount,
-    }, { parent: this });
-    const policy = (role: string, metric: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration["predefinedMetricSpecification"], value: number) =>
-      new aws.appautoscaling.Policy(`${name}-scale-${role}`, {
-        policyType: "TargetTrackingScaling",
-        serviceNamespace: target.serviceNamespace,
-        scalableDimension: target.scalableDimension,
-        resourceId: target.resourceId,
-        targetTrackingScalingPolicyConfiguration: {
-          predefinedMetricSpecification: metric,
-          targetValue: value,
-          // Scale in slowly: a new task spends minutes starting Open WebUI.
-          scaleInCooldown: 300,
-          scaleOutCooldown: 60,
+    const target = new aws.appautoscaling.Target(
+      `${name}-scaling`,
+      {
+        serviceNamespace: "ecs",
+        scalableDimension: "ecs:service:DesiredCount",
+        resourceId: pulumi.interpolate`service/${clusterArn.apply((arn) => arn.split("/").pop())}/${this.service.name}`,
+        minCapacity: a.minCount,
+        maxCapacity: a.maxCount,
+      },
+      { parent: this },
+    );
+    const policy = (
+      role: string,
+      metric: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration["predefinedMetricSpecification"],
+      value: number,
+    ) =>
+      new aws.appautoscaling.Policy(
+        `${name}-scale-${role}`,
+        {
+          policyType: "TargetTrackingScaling",
+          serviceNamespace: target.serviceNamespace,
+          scalableDimension: target.scalableDimension,
+          resourceId: target.resourceId,
+          targetTrackingScalingPolicyConfiguration: {
+            predefinedMetricSpecification: metric,
+            targetValue: value,
+            // Scale in slowly: a new task spends minutes starting Open WebUI.
+            scaleInCooldown: 300,
+            scaleOutCooldown: 60,
+          },
         },
-      }, { parent: this });
+        { parent: this },
+      );
     policy("cpu", { predefinedMetricType: "ECSServiceAverageCPUUtilization" }, a.cpuTarget);
-    policy("requests", {
-      predefinedMetricType: "ALBRequestCountPerTarget",
-      resourceLabel: pulumi.interpolate`${args.loadBalancerArnSuffix!}/${this.targetGroup.arnSuffix}`,
-    }, a.requestsPerTarget);
+    policy(
+      "requests",
+      {
+        predefinedMetricType: "ALBRequestCountPerTarget",
+        resourceLabel: pulumi.interpolate`${args.loadBalancerArnSuffix!}/${this.targetGroup.arnSuffix}`,
+      },
+      a.requestsPerTarget,
+    );
   }
 }
 
@@ -463,7 +565,10 @@ export const TARGET_GROUP_NAME_MAX = 32;
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html).
  * Images come from public registries (ghcr.io, quay.io, docker.n8n.io), which need no permission.
  */
-export function executionRolePolicies(secretArns: pulumi.Input<pulumi.Input<string>[]>, logGroupArn: pulumi.Input<string>): aws.types.input.iam.RoleInlinePolicy[] {
+export function executionRolePolicies(
+  secretArns: pulumi.Input<pulumi.Input<string>[]>,
+  logGroupArn: pulumi.Input<string>,
+): aws.types.input.iam.RoleInlinePolicy[] {
   return [
     {
       name: "read-task-secrets",

@@ -43,18 +43,33 @@ export const SECRET_RECOVERY_WINDOW_DAYS = 7;
  */
 type Lifetime = "restorable" | "disposable";
 
-function secretWithValue(name: string, args: SecretArgs, value: pulumi.Input<string>, parent: pulumi.Resource, lifetime: Lifetime, ignoreValueChanges: boolean): StoredSecret {
-  const secret = new aws.secretsmanager.Secret(name, {
-    ...(lifetime === "restorable"
-      ? { namePrefix: `${args.secretName}-`, recoveryWindowInDays: SECRET_RECOVERY_WINDOW_DAYS }
-      : { name: args.secretName, recoveryWindowInDays: 0 }),
-    description: args.description,
-    tags: args.tags,
-  }, { parent });
-  const version = new aws.secretsmanager.SecretVersion(`${name}-value`, {
-    secretId: secret.id,
-    secretString: value,
-  }, { parent: secret, ignoreChanges: ignoreValueChanges ? ["secretString"] : [] });
+function secretWithValue(
+  name: string,
+  args: SecretArgs,
+  value: pulumi.Input<string>,
+  parent: pulumi.Resource,
+  lifetime: Lifetime,
+  ignoreValueChanges: boolean,
+): StoredSecret {
+  const secret = new aws.secretsmanager.Secret(
+    name,
+    {
+      ...(lifetime === "restorable"
+        ? { namePrefix: `${args.secretName}-`, recoveryWindowInDays: SECRET_RECOVERY_WINDOW_DAYS }
+        : { name: args.secretName, recoveryWindowInDays: 0 }),
+      description: args.description,
+      tags: args.tags,
+    },
+    { parent },
+  );
+  const version = new aws.secretsmanager.SecretVersion(
+    `${name}-value`,
+    {
+      secretId: secret.id,
+      secretString: value,
+    },
+    { parent: secret, ignoreChanges: ignoreValueChanges ? ["secretString"] : [] },
+  );
   return { secret, version, arn: version.secretArn };
 }
 
@@ -63,11 +78,7 @@ function secretWithValue(name: string, args: SecretArgs, value: pulumi.Input<str
  * Lambda environment), resolved once the value is stored; the value never appears in a task
  * definition or function config.
  */
-export function storedSecret(
-  name: string,
-  args: SecretArgs & { value: pulumi.Input<string> },
-  parent: pulumi.Resource,
-): StoredSecret {
+export function storedSecret(name: string, args: SecretArgs & { value: pulumi.Input<string> }, parent: pulumi.Resource): StoredSecret {
   return secretWithValue(name, args, pulumi.secret(args.value), parent, "restorable", false);
 }
 

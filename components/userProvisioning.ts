@@ -46,8 +46,12 @@ export interface UserProvisioningArgs {
 }
 
 /** `UserProvisioningArgs` with every default applied. */
-export type ProvisioningSettings = Required<Pick<UserProvisioningArgs,
-  "workerTimeoutSeconds" | "httpTimeoutSeconds" | "batchSize" | "maxConcurrency" | "maxReceiveCount" | "enqueueBudgetMs" | "logRetentionDays">>;
+export type ProvisioningSettings = Required<
+  Pick<
+    UserProvisioningArgs,
+    "workerTimeoutSeconds" | "httpTimeoutSeconds" | "batchSize" | "maxConcurrency" | "maxReceiveCount" | "enqueueBudgetMs" | "logRetentionDays"
+  >
+>;
 
 export const PROVISIONING_DEFAULTS: ProvisioningSettings = {
   workerTimeoutSeconds: 30,
@@ -90,11 +94,14 @@ export function provisioningSettings(args: Partial<ProvisioningSettings>): Provi
   int("maxConcurrency", 2, 1000);
   int("maxReceiveCount", 1, 1000);
   int("enqueueBudgetMs", 100, 4000);
-  if (!LOG_RETENTION_DAYS.includes(s.logRetentionDays)) problems.push(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${s.logRetentionDays}`);
+  if (!LOG_RETENTION_DAYS.includes(s.logRetentionDays))
+    problems.push(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${s.logRetentionDays}`);
   // A record reads the n8n key, calls n8n, then publishes; a worker that times out fails the whole batch.
   const needed = SECRET_READ_SECONDS + s.httpTimeoutSeconds + PUBLISH_SECONDS;
   if (problems.length === 0 && s.workerTimeoutSeconds < needed) {
-    problems.push(`workerTimeoutSeconds (${s.workerTimeoutSeconds}) must be at least ${needed}: ${SECRET_READ_SECONDS} s for the n8n key, httpTimeoutSeconds (${s.httpTimeoutSeconds}) for n8n and ${PUBLISH_SECONDS} s for the notice`);
+    problems.push(
+      `workerTimeoutSeconds (${s.workerTimeoutSeconds}) must be at least ${needed}: ${SECRET_READ_SECONDS} s for the n8n key, httpTimeoutSeconds (${s.httpTimeoutSeconds}) for n8n and ${PUBLISH_SECONDS} s for the notice`,
+    );
   }
   if (problems.length) throw new Error(`UserProvisioning: ${problems.join("; ")}`);
   return s;
@@ -115,11 +122,14 @@ export function membershipProblems(list: AllowList, adminEmails: string[]): stri
   if (!list.anyGoogleAccount && list.domains.length === 0 && list.emails.length === 0) {
     problems.push("allowList admits nobody: give domains or emails, or set anyGoogleAccount");
   }
-  for (const d of list.domains) if (!isHostName(d.toLowerCase())) problems.push(`allowList.domains: ${JSON.stringify(d)} is not a domain (e.g. example.com, no @)`);
+  for (const d of list.domains)
+    if (!isHostName(d.toLowerCase())) problems.push(`allowList.domains: ${JSON.stringify(d)} is not a domain (e.g. example.com, no @)`);
   for (const e of list.emails) if (!isEmail(e)) problems.push(`allowList.emails: ${JSON.stringify(e)} is not an email address`);
   const bytes = Object.entries(allowListEnvironment(list)).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
   if (bytes > LAMBDA_ENVIRONMENT_BYTES) {
-    problems.push(`allowList takes ${bytes} bytes in the PreSignUp function's environment, above Lambda's ${LAMBDA_ENVIRONMENT_BYTES}: admit whole domains instead of single emails`);
+    problems.push(
+      `allowList takes ${bytes} bytes in the PreSignUp function's environment, above Lambda's ${LAMBDA_ENVIRONMENT_BYTES}: admit whole domains instead of single emails`,
+    );
   }
   if (adminEmails.length === 0) problems.push("adminEmails is empty: new-member notices (and n8n invitation links) would reach nobody");
   for (const e of adminEmails) if (!isEmail(e)) problems.push(`adminEmails: ${JSON.stringify(e)} is not an email address`);
@@ -172,28 +182,40 @@ export class UserProvisioning extends pulumi.ComponentResource {
     const prefix = args.namePrefix;
     const tags = { Name: name, ...args.tags };
 
-    this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
-      name: `${prefix}-user-provisioning-dlq`,
-      messageRetentionSeconds: 14 * DAY,
-      sqsManagedSseEnabled: true,
-      tags,
-    }, { parent: this });
+    this.deadLetterQueue = new aws.sqs.Queue(
+      `${name}-dlq`,
+      {
+        name: `${prefix}-user-provisioning-dlq`,
+        messageRetentionSeconds: 14 * DAY,
+        sqsManagedSseEnabled: true,
+        tags,
+      },
+      { parent: this },
+    );
     const workerName = `${prefix}-user-provisioning-worker`;
-    this.queue = new aws.sqs.Queue(`${name}-queue`, {
-      name: `${prefix}-user-provisioning`,
-      messageRetentionSeconds: 4 * DAY,
-      // AWS rejects an event source mapping when this is below the function timeout; 6x also
-      // covers Lambda's retries of a throttled batch.
-      visibilityTimeoutSeconds: 6 * settings.workerTimeoutSeconds,
-      sqsManagedSseEnabled: true,
-      redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: settings.maxReceiveCount }),
-      tags,
-    }, { parent: this });
+    this.queue = new aws.sqs.Queue(
+      `${name}-queue`,
+      {
+        name: `${prefix}-user-provisioning`,
+        messageRetentionSeconds: 4 * DAY,
+        // AWS rejects an event source mapping when this is below the function timeout; 6x also
+        // covers Lambda's retries of a throttled batch.
+        visibilityTimeoutSeconds: 6 * settings.workerTimeoutSeconds,
+        sqsManagedSseEnabled: true,
+        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: settings.maxReceiveCount }),
+        tags,
+      },
+      { parent: this },
+    );
     // Only our queue may redrive into/out of the DLQ; `pluto dlq redrive` moves messages back to it.
-    new aws.sqs.RedriveAllowPolicy(`${name}-dlq-redrive-allow`, {
-      queueUrl: this.deadLetterQueue.url,
-      redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
-    }, { parent: this });
+    new aws.sqs.RedriveAllowPolicy(
+      `${name}-dlq-redrive-allow`,
+      {
+        queueUrl: this.deadLetterQueue.url,
+        redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
+      },
+      { parent: this },
+    );
 
     // The notices may carry n8n invitation links (credentials for 90 days). What guards them is
     // who may publish (the worker's role alone) and subscribe (IAM in this account); they leave
@@ -207,17 +229,25 @@ export class UserProvisioning extends pulumi.ComponentResource {
 
     // Created here rather than by Lambda so the names are fixed, retention is set, the
     // producer-error metric filter has a group to attach to, and no role needs logs:CreateLogGroup.
-    const logGroup = (role: string, functionName: string) => new aws.cloudwatch.LogGroup(`${name}-${role}-logs`, {
-      name: `/aws/lambda/${functionName}`,
-      retentionInDays: settings.logRetentionDays,
-      tags,
-    }, { parent: this });
+    const logGroup = (role: string, functionName: string) =>
+      new aws.cloudwatch.LogGroup(
+        `${name}-${role}-logs`,
+        {
+          name: `/aws/lambda/${functionName}`,
+          retentionInDays: settings.logRetentionDays,
+          tags,
+        },
+        { parent: this },
+      );
     const preSignUpName = `${prefix}-cognito-presignup`;
     const producerName = `${prefix}-cognito-postconfirm`;
     const preSignUpLogs = logGroup("presignup", preSignUpName);
     const producerLogs = logGroup("producer", producerName);
     const workerLogs = logGroup("worker", workerName);
-    const writeLogs = (group: aws.cloudwatch.LogGroup) => ({ actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [pulumi.interpolate`${group.arn}:*`] });
+    const writeLogs = (group: aws.cloudwatch.LogGroup) => ({
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      resources: [pulumi.interpolate`${group.arn}:*`],
+    });
 
     const role = (roleName: string, policy: pulumi.Output<string>) => {
       const r = new aws.iam.Role(`${name}-${roleName}`, { assumeRolePolicy: LAMBDA_ASSUME_ROLE, tags }, { parent: this });
@@ -225,25 +255,29 @@ export class UserProvisioning extends pulumi.ComponentResource {
       return { role: r, policy: p };
     };
     const preSignUpRole = role("presignup-role", policyDocument([writeLogs(preSignUpLogs)]));
-    const producerRole = role("producer-role", policyDocument([
-      { actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
-      writeLogs(producerLogs),
-    ]));
+    const producerRole = role("producer-role", policyDocument([{ actions: ["sqs:SendMessage"], resources: [this.queue.arn] }, writeLogs(producerLogs)]));
     if (args.n8n && args.n8n.apiKeySecretArn === undefined) {
-      this.n8nApiKeySecret = operatorSecret(`${name}-n8n-api-key`, {
-        secretName: `${prefix}/n8n/api-key`,
-        description: "n8n public API key (create it in n8n: Settings > n8n API), used to invite new members",
-        tags,
-      }, this);
+      this.n8nApiKeySecret = operatorSecret(
+        `${name}-n8n-api-key`,
+        {
+          secretName: `${prefix}/n8n/api-key`,
+          description: "n8n public API key (create it in n8n: Settings > n8n API), used to invite new members",
+          tags,
+        },
+        this,
+      );
     }
-    const n8nKeyArn = args.n8n ? args.n8n.apiKeySecretArn ?? this.n8nApiKeySecret!.arn : undefined;
-    const workerRole = role("worker-role", policyDocument([
-      // What the event source mapping needs to poll and delete on the worker's behalf.
-      { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], resources: [this.queue.arn] },
-      { actions: ["sns:Publish"], resources: [this.noticeTopic.arn] },
-      ...(n8nKeyArn ? [{ actions: ["secretsmanager:GetSecretValue"], resources: [n8nKeyArn] }] : []),
-      writeLogs(workerLogs),
-    ]));
+    const n8nKeyArn = args.n8n ? (args.n8n.apiKeySecretArn ?? this.n8nApiKeySecret!.arn) : undefined;
+    const workerRole = role(
+      "worker-role",
+      policyDocument([
+        // What the event source mapping needs to poll and delete on the worker's behalf.
+        { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], resources: [this.queue.arn] },
+        { actions: ["sns:Publish"], resources: [this.noticeTopic.arn] },
+        ...(n8nKeyArn ? [{ actions: ["secretsmanager:GetSecretValue"], resources: [n8nKeyArn] }] : []),
+        writeLogs(workerLogs),
+      ]),
+    );
 
     const common = {
       runtime: aws.lambda.Runtime.NodeJS22dX,
@@ -253,27 +287,35 @@ export class UserProvisioning extends pulumi.ComponentResource {
       codePathOptions: handlerOnlyCodePaths(),
       tags,
     };
-    this.preSignUp = new aws.lambda.CallbackFunction(`${name}-presignup`, {
-      ...common,
-      name: preSignUpName,
-      description: "Cognito PreSignUp: refuses emails outside the stack's allow-list",
-      role: preSignUpRole.role,
-      timeout: TRIGGER_TIMEOUT_SECONDS,
-      loggingConfig: { logFormat: "Text", logGroup: preSignUpLogs.name },
-      environment: { variables: allowListEnvironment(args.allowList) },
-      callbackFactory: preSignUpFactory,
-    }, { parent: this, dependsOn: [preSignUpRole.policy] });
+    this.preSignUp = new aws.lambda.CallbackFunction(
+      `${name}-presignup`,
+      {
+        ...common,
+        name: preSignUpName,
+        description: "Cognito PreSignUp: refuses emails outside the stack's allow-list",
+        role: preSignUpRole.role,
+        timeout: TRIGGER_TIMEOUT_SECONDS,
+        loggingConfig: { logFormat: "Text", logGroup: preSignUpLogs.name },
+        environment: { variables: allowListEnvironment(args.allowList) },
+        callbackFactory: preSignUpFactory,
+      },
+      { parent: this, dependsOn: [preSignUpRole.policy] },
+    );
 
-    this.producer = new aws.lambda.CallbackFunction(`${name}-producer`, {
-      ...common,
-      name: producerName,
-      description: "Cognito PostConfirmation: enqueues new members for onboarding",
-      role: producerRole.role,
-      timeout: TRIGGER_TIMEOUT_SECONDS,
-      loggingConfig: { logFormat: "Text", logGroup: producerLogs.name },
-      environment: { variables: { [ENV.queueUrl]: this.queue.url, [ENV.enqueueBudgetMs]: String(settings.enqueueBudgetMs) } },
-      callbackFactory: producerFactory,
-    }, { parent: this, dependsOn: [producerRole.policy] });
+    this.producer = new aws.lambda.CallbackFunction(
+      `${name}-producer`,
+      {
+        ...common,
+        name: producerName,
+        description: "Cognito PostConfirmation: enqueues new members for onboarding",
+        role: producerRole.role,
+        timeout: TRIGGER_TIMEOUT_SECONDS,
+        loggingConfig: { logFormat: "Text", logGroup: producerLogs.name },
+        environment: { variables: { [ENV.queueUrl]: this.queue.url, [ENV.enqueueBudgetMs]: String(settings.enqueueBudgetMs) } },
+        callbackFactory: producerFactory,
+      },
+      { parent: this, dependsOn: [producerRole.policy] },
+    );
 
     const workerEnv: Record<string, pulumi.Input<string>> = {
       [ENV.appUrl]: args.appUrl,
@@ -284,33 +326,47 @@ export class UserProvisioning extends pulumi.ComponentResource {
       workerEnv[ENV.n8nUrl] = args.n8n.url;
       workerEnv[ENV.n8nApiKeySecretArn] = n8nKeyArn!;
     }
-    this.worker = new aws.lambda.CallbackFunction(`${name}-worker`, {
-      ...common,
-      name: workerName,
-      description: args.n8n ? "Onboards new members: n8n invitation, then a notice to the administrators" : "Onboards new members: a notice to the administrators",
-      role: workerRole.role,
-      timeout: settings.workerTimeoutSeconds,
-      loggingConfig: { logFormat: "Text", logGroup: workerLogs.name },
-      environment: { variables: workerEnv },
-      callbackFactory: workerFactory,
-    }, { parent: this, dependsOn: [workerRole.policy] });
+    this.worker = new aws.lambda.CallbackFunction(
+      `${name}-worker`,
+      {
+        ...common,
+        name: workerName,
+        description: args.n8n
+          ? "Onboards new members: n8n invitation, then a notice to the administrators"
+          : "Onboards new members: a notice to the administrators",
+        role: workerRole.role,
+        timeout: settings.workerTimeoutSeconds,
+        loggingConfig: { logFormat: "Text", logGroup: workerLogs.name },
+        environment: { variables: workerEnv },
+        callbackFactory: workerFactory,
+      },
+      { parent: this, dependsOn: [workerRole.policy] },
+    );
 
     // AWS validates the role's SQS permissions when the mapping is created, hence the explicit dependency.
-    new aws.lambda.EventSourceMapping(`${name}-worker-events`, {
-      eventSourceArn: this.queue.arn,
-      functionName: this.worker.arn,
-      batchSize: settings.batchSize,
-      functionResponseTypes: ["ReportBatchItemFailures"],
-      scalingConfig: { maximumConcurrency: settings.maxConcurrency },
-    }, { parent: this, dependsOn: [workerRole.policy] });
+    new aws.lambda.EventSourceMapping(
+      `${name}-worker-events`,
+      {
+        eventSourceArn: this.queue.arn,
+        functionName: this.worker.arn,
+        batchSize: settings.batchSize,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        scalingConfig: { maximumConcurrency: settings.maxConcurrency },
+      },
+      { parent: this, dependsOn: [workerRole.policy] },
+    );
 
     // Unencrypted on purpose: CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key.
     this.alarmTopic = new aws.sns.Topic(`${name}-alarms`, { name: `${prefix}-user-provisioning-alarms`, tags }, { parent: this });
-    new aws.sns.TopicSubscription(`${name}-alarm-email`, {
-      topic: this.alarmTopic.arn,
-      protocol: "email",
-      endpoint: args.alarmEmail,
-    }, { parent: this });
+    new aws.sns.TopicSubscription(
+      `${name}-alarm-email`,
+      {
+        topic: this.alarmTopic.arn,
+        protocol: "email",
+        endpoint: args.alarmEmail,
+      },
+      { parent: this },
+    );
 
     // Both alarms fire on the first occurrence within five minutes and stay quiet without data.
     const alarmOnAny = {
@@ -322,35 +378,47 @@ export class UserProvisioning extends pulumi.ComponentResource {
       alarmActions: [this.alarmTopic.arn],
       tags,
     };
-    new aws.cloudwatch.MetricAlarm(`${name}-dlq-alarm`, {
-      name: `${prefix}-user-provisioning-dlq-not-empty`,
-      alarmDescription: `New members could not be onboarded (n8n invitation or notice) and wait in ${prefix}-user-provisioning-dlq. Fix the cause (see /aws/lambda/${workerName}), then run \`pluto dlq redrive\`.`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: this.deadLetterQueue.name },
-      statistic: "Maximum",
-      ...alarmOnAny,
-      okActions: [this.alarmTopic.arn],
-    }, { parent: this });
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-dlq-alarm`,
+      {
+        name: `${prefix}-user-provisioning-dlq-not-empty`,
+        alarmDescription: `New members could not be onboarded (n8n invitation or notice) and wait in ${prefix}-user-provisioning-dlq. Fix the cause (see /aws/lambda/${workerName}), then run \`pluto dlq redrive\`.`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: this.deadLetterQueue.name },
+        statistic: "Maximum",
+        ...alarmOnAny,
+        okActions: [this.alarmTopic.arn],
+      },
+      { parent: this },
+    );
 
     const metricNamespace = "Pluto/UserProvisioning";
     const metricName = `${prefix}-enqueue-failures`;
     // A term match rather than a JSON pattern: Lambda's text log format prefixes each line with
     // a timestamp and request id, so the line as stored is not pure JSON.
-    new aws.cloudwatch.LogMetricFilter(`${name}-enqueue-failures`, {
-      name: metricName,
-      logGroupName: producerLogs.name,
-      pattern: `"${ENQUEUE_FAILED}"`,
-      metricTransformation: { namespace: metricNamespace, name: metricName, value: "1", unit: "Count" },
-    }, { parent: this });
-    new aws.cloudwatch.MetricAlarm(`${name}-enqueue-alarm`, {
-      name: `${prefix}-user-provisioning-enqueue-failed`,
-      alarmDescription: `The PostConfirmation trigger could not queue a new member (see /aws/lambda/${producerName}, event "${ENQUEUE_FAILED}"). Run \`pluto users sync --since <when it started>\`.`,
-      namespace: metricNamespace,
-      metricName,
-      statistic: "Sum",
-      ...alarmOnAny,
-    }, { parent: this });
+    new aws.cloudwatch.LogMetricFilter(
+      `${name}-enqueue-failures`,
+      {
+        name: metricName,
+        logGroupName: producerLogs.name,
+        pattern: `"${ENQUEUE_FAILED}"`,
+        metricTransformation: { namespace: metricNamespace, name: metricName, value: "1", unit: "Count" },
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-enqueue-alarm`,
+      {
+        name: `${prefix}-user-provisioning-enqueue-failed`,
+        alarmDescription: `The PostConfirmation trigger could not queue a new member (see /aws/lambda/${producerName}, event "${ENQUEUE_FAILED}"). Run \`pluto users sync --since <when it started>\`.`,
+        namespace: metricNamespace,
+        metricName,
+        statistic: "Sum",
+        ...alarmOnAny,
+      },
+      { parent: this },
+    );
 
     this.registerOutputs({
       preSignUp: this.preSignUp,

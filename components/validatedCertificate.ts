@@ -26,12 +26,16 @@ export class ValidatedCertificate extends pulumi.ComponentResource {
   constructor(name: string, args: ValidatedCertificateArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("pluto:dns:ValidatedCertificate", name, {}, opts);
     const names = [args.domainName, ...(args.subjectAlternativeNames ?? [])];
-    this.certificate = new aws.acm.Certificate(`${name}-cert`, {
-      domainName: args.domainName,
-      subjectAlternativeNames: args.subjectAlternativeNames,
-      validationMethod: "DNS",
-      tags: { Name: name, ...args.tags },
-    }, { parent: this });
+    this.certificate = new aws.acm.Certificate(
+      `${name}-cert`,
+      {
+        domainName: args.domainName,
+        subjectAlternativeNames: args.subjectAlternativeNames,
+        validationMethod: "DNS",
+        tags: { Name: name, ...args.tags },
+      },
+      { parent: this },
+    );
 
     // ACM lists validation options in no guaranteed order, so each record looks up its own name.
     const records = names.map((domain, i) => {
@@ -40,21 +44,29 @@ export class ValidatedCertificate extends pulumi.ComponentResource {
         if (!found) throw new Error(`ACM returned no DNS validation option for ${domain}`);
         return found;
       });
-      return new aws.route53.Record(`${name}-validation-${i}`, {
-        zoneId: args.zoneId,
-        name: option.resourceRecordName,
-        type: option.resourceRecordType,
-        records: [option.resourceRecordValue],
-        ttl: 300,
-        // A wildcard and its apex share one validation record; overwrite rather than fail.
-        allowOverwrite: true,
-      }, { parent: this });
+      return new aws.route53.Record(
+        `${name}-validation-${i}`,
+        {
+          zoneId: args.zoneId,
+          name: option.resourceRecordName,
+          type: option.resourceRecordType,
+          records: [option.resourceRecordValue],
+          ttl: 300,
+          // A wildcard and its apex share one validation record; overwrite rather than fail.
+          allowOverwrite: true,
+        },
+        { parent: this },
+      );
     });
 
-    this.validation = new aws.acm.CertificateValidation(`${name}-validation`, {
-      certificateArn: this.certificate.arn,
-      validationRecordFqdns: records.map((r) => r.fqdn),
-    }, { parent: this });
+    this.validation = new aws.acm.CertificateValidation(
+      `${name}-validation`,
+      {
+        certificateArn: this.certificate.arn,
+        validationRecordFqdns: records.map((r) => r.fqdn),
+      },
+      { parent: this },
+    );
     this.certificateArn = this.validation.certificateArn;
     this.registerOutputs({ certificateArn: this.certificateArn });
   }

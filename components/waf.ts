@@ -80,29 +80,37 @@ export class Waf extends pulumi.ComponentResource {
       visibilityConfig: visibility(`${prefix}-${group}`),
     }));
 
-    this.webAcl = new aws.wafv2.WebAcl(`${name}-acl`, {
-      name: `${prefix}-web`,
-      description: "Rate limit per IP and AWS managed rules in front of the sign-in proxy",
-      scope: "REGIONAL",
-      defaultAction: { allow: {} },
-      rules: [
-        {
-          name: "rate-limit-per-ip",
-          priority: 0,
-          action: { block: {} },
-          statement: { rateBasedStatement: { limit: args.requestsPer5Minutes ?? 2000, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
-          visibilityConfig: visibility(`${prefix}-rate-limit-per-ip`),
-        },
-        ...managed,
-      ],
-      visibilityConfig: visibility(`${prefix}-web`),
-      tags: { Name: name, ...args.tags },
-    }, { parent: this });
+    this.webAcl = new aws.wafv2.WebAcl(
+      `${name}-acl`,
+      {
+        name: `${prefix}-web`,
+        description: "Rate limit per IP and AWS managed rules in front of the sign-in proxy",
+        scope: "REGIONAL",
+        defaultAction: { allow: {} },
+        rules: [
+          {
+            name: "rate-limit-per-ip",
+            priority: 0,
+            action: { block: {} },
+            statement: { rateBasedStatement: { limit: args.requestsPer5Minutes ?? 2000, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
+            visibilityConfig: visibility(`${prefix}-rate-limit-per-ip`),
+          },
+          ...managed,
+        ],
+        visibilityConfig: visibility(`${prefix}-web`),
+        tags: { Name: name, ...args.tags },
+      },
+      { parent: this },
+    );
 
-    new aws.wafv2.WebAclAssociation(`${name}-alb`, {
-      resourceArn: args.loadBalancerArn,
-      webAclArn: this.webAcl.arn,
-    }, { parent: this });
+    new aws.wafv2.WebAclAssociation(
+      `${name}-alb`,
+      {
+        resourceArn: args.loadBalancerArn,
+        webAclArn: this.webAcl.arn,
+      },
+      { parent: this },
+    );
 
     this.registerOutputs({ webAclArn: this.webAcl.arn });
   }

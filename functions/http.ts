@@ -1,5 +1,8 @@
 /** The subset of `fetch` the handlers use; injected so tests can count or fake calls. */
-export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: "manual" }) => Promise<{
+export type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: "manual" },
+) => Promise<{
   status: number;
   text(): Promise<string>;
 }>;
@@ -35,7 +38,10 @@ export function excerpt(body: string, credentials: string[]): string {
 
 /** Replaces every occurrence of each non-empty secret (longest first, so a secret inside another goes too). */
 export function redactAll(text: string, secrets: string[]): string {
-  return [...secrets].filter(Boolean).sort((a, b) => b.length - a.length).reduce((t, s) => t.split(s).join("[redacted]"), text);
+  return [...secrets]
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length)
+    .reduce((t, s) => t.split(s).join("[redacted]"), text);
 }
 
 /** Joins a base URL (with or without trailing slash) and an absolute path. */

@@ -48,11 +48,15 @@ export function forbiddenCharacter(value: string): string | undefined {
   if (found === undefined) return undefined;
   const code = found.codePointAt(0)!;
   const kind =
-    code === 0x2028 || code === 0x2029 ? "a line or paragraph separator"
-    : (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) ? "a bidirectional control"
-    : code >= 0xd800 && code <= 0xdfff ? "an unpaired surrogate"
-    : code >= 0xfffe ? "a noncharacter"
-    : "a control character";
+    code === 0x2028 || code === 0x2029
+      ? "a line or paragraph separator"
+      : (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)
+        ? "a bidirectional control"
+        : code >= 0xd800 && code <= 0xdfff
+          ? "an unpaired surrogate"
+          : code >= 0xfffe
+            ? "a noncharacter"
+            : "a control character";
   return `U+${code.toString(16).toUpperCase().padStart(4, "0")} (${kind})`;
 }
 

@@ -43,7 +43,8 @@ interface InvitedUser {
  * logged has the API key redacted.
  */
 export async function inviteToN8n(fetchFn: Fetch, baseUrl: string, apiKey: string, email: string, timeoutMs: number): Promise<InviteOutcome> {
-  if (apiKey.startsWith(UNSET_KEY_PREFIX)) return { ok: false, error: "the n8n API key secret still holds its placeholder: create a key in n8n (Settings > n8n API) and store it in the secret" };
+  if (apiKey.startsWith(UNSET_KEY_PREFIX))
+    return { ok: false, error: "the n8n API key secret still holds its placeholder: create a key in n8n (Settings > n8n API) and store it in the secret" };
   const res = await postJson(fetchFn, joinUrl(baseUrl, N8N_USERS_PATH), { "x-n8n-api-key": apiKey }, [{ email, role: N8N_MEMBER_ROLE }], timeoutMs);
   if (res.status < 200 || res.status >= 300) return { ok: false, status: res.status, error: `n8n answered ${res.status}: ${excerpt(res.body, [apiKey])}` };
   let items: unknown;
@@ -52,7 +53,8 @@ export async function inviteToN8n(fetchFn: Fetch, baseUrl: string, apiKey: strin
   } catch {
     items = undefined;
   }
-  if (!Array.isArray(items)) return { ok: false, status: res.status, error: `n8n answered ${res.status} with an unexpected body: ${excerpt(res.body, [apiKey])}` };
+  if (!Array.isArray(items))
+    return { ok: false, status: res.status, error: `n8n answered ${res.status} with an unexpected body: ${excerpt(res.body, [apiKey])}` };
   if (items.length === 0) return { ok: true, status: res.status, state: "member" };
   const mine = (items as InvitedUser[]).find((i) => typeof i?.user?.email === "string" && i.user.email.toLowerCase() === email) ?? (items[0] as InvitedUser);
   if (typeof mine?.error === "string" && mine.error) return { ok: false, status: res.status, error: `n8n: ${redactAll(mine.error, [apiKey])}` };

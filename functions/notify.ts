@@ -41,7 +41,10 @@ export function newMemberNotice(member: ProvisioningMessage, appUrl: string, n8n
       n8n.acceptUrl,
     );
   } else if (n8n?.state === "invited") {
-    lines.push("", "n8n: invited, but n8n returned no link and sent no email (N8N_INVITE_LINKS_EMAIL_ONLY without a mail server?). Copy the invite link from n8n's Users page.");
+    lines.push(
+      "",
+      "n8n: invited, but n8n returned no link and sent no email (N8N_INVITE_LINKS_EMAIL_ONLY without a mail server?). Copy the invite link from n8n's Users page.",
+    );
   }
   return { subject: snsSubject(`New member: ${member.email}`), body: lines.join("\n") };
 }

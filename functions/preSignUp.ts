@@ -40,7 +40,12 @@ export interface PreSignUpDeps {
 function domainOf(email: unknown): string | null {
   if (typeof email !== "string") return null;
   const at = email.lastIndexOf("@");
-  return at >= 0 ? email.slice(at + 1).trim().toLowerCase() || null : null;
+  return at >= 0
+    ? email
+        .slice(at + 1)
+        .trim()
+        .toLowerCase() || null
+    : null;
 }
 
 /**

@@ -31,14 +31,16 @@ export interface WorkerDeps {
 export async function handleProvisioningBatch(event: SqsEvent, deps: WorkerDeps): Promise<SqsBatchResponse> {
   const records: unknown[] = Array.isArray(event?.Records) ? event.Records : [];
   if (!Array.isArray(event?.Records)) deps.log({ level: "error", event: "invalid_event", error: "the event has no Records array" });
-  const failed = await Promise.all(records.map(async (record, index) => {
-    const messageId = (record as Partial<SqsRecord> | null)?.messageId;
-    if (typeof messageId !== "string" || messageId === "") {
-      deps.log({ level: "error", event: "invalid_record", index, error: "the record is not an object with a messageId" });
-      return undefined;
-    }
-    return (await onboardRecord(record as SqsRecord, deps)) ? undefined : messageId;
-  }));
+  const failed = await Promise.all(
+    records.map(async (record, index) => {
+      const messageId = (record as Partial<SqsRecord> | null)?.messageId;
+      if (typeof messageId !== "string" || messageId === "") {
+        deps.log({ level: "error", event: "invalid_record", index, error: "the record is not an object with a messageId" });
+        return undefined;
+      }
+      return (await onboardRecord(record as SqsRecord, deps)) ? undefined : messageId;
+    }),
+  );
   return { batchItemFailures: failed.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
 }
 

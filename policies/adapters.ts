@@ -166,7 +166,8 @@ function definitionsList(value: unknown, path: string): Container[] {
   let list: unknown = value;
   if (typeof value === "string") {
     // The synth harness shows a value that embeds a Pulumi secret as "[secret]".
-    if (value === "[secret]") throw new Unchecked(`${path} is a Pulumi secret (it embeds a secret output); pass secrets through ECS \`secrets\` so the definition stays readable`);
+    if (value === "[secret]")
+      throw new Unchecked(`${path} is a Pulumi secret (it embeds a secret output); pass secrets through ECS \`secrets\` so the definition stays readable`);
     try {
       list = JSON.parse(value);
     } catch (e) {
@@ -309,10 +310,13 @@ export function deadLetterInputFromResources(resources: StackResourceLike[]): De
     const list = Array.isArray(resources) ? resources.filter((r) => isRecord(r) && typeof r.type === "string") : [];
     const queues = list.filter((r) => r.type === QUEUE);
     const namesOfQueue = (q: StackResourceLike) =>
-      [knownString(read(q.props, "name")), ...["arn", "url", "id"].map((k) => {
-        const v = knownString(read(q.props, k));
-        return v ? queueNameFrom(v) : undefined;
-      })].filter((n): n is string => n !== undefined);
+      [
+        knownString(read(q.props, "name")),
+        ...["arn", "url", "id"].map((k) => {
+          const v = knownString(read(q.props, k));
+          return v ? queueNameFrom(v) : undefined;
+        }),
+      ].filter((n): n is string => n !== undefined);
     const byUrn = new Map(queues.filter((q) => q.urn).map((q) => [q.urn as string, q]));
 
     const targets = new Map<string, DeadLetterQueue>();
@@ -329,7 +333,10 @@ export function deadLetterInputFromResources(resources: StackResourceLike[]): De
     const addByDependency = (r: StackResourceLike, prop: string, what: string) => {
       const deps = (r.propertyDependencies?.[prop] ?? []).map((u) => byUrn.get(u)).filter((q): q is StackResourceLike => q !== undefined);
       if (deps.length === 0) {
-        input.unchecked.push({ resource: r.urn, reason: `the ${what} of ${r.name ?? r.urn ?? r.type} is not known until deploy, so its dead-letter queue could not be found` });
+        input.unchecked.push({
+          resource: r.urn,
+          reason: `the ${what} of ${r.name ?? r.urn ?? r.type} is not known until deploy, so its dead-letter queue could not be found`,
+        });
       }
       for (const q of deps) addTarget({ key: q.urn, names: namesOfQueue(q), label: namesOfQueue(q)[0] ?? q.name ?? q.urn ?? "queue" });
     };

@@ -81,7 +81,12 @@ export const N8N_INVITE_ROUTE = "POST=^/api/v1/users$";
  * (pkg/upstream/proxy.go NewProxy, proxyRawPath off), before n8n sees the request.
  */
 export const N8N_PUBLIC_WEBHOOK_ROUTES: readonly string[] = [
-  "^/webhook/", "^/webhook-test/", "^/webhook-waiting/", "^/form/", "^/form-test/", "^/form-waiting/",
+  "^/webhook/",
+  "^/webhook-test/",
+  "^/webhook-waiting/",
+  "^/form/",
+  "^/form-test/",
+  "^/form-waiting/",
 ];
 
 /**
@@ -99,7 +104,8 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
   {
     name: "openwebui-no-webui-auth",
     defaultLevel: "mandatory",
-    description: "Open WebUI must not set WEBUI_AUTH: false is its single-user mode (no authentication), never valid for a shared workspace; unset already means true.",
+    description:
+      "Open WebUI must not set WEBUI_AUTH: false is its single-user mode (no authentication), never valid for a shared workspace; unset already means true.",
   },
   {
     name: "oauth2-proxy-no-prefer-email-to-user",
@@ -114,12 +120,14 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
   {
     name: "oauth2-proxy-no-pass-authorization-header",
     defaultLevel: "mandatory",
-    description: "oauth2-proxy must not pass an Authorization header upstream (pass-authorization-header, or basic-auth-password with pass-basic-auth): it overwrites Open WebUI's JWT.",
+    description:
+      "oauth2-proxy must not pass an Authorization header upstream (pass-authorization-header, or basic-auth-password with pass-basic-auth): it overwrites Open WebUI's JWT.",
   },
   {
     name: "oauth2-proxy-no-forwarded-header-trust",
     defaultLevel: "mandatory",
-    description: "oauth2-proxy must not run with reverse-proxy: it then takes skip-auth decisions from the client's X-Forwarded-Uri, which an ALB passes from the internet (advisory when trusted-proxy-ip limits the sources).",
+    description:
+      "oauth2-proxy must not run with reverse-proxy: it then takes skip-auth decisions from the client's X-Forwarded-Uri, which an ALB passes from the internet (advisory when trusted-proxy-ip limits the sources).",
   },
   {
     name: "oauth2-proxy-no-trusted-ip",
@@ -129,12 +137,14 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
   {
     name: "oauth2-proxy-strip-auth-headers",
     defaultLevel: "mandatory",
-    description: "oauth2-proxy must keep skip-auth-strip-headers on (its default): off, a client's own X-Forwarded-Email/-Groups/-Preferred-Username reach the app beside oauth2-proxy's, and alone on any request it passes without a session.",
+    description:
+      "oauth2-proxy must keep skip-auth-strip-headers on (its default): off, a client's own X-Forwarded-Email/-Groups/-Preferred-Username reach the app beside oauth2-proxy's, and alone on any request it passes without a session.",
   },
   {
     name: "openwebui-trusted-header-mode",
     defaultLevel: "mandatory",
-    description: "Open WebUI's trusted email/name headers must be headers the task's oauth2-proxy actually sends upstream (X-Forwarded-* with pass-user-headers).",
+    description:
+      "Open WebUI's trusted email/name headers must be headers the task's oauth2-proxy actually sends upstream (X-Forwarded-* with pass-user-headers).",
   },
   {
     name: "openwebui-trusted-header-requires-proxy",
@@ -144,7 +154,8 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
   {
     name: "openwebui-signup-disabled",
     defaultLevel: "mandatory",
-    description: "Open WebUI in trusted-header mode must not set ENABLE_SIGNUP=true: POST /api/v1/auths/signup would let any signed-in person create accounts for other people's emails.",
+    description:
+      "Open WebUI in trusted-header mode must not set ENABLE_SIGNUP=true: POST /api/v1/auths/signup would let any signed-in person create accounts for other people's emails.",
   },
   {
     name: "oauth2-proxy-skip-auth-routes-allowlist",
@@ -159,17 +170,19 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
   {
     name: "openwebui-default-user-role",
     defaultLevel: "advisory",
-    description: "Open WebUI should set DEFAULT_USER_ROLE=user; the default `pending` parks new users on \"Account activation pending\".",
+    description: 'Open WebUI should set DEFAULT_USER_ROLE=user; the default `pending` parks new users on "Account activation pending".',
   },
   {
     name: "openwebui-signout-redirect",
     defaultLevel: "advisory",
-    description: "Open WebUI behind oauth2-proxy should sign out through /oauth2/sign_out with an encoded rd to the identity provider's logout, Cognito's logout_uri inside it encoded once more.",
+    description:
+      "Open WebUI behind oauth2-proxy should sign out through /oauth2/sign_out with an encoded rd to the identity provider's logout, Cognito's logout_uri inside it encoded once more.",
   },
   {
     name: "openwebui-trusted-header-min-version",
     defaultLevel: "advisory",
-    description: "Trusted-header sign-in should run on Open WebUI 0.8 or later; older releases create its accounts through the public signup path, which honours ENABLE_SIGNUP.",
+    description:
+      "Trusted-header sign-in should run on Open WebUI 0.8 or later; older releases create its accounts through the public signup path, which honours ENABLE_SIGNUP.",
   },
   {
     name: "ecs-no-hidden-settings",
@@ -266,8 +279,13 @@ function proxySettings(c: Container, flag: string, opts: { boolean: boolean; env
   }
   for (const f of flagTokens(c.command)) {
     if (f.name !== flag) continue;
-    const value = f.inline ?? (opts.boolean ? "true" : f.next ?? "");
-    found.push({ key: `--${flag}`, where: f.inline !== undefined ? `--${flag}=${f.inline}` : opts.boolean ? `--${flag}` : `--${flag} ${value}`, value: isUnknown(value) ? undefined : value, fromCommand: true });
+    const value = f.inline ?? (opts.boolean ? "true" : (f.next ?? ""));
+    found.push({
+      key: `--${flag}`,
+      where: f.inline !== undefined ? `--${flag}=${f.inline}` : opts.boolean ? `--${flag}` : `--${flag} ${value}`,
+      value: isUnknown(value) ? undefined : value,
+      fromCommand: true,
+    });
   }
   return found;
 }
@@ -362,7 +380,7 @@ const noWebuiAuth: TaskRule = (containers) => {
     const isTrue = inEnv && c.environment.WEBUI_AUTH.trim().toLowerCase() === "true";
     const why = isTrue
       ? "true is already the default, and an explicit value is one edit away from false, which broke sign-in before."
-      : "false is Open WebUI's single-user mode (no authentication, sign-up forced off, every account after the first refused with \"You do not have permission to access this resource\"), never valid for a shared workspace behind sign-in.";
+      : 'false is Open WebUI\'s single-user mode (no authentication, sign-up forced off, every account after the first refused with "You do not have permission to access this resource"), never valid for a shared workspace behind sign-in.';
     out.push({ container: c.name, message: `${where} is set in container ${c.name}: ${why} Fix: remove WEBUI_AUTH entirely (unset behaves as true).` });
   }
   return out;
@@ -374,7 +392,10 @@ const noPassAuthorizationHeader: TaskRule = (containers) => {
   for (const c of containers.filter(isOauth2Proxy)) {
     const pass = effectiveBoolean(c, "pass-authorization-header");
     if (pass && !isFalse(pass.value)) {
-      out.push({ container: c.name, message: `${pass.where} in container ${c.name}: ${consequence} Fix: remove ${envName("pass-authorization-header")} / --pass-authorization-header.` });
+      out.push({
+        container: c.name,
+        message: `${pass.where} in container ${c.name}: ${consequence} Fix: remove ${envName("pass-authorization-header")} / --pass-authorization-header.`,
+      });
     }
     // oauth2-proxy sends `Authorization: Basic user:password` only when pass-basic-auth (default true) is on and the password is non-empty.
     const passwords = proxySettings(c, "basic-auth-password", { boolean: false }).filter((s) => s.value === undefined || s.value !== "");
@@ -413,13 +434,19 @@ const trustedHeaderMode: TaskRule = (containers) => {
   for (const c of containers.filter(usesTrustedHeaders)) {
     for (const v of TRUSTED_HEADER_VARS) {
       if (c.secrets.includes(v)) {
-        out.push({ container: c.name, message: `${v} comes from secrets in container ${c.name}, so it cannot be checked against what ${proxyNames} sends; a wrong name gives "Your provider has not provided a trusted header". Fix: set it as plain environment (header names are not secret).` });
+        out.push({
+          container: c.name,
+          message: `${v} comes from secrets in container ${c.name}, so it cannot be checked against what ${proxyNames} sends; a wrong name gives "Your provider has not provided a trusted header". Fix: set it as plain environment (header names are not secret).`,
+        });
         continue;
       }
       if (!Object.prototype.hasOwnProperty.call(c.environment, v)) continue;
       const header = c.environment[v].trim();
       if (isUnknown(header)) {
-        out.push({ container: c.name, message: `${v} in container ${c.name} is not known until deploy, so it could not be checked against what ${proxyNames} sends. Fix: use a literal header name such as X-Forwarded-Email.` });
+        out.push({
+          container: c.name,
+          message: `${v} in container ${c.name} is not known until deploy, so it could not be checked against what ${proxyNames} sends. Fix: use a literal header name such as X-Forwarded-Email.`,
+        });
         continue;
       }
       if (sent.has(header.toLowerCase())) continue;
@@ -451,7 +478,11 @@ const trustedHeaderRequiresProxy: TaskRule = (containers) => {
   if (containers.some(isOauth2Proxy)) return [];
   return containers.filter(usesTrustedHeaders).map((c) => ({
     container: c.name,
-    message: `Container ${c.name} trusts sign-in headers (${settingNames(c).filter((n) => TRUSTED_HEADER_VARS.includes(n)).join(", ")}) but the task has no oauth2-proxy container: anyone who reaches the app can send the header and sign in as any user. Fix: run the oauth2-proxy sidecar in the same task and expose only its port.`,
+    message: `Container ${c.name} trusts sign-in headers (${settingNames(c)
+      .filter((n) => TRUSTED_HEADER_VARS.includes(n))
+      .join(
+        ", ",
+      )}) but the task has no oauth2-proxy container: anyone who reaches the app can send the header and sign in as any user. Fix: run the oauth2-proxy sidecar in the same task and expose only its port.`,
   }));
 };
 
@@ -477,7 +508,10 @@ const skipAuthRoutesAllowlist: TaskRule = (containers, config) => {
     ];
     for (const s of settings) {
       if (s.value === undefined) {
-        out.push({ container: c.name, message: `${s.where} in container ${c.name} could not be checked against the skip-auth allowlist; an unreviewed route is an unauthenticated hole. Fix: set skip-auth routes as plain environment.` });
+        out.push({
+          container: c.name,
+          message: `${s.where} in container ${c.name} could not be checked against the skip-auth allowlist; an unreviewed route is an unauthenticated hole. Fix: set skip-auth routes as plain environment.`,
+        });
         continue;
       }
       // The environment form is a comma-separated list; flags carry one route each.
@@ -485,11 +519,20 @@ const skipAuthRoutesAllowlist: TaskRule = (containers, config) => {
       for (const route of routes) {
         const { canonical, path } = normaliseRoute(route);
         if (openWebui) {
-          out.push({ container: c.name, message: `Skip-auth route ${quote(route)} (${s.key}) in container ${c.name} lets requests reach Open WebUI (container ${openWebui.name}) without signing in: every request to Open WebUI must be signed in, since trusted-header sign-in and its API rest on oauth2-proxy. Fix: remove the route.` });
+          out.push({
+            container: c.name,
+            message: `Skip-auth route ${quote(route)} (${s.key}) in container ${c.name} lets requests reach Open WebUI (container ${openWebui.name}) without signing in: every request to Open WebUI must be signed in, since trusted-header sign-in and its API rest on oauth2-proxy. Fix: remove the route.`,
+          });
         } else if (!path.startsWith("^")) {
-          out.push({ container: c.name, message: `Skip-auth route ${quote(route)} (${s.key}) in container ${c.name} is not anchored with ^: it matches that text anywhere in a path, letting unauthenticated requests reach other endpoints. Fix: anchor it (for example POST=^/api/v1/users$) and keep it on the allowlist (${allowText}).` });
+          out.push({
+            container: c.name,
+            message: `Skip-auth route ${quote(route)} (${s.key}) in container ${c.name} is not anchored with ^: it matches that text anywhere in a path, letting unauthenticated requests reach other endpoints. Fix: anchor it (for example POST=^/api/v1/users$) and keep it on the allowlist (${allowText}).`,
+          });
         } else if (!allowed.has(canonical)) {
-          out.push({ container: c.name, message: `Skip-auth route ${quote(route)} (${s.key}) in container ${c.name} is not on the allowlist (${allowText}): requests matching it reach the app without signing in. Fix: remove it, or add it to the policy's allowlist config after review.` });
+          out.push({
+            container: c.name,
+            message: `Skip-auth route ${quote(route)} (${s.key}) in container ${c.name} is not on the allowlist (${allowText}): requests matching it reach the app without signing in. Fix: remove it, or add it to the policy's allowlist config after review.`,
+          });
         }
       }
     }
@@ -503,12 +546,20 @@ const noForwardedHeaderTrust: TaskRule = (containers) => {
   for (const c of containers.filter(isOauth2Proxy)) {
     const on = effectiveBoolean(c, "reverse-proxy");
     if (!on || isFalse(on.value)) continue;
-    const trusted = proxySettings(c, "trusted-proxy-ip", { boolean: false, envNames: [envName("trusted-proxy-ips")] })
-      .filter((s) => s.value === undefined || s.value.trim() !== "");
+    const trusted = proxySettings(c, "trusted-proxy-ip", { boolean: false, envNames: [envName("trusted-proxy-ips")] }).filter(
+      (s) => s.value === undefined || s.value.trim() !== "",
+    );
     if (trusted.length === 0) {
-      out.push({ container: c.name, message: `${on.where} in container ${c.name} without trusted-proxy-ip: oauth2-proxy then believes X-Forwarded-* headers from every source address and decides skip-auth routes from the client's X-Forwarded-Uri, so one request header skips sign-in on every path. ${fix}` });
+      out.push({
+        container: c.name,
+        message: `${on.where} in container ${c.name} without trusted-proxy-ip: oauth2-proxy then believes X-Forwarded-* headers from every source address and decides skip-auth routes from the client's X-Forwarded-Uri, so one request header skips sign-in on every path. ${fix}`,
+      });
     } else {
-      out.push({ advisory: true, container: c.name, message: `${on.where} with ${trusted[0].where} in container ${c.name}: oauth2-proxy believes X-Forwarded-* headers from those addresses, and an ALB passes X-Forwarded-Uri and X-Forwarded-Host from the client unchanged, so a client's header still reaches the skip-auth decision. ${fix}` });
+      out.push({
+        advisory: true,
+        container: c.name,
+        message: `${on.where} with ${trusted[0].where} in container ${c.name}: oauth2-proxy believes X-Forwarded-* headers from those addresses, and an ALB passes X-Forwarded-Uri and X-Forwarded-Host from the client unchanged, so a client's header still reaches the skip-auth decision. ${fix}`,
+      });
     }
   }
   return out;
@@ -519,7 +570,10 @@ const noTrustedIp: TaskRule = (containers) => {
   for (const c of containers.filter(isOauth2Proxy)) {
     for (const s of proxySettings(c, "trusted-ip", { boolean: false, envNames: [envName("trusted-ips")] })) {
       if (s.value !== undefined && s.value.trim() === "") continue;
-      out.push({ container: c.name, message: `${s.where} in container ${c.name}: requests from those addresses skip sign-in altogether, and every app behind the same load balancer or NAT shares them. Fix: remove ${envName("trusted-ips")} / --trusted-ip.` });
+      out.push({
+        container: c.name,
+        message: `${s.where} in container ${c.name}: requests from those addresses skip sign-in altogether, and every app behind the same load balancer or NAT shares them. Fix: remove ${envName("trusted-ips")} / --trusted-ip.`,
+      });
     }
   }
   return out;
@@ -618,17 +672,24 @@ function envValue(c: Container, name: string): string | undefined {
 
 const signupDisabled: TaskRule = (containers) => {
   const out: RawFinding[] = [];
-  const why = "POST /api/v1/auths/signup stays open, so any signed-in person can create accounts for other people's email addresses and receive a session for them; trusted-header sign-in creates accounts without it (Open WebUI 0.8 routers/auths.py signup_handler)";
+  const why =
+    "POST /api/v1/auths/signup stays open, so any signed-in person can create accounts for other people's email addresses and receive a session for them; trusted-header sign-in creates accounts without it (Open WebUI 0.8 routers/auths.py signup_handler)";
   const fix = "Fix: ENABLE_SIGNUP=false, or leave it unset (Open WebUI closes sign-up after the first account).";
   for (const c of containers.filter(usesTrustedHeaders)) {
     if (c.secrets.includes("ENABLE_SIGNUP")) {
-      out.push({ container: c.name, message: `ENABLE_SIGNUP comes from secrets in container ${c.name}, so it cannot be checked; if it is true, ${why}. ${fix}` });
+      out.push({
+        container: c.name,
+        message: `ENABLE_SIGNUP comes from secrets in container ${c.name}, so it cannot be checked; if it is true, ${why}. ${fix}`,
+      });
       continue;
     }
     const v = envValue(c, "ENABLE_SIGNUP");
     if (v === undefined) continue;
     if (isUnknown(v)) {
-      out.push({ container: c.name, message: `ENABLE_SIGNUP in container ${c.name} is not known until deploy, so it could not be checked; if it is true, ${why}. ${fix}` });
+      out.push({
+        container: c.name,
+        message: `ENABLE_SIGNUP in container ${c.name} is not known until deploy, so it could not be checked; if it is true, ${why}. ${fix}`,
+      });
     } else if (v.trim().toLowerCase() === "true") {
       // Open WebUI reads it as os.environ.get("ENABLE_SIGNUP", "True").lower() == "true" (config.py).
       out.push({ container: c.name, message: `ENABLE_SIGNUP=${quote(v)} beside trusted-header sign-in in container ${c.name}: ${why}. ${fix}` });
@@ -651,7 +712,10 @@ const trustedHeaderMinVersion: TaskRule = (containers) => {
   for (const c of containers.filter(usesTrustedHeaders)) {
     const version = openWebuiVersion(c.image);
     if (!version || version[0] > major || (version[0] === major && version[1] >= minor)) continue;
-    out.push({ container: c.name, message: `Image ${quote(c.image!)} of container ${c.name} is Open WebUI ${version.join(".")}, older than ${major}.${minor}: its trusted-header sign-in creates accounts through the public signup path, which honours ENABLE_SIGNUP (upstream issue #21016), so with sign-up closed every new person is refused, and with it open anyone signed in can create accounts. Fix: pin Open WebUI ${major}.${minor} or later.` });
+    out.push({
+      container: c.name,
+      message: `Image ${quote(c.image!)} of container ${c.name} is Open WebUI ${version.join(".")}, older than ${major}.${minor}: its trusted-header sign-in creates accounts through the public signup path, which honours ENABLE_SIGNUP (upstream issue #21016), so with sign-up closed every new person is refused, and with it open anyone signed in can create accounts. Fix: pin Open WebUI ${major}.${minor} or later.`,
+    });
   }
   return out;
 };
@@ -663,14 +727,20 @@ const noHiddenSettings: TaskRule = (containers) => {
     const files = c.environmentFiles ?? [];
     if (files.length > 0) {
       const shown = files.map((f) => (isUnknown(f) ? "(unknown until deploy)" : f)).join(", ");
-      out.push({ container: c.name, message: `Container ${c.name} reads environment files (${shown}): the policy rules cannot see the settings in them, so a forbidden one there (WEBUI_AUTH, ENABLE_SIGNUP, OAUTH2_PROXY_REVERSE_PROXY, ...) would go unchecked. ${fix}` });
+      out.push({
+        container: c.name,
+        message: `Container ${c.name} reads environment files (${shown}): the policy rules cannot see the settings in them, so a forbidden one there (WEBUI_AUTH, ENABLE_SIGNUP, OAUTH2_PROXY_REVERSE_PROXY, ...) would go unchecked. ${fix}`,
+      });
     }
     if (!isOauth2Proxy(c)) continue;
     // oauth2-proxy v7.15.3 main.go: both files are given only as command-line flags.
     for (const flag of ["config", "alpha-config"]) {
       for (const f of flagTokens(c.command).filter((t) => t.name === flag)) {
         const file = f.inline ?? f.next ?? "";
-        out.push({ container: c.name, message: `--${flag}${file ? ` ${file}` : ""} in container ${c.name}: oauth2-proxy reads settings from that file, which the policy rules cannot see, so a forbidden one there (reverse_proxy, trusted_ips, skip_auth_routes, ...) would go unchecked. ${fix}` });
+        out.push({
+          container: c.name,
+          message: `--${flag}${file ? ` ${file}` : ""} in container ${c.name}: oauth2-proxy reads settings from that file, which the policy rules cannot see, so a forbidden one there (reverse_proxy, trusted_ips, skip_auth_routes, ...) would go unchecked. ${fix}`,
+        });
       }
     }
   }
@@ -685,11 +755,17 @@ const defaultUserRole: TaskRule = (containers) => {
     const role = v?.trim().toLowerCase();
     if (v !== undefined && (isUnknown(v) || role === "user")) continue;
     if (role === "admin") {
-      out.push({ container: c.name, message: `DEFAULT_USER_ROLE=admin in container ${c.name}: every new user becomes an administrator. Fix: DEFAULT_USER_ROLE=user.` });
+      out.push({
+        container: c.name,
+        message: `DEFAULT_USER_ROLE=admin in container ${c.name}: every new user becomes an administrator. Fix: DEFAULT_USER_ROLE=user.`,
+      });
       continue;
     }
     const where = v === undefined ? "DEFAULT_USER_ROLE is not set (defaults to pending)" : `DEFAULT_USER_ROLE=${quote(v)}`;
-    out.push({ container: c.name, message: `${where} in container ${c.name}: new users land in the pending role, parked on "Account activation pending" with every API call refused. Fix: DEFAULT_USER_ROLE=user.` });
+    out.push({
+      container: c.name,
+      message: `${where} in container ${c.name}: new users land in the pending role, parked on "Account activation pending" with every API call refused. Fix: DEFAULT_USER_ROLE=user.`,
+    });
   }
   return out;
 };
@@ -717,12 +793,15 @@ interface QueryPair {
 
 /** A query string split as Go's url.ParseQuery splits it: on `&`, key and value at the first `=`; pairs with `;` are dropped (Go 1.17+). */
 function queryPairs(query: string): QueryPair[] {
-  return query.split("&").filter((p) => p !== "" && !p.includes(";")).map((p) => {
-    const eq = p.indexOf("=");
-    const rawKey = eq < 0 ? p : p.slice(0, eq);
-    const raw = eq < 0 ? "" : p.slice(eq + 1);
-    return { key: queryUnescape(rawKey) ?? rawKey, raw, value: queryUnescape(raw) };
-  });
+  return query
+    .split("&")
+    .filter((p) => p !== "" && !p.includes(";"))
+    .map((p) => {
+      const eq = p.indexOf("=");
+      const rawKey = eq < 0 ? p : p.slice(0, eq);
+      const raw = eq < 0 ? "" : p.slice(eq + 1);
+      return { key: queryUnescape(rawKey) ?? rawKey, raw, value: queryUnescape(raw) };
+    });
 }
 
 /** The parameters Cognito's /logout takes (https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html). */
@@ -773,7 +852,8 @@ function logoutUrlProblem(logout: string): string | undefined {
 const signoutRedirect: TaskRule = (containers) => {
   if (!containers.some(isOauth2Proxy)) return [];
   const out: RawFinding[] = [];
-  const generic = "Fix: WEBUI_AUTH_SIGNOUT_REDIRECT_URL=/oauth2/sign_out?rd=<url-encoded https://AUTH_DOMAIN/logout?client_id=...&logout_uri=<url-encoded app URL>>.";
+  const generic =
+    "Fix: WEBUI_AUTH_SIGNOUT_REDIRECT_URL=/oauth2/sign_out?rd=<url-encoded https://AUTH_DOMAIN/logout?client_id=...&logout_uri=<url-encoded app URL>>.";
   const fixFor = (base: string, logout: string | undefined) => {
     const fixed = logout === undefined ? undefined : signOutFix(base, logout);
     return fixed ? `Fix: WEBUI_AUTH_SIGNOUT_REDIRECT_URL=${fixed}` : generic;
@@ -782,11 +862,17 @@ const signoutRedirect: TaskRule = (containers) => {
     if (c.secrets.includes("WEBUI_AUTH_SIGNOUT_REDIRECT_URL")) continue;
     const v = envValue(c, "WEBUI_AUTH_SIGNOUT_REDIRECT_URL");
     if (v === undefined || v.trim() === "") {
-      out.push({ container: c.name, message: `WEBUI_AUTH_SIGNOUT_REDIRECT_URL is not set in container ${c.name}: signing out leaves the oauth2-proxy and identity-provider sessions alive, so the user is signed straight back in. ${generic}` });
+      out.push({
+        container: c.name,
+        message: `WEBUI_AUTH_SIGNOUT_REDIRECT_URL is not set in container ${c.name}: signing out leaves the oauth2-proxy and identity-provider sessions alive, so the user is signed straight back in. ${generic}`,
+      });
       continue;
     }
     if (isUnknown(v)) {
-      out.push({ container: c.name, message: `WEBUI_AUTH_SIGNOUT_REDIRECT_URL in container ${c.name} is not known until deploy, so it could not be checked. ${generic}` });
+      out.push({
+        container: c.name,
+        message: `WEBUI_AUTH_SIGNOUT_REDIRECT_URL in container ${c.name} is not known until deploy, so it could not be checked. ${generic}`,
+      });
       continue;
     }
     const q = v.indexOf("?");
@@ -796,22 +882,34 @@ const signoutRedirect: TaskRule = (containers) => {
     const params = query === "" ? [] : queryPairs(query).map((p) => p.key);
     const what = `WEBUI_AUTH_SIGNOUT_REDIRECT_URL=${quote(v)} in container ${c.name}`;
     if (path !== "/oauth2/sign_out") {
-      out.push({ container: c.name, message: `${what} does not go through /oauth2/sign_out: the oauth2-proxy cookie survives and the user is signed straight back in. ${generic}` });
+      out.push({
+        container: c.name,
+        message: `${what} does not go through /oauth2/sign_out: the oauth2-proxy cookie survives and the user is signed straight back in. ${generic}`,
+      });
       continue;
     }
     if (!params.includes("rd")) {
-      out.push({ container: c.name, message: `${what} has no rd=: the identity provider's session survives and the user is signed straight back in. ${generic}` });
+      out.push({
+        container: c.name,
+        message: `${what} has no rd=: the identity provider's session survives and the user is signed straight back in. ${generic}`,
+      });
       continue;
     }
     if (params.some((p) => p !== "rd")) {
       // Unencoded, everything after rd= is what was meant.
       const meant = query.slice(query.indexOf("rd=") + 3);
-      out.push({ container: c.name, message: `${what} has parameters besides rd (${params.filter((p) => p !== "rd").join(", ")}): the rd value is not URL-encoded, so oauth2-proxy cuts the logout URL short at '&'. ${fixFor(base, meant)}` });
+      out.push({
+        container: c.name,
+        message: `${what} has parameters besides rd (${params.filter((p) => p !== "rd").join(", ")}): the rd value is not URL-encoded, so oauth2-proxy cuts the logout URL short at '&'. ${fixFor(base, meant)}`,
+      });
       continue;
     }
     const rd = queryPairs(query).find((p) => p.key === "rd" && p.value !== undefined)?.value;
     if (rd === undefined) {
-      out.push({ container: c.name, message: `${what}: rd is not valid URL-encoding, so oauth2-proxy ignores it and the identity provider's session survives. ${generic}` });
+      out.push({
+        container: c.name,
+        message: `${what}: rd is not valid URL-encoding, so oauth2-proxy ignores it and the identity provider's session survives. ${generic}`,
+      });
       continue;
     }
     const problem = logoutUrlProblem(rd);
@@ -825,7 +923,10 @@ const noOidcEmailClaim: TaskRule = (containers) => {
   for (const c of containers.filter(isOauth2Proxy)) {
     for (const flag of ["oidc-email-claim", "user-id-claim"]) {
       for (const s of proxySettings(c, flag, { boolean: false })) {
-        out.push({ container: c.name, message: `${s.where} in container ${c.name}: overriding the email claim (user-id-claim is its deprecated alias and never changes X-Forwarded-User) is a "might help" setting that has broken sign-in before. Fix: remove ${envName(flag)} / --${flag}; the default claim is email.` });
+        out.push({
+          container: c.name,
+          message: `${s.where} in container ${c.name}: overriding the email claim (user-id-claim is its deprecated alias and never changes X-Forwarded-User) is a "might help" setting that has broken sign-in before. Fix: remove ${envName(flag)} / --${flag}; the default claim is email.`,
+        });
       }
     }
   }
@@ -859,15 +960,24 @@ const imagePinned: TaskRule = (containers) => {
       continue;
     }
     if (isUnknown(c.image)) {
-      out.push({ container: c.name, message: `The image of container ${c.name} is not known until deploy, so it could not be checked. Fix: pin a version tag or digest in the image reference.` });
+      out.push({
+        container: c.name,
+        message: `The image of container ${c.name} is not known until deploy, so it could not be checked. Fix: pin a version tag or digest in the image reference.`,
+      });
       continue;
     }
     const { tag, digest } = imageTag(c.image.trim());
     if (digest) continue;
     if (tag === undefined || tag === "") {
-      out.push({ container: c.name, message: `Image ${quote(c.image)} of container ${c.name} has no tag (means latest): ${why}. Fix: pin a version tag such as :v0.6.5 or a digest.` });
+      out.push({
+        container: c.name,
+        message: `Image ${quote(c.image)} of container ${c.name} has no tag (means latest): ${why}. Fix: pin a version tag such as :v0.6.5 or a digest.`,
+      });
     } else if (isMovingTag(tag)) {
-      out.push({ container: c.name, message: `Image ${quote(c.image)} of container ${c.name} uses the floating tag :${tag}: ${why}. Fix: pin a version tag or a digest.` });
+      out.push({
+        container: c.name,
+        message: `Image ${quote(c.image)} of container ${c.name} uses the floating tag :${tag}: ${why}. Fix: pin a version tag or a digest.`,
+      });
     }
   }
   return out;
@@ -969,7 +1079,12 @@ export function checkContainers(containers: Container[], config?: RulesConfig): 
       raw = [{ message: uncheckedMessage(policy.name, `internal error (${e instanceof Error ? e.message : String(e)})`) }];
     }
     for (const r of raw) {
-      findings.push({ policy: policy.name, level: r.advisory ? "advisory" : level, ...(r.container !== undefined ? { container: r.container } : {}), message: r.message });
+      findings.push({
+        policy: policy.name,
+        level: r.advisory ? "advisory" : level,
+        ...(r.container !== undefined ? { container: r.container } : {}),
+        message: r.message,
+      });
     }
   }
   return findings;
@@ -1018,9 +1133,7 @@ export function checkDeadLetterAlarms(input: DeadLetterInput, config?: RulesConf
   const out: StackFinding[] = [];
   try {
     for (const dlq of input.deadLetterQueues) {
-      const alarmed = input.alarms.some(
-        (a) => a.queueNames.some((n) => dlq.names.includes(n)) || (dlq.key !== undefined && a.queueKeys.includes(dlq.key)),
-      );
+      const alarmed = input.alarms.some((a) => a.queueNames.some((n) => dlq.names.includes(n)) || (dlq.key !== undefined && a.queueKeys.includes(dlq.key)));
       if (alarmed) continue;
       out.push({
         policy: policy.name,

@@ -36,7 +36,13 @@ export type PackConfig = Record<string, Level | ({ enforcementLevel?: Level } & 
 
 class NotApplicable extends Error {}
 
-const NO_OPTS: PolicyResourceOptions = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+const NO_OPTS: PolicyResourceOptions = {
+  protect: false,
+  ignoreChanges: [],
+  aliases: [],
+  customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+  additionalSecretOutputs: [],
+};
 
 function levelFor(name: string, declared: Level | undefined, config: PackConfig): Level {
   const c = config[name];

@@ -87,7 +87,8 @@ export const oauth2ProxySkipAuthRoutesAllowlist = taskPolicy("oauth2-proxy-skip-
       type: "array",
       items: { type: "string" },
       default: [...DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST],
-      description: "Skip-auth routes that may bypass sign-in on proxies in front of apps other than Open WebUI, exactly as written in OAUTH2_PROXY_SKIP_AUTH_ROUTES (METHOD=^path or ^path).",
+      description:
+        "Skip-auth routes that may bypass sign-in on proxies in front of apps other than Open WebUI, exactly as written in OAUTH2_PROXY_SKIP_AUTH_ROUTES (METHOD=^path or ^path).",
     },
   },
 });

@@ -68,7 +68,11 @@ describe("bench", () => {
     });
 
     it("sets every time target as a ratio; only the archive bytes keep an absolute one", () => {
-      expect(Object.entries(TARGETS).filter(([, t]) => (t as { of?: string }).of !== "ratio").map(([k]) => k)).to.deep.equal(["archiveBytes"]);
+      expect(
+        Object.entries(TARGETS)
+          .filter(([, t]) => (t as { of?: string }).of !== "ratio")
+          .map(([k]) => k),
+      ).to.deep.equal(["archiveBytes"]);
     });
 
     it("renders the markdown table with the floor, the ratio, one row per measure, and escapes pipes", () => {
@@ -88,7 +92,11 @@ describe("bench", () => {
   });
 
   describe("archives", () => {
-    const lambda = (name: string, code: unknown, physical?: string) => ({ type: "aws:lambda/function:Function", name, inputs: { ...(physical ? { name: physical } : {}), code } });
+    const lambda = (name: string, code: unknown, physical?: string) => ({
+      type: "aws:lambda/function:Function",
+      name,
+      inputs: { ...(physical ? { name: physical } : {}), code },
+    });
 
     it("sums every asset of each function's archive in UTF-8 bytes, named by the physical name", () => {
       const doc = {
@@ -113,7 +121,12 @@ describe("bench", () => {
       const levels: string[] = [];
       expect(files).to.have.length(30);
       expect(new Set(files.map((f) => f.name)).size).to.equal(30);
-      for (const variant of CORPUS_VARIANTS) for (const shape of ["describe", "bare", "containers"]) expect(files.some((f) => f.name.endsWith(`-${variant}-${shape}.json`)), `${variant}/${shape}`).to.equal(true);
+      for (const variant of CORPUS_VARIANTS)
+        for (const shape of ["describe", "bare", "containers"])
+          expect(
+            files.some((f) => f.name.endsWith(`-${variant}-${shape}.json`)),
+            `${variant}/${shape}`,
+          ).to.equal(true);
       for (const f of files) {
         const adapted = containersFromTaskDefinitionDocument(JSON.parse(f.text));
         if ("unchecked" in adapted) expect.fail(`${f.name}: ${adapted.unchecked}`);
@@ -128,7 +141,8 @@ describe("bench", () => {
 
   describe("processes", () => {
     it("reads peak RSS and CPU time from GNU time -v output", () => {
-      const report = "\tCommand being timed: \"node x\"\n\tUser time (seconds): 1.52\n\tSystem time (seconds): 0.20\n\tMaximum resident set size (kbytes): 241220\n\tAverage resident set size (kbytes): 0\n";
+      const report =
+        '\tCommand being timed: "node x"\n\tUser time (seconds): 1.52\n\tSystem time (seconds): 0.20\n\tMaximum resident set size (kbytes): 241220\n\tAverage resident set size (kbytes): 0\n';
       expect(parseMaxRssKb(report)).to.equal(241220);
       expect(parseCpuSeconds(report)).to.be.closeTo(1.72, 1e-9);
       expect(parseMaxRssKb("0.01user 0.00system")).to.equal(undefined);
@@ -141,7 +155,10 @@ describe("bench", () => {
       try {
         // The child holds a 64 MB buffer and spins for 300 ms of CPU, so its figures must exceed those whatever the method.
         const script = path.join(dir, "big.js");
-        fs.writeFileSync(script, "const b = Buffer.alloc(64 * 1024 * 1024, 1); const t = process.cpuUsage(); while ((process.cpuUsage(t).user + process.cpuUsage(t).system) < 300000); console.log(b[0]); process.exitCode = 3;");
+        fs.writeFileSync(
+          script,
+          "const b = Buffer.alloc(64 * 1024 * 1024, 1); const t = process.cpuUsage(); while ((process.cpuUsage(t).user + process.cpuUsage(t).system) < 300000); console.log(b[0]); process.exitCode = 3;",
+        );
         const methods = pickRssMethod() === "time-v" ? (["time-v", "probe"] as const) : (["probe"] as const);
         for (const method of methods) {
           const r = await runNodeWithRss(script, [], method, { cwd: dir, timeoutMs: 10_000 });
@@ -162,7 +179,11 @@ describe("bench", () => {
         const list = path.join(dir, "loaded.json");
         const script = path.join(dir, "uses.js");
         fs.writeFileSync(script, `require(${JSON.stringify(require.resolve("yaml"))}); require("path");`);
-        const probe = await run(process.execPath, ["--require", path.join(__dirname, "..", "bench", "loadProbe.js"), script], { cwd: dir, timeoutMs: 10_000, env: { ...process.env, PLUTO_BENCH_LOADED_FILE: list } });
+        const probe = await run(process.execPath, ["--require", path.join(__dirname, "..", "bench", "loadProbe.js"), script], {
+          cwd: dir,
+          timeoutMs: 10_000,
+          env: { ...process.env, PLUTO_BENCH_LOADED_FILE: list },
+        });
         expect(probe.code).to.equal(0);
         const loaded: string[] = JSON.parse(fs.readFileSync(list, "utf8"));
         expect(loaded).to.include(require.resolve("yaml"));
@@ -192,7 +213,12 @@ describe("bench", () => {
     });
 
     it("takes the flags, and PLUTO_BENCH_RUNS when --runs is absent", () => {
-      expect(parseOptions(["--runs", "5", "--skip-suite", "--lint-files", "1500", "--write"], { PLUTO_BENCH_RUNS: "2" })).to.deep.equal({ runs: 5, skipSuite: true, lintFiles: 1500, write: true });
+      expect(parseOptions(["--runs", "5", "--skip-suite", "--lint-files", "1500", "--write"], { PLUTO_BENCH_RUNS: "2" })).to.deep.equal({
+        runs: 5,
+        skipSuite: true,
+        lintFiles: 1500,
+        write: true,
+      });
       expect(parseOptions([], { PLUTO_BENCH_RUNS: "2" }).runs).to.equal(2);
     });
 

@@ -20,8 +20,7 @@ function npmSteps(script: string): string[] {
 /** What `.ci/run` must do: stop at the first failure, install, type-check, lint, then both test suites. */
 export function checkCiRun(script: string): string[] {
   const problems: string[] = [];
-  if (!/^set -[a-z]*e[a-z]*o pipefail\b/m.test(script))
-    problems.push(".ci/run does not stop at the first failing step (set -euo pipefail)");
+  if (!/^set -[a-z]*e[a-z]*o pipefail\b/m.test(script)) problems.push(".ci/run does not stop at the first failing step (set -euo pipefail)");
   const steps = npmSteps(script);
   const at = (re: RegExp) => steps.findIndex((s) => re.test(s));
   const wanted: [string, number][] = [
@@ -34,9 +33,16 @@ export function checkCiRun(script: string): string[] {
   ];
   for (const [what, i] of wanted) if (i < 0) problems.push(`.ci/run does not run ${what}`);
   const [ci, , , lint, test, e2e] = wanted.map(([, i]) => i);
-  for (const [what, i] of [["npm run lint", lint], ["npm test", test], ["npm run test:e2e", e2e]] as const)
+  for (const [what, i] of [
+    ["npm run lint", lint],
+    ["npm test", test],
+    ["npm run test:e2e", e2e],
+  ] as const)
     if (ci >= 0 && i >= 0 && i < ci) problems.push(`.ci/run runs ${what} before npm ci`);
-  for (const [what, i] of [["npm test", test], ["npm run test:e2e", e2e]] as const)
+  for (const [what, i] of [
+    ["npm test", test],
+    ["npm run test:e2e", e2e],
+  ] as const)
     if (lint >= 0 && i >= 0 && i < lint) problems.push(`.ci/run runs ${what} before the lint`);
   return problems;
 }
@@ -66,7 +72,9 @@ describe(".ci/run", () => {
       ".ci/run runs npm test before the lint",
       ".ci/run runs npm run test:e2e before the lint",
     ]);
-    expect(checkCiRun(without("npm run lint").replace(/^npm ci --no-audit/m, "npm run lint\nnpm ci --no-audit"))).to.deep.equal([".ci/run runs npm run lint before npm ci"]);
+    expect(checkCiRun(without("npm run lint").replace(/^npm ci --no-audit/m, "npm run lint\nnpm ci --no-audit"))).to.deep.equal([
+      ".ci/run runs npm run lint before npm ci",
+    ]);
   });
 
   it("is caught without a test suite, or when a failing step would not stop it", () => {

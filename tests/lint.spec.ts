@@ -21,7 +21,11 @@ describe("npm run lint", () => {
       lines = fs.readFileSync(path.join(ROOT, FIXTURE), "utf8").split("\n");
       // The repository's configuration, with the fixture's own TypeScript program (the root compiler
       // options over this one file) instead of the whole repository's, which takes seconds to build.
-      const eslint = new ESLint({ cwd: ROOT, ignore: false, overrideConfig: { languageOptions: { parserOptions: { project: "tests/fixtures/lint/tsconfig.json" } } } });
+      const eslint = new ESLint({
+        cwd: ROOT,
+        ignore: false,
+        overrideConfig: { languageOptions: { parserOptions: { project: "tests/fixtures/lint/tsconfig.json" } } },
+      });
       [{ messages }] = await eslint.lintFiles([FIXTURE]);
     });
     const lineOf = (marker: string) => lines.findIndex((l) => l.includes(marker)) + 1;
@@ -82,7 +86,16 @@ describe("npm run lint", () => {
     });
 
     it("formats the code, the workflows and the project's own configuration", async () => {
-      const files = ["index.ts", "cli/main.ts", "bin/pluto", "eslint.config.mjs", ".github/workflows/up.yml", "Pulumi.yaml", "package.json", "policies/PulumiPolicy.yaml"];
+      const files = [
+        "index.ts",
+        "cli/main.ts",
+        "bin/pluto",
+        "eslint.config.mjs",
+        ".github/workflows/up.yml",
+        "Pulumi.yaml",
+        "package.json",
+        "policies/PulumiPolicy.yaml",
+      ];
       for (const file of files) expect(await ignored(file), file).to.equal(false);
     });
   });

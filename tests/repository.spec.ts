@@ -19,6 +19,9 @@ describe("repository files", () => {
     expect(versions).to.include(JSON.parse(read("package.json")).version);
     for (const m of changelog.matchAll(/^## \[(\d[^\]]*)\] - (.*)$/gm)) expect(m[2], m[1]).to.match(/^\d{4}-\d{2}-\d{2}$/);
     const kinds = [...changelog.matchAll(/^### (.*)$/gm)].map((m) => m[1]);
-    expect(kinds.every((k) => ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"].includes(k)), kinds.join(", ")).to.equal(true);
+    expect(
+      kinds.every((k) => ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"].includes(k)),
+      kinds.join(", "),
+    ).to.equal(true);
   });
 });

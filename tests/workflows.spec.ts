@@ -12,7 +12,11 @@ const WORKFLOW_DIR = path.join(__dirname, "..", ".github", "workflows");
 
 type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown>; "working-directory"?: string };
 type Job = { permissions?: unknown; environment?: unknown; concurrency?: unknown; env?: Record<string, unknown>; steps?: Step[] };
-type Workflow = { file: string; text: string; doc: { on?: unknown; permissions?: unknown; concurrency?: unknown; env?: Record<string, unknown>; jobs: Record<string, Job> } };
+type Workflow = {
+  file: string;
+  text: string;
+  doc: { on?: unknown; permissions?: unknown; concurrency?: unknown; env?: Record<string, unknown>; jobs: Record<string, Job> };
+};
 
 function loadWorkflows(): Workflow[] {
   return fs
@@ -47,7 +51,11 @@ function permissionsOf(wf: Workflow, job: Job): Record<string, string> {
 const pulumiSteps = (job: Job, command?: string) =>
   steps(job).filter((s) => action(s) === "pulumi/actions" && (command === undefined || s.with?.command === command));
 const touchesAws = (job: Job) => steps(job).some((s) => ["aws-actions/configure-aws-credentials", "pulumi/actions"].includes(action(s)));
-const listOf = (v: unknown): string[] => String(v ?? "").split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+const listOf = (v: unknown): string[] =>
+  String(v ?? "")
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 // ---- checks: each returns human-readable problems, [] when the property holds ----
 
@@ -65,7 +73,8 @@ export function checkOidcOnly(wfs: Workflow[]): string[] {
       if (creds.length === 0) problems.push(`${wf.file}: job ${id} touches AWS without aws-actions/configure-aws-credentials`);
       for (const s of creds) {
         for (const k of staticKeyInputs) if (s.with && k in s.with) problems.push(`${wf.file}: job ${id} passes ${k}`);
-        if (!/^\$\{\{\s*vars\.[A-Z0-9_]+\s*\}\}$/.test(String(s.with?.["role-to-assume"] ?? ""))) problems.push(`${wf.file}: job ${id} role-to-assume must come from a repository variable`);
+        if (!/^\$\{\{\s*vars\.[A-Z0-9_]+\s*\}\}$/.test(String(s.with?.["role-to-assume"] ?? "")))
+          problems.push(`${wf.file}: job ${id} role-to-assume must come from a repository variable`);
       }
     }
   }
@@ -91,7 +100,9 @@ export function checkNoInlineSecrets(wfs: Workflow[]): string[] {
       if (m) problems.push(`${wf.file}: ${what} inline: ${m[0].slice(0, 8)}…`);
     }
     // A token-named variable or input must be a secret reference, never a literal.
-    const pairs: [string, unknown][] = [wf.doc.env, ...jobsOf(wf).flatMap(([, j]) => [j.env, ...steps(j).flatMap((s) => [s.env, s.with])])].flatMap((o) => Object.entries(o ?? {}));
+    const pairs: [string, unknown][] = [wf.doc.env, ...jobsOf(wf).flatMap(([, j]) => [j.env, ...steps(j).flatMap((s) => [s.env, s.with])])].flatMap((o) =>
+      Object.entries(o ?? {}),
+    );
     for (const [k, v] of pairs) {
       if (/token|secret|password|passphrase|access[-_]?key/i.test(k) && !/^\$\{\{\s*(secrets|github)\.[A-Za-z0-9_.]+\s*\}\}$/.test(String(v))) {
         problems.push(`${wf.file}: ${k} is not a \${{ secrets.* }} reference`);
@@ -149,15 +160,22 @@ function checkRunsBefore(where: string, all: Step[], index: number): string[] {
   if (lint < 0) problems.push(`${where}: the lint (npm run lint) does not run before the Pulumi step`);
   if (test < 0) problems.push(`${where}: npm test does not run before the Pulumi step`);
   if (e2e < 0) problems.push(`${where}: the e2e suite (npm run test:e2e) does not run before the Pulumi step`);
-  for (const [what, i] of [["npm run lint", lint], ["npm test", test], ["npm run test:e2e", e2e]] as const)
+  for (const [what, i] of [
+    ["npm run lint", lint],
+    ["npm test", test],
+    ["npm run test:e2e", e2e],
+  ] as const)
     if (ci >= 0 && i >= 0 && i < ci) problems.push(`${where}: ${what} runs before npm ci`);
-  if (pack < 0) problems.push(`${where}: the policy pack's dependencies are not installed from its lock file (npm ci --prefix policies) before the Pulumi step`);
+  if (pack < 0)
+    problems.push(`${where}: the policy pack's dependencies are not installed from its lock file (npm ci --prefix policies) before the Pulumi step`);
   return problems;
 }
 
 /** Preview and up name the same stack, from the repository variable PULUMI_STACK with a default. */
 export function checkSameStack(wfs: Workflow[]): string[] {
-  const found = wfs.flatMap((wf) => jobsOf(wf).flatMap(([id, job]) => pulumiSteps(job).map((step) => ({ where: `${wf.file}: job ${id}`, stack: String(step.with?.["stack-name"] ?? "") }))));
+  const found = wfs.flatMap((wf) =>
+    jobsOf(wf).flatMap(([id, job]) => pulumiSteps(job).map((step) => ({ where: `${wf.file}: job ${id}`, stack: String(step.with?.["stack-name"] ?? "") }))),
+  );
   const problems = found
     .filter((f) => !/\$\{\{\s*vars\.PULUMI_STACK\s*\|\|\s*'[A-Za-z0-9._-]+'\s*\}\}/.test(f.stack))
     .map((f) => `${f.where}: stack-name ${JSON.stringify(f.stack)} does not come from vars.PULUMI_STACK with a default`);

@@ -44,7 +44,16 @@ const defaultRead: ReadFile = (file) => fs.readFileSync(file, "utf8");
 
 function readError(file: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
-  const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : e instanceof Error ? e.message : String(e);
+  const why =
+    code === "ENOENT"
+      ? "no such file"
+      : code === "EACCES"
+        ? "permission denied"
+        : code === "EISDIR"
+          ? "is a directory"
+          : e instanceof Error
+            ? e.message
+            : String(e);
   return `cannot read ${file}: ${why}`;
 }
 
@@ -125,7 +134,9 @@ function toJson(e: LintEntry): Record<string, unknown> {
   const at = e.index === undefined ? {} : { index: e.index };
   if ("error" in e) return { file: e.file, ...at, error: e.error };
   return {
-    file: e.file, ...at, ...(e.taskDefinition ? { taskDefinition: e.taskDefinition } : {}),
+    file: e.file,
+    ...at,
+    ...(e.taskDefinition ? { taskDefinition: e.taskDefinition } : {}),
     findings: e.findings.map(({ policy, level, container, message }) => ({ policy, level, container: container ?? null, message })),
   };
 }
@@ -152,7 +163,10 @@ export const registerLint: RegisterCommand = (program, io, result) => {
   program
     .command("lint")
     .description("Check exported ECS task definitions against the policy pack's rules (exit 1 on a mandatory finding, 2 if a file cannot be checked)")
-    .argument("<files...>", "JSON from `aws ecs describe-task-definition`, a bare task definition, a list of either (`jq -s`), or a list of container definitions; - reads standard input")
+    .argument(
+      "<files...>",
+      "JSON from `aws ecs describe-task-definition`, a bare task definition, a list of either (`jq -s`), or a list of container definitions; - reads standard input",
+    )
     .option("--json", 'print [{"file","index"?,"taskDefinition"?,"findings":[{"policy","level","container","message"}]} | {"file","error"}]')
     .option("--config <file>", "policy pack config (as for `pulumi policy enable --config`): levels and the skip-auth allowlist")
     .action(async (files: string[], opts: LintOptions) => {

@@ -42,7 +42,9 @@ export interface PlanSummary {
 
 /** How `r` came to wait for `dep`, for the reader who wants to shorten the path. */
 export function waitReason(r: SynthResource, dep: string): string {
-  const props = Object.entries(r.propertyDependencies ?? {}).filter(([, urns]) => urns.includes(dep)).map(([k]) => k);
+  const props = Object.entries(r.propertyDependencies ?? {})
+    .filter(([, urns]) => urns.includes(dep))
+    .map(([k]) => k);
   if (props.length) return `input ${props.sort().join(", ")}`;
   if (r.parent === dep) return "parent";
   if (r.dependencies.includes(dep)) return "dependsOn";
@@ -50,9 +52,7 @@ export function waitReason(r: SynthResource, dep: string): string {
 }
 
 /** The estimated first deploy (critical path) and monthly cost of synthesised resources. Pure. */
-export function summarise(
-  result: { project: string; stack: string; resources: SynthResource[] }, region: string, assumptions?: Assumptions,
-): PlanSummary {
+export function summarise(result: { project: string; stack: string; resources: SynthResource[] }, region: string, assumptions?: Assumptions): PlanSummary {
   const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
   const waits = resolveWaits(result.resources);
   const parents = new Set(result.resources.map((r) => r.parent).filter(Boolean));
@@ -64,7 +64,9 @@ export function summarise(
   const path = schedule.path.map((step, i): PathEntry => {
     const r = byUrn.get(step.urn)!;
     return {
-      ...step, type: r.type, name: r.name,
+      ...step,
+      type: r.type,
+      name: r.name,
       ...(r.custom ? {} : { remoteComponent: true }),
       ...(i > 0 ? { waitsVia: waitReason(r, schedule.path[i - 1].urn) } : {}),
       source: durations.get(step.urn)!.source,
@@ -92,7 +94,9 @@ export function formatSummary(s: PlanSummary): string[] {
   lines.push(`First deploy, estimated: ${minutes(s.firstDeploy.totalSeconds)} (min:s) along the critical path`);
   lines.push("  start  takes  resource                                   waits for the line above via   figure");
   for (const e of s.firstDeploy.criticalPath) {
-    lines.push(`  ${minutes(e.start).padStart(5)}  ${minutes(e.seconds).padStart(5)}  ${`${e.type.split(":").pop()} ${e.name}`.padEnd(42)} ${(e.waitsVia ?? "").padEnd(30)} ${KIND[sourceKind(e)]}`);
+    lines.push(
+      `  ${minutes(e.start).padStart(5)}  ${minutes(e.seconds).padStart(5)}  ${`${e.type.split(":").pop()} ${e.name}`.padEnd(42)} ${(e.waitsVia ?? "").padEnd(30)} ${KIND[sourceKind(e)]}`,
+    );
   }
   lines.push("  Every resource starts as soon as what it waits for exists; durations and their sources: cli/plan/durations.ts.");
   for (const e of s.firstDeploy.criticalPath.filter((x) => x.remoteComponent)) {
@@ -102,10 +106,16 @@ export function formatSummary(s: PlanSummary): string[] {
   for (const src of sources) lines.push(`  - ${src}`);
   const c = s.cost;
   lines.push("");
-  lines.push(`Monthly cost, estimated: $${c.total.toFixed(2)} (On-Demand list prices for ${c.priceRegion} as of ${c.pricesAsOf}; AWS changes prices, check the pricing pages before you rely on it)`);
+  lines.push(
+    `Monthly cost, estimated: $${c.total.toFixed(2)} (On-Demand list prices for ${c.priceRegion} as of ${c.pricesAsOf}; AWS changes prices, check the pricing pages before you rely on it)`,
+  );
   const width = Math.max(...c.items.map((i) => i.item.length));
   for (const i of c.items) lines.push(`  ${i.item.padEnd(width)}  ${`$${i.monthly.toFixed(2)}`.padStart(8)}  ${i.detail}`);
-  lines.push(`  assumptions (--assume key=value): ${Object.entries(c.assumptions).map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  lines.push(
+    `  assumptions (--assume key=value): ${Object.entries(c.assumptions)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}`,
+  );
   lines.push(`  not estimated: ${c.notEstimated.join("; ")}`);
   for (const w of c.warnings) lines.push(`warning: ${w}`);
   return lines;

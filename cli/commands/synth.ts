@@ -30,7 +30,10 @@ export interface SynthDocument {
   project: string;
   stack: string;
   resources: {
-    urn: string; type: string; name: string; parent: string | null;
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | null;
     /** URNs of the resources this one waits for before it is created (see `resolveWaits`). */
     dependencies: string[];
     inputs: Record<string, unknown>;
@@ -45,7 +48,12 @@ export function toDocument(result: SynthResult, violations: PolicyViolation[] = 
     project: result.project,
     stack: result.stack,
     resources: result.resources.map((r) => ({
-      urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, dependencies: waits.get(r.urn) ?? [], inputs: r.inputs,
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent ?? null,
+      dependencies: waits.get(r.urn) ?? [],
+      inputs: r.inputs,
     })),
     outputs: result.outputs,
     violations,
@@ -83,7 +91,7 @@ export async function synthesizeStack(opts: Pick<SynthOptions, "stack" | "config
   const configFile = opts.config ?? path.join(cwd, `Pulumi.${opts.stack}.yaml`);
   const { config, secretKeys, project } = readStackForProgram(cwd, configFile, opts.stack);
   try {
-    return { ...await synthesize({ config, secretKeys, project, stack: opts.stack, program: path.join(cwd, "index.ts") }), config };
+    return { ...(await synthesize({ config, secretKeys, project, stack: opts.stack, program: path.join(cwd, "index.ts") })), config };
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(`${configFile}: ${e.message}`, EXIT.cannotCheck);
     // The program refused a configuration the policy pack forbids: a finding, like a mandatory violation.

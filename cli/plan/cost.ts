@@ -101,7 +101,10 @@ export function estimateMonthlyCost(resources: PricedResource[], region: string,
   const h = HOURS_PER_MONTH;
 
   for (const s of services(resources)) {
-    if (!s.found) { warnings.push(`service ${s.name}: no task definition found; its Fargate cost is not counted`); continue; }
+    if (!s.found) {
+      warnings.push(`service ${s.name}: no task definition found; its Fargate cost is not counted`);
+      continue;
+    }
     add(`Fargate vCPU (${s.name})`, `${s.tasks} task × ${s.vcpu} vCPU × ${h} h × ${usd(p.fargateVcpuHour)}`, s.tasks * s.vcpu * h * p.fargateVcpuHour);
     add(`Fargate memory (${s.name})`, `${s.tasks} task × ${s.gb} GB × ${h} h × ${usd(p.fargateGbHour)}`, s.tasks * s.gb * h * p.fargateGbHour);
   }
@@ -109,7 +112,11 @@ export function estimateMonthlyCost(resources: PricedResource[], region: string,
   const albs = ofType(resources, "aws:lb/loadBalancer:LoadBalancer");
   if (albs.length) {
     add("Application Load Balancer", `${albs.length} × ${h} h × ${usd(p.albHour)}`, albs.length * h * p.albHour);
-    add("Load balancer capacity units", `${albs.length} × ${assumptions.albLcu} LCU × ${h} h × ${usd(p.albLcuHour)}`, albs.length * assumptions.albLcu * h * p.albLcuHour);
+    add(
+      "Load balancer capacity units",
+      `${albs.length} × ${assumptions.albLcu} LCU × ${h} h × ${usd(p.albLcuHour)}`,
+      albs.length * assumptions.albLcu * h * p.albLcuHour,
+    );
   }
 
   const nat = natGateways(resources);
@@ -120,7 +127,9 @@ export function estimateMonthlyCost(resources: PricedResource[], region: string,
 
   // AWS charges every public IPv4 address: one per ALB subnet, one per NAT gateway, one per task with a public IP.
   const albIps = albs.reduce((n, a) => n + (Array.isArray(a.inputs.subnets) ? a.inputs.subnets.length : 2), 0);
-  const taskIps = services(resources).filter((s) => s.publicIp).reduce((n, s) => n + s.tasks, 0);
+  const taskIps = services(resources)
+    .filter((s) => s.publicIp)
+    .reduce((n, s) => n + s.tasks, 0);
   const ips = albIps + nat + taskIps;
   if (ips) add("Public IPv4 addresses", `${ips} (ALB ${albIps}, NAT ${nat}, tasks ${taskIps}) × ${h} h × ${usd(p.publicIpv4Hour)}`, ips * h * p.publicIpv4Hour);
 
@@ -135,7 +144,12 @@ export function estimateMonthlyCost(resources: PricedResource[], region: string,
   }
 
   const fileSystems = ofType(resources, "aws:efs/fileSystem:FileSystem").length;
-  if (fileSystems) add("EFS Standard storage", `${fileSystems} file system(s) × ${assumptions.efsGb} GB × ${usd(p.efsStandardGbMonth)}`, fileSystems * assumptions.efsGb * p.efsStandardGbMonth);
+  if (fileSystems)
+    add(
+      "EFS Standard storage",
+      `${fileSystems} file system(s) × ${assumptions.efsGb} GB × ${usd(p.efsStandardGbMonth)}`,
+      fileSystems * assumptions.efsGb * p.efsStandardGbMonth,
+    );
 
   for (const rg of ofType(resources, "aws:elasticache/replicationGroup:ReplicationGroup")) {
     const type = String(rg.inputs.nodeType);
@@ -171,7 +185,11 @@ export function estimateMonthlyCost(resources: PricedResource[], region: string,
     const days = Math.max(...plans.flatMap((plan) => rules(plan).map((r) => num(r.lifecycle?.deleteAfter, 35))), 1);
     // The first backup copies everything; later ones are incremental (AWS Backup keeps only changes).
     const gb = fileSystems * assumptions.efsGb * (1 + (assumptions.backupDailyChangePercent / 100) * days);
-    add("AWS Backup (EFS warm storage)", `${fileSystems} × ${assumptions.efsGb} GB × (1 + ${assumptions.backupDailyChangePercent}% × ${days} days) = ${gb.toFixed(1)} GB × ${usd(p.backupEfsGbMonth)}`, gb * p.backupEfsGbMonth);
+    add(
+      "AWS Backup (EFS warm storage)",
+      `${fileSystems} × ${assumptions.efsGb} GB × (1 + ${assumptions.backupDailyChangePercent}% × ${days} days) = ${gb.toFixed(1)} GB × ${usd(p.backupEfsGbMonth)}`,
+      gb * p.backupEfsGbMonth,
+    );
   }
 
   return {
@@ -200,7 +218,8 @@ export function parseAssumptions(pairs: string[]): Assumptions {
   for (const pair of pairs) {
     const [key, value, ...rest] = pair.split("=");
     if (!(key in DEFAULT_ASSUMPTIONS)) problems.push(`--assume ${pair}: unknown assumption "${key}" (known: ${Object.keys(DEFAULT_ASSUMPTIONS).join(", ")})`);
-    else if (value === undefined || rest.length || value.trim() === "" || !Number.isFinite(Number(value)) || Number(value) < 0) problems.push(`--assume ${pair}: expected ${key}=<a number ≥ 0>`);
+    else if (value === undefined || rest.length || value.trim() === "" || !Number.isFinite(Number(value)) || Number(value) < 0)
+      problems.push(`--assume ${pair}: expected ${key}=<a number ≥ 0>`);
     else out[key as keyof Assumptions] = Number(value);
   }
   if (problems.length) throw new Error(problems.join("\n"));

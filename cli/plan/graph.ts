@@ -47,7 +47,10 @@ export function resolveWaits(resources: GraphResource[]): Map<string, string[]> 
     if (leaf(r)) return [urn];
     if (!leavesMemo.has(urn)) {
       leavesMemo.set(urn, []); // a cycle through components cannot recurse forever
-      leavesMemo.set(urn, (children.get(urn) ?? []).flatMap((c) => leavesOf(c.urn)));
+      leavesMemo.set(
+        urn,
+        (children.get(urn) ?? []).flatMap((c) => leavesOf(c.urn)),
+      );
     }
     return leavesMemo.get(urn)!;
   };

@@ -86,7 +86,11 @@ export async function toJsonValue(v: unknown): Promise<unknown> {
     if (a.path !== undefined) {
       const p = await a.path;
       let bytes = 0;
-      try { bytes = fs.statSync(p).size; } catch { /* a missing file is reported by size 0 */ }
+      try {
+        bytes = fs.statSync(p).size;
+      } catch {
+        /* a missing file is reported by size 0 */
+      }
       return { path: p, bytes };
     }
     return { uri: await a.uri };
@@ -147,21 +151,22 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
         const object = req.getObject();
         const rawInputs = object ? pulumi.runtime.deserializeProperties(object) : {};
         // An input that cannot be converted fails the synth (evaluate awaits every record).
-        toJsonValue(rawInputs).then((inputs) =>
-          settle({
-            urn: resp.getUrn(),
-            id: resp.getId(),
-            type: req.getType(),
-            name: req.getName(),
-            parent: req.getParent() || undefined,
-            custom: req.getCustom(),
-            provider: req.getProvider() || undefined,
-            dependencies: req.getDependenciesList(),
-            retainOnDelete: req.getRetainondelete() === true,
-            propertyDependencies: propertyDependencies(req),
-            inputs: inputs as Record<string, unknown>,
-            rawInputs,
-          }),
+        toJsonValue(rawInputs).then(
+          (inputs) =>
+            settle({
+              urn: resp.getUrn(),
+              id: resp.getId(),
+              type: req.getType(),
+              name: req.getName(),
+              parent: req.getParent() || undefined,
+              custom: req.getCustom(),
+              provider: req.getProvider() || undefined,
+              dependencies: req.getDependenciesList(),
+              retainOnDelete: req.getRetainondelete() === true,
+              propertyDependencies: propertyDependencies(req),
+              inputs: inputs as Record<string, unknown>,
+              rawInputs,
+            }),
           fail,
         );
       }

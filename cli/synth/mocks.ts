@@ -114,12 +114,14 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
         const arn = arnOf("acm", `certificate/${h}`);
         return out(arn, {
           arn,
-          domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].filter((d) => d !== undefined).map((d) => ({
-            domainName: d,
-            resourceRecordName: `_${hex(d, 12)}.${d}.`,
-            resourceRecordType: "CNAME",
-            resourceRecordValue: `_${hex(d + "v", 12)}.acm-validations.aws.`,
-          })),
+          domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])]
+            .filter((d) => d !== undefined)
+            .map((d) => ({
+              domainName: d,
+              resourceRecordName: `_${hex(d, 12)}.${d}.`,
+              resourceRecordType: "CNAME",
+              resourceRecordValue: `_${hex(d + "v", 12)}.acm-validations.aws.`,
+            })),
         });
       }
       case "aws:acm/certificateValidation:CertificateValidation":
@@ -178,8 +180,12 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
       case "aws:lambda/function:Function": {
         const fname = inputs.name ?? `${name}-${h.slice(0, 7)}`;
         const arn = arnOf("lambda", `function:${fname}`);
-        return out(fname, { arn, name: fname, qualifiedArn: `${arn}:$LATEST`,
-          invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations` });
+        return out(fname, {
+          arn,
+          name: fname,
+          qualifiedArn: `${arn}:$LATEST`,
+          invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+        });
       }
       case "aws:iam/role:Role":
       case "aws:iam/policy:Policy": {
@@ -220,7 +226,10 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
         return out(physical, { arn, name: physical, bucket: physical });
       }
       case "random:index/randomBytes:RandomBytes":
-        return out(`${name}-id`, { base64: Buffer.from(hex(name, (inputs.length ?? 32) * 2), "hex").toString("base64"), hex: hex(name, (inputs.length ?? 32) * 2) });
+        return out(`${name}-id`, {
+          base64: Buffer.from(hex(name, (inputs.length ?? 32) * 2), "hex").toString("base64"),
+          hex: hex(name, (inputs.length ?? 32) * 2),
+        });
       default: {
         const id = `${name}-${h.slice(0, 8)}`;
         return out(id, type.startsWith("aws:") ? { arn: inputs.arn ?? arnOf(service(type), `${name}`) } : {});
@@ -245,11 +254,16 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
         const region = String(inputs.region ?? this.region);
         const modelId = String(inputs.modelId);
         return {
-          id: modelId, modelId, region,
+          id: modelId,
+          modelId,
+          region,
           modelArn: `arn:aws:bedrock:${region}::foundation-model/${modelId}`,
           inferenceTypesSupporteds: INFERENCE_PROFILE_ONLY_MODELS.includes(modelId) ? ["INFERENCE_PROFILE"] : ["ON_DEMAND"],
-          providerName: modelId.split(".")[0], responseStreamingSupported: true,
-          inputModalities: ["TEXT"], outputModalities: ["TEXT"], customizationsSupporteds: [],
+          providerName: modelId.split(".")[0],
+          responseStreamingSupported: true,
+          inputModalities: ["TEXT"],
+          outputModalities: ["TEXT"],
+          customizationsSupporteds: [],
         };
       }
       // GetInferenceProfile (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetInferenceProfile.html):
@@ -260,7 +274,10 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
         const [prefix, ...rest] = id.split(".");
         const modelId = rest.join(".");
         return {
-          inferenceProfileId: id, region, status: "ACTIVE", type: "SYSTEM_DEFINED",
+          inferenceProfileId: id,
+          region,
+          status: "ACTIVE",
+          type: "SYSTEM_DEFINED",
           inferenceProfileArn: `arn:aws:bedrock:${region}:${ACCOUNT_ID}:inference-profile/${id}`,
           inferenceProfileName: `${prefix.toUpperCase()} ${modelId}`,
           models: (PROFILE_REGIONS[prefix] ?? [region]).map((r) => ({ modelArn: `arn:aws:bedrock:${r}::foundation-model/${modelId}` })),

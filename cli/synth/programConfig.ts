@@ -13,7 +13,12 @@ function programProblems(config: Record<string, string>, secretKeys: string[]): 
   const raw = plutoKeys(config);
   const secret = raw.googleClientSecret === undefined ? undefined : pulumi.secret(SECRET_PLACEHOLDER);
   try {
-    parseConfig(raw, config["aws:region"], secret, secretKeys.filter((k) => k.startsWith("pluto:")).map((k) => k.slice("pluto:".length)));
+    parseConfig(
+      raw,
+      config["aws:region"],
+      secret,
+      secretKeys.filter((k) => k.startsWith("pluto:")).map((k) => k.slice("pluto:".length)),
+    );
   } catch (e) {
     if (e instanceof ConfigError) return e.problems;
     throw e;
@@ -32,7 +37,8 @@ export function readStackForProgram(projectDir: string, file: string, stack: str
   const stackConfig = readStackConfig(file);
   const project = readProject(projectDir);
   const invalid = declarationProblems(project);
-  if (invalid.length) throw new CliError(`${project.file}: the Pulumi CLI would refuse this project file:\n${invalid.map((p) => `  - ${p}`).join("\n")}`, EXIT.cannotCheck);
+  if (invalid.length)
+    throw new CliError(`${project.file}: the Pulumi CLI would refuse this project file:\n${invalid.map((p) => `  - ${p}`).join("\n")}`, EXIT.cannotCheck);
   const { problems, ...applied } = applyProjectConfig(project, stackConfig, stack);
   if (problems.length) {
     const own = programProblems(applied.config, applied.secretKeys);

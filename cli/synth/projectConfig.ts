@@ -95,7 +95,8 @@ export function declarationProblems(project: Pick<ProjectFile, "name" | "config"
   for (const [key, d] of Object.entries(project.config)) {
     const extra = Object.keys(d).filter((f) => !DECLARATION_FIELDS.includes(f));
     if (extra.length) problems.push(`${key}: ${extra.join(", ")} not allowed (a declaration has ${DECLARATION_FIELDS.join(", ")})`);
-    if (d.type !== undefined && !CONFIG_TYPES.includes(d.type)) problems.push(`${key}: type must be one of ${CONFIG_TYPES.join(", ")}, got ${JSON.stringify(d.type)}`);
+    if (d.type !== undefined && !CONFIG_TYPES.includes(d.type))
+      problems.push(`${key}: type must be one of ${CONFIG_TYPES.join(", ")}, got ${JSON.stringify(d.type)}`);
     if (d.description !== undefined && typeof d.description !== "string") problems.push(`${key}: description must be a string`);
     if (d.secret !== undefined && typeof d.secret !== "boolean") problems.push(`${key}: secret must be true or false`);
     if (d.items !== undefined) {
@@ -104,7 +105,8 @@ export function declarationProblems(project: Pick<ProjectFile, "name" | "config"
     }
     if (d.default != null && d.value != null) problems.push(`${key}: cannot have both a 'default' and 'value' attribute`);
     if (isProjectKey(project.name, key)) {
-      if (d.type === "array" && d.items === undefined) problems.push(`${key}: declares an array but does not specify the underlying type via the 'items' attribute`);
+      if (d.type === "array" && d.items === undefined)
+        problems.push(`${key}: declares an array but does not specify the underlying type via the 'items' attribute`);
       else if (d.type !== undefined && d.default != null && !matchesType(d.type, d.items, d.default))
         problems.push(`${key}: the default value is not of the expected type '${typeName(d.type, d.items)}'`);
     } else if (d.type !== undefined) problems.push(`${key}: is not namespaced by the project and should not define a type`);
@@ -121,11 +123,18 @@ export function declarationProblems(project: Pick<ProjectFile, "name" | "config"
  */
 export function matchesType(type: string, items: ConfigItemsType | undefined, value: unknown): boolean {
   switch (type) {
-    case "string": return typeof value === "string";
-    case "integer": return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^[+-]?\d+$/.test(value) && Number.isSafeInteger(Number(value)));
-    case "boolean": return typeof value === "boolean" || value === "true" || value === "false";
-    case "object": return isMap(value);
-    default: return Array.isArray(value) && items !== undefined && value.every((v) => matchesType(items.type, items.items, v));
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      return (
+        (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^[+-]?\d+$/.test(value) && Number.isSafeInteger(Number(value)))
+      );
+    case "boolean":
+      return typeof value === "boolean" || value === "true" || value === "false";
+    case "object":
+      return isMap(value);
+    default:
+      return Array.isArray(value) && items !== undefined && value.every((v) => matchesType(items.type, items.items, v));
   }
 }
 
@@ -163,7 +172,9 @@ export function applyProjectConfig(project: ProjectFile, stack: StackConfig, sta
     } else if (full.startsWith(`${project.name}:`)) {
       const what = d.description?.replace(/^Required[^.]*\.\s*/, "");
       const why = what ? ` (${what})` : "";
-      problems.push(`${full}: required — ${path.basename(project.file)} declares it without a default, so the Pulumi CLI stops with "Stack '${stackName}' is missing configuration value '${full}'"${why}`);
+      problems.push(
+        `${full}: required — ${path.basename(project.file)} declares it without a default, so the Pulumi CLI stops with "Stack '${stackName}' is missing configuration value '${full}'"${why}`,
+      );
     }
   }
   for (const key of keys) {
@@ -171,7 +182,9 @@ export function applyProjectConfig(project: ProjectFile, stack: StackConfig, sta
     const full = fullKey(project.name, key);
     if (d.type === undefined || !(full in config)) continue;
     if (d.secret && !stack.secretKeys.includes(full)) {
-      problems.push(`${full}: ${path.basename(project.file)} declares it secret, and the Pulumi CLI refuses a value that is not encrypted; set it with \`pulumi config set --secret ${full} <value>\``);
+      problems.push(
+        `${full}: ${path.basename(project.file)} declares it secret, and the Pulumi CLI refuses a value that is not encrypted; set it with \`pulumi config set --secret ${full} <value>\``,
+      );
       continue;
     }
     const text = config[full];
@@ -179,7 +192,9 @@ export function applyProjectConfig(project: ProjectFile, stack: StackConfig, sta
     if (objectKeys.includes(full)) content = JSON.parse(text);
     if (!matchesType(d.type, d.items, content)) {
       const type = typeName(d.type, d.items);
-      problems.push(`${full}: ${path.basename(project.file)} declares type ${type}, and the Pulumi CLI refuses ${JSON.stringify(content)} before the program runs ("Stack '${stackName}' with configuration key '${full}' must be of type '${type}'")`);
+      problems.push(
+        `${full}: ${path.basename(project.file)} declares type ${type}, and the Pulumi CLI refuses ${JSON.stringify(content)} before the program runs ("Stack '${stackName}' with configuration key '${full}' must be of type '${type}'")`,
+      );
     }
   }
   return { config, secretKeys: stack.secretKeys, objectKeys, problems };

@@ -28,7 +28,8 @@ export function readStackConfig(file: string): StackConfig {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "it is a directory (give a Pulumi.<stack>.yaml file, or --stack NAME)" : err.message;
+    const why =
+      err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "it is a directory (give a Pulumi.<stack>.yaml file, or --stack NAME)" : err.message;
     throw new CliError(`cannot read stack config ${file}: ${why}`);
   }
   let doc: unknown;
@@ -38,8 +39,7 @@ export function readStackConfig(file: string): StackConfig {
     throw new CliError(`${file} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`);
   }
   const section: unknown = (doc as { config?: unknown } | null | undefined)?.config ?? {};
-  if (typeof section !== "object" || section === null || Array.isArray(section))
-    throw new CliError(`${file}: \`config\` must be a mapping of keys to values`);
+  if (typeof section !== "object" || section === null || Array.isArray(section)) throw new CliError(`${file}: \`config\` must be a mapping of keys to values`);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   const objectKeys: string[] = [];

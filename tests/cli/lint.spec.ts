@@ -72,12 +72,21 @@ describe("pluto lint", () => {
 
   it("exits 2 naming each file it cannot check, still checking the others", async () => {
     const missing = path.join(dir, "missing.json");
-    const r = await lint(f("describe-td51-webui-auth-false.json"), f("malformed.json"), f("not-a-task-definition.json"), missing, dir, f("describe-golden.json"));
+    const r = await lint(
+      f("describe-td51-webui-auth-false.json"),
+      f("malformed.json"),
+      f("not-a-task-definition.json"),
+      missing,
+      dir,
+      f("describe-golden.json"),
+    );
     expect(r.code).to.equal(2);
     const errors = r.err.split("\n");
     expect(errors).to.have.length(4);
     expect(errors[0]).to.match(new RegExp(`^pluto lint: ${f("malformed.json")}: not JSON \\(`));
-    expect(errors[1]).to.equal(`pluto lint: ${f("not-a-task-definition.json")}: not a task definition: expected {"taskDefinition": {"containerDefinitions": [...]}} (aws ecs describe-task-definition), a task definition with containerDefinitions, or a list of container definitions`);
+    expect(errors[1]).to.equal(
+      `pluto lint: ${f("not-a-task-definition.json")}: not a task definition: expected {"taskDefinition": {"containerDefinitions": [...]}} (aws ecs describe-task-definition), a task definition with containerDefinitions, or a list of container definitions`,
+    );
     expect(errors[2]).to.equal(`pluto lint: cannot read ${missing}: no such file`);
     expect(errors[3]).to.equal(`pluto lint: cannot read ${dir}: is a directory`);
     expect(r.out).to.contain("WEBUI_AUTH");
@@ -93,7 +102,11 @@ describe("pluto lint", () => {
     expect(relaxed.out).to.contain("5 findings (0 mandatory)");
     fs.writeFileSync(cfg, JSON.stringify({ "openwebui-no-webui-auth": "loud" }));
     const bad = await lint("--config", cfg, f("describe-golden.json"));
-    expect(bad).to.deep.equal({ code: 2, out: "", err: `pluto: ${cfg}: openwebui-no-webui-auth: enforcement level must be one of mandatory, advisory, disabled (got "loud")` });
+    expect(bad).to.deep.equal({
+      code: 2,
+      out: "",
+      err: `pluto: ${cfg}: openwebui-no-webui-auth: enforcement level must be one of mandatory, advisory, disabled (got "loud")`,
+    });
   });
 
   it("exits 2 with usage when no file is given", async () => {

@@ -51,10 +51,19 @@ describe("pluto lint: lists of task definitions, standard input, unreadable file
     const docs = JSON.parse(r.out);
     expect(docs.map((d: any) => [d.file, d.index, d.taskDefinition, d.findings.map((f: any) => f.policy)])).to.deep.equal([
       [file, 0, describeGolden().taskDefinition.taskDefinitionArn.split("/").pop(), []],
-      [file, 1, "pluto-openwebui:51", [
-        "openwebui-no-webui-auth", "oauth2-proxy-no-forwarded-header-trust", "openwebui-signup-disabled",
-        "oauth2-proxy-skip-auth-routes-allowlist", "openwebui-signout-redirect", "openwebui-trusted-header-min-version",
-      ]],
+      [
+        file,
+        1,
+        "pluto-openwebui:51",
+        [
+          "openwebui-no-webui-auth",
+          "oauth2-proxy-no-forwarded-header-trust",
+          "openwebui-signup-disabled",
+          "oauth2-proxy-skip-auth-routes-allowlist",
+          "openwebui-signout-redirect",
+          "openwebui-trusted-header-min-version",
+        ],
+      ],
     ]);
   });
 
@@ -88,7 +97,9 @@ describe("pluto lint: lists of task definitions, standard input, unreadable file
   it("reads standard input in a real process (`aws ecs describe-task-definition ... | pluto lint -`)", function () {
     this.timeout(30_000);
     const out = execFileSync(path.join(ROOT, "bin", "pluto"), ["lint", "--json", "-"], { input: JSON.stringify(describeGolden()), encoding: "utf8" });
-    expect(JSON.parse(out)).to.deep.equal([{ file: "<stdin>", taskDefinition: describeGolden().taskDefinition.taskDefinitionArn.split("/").pop(), findings: [] }]);
+    expect(JSON.parse(out)).to.deep.equal([
+      { file: "<stdin>", taskDefinition: describeGolden().taskDefinition.taskDefinitionArn.split("/").pop(), findings: [] },
+    ]);
   });
 
   it("lists an unreadable or unparseable file in --json output with its error, in order", async () => {

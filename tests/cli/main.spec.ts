@@ -25,6 +25,8 @@ describe("pluto command wiring", () => {
     for (const name of commands.flatMap((m) => m.names)) expect(help.stdout.join("")).to.contain(name);
     const io = memoryIo();
     expect(await main(["node", "pluto", "deploy"], io)).to.equal(2);
-    expect(io.stderr.join("")).to.contain("unknown command 'deploy'").and.not.match(/\n\s+at /);
+    expect(io.stderr.join(""))
+      .to.contain("unknown command 'deploy'")
+      .and.not.match(/\n\s+at /);
   });
 });

@@ -46,7 +46,16 @@ describe("pluto plan-summary", () => {
     expect(p.find((e) => e.type === "aws:cognito/userPoolDomain:UserPoolDomain")!.waitsVia).to.equal("dependsOn");
     expect(p.filter((e) => e.remoteComponent).map((e) => e.type)).to.deep.equal(["awsx:ec2:Vpc"]);
     const items = s.cost.items.map((i) => i.item);
-    expect(items).to.include.members(["Fargate vCPU (pluto-openwebui)", "Application Load Balancer", "NAT gateways", "RDS PostgreSQL db.t4g.micro", "EFS Standard storage", "Secrets Manager secrets", "KMS customer managed keys", "AWS Backup (EFS warm storage)"]);
+    expect(items).to.include.members([
+      "Fargate vCPU (pluto-openwebui)",
+      "Application Load Balancer",
+      "NAT gateways",
+      "RDS PostgreSQL db.t4g.micro",
+      "EFS Standard storage",
+      "Secrets Manager secrets",
+      "KMS customer managed keys",
+      "AWS Backup (EFS warm storage)",
+    ]);
     expect(items.some((i) => i.startsWith("WAF"))).to.equal(false);
     expect(s.cost).to.include({ priceRegion: "us-west-2", pricesAsOf: PRICES_AS_OF });
     expect(s.cost.warnings).to.deep.equal([]);
@@ -72,7 +81,11 @@ describe("pluto plan-summary", () => {
     expect(s.region).to.equal("eu-central-1");
     expect(s.cost.priceRegion).to.equal("eu-central-1");
     const waf = s.cost.items.filter((i) => i.item.startsWith("WAF"));
-    expect(waf.map((i) => [i.item, i.monthly])).to.deep.equal([["WAF web ACL", 5], ["WAF rules", 4], ["WAF requests", 0.6]]);
+    expect(waf.map((i) => [i.item, i.monthly])).to.deep.equal([
+      ["WAF web ACL", 5],
+      ["WAF rules", 4],
+      ["WAF requests", 0.6],
+    ]);
   });
 
   it("warns and uses us-east-1 prices for a region without its own", async () => {
@@ -102,7 +115,9 @@ describe("pluto plan-summary", () => {
       urnOf("aws:efs/mountTarget:MountTarget", "pluto-openwebui-data-mount-0"),
       urnOf("aws:ecs/taskDefinition:TaskDefinition", "pluto-openwebui-svc-taskdef"),
     ]);
-    expect(byName("aws:lb/listener:Listener", "pluto-ingress-https").dependencies).to.include(urnOf("aws:acm/certificateValidation:CertificateValidation", "pluto-ingress-tls-validation"));
+    expect(byName("aws:lb/listener:Listener", "pluto-ingress-https").dependencies).to.include(
+      urnOf("aws:acm/certificateValidation:CertificateValidation", "pluto-ingress-tls-validation"),
+    );
     // Never a component of ours: waiting on one means waiting on what it contains.
     const components = new Set(doc.resources.filter((r: any) => r.type.startsWith("pluto:")).map((r: any) => r.urn));
     for (const r of doc.resources) for (const d of r.dependencies) expect(components.has(d), `${r.name} -> ${d}`).to.equal(false);

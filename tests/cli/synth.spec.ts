@@ -44,8 +44,12 @@ describe("pluto synth", () => {
 
   it("warns on stderr, without failing, when the stack admits any Google account", async () => {
     const open = path.join(dir, "open.yaml");
-    fs.writeFileSync(open, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")
-      .replace(/ {2}pluto:allowedEmailDomains:\n {4}- example.com\n/, "  pluto:allowAnyGoogleAccount: true\n"));
+    fs.writeFileSync(
+      open,
+      fs
+        .readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")
+        .replace(/ {2}pluto:allowedEmailDomains:\n {4}- example.com\n/, "  pluto:allowAnyGoogleAccount: true\n"),
+    );
     const io = memoryIo();
     expect(await main(["node", "pluto", "synth", "--quiet", "--config", open], io)).to.equal(0);
     expect(io.stderr).to.deep.equal([
@@ -58,14 +62,20 @@ describe("pluto synth", () => {
     fs.writeFileSync(closed, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace(/ {2}pluto:allowedEmailDomains:\n {4}- example.com\n/, ""));
     const io = memoryIo();
     expect(await main(["node", "pluto", "synth", "--quiet", "--config", closed], io)).to.equal(2);
-    expect(io.stderr.join("\n")).to.contain("pluto:allowedEmailDomains: required — who may join").and.not.match(/\n\s+at /);
+    expect(io.stderr.join("\n"))
+      .to.contain("pluto:allowedEmailDomains: required — who may join")
+      .and.not.match(/\n\s+at /);
   });
 
   it("exits 2 naming the key, without a stack trace, on invalid config", async () => {
     const bad = path.join(dir, "bad.yaml");
-    fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")
-      .replace("pluto:domain: pluto.example.com", "pluto:domain: https://pluto.example.com")
-      .replace("memory: 2048", "memory: 3000"));
+    fs.writeFileSync(
+      bad,
+      fs
+        .readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")
+        .replace("pluto:domain: pluto.example.com", "pluto:domain: https://pluto.example.com")
+        .replace("memory: 2048", "memory: 3000"),
+    );
     const io = memoryIo();
     const code = await main(["node", "pluto", "synth", "--config", bad], io);
     expect(code).to.equal(2);
@@ -77,7 +87,7 @@ describe("pluto synth", () => {
 
   it("exits 1 naming the policy when config asks for a setting the pack forbids", async () => {
     const bad = path.join(dir, "forbidden.yaml");
-    fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8") + "  pluto:openWebUiSettings:\n    WEBUI_AUTH: \"false\"\n");
+    fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8") + '  pluto:openWebUiSettings:\n    WEBUI_AUTH: "false"\n');
     const io = memoryIo();
     expect(await main(["node", "pluto", "synth", "--config", bad], io)).to.equal(1);
     const err = io.stderr.join("\n");

@@ -28,16 +28,20 @@ describe("pluto synth and model connections", () => {
   });
 
   it("names each connection, and the Bedrock models, without keys", async () => {
-    const file = devConfigWithModels(dir, "models.yaml", [
-      "    bedrock:",
-      "      models: [anthropic.claude-3-5-haiku-20241022-v1:0, us.amazon.nova-lite-v1:0]",
-      "      region: us-east-1",
-      "    openai:",
-      "      - name: openai",
-      "        baseUrl: https://api.openai.com/v1",
-      "        apiKeySecretArn: arn:aws:secretsmanager:us-west-2:123456789012:secret:pluto/openai-key-AbCdEf",
-      "",
-    ].join("\n"));
+    const file = devConfigWithModels(
+      dir,
+      "models.yaml",
+      [
+        "    bedrock:",
+        "      models: [anthropic.claude-3-5-haiku-20241022-v1:0, us.amazon.nova-lite-v1:0]",
+        "      region: us-east-1",
+        "    openai:",
+        "      - name: openai",
+        "        baseUrl: https://api.openai.com/v1",
+        "        apiKeySecretArn: arn:aws:secretsmanager:us-west-2:123456789012:secret:pluto/openai-key-AbCdEf",
+        "",
+      ].join("\n"),
+    );
     const io = memoryIo();
     expect(await main(["node", "pluto", "synth", "--config", file], io)).to.equal(0);
     const out = io.stdout.join("\n");
@@ -51,7 +55,9 @@ describe("pluto synth and model connections", () => {
     const file = devConfigWithModels(dir, "on-demand.yaml", "    bedrock:\n      models: [anthropic.claude-3-7-sonnet-20250219-v1:0]\n");
     const r = spawnSync(path.join(ROOT, "bin", "pluto"), ["synth", "--quiet", "--config", file], { cwd: ROOT, encoding: "utf8" });
     expect(r.status).to.equal(2);
-    expect(r.stderr).to.contain(`pluto: ${file}: pluto:models.bedrock.models: anthropic.claude-3-7-sonnet-20250219-v1:0 does not support on-demand calls in us-west-2`);
+    expect(r.stderr).to.contain(
+      `pluto: ${file}: pluto:models.bedrock.models: anthropic.claude-3-7-sonnet-20250219-v1:0 does not support on-demand calls in us-west-2`,
+    );
     expect(r.stderr).to.contain("e.g. us.anthropic.claude-3-7-sonnet-20250219-v1:0");
     expect(r.stderr).to.not.match(/\n\s+at |promises were still active/);
   });

@@ -17,7 +17,9 @@ describe("pluto synth: summary, --config DIR, the prod example", () => {
     const outputs = Object.keys((await synthStack()).result.outputs);
     expect(outputs).to.include.members(["appUrl", "clusterName", "serviceName", "logGroupName"]);
     expect(last, last).to.match(
-      new RegExp(`^pluto \\(dev\\): \\d+ resources; policy pack: ${policiesRun(packPolicies)} policies run, 0 mandatory, 0 advisory; ${outputs.length} outputs: `),
+      new RegExp(
+        `^pluto \\(dev\\): \\d+ resources; policy pack: ${policiesRun(packPolicies)} policies run, 0 mandatory, 0 advisory; ${outputs.length} outputs: `,
+      ),
     );
     // Export order is the transpiler's (TypeScript keeps declaration order, SWC sorts), so compare as a set.
     expect(last.split("outputs: ")[1].split(", ")).to.have.members(outputs);

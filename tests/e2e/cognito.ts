@@ -32,12 +32,15 @@ const LISTENING = /Cognito Local running on (https?:\/\/[\d.]+:\d+)/;
 export async function startCognitoLocal(opts: CognitoLocalOptions): Promise<CognitoLocal> {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-cognito-"));
   fs.mkdirSync(path.join(cwd, ".cognito"));
-  fs.writeFileSync(path.join(cwd, ".cognito", "config.json"), JSON.stringify({
-    LambdaClient: { endpoint: opts.lambdaEndpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } },
-    TriggerFunctions: opts.triggerFunctions,
-    // Port 0: the OS picks a free port, which cognito-local prints once it listens.
-    ServerConfig: { hostname: "127.0.0.1", port: 0 },
-  }));
+  fs.writeFileSync(
+    path.join(cwd, ".cognito", "config.json"),
+    JSON.stringify({
+      LambdaClient: { endpoint: opts.lambdaEndpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } },
+      TriggerFunctions: opts.triggerFunctions,
+      // Port 0: the OS picks a free port, which cognito-local prints once it listens.
+      ServerConfig: { hostname: "127.0.0.1", port: 0 },
+    }),
+  );
   const child = spawn(process.execPath, [require.resolve("cognito-local/lib/bin/start.js")], {
     cwd,
     env: { ...process.env, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1" },

@@ -103,13 +103,15 @@ export function startEventSource(opts: EventSourceOptions): EventSource {
   let batches = 0;
 
   const pollOnce = async () => {
-    const { Messages = [] } = await opts.sqs.send(new ReceiveMessageCommand({
-      QueueUrl: opts.queueUrl,
-      MaxNumberOfMessages: opts.batchSize,
-      // Short long-polls keep stop() prompt.
-      WaitTimeSeconds: 1,
-      MessageSystemAttributeNames: ["All"],
-    }));
+    const { Messages = [] } = await opts.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: opts.queueUrl,
+        MaxNumberOfMessages: opts.batchSize,
+        // Short long-polls keep stop() prompt.
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ["All"],
+      }),
+    );
     if (Messages.length === 0) return;
     const records = Messages.map((m) => toRecord(m, opts.queueArn, opts.region));
     await opts.beforeInvoke?.(records);
@@ -120,14 +122,23 @@ export function startEventSource(opts: EventSourceOptions): EventSource {
     const failed = failedRecordIds(records, result.ok ? { ok: true, response: result.result } : { ok: false });
     const invocationError = result.ok ? undefined : result.errorMessage;
     for (const r of records) {
-      deliveries.push({ batch, messageId: r.messageId, body: r.body, receiveCount: Number(r.attributes?.ApproximateReceiveCount), failed: failed.has(r.messageId), ...(invocationError ? { invocationError } : {}) });
+      deliveries.push({
+        batch,
+        messageId: r.messageId,
+        body: r.body,
+        receiveCount: Number(r.attributes?.ApproximateReceiveCount),
+        failed: failed.has(r.messageId),
+        ...(invocationError ? { invocationError } : {}),
+      });
     }
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length > 0) {
-      await opts.sqs.send(new DeleteMessageBatchCommand({
-        QueueUrl: opts.queueUrl,
-        Entries: done.map((r, i) => ({ Id: `m${i}`, ReceiptHandle: r.receiptHandle })),
-      }));
+      await opts.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: opts.queueUrl,
+          Entries: done.map((r, i) => ({ Id: `m${i}`, ReceiptHandle: r.receiptHandle })),
+        }),
+      );
     }
   };
 

@@ -12,7 +12,12 @@ describe("e2e harness", () => {
     const body = (email: string) => JSON.stringify({ email, name: "n", sub: "s" });
 
     it("counts a sign-up as safe when it was onboarded or its message waits in the DLQ, else as lost", () => {
-      const c = account("x", ["A@example.com", "b@example.com", "c@example.com", "d@example.com"], ["a@example.com", "other@example.com"], [body("b@example.com"), "not json"]);
+      const c = account(
+        "x",
+        ["A@example.com", "b@example.com", "c@example.com", "d@example.com"],
+        ["a@example.com", "other@example.com"],
+        [body("b@example.com"), "not json"],
+      );
       expect(c).to.deep.equal({ scenario: "x", signUpsIn: 4, onboarded: 1, inDlq: 2, lost: 2 });
     });
 
@@ -21,7 +26,9 @@ describe("e2e harness", () => {
     });
 
     it("prints the four numbers", () => {
-      expect(formatCount({ scenario: "7. malformed", signUpsIn: 4, onboarded: 4, inDlq: 1, lost: 0 })).to.equal("7. malformed: sign-ups in 4 / onboarded 4 / in DLQ 1 / lost 0");
+      expect(formatCount({ scenario: "7. malformed", signUpsIn: 4, onboarded: 4, inDlq: 1, lost: 0 })).to.equal(
+        "7. malformed: sign-ups in 4 / onboarded 4 / in DLQ 1 / lost 0",
+      );
     });
   });
 
@@ -39,7 +46,13 @@ describe("e2e harness", () => {
 
     it("fails the whole batch for a thrown error or a malformed response", () => {
       expect([...failedRecordIds(records, { ok: false })].sort()).to.deep.equal(["m1", "m2"]);
-      for (const response of [{ batchItemFailures: [{ itemIdentifier: "" }] }, { batchItemFailures: [{ itemIdentifier: "m9" }] }, { batchItemFailures: [{ id: "m1" }] }, { batchItemFailures: "m1" }, 42]) {
+      for (const response of [
+        { batchItemFailures: [{ itemIdentifier: "" }] },
+        { batchItemFailures: [{ itemIdentifier: "m9" }] },
+        { batchItemFailures: [{ id: "m1" }] },
+        { batchItemFailures: "m1" },
+        42,
+      ]) {
         expect(ids(response), JSON.stringify(response)).to.deep.equal(["m1", "m2"]);
       }
     });
@@ -74,8 +87,13 @@ describe("e2e harness", () => {
       // SQS returns the handle only while a task runs.
       expect(task.TaskHandle).to.equal(undefined);
       expect(await queues.peek("mt-dlq")).to.deep.equal([]);
-      const { Messages = [] } = await queues.sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
-      expect(Messages.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount]).sort()).to.deep.equal([["one", "1"], ["two", "1"]]);
+      const { Messages = [] } = await queues.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }),
+      );
+      expect(Messages.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount]).sort()).to.deep.equal([
+        ["one", "1"],
+        ["two", "1"],
+      ]);
     });
 
     it("lists the most recent task only unless MaxResults asks for more", async () => {

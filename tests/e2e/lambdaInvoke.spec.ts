@@ -11,8 +11,14 @@ describe("e2e harness: Lambda Invoke endpoint", () => {
   let endpoint: LambdaEndpoint;
   before(async () => {
     endpoint = await startLambdaEndpoint();
-    endpoint.functions.set("echo", fakeFunction("echo", async (event) => ({ ok: true, result: event })));
-    endpoint.functions.set("broken", fakeFunction("broken", () => Promise.reject(new Error("runtime crashed"))));
+    endpoint.functions.set(
+      "echo",
+      fakeFunction("echo", async (event) => ({ ok: true, result: event })),
+    );
+    endpoint.functions.set(
+      "broken",
+      fakeFunction("broken", () => Promise.reject(new Error("runtime crashed"))),
+    );
   });
   after(() => endpoint.close());
 

@@ -104,50 +104,51 @@ export function deployFunction(taskRoot: string, def: FunctionDefinition, onLine
     if (env.child.exitCode === null && env.child.signalCode === null) env.child.kill("SIGKILL");
   };
 
-  const start = (): Promise<Environment | InvocationResult> => new Promise((resolve) => {
-    stats.coldStarts++;
-    const child = fork(bootstrap, [file], {
-      cwd: taskRoot,
-      env: { PATH: process.env.PATH ?? "", TZ: "UTC", LANG: "en_US.UTF-8", ...def.env, AWS_LAMBDA_FUNCTION_NAME: def.name },
-      execArgv: ["--no-warnings"],
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
+  const start = (): Promise<Environment | InvocationResult> =>
+    new Promise((resolve) => {
+      stats.coldStarts++;
+      const child = fork(bootstrap, [file], {
+        cwd: taskRoot,
+        env: { PATH: process.env.PATH ?? "", TZ: "UTC", LANG: "en_US.UTF-8", ...def.env, AWS_LAMBDA_FUNCTION_NAME: def.name },
+        execArgv: ["--no-warnings"],
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+      });
+      const env: Environment = { child };
+      all.add(env);
+      const output: string[] = [];
+      const keep = (chunk: Buffer) => {
+        for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) {
+          output.push(line);
+          store(line);
+        }
+      };
+      child.stdout!.on("data", keep);
+      child.stderr!.on("data", keep);
+      let ready = false;
+      const initTimer = setTimeout(() => {
+        stop(env);
+        resolve({ ok: false, errorType: "Runtime.InitTimeout", errorMessage: `Init did not finish within ${INIT_LIMIT_MS / 1000} s` });
+      }, INIT_LIMIT_MS);
+      child.on("message", (m: any) => {
+        if (m.type === "log") return store(lambdaTextLine(new Date(m.time), m.requestId, m.level, m.message));
+        if (m.type === "ready") {
+          ready = true;
+          clearTimeout(initTimer);
+          return resolve(env);
+        }
+        if (env.waiting && m.requestId === env.waiting.requestId) {
+          env.waiting.settle(m.type === "result" ? { ok: true, result: m.result } : { ok: false, errorType: m.errorType, errorMessage: m.errorMessage });
+        }
+      });
+      child.on("exit", (code, signal) => {
+        all.delete(env);
+        if (!ready) {
+          clearTimeout(initTimer);
+          resolve({ ok: false, errorType: "Runtime.ExitError", errorMessage: `Init failed: exit ${code ?? signal}: ${output.slice(-5).join(" | ")}` });
+        }
+        env.waiting?.settle({ ok: false, errorType: "Runtime.ExitError", errorMessage: `Runtime exited with error: ${code ?? signal}` });
+      });
     });
-    const env: Environment = { child };
-    all.add(env);
-    const output: string[] = [];
-    const keep = (chunk: Buffer) => {
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) {
-        output.push(line);
-        store(line);
-      }
-    };
-    child.stdout!.on("data", keep);
-    child.stderr!.on("data", keep);
-    let ready = false;
-    const initTimer = setTimeout(() => {
-      stop(env);
-      resolve({ ok: false, errorType: "Runtime.InitTimeout", errorMessage: `Init did not finish within ${INIT_LIMIT_MS / 1000} s` });
-    }, INIT_LIMIT_MS);
-    child.on("message", (m: any) => {
-      if (m.type === "log") return store(lambdaTextLine(new Date(m.time), m.requestId, m.level, m.message));
-      if (m.type === "ready") {
-        ready = true;
-        clearTimeout(initTimer);
-        return resolve(env);
-      }
-      if (env.waiting && m.requestId === env.waiting.requestId) {
-        env.waiting.settle(m.type === "result" ? { ok: true, result: m.result } : { ok: false, errorType: m.errorType, errorMessage: m.errorMessage });
-      }
-    });
-    child.on("exit", (code, signal) => {
-      all.delete(env);
-      if (!ready) {
-        clearTimeout(initTimer);
-        resolve({ ok: false, errorType: "Runtime.ExitError", errorMessage: `Init failed: exit ${code ?? signal}: ${output.slice(-5).join(" | ")}` });
-      }
-      env.waiting?.settle({ ok: false, errorType: "Runtime.ExitError", errorMessage: `Runtime exited with error: ${code ?? signal}` });
-    });
-  });
 
   return {
     name: def.name,
@@ -179,10 +180,13 @@ export function deployFunction(taskRoot: string, def: FunctionDefinition, onLine
       });
     },
     async close() {
-      const exits = [...all].map((env) => new Promise((resolve) => {
-        if (env.child.exitCode !== null || env.child.signalCode !== null) return resolve(undefined);
-        env.child.once("exit", resolve);
-      }));
+      const exits = [...all].map(
+        (env) =>
+          new Promise((resolve) => {
+            if (env.child.exitCode !== null || env.child.signalCode !== null) return resolve(undefined);
+            env.child.once("exit", resolve);
+          }),
+      );
       for (const env of [...all]) stop(env);
       await Promise.all(exits);
     },

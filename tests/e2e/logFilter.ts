@@ -18,9 +18,11 @@ export function filterPatternMatches(pattern: string, message: string): boolean 
   const required = terms.filter((t) => t.op === "");
   const anyOf = terms.filter((t) => t.op === "?");
   const excluded = terms.filter((t) => t.op === "-");
-  return required.every((t) => message.includes(t.text))
-    && (anyOf.length === 0 || anyOf.some((t) => message.includes(t.text)))
-    && !excluded.some((t) => message.includes(t.text));
+  return (
+    required.every((t) => message.includes(t.text)) &&
+    (anyOf.length === 0 || anyOf.some((t) => message.includes(t.text))) &&
+    !excluded.some((t) => message.includes(t.text))
+  );
 }
 
 /**

@@ -77,7 +77,8 @@ export class MoveTasks {
     const destinationArn = input.DestinationArn ? String(input.DestinationArn) : undefined;
     if (!destinationArn && origins.length > 1) return error("UnsupportedOperation", "emulator: DestinationArn is required when several queues use this DLQ");
     const destinationUrl = await this.urlOf(destinationArn ?? origins[0]);
-    if (!destinationUrl) return error("ResourceNotFoundException", `The resource that you specified for the DestinationArn parameter doesn't exist: ${destinationArn}`);
+    if (!destinationUrl)
+      return error("ResourceNotFoundException", `The resource that you specified for the DestinationArn parameter doesn't exist: ${destinationArn}`);
     if (this.tasks.some((t) => t.SourceArn === sourceArn && t.Status === "RUNNING")) {
       return error("UnsupportedOperation", "There is already a task running. Only one active task is allowed for a source queue arn at a given time.");
     }
@@ -101,7 +102,10 @@ export class MoveTasks {
   private list(input: Record<string, any>): ApiAnswer {
     const max = input.MaxResults === undefined ? 1 : Number(input.MaxResults);
     if (!Number.isInteger(max) || max < 1 || max > 10) return error("InvalidParameterValue", "MaxResults must be between 1 and 10.");
-    const results = this.tasks.filter((t) => t.SourceArn === input.SourceArn).slice(0, max).map(listEntry);
+    const results = this.tasks
+      .filter((t) => t.SourceArn === input.SourceArn)
+      .slice(0, max)
+      .map(listEntry);
     return { status: 200, body: { Results: results } };
   }
 

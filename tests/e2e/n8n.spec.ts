@@ -15,7 +15,13 @@ describe("e2e stand-in: n8n invitations", () => {
   const invite = (email: string, key = KEY) => inviteToN8n((url, init) => fetch(url, init), n8n.url, key, email, 1000);
   const resolve = async (link: string) => (await fetch(`${n8n.url}/rest/resolve-signup-token?token=${tokenOf(link)}`)).status;
   const accept = async (link: string) =>
-    (await fetch(`${n8n.url}/rest/invitations/accept`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: tokenOf(link), firstName: "Ada", lastName: "L", password: "Secret-123" }) })).status;
+    (
+      await fetch(`${n8n.url}/rest/invitations/accept`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token: tokenOf(link), firstName: "Ada", lastName: "L", password: "Secret-123" }),
+      })
+    ).status;
 
   it("invites an unknown email as a pending member and returns the link under the editor's base URL", async () => {
     const outcome = await invite("ada@example.com");

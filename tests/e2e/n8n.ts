@@ -121,13 +121,15 @@ export async function startFakeN8n(opts: { apiKey: string; editorBaseUrl: string
       }
       return reply(201, invited);
     }
-    const token = url.searchParams.get("token") ?? (() => {
-      try {
-        return String(JSON.parse(raw).token);
-      } catch {
-        return "";
-      }
-    })();
+    const token =
+      url.searchParams.get("token") ??
+      (() => {
+        try {
+          return String(JSON.parse(raw).token);
+        } catch {
+          return "";
+        }
+      })();
     const invitee = byId(tokens.get(token) ?? "");
     if (req.method === "GET" && url.pathname === "/rest/resolve-signup-token") {
       if (!invitee) return send(res, 400, { message: "Invalid invite URL" });

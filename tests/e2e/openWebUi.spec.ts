@@ -4,7 +4,12 @@ import { expect } from "chai";
 import { FakeOpenWebUi, OWUI_ERRORS, pyUnquote, startFakeOpenWebUi } from "./openWebUi";
 import { NAME_HEADER, oauth2ProxyHeaders } from "./oauth2Proxy";
 
-const TRUSTED = { WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email", WEBUI_AUTH_TRUSTED_NAME_HEADER: NAME_HEADER, DEFAULT_USER_ROLE: "user", ENABLE_SIGNUP: "false" };
+const TRUSTED = {
+  WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email",
+  WEBUI_AUTH_TRUSTED_NAME_HEADER: NAME_HEADER,
+  DEFAULT_USER_ROLE: "user",
+  ENABLE_SIGNUP: "false",
+};
 const ADMIN = { WEBUI_ADMIN_EMAIL: "Admin@Example.com", WEBUI_ADMIN_PASSWORD: "generated" };
 
 describe("e2e stand-in: Open WebUI accounts", () => {
@@ -73,7 +78,10 @@ describe("e2e stand-in: Open WebUI accounts", () => {
     expect(typeof hijack.body.token).to.equal("string");
 
     const closed = await start({ ...TRUSTED, ...ADMIN });
-    expect(await post(closed, "/api/v1/auths/signup", ada, { name: "x", email: "victim@example.com", password: "pw" })).to.deep.equal({ status: 403, body: { detail: OWUI_ERRORS.ACCESS_PROHIBITED } });
+    expect(await post(closed, "/api/v1/auths/signup", ada, { name: "x", email: "victim@example.com", password: "pw" })).to.deep.equal({
+      status: 403,
+      body: { detail: OWUI_ERRORS.ACCESS_PROHIBITED },
+    });
   });
 
   it("reads its settings as env.py/config.py do: DEFAULT_USER_ROLE defaults to pending, ENABLE_SIGNUP to true", async () => {

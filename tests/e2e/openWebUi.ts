@@ -48,7 +48,8 @@ export const OWUI_ERRORS = {
   ACCESS_PROHIBITED: "You do not have permission to access this resource. Please contact your administrator for assistance.",
   ACTION_PROHIBITED: "The requested action has been restricted as a security measure.",
   EMAIL_TAKEN: "Uh-oh! This email is already registered. Sign in with your existing account or choose another email to start anew.",
-  INVALID_EMAIL_FORMAT: "The email format you entered is invalid. Please double-check and make sure you're using a valid email address (e.g., yourname@example.com).",
+  INVALID_EMAIL_FORMAT:
+    "The email format you entered is invalid. Please double-check and make sure you're using a valid email address (e.g., yourname@example.com).",
 } as const;
 
 const truthy = (value: string | undefined, fallback: string) => (value ?? fallback).toLowerCase() === "true";

@@ -12,7 +12,6 @@ import { tokenOf } from "./n8n";
 import { OWUI_ERRORS } from "./openWebUi";
 import { N8N_KEY, World, startWorld } from "./world";
 
-
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 /** Cognito keeps the email as typed; the pipeline and Open WebUI lower-case it. */
 const typed = (email: string) => email.replace(/^./, (c) => c.toUpperCase()).replace("@example.com", "@Example.com");
@@ -66,7 +65,10 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
   const sorted = (xs: Iterable<string>) => [...xs].sort();
   /** The n8n invitation links in the notices for `email`. */
   const linksFor = async (email: string) =>
-    (await world.notices()).filter((n) => n.subject === `New member: ${email}`).map((n) => /https:\/\/\S+\/signup\?token=\S+/.exec(n.message)?.[0]).filter((l): l is string => Boolean(l));
+    (await world.notices())
+      .filter((n) => n.subject === `New member: ${email}`)
+      .map((n) => /https:\/\/\S+\/signup\?token=\S+/.exec(n.message)?.[0])
+      .filter((l): l is string => Boolean(l));
   const resolves = async (link: string) => (await fetch(`${world.n8n.url}/rest/resolve-signup-token?token=${tokenOf(link)}`)).status;
 
   async function signUpAll(emails: string[]): Promise<Map<string, string>> {
@@ -81,11 +83,19 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const stranger = "eve@elsewhere.org";
     const unverified = "s0-unverified@example.com";
 
-    const refusal = await world.signUp(stranger, "Eve").then(() => undefined, (e) => e);
+    const refusal = await world.signUp(stranger, "Eve").then(
+      () => undefined,
+      (e) => e,
+    );
     // Cognito: "PreSignUp failed with error <message>."; cognito-local names the function instead of the trigger.
     expect(refusal?.name).to.equal("UserLambdaValidationException");
-    expect(refusal.message).to.match(/failed with error /).and.contain(REFUSAL.notAllowed);
-    const noUser = await world.cognito.client.send(new AdminGetUserCommand({ UserPoolId: world.userPoolId, Username: stranger })).then(() => undefined, (e) => e);
+    expect(refusal.message)
+      .to.match(/failed with error /)
+      .and.contain(REFUSAL.notAllowed);
+    const noUser = await world.cognito.client.send(new AdminGetUserCommand({ UserPoolId: world.userPoolId, Username: stranger })).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(noUser?.name, "a refused person has no Cognito user").to.equal("UserNotFoundException");
 
     await world.signUp(typed(ada), "Ada Lovelace");
@@ -146,7 +156,9 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     });
     expect(signup.status).to.equal(403);
     expect(await signup.json()).to.deep.equal({ detail: OWUI_ERRORS.ACCESS_PROHIBITED });
-    expect(sorted([...world.openWebUi.users.values()].map((u) => `${u.email} ${u.role}`))).to.deep.equal(sorted(["admin@example.com admin", `${ada} user`, `${guest} user`]));
+    expect(sorted([...world.openWebUi.users.values()].map((u) => `${u.email} ${u.role}`))).to.deep.equal(
+      sorted(["admin@example.com admin", `${ada} user`, `${guest} user`]),
+    );
   });
 
   it("1. 50 members sign up: 50 n8n invitations and 50 notices, one each; DLQ empty; then 50 accounts at first sign-in", async () => {
@@ -198,7 +210,12 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(outcome.dlq).to.deep.equal([]);
     const byMessage = deliveriesByMessage(source.deliveries);
     expect(byMessage.size).to.equal(emails.length);
-    for (const deliveries of byMessage.values()) expect(deliveries).to.deep.equal([[1, true], [2, true], [3, false]]);
+    for (const deliveries of byMessage.values())
+      expect(deliveries).to.deep.equal([
+        [1, true],
+        [2, true],
+        [3, false],
+      ]);
     // The 1st receive never reached n8n (refused); the 2nd got 503, the 3rd invited.
     for (const email of emails) expect(n8nStatuses(email), email).to.deep.equal([503, 201]);
     expect(sorted(await world.onboarded())).to.deep.equal(sorted(emails));
@@ -226,9 +243,18 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     // The operator stores the right key. Each worker container caches the key it read, so fresh
     // containers must start (any configuration change of the function does that) before the redrive.
     world.secretValues[keyArn] = N8N_KEY;
-    const redrive = await runDlqRedrive({ prefix: "pluto", region: world.queues.region, wait: true, yes: true },
-      { clients: () => world.opsClients(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
-    expect(redrive).to.include({ action: "started", messages: emails.length, moved: emails.length, status: "COMPLETED", dlq: world.artefacts.dlqName, queue: world.artefacts.queueName });
+    const redrive = await runDlqRedrive(
+      { prefix: "pluto", region: world.queues.region, wait: true, yes: true },
+      { clients: () => world.opsClients(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) },
+    );
+    expect(redrive).to.include({
+      action: "started",
+      messages: emails.length,
+      moved: emails.length,
+      status: "COMPLETED",
+      dlq: world.artefacts.dlqName,
+      queue: world.artefacts.queueName,
+    });
     const second = world.startEventSource(world.deployWorker({ n8n: true }));
     await world.waitUntil("the DLQ to empty", async () => (await world.queues.peek(world.artefacts.dlqName)).length === 0, DEADLINE_MS);
     await world.waitForDrainedQueue(DEADLINE_MS);
@@ -252,7 +278,10 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     await signUpAll(emails);
     // SQS delivers at least once: the same body can arrive as a second message.
     const queued = await world.queues.peek(world.artefacts.queueName);
-    await world.queues.send(world.pair.queueUrl, queued.find((b) => JSON.parse(b).email === sentTwice)!);
+    await world.queues.send(
+      world.pair.queueUrl,
+      queued.find((b) => JSON.parse(b).email === sentTwice)!,
+    );
     // n8n writes the pending user, then answers after the worker gave up on it (its scaled n8n
     // timeout): the record fails and comes back after the visibility timeout, and n8n invites the
     // same pending user again.
@@ -278,7 +307,10 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(new Set(sentTwiceLinks).size, "each invitation carries a fresh link").to.equal(2);
     for (const link of [...redeliveredLinks, ...sentTwiceLinks]) expect(await resolves(link)).to.equal(200);
     const redeliveredId = source.deliveries.find((d) => JSON.parse(d.body).email === redelivered)!.messageId;
-    expect(deliveriesByMessage(source.deliveries).get(redeliveredId)).to.deep.equal([[1, true], [2, false]]);
+    expect(deliveriesByMessage(source.deliveries).get(redeliveredId)).to.deep.equal([
+      [1, true],
+      [2, false],
+    ]);
   });
 
   it("5a. SNS refuses each message's first 2 publishes: n8n re-invites the same pending user, and each member is announced once, with a working link", async () => {
@@ -295,7 +327,12 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
 
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
-    for (const deliveries of deliveriesByMessage(source.deliveries).values()) expect(deliveries).to.deep.equal([[1, true], [2, true], [3, false]]);
+    for (const deliveries of deliveriesByMessage(source.deliveries).values())
+      expect(deliveries).to.deep.equal([
+        [1, true],
+        [2, true],
+        [3, false],
+      ]);
     for (const email of emails) {
       expect(n8nStatuses(email), email).to.deep.equal([201, 201, 201]);
       const links = await linksFor(email);
@@ -339,9 +376,15 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(outcome.dlq).to.deep.equal([]);
     const notices = await world.notices();
     expect(notices).to.have.length(1);
-    expect(notices[0].message).to.contain(`${nameOf(email)} <${email}> has joined`).and.not.contain("n8n");
+    expect(notices[0].message)
+      .to.contain(`${nameOf(email)} <${email}> has joined`)
+      .and.not.contain("n8n");
     expect(world.n8n.attempts).to.deep.equal([]);
-    expect(world.lambda.invocations.map((i) => i.event.triggerSource)).to.deep.equal(["PreSignUp_SignUp", "PostConfirmation_ConfirmSignUp", "PostConfirmation_ConfirmForgotPassword"]);
+    expect(world.lambda.invocations.map((i) => i.event.triggerSource)).to.deep.equal([
+      "PreSignUp_SignUp",
+      "PostConfirmation_ConfirmSignUp",
+      "PostConfirmation_ConfirmForgotPassword",
+    ]);
   });
 
   it("7. a malformed message body lands in the DLQ; the other messages of its batch succeed", async () => {
@@ -358,7 +401,13 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(outcome.dlq).to.deep.equal([malformed]);
     expect(sorted(await world.onboarded())).to.deep.equal(sorted(emails));
     const firstBatch = source.deliveries.filter((d) => d.batch === source.deliveries.find((x) => x.body === malformed)!.batch);
-    expect(firstBatch.map((d) => [d.body === malformed, d.failed]).sort()).to.deep.equal([[false, false], [false, false], [false, false], [false, false], [true, true]]);
+    expect(firstBatch.map((d) => [d.body === malformed, d.failed]).sort()).to.deep.equal([
+      [false, false],
+      [false, false],
+      [false, false],
+      [false, false],
+      [true, true],
+    ]);
     expect(source.deliveries.filter((d) => d.body === malformed).map((d) => d.receiveCount)).to.deep.equal(range(world.artefacts.maxReceiveCount));
   });
   it("8. the worker side runs under the deployed timeout rules, every duration divided by one factor: visibility stays at least 6x the worker's timeout, the n8n call well inside it; the triggers keep Cognito's 5 s", () => {
@@ -403,7 +452,10 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const countedEntries = counted.map((line) => JSON.parse(line.split("\t")[3]));
     expect(sorted(countedEntries.map((e) => e.sub))).to.deep.equal(sorted(failedSubs));
     for (const e of countedEntries) expect(e).to.include({ level: "error", event: "enqueue_failed" });
-    expect(counted.every((line) => line.split("\t")[2] === "ERROR"), "written as errors").to.equal(true);
+    expect(
+      counted.every((line) => line.split("\t")[2] === "ERROR"),
+      "written as errors",
+    ).to.equal(true);
     await world.waitForDrainedQueue(DEADLINE_MS);
     expect(sorted(await world.onboarded()), "only the members queued before the fault").to.deep.equal(sorted(before));
 
@@ -456,7 +508,11 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(sorted(await world.onboarded()), "nobody announced without an invitation").to.deep.equal(sorted(emails));
     expect(world.n8n.users.has(broken)).to.equal(false);
     const byMessage = deliveriesByMessage(source.deliveries);
-    for (const d of source.deliveries.filter((x) => JSON.parse(x.body).email !== broken && x.receiveCount === 1)) expect(byMessage.get(d.messageId)).to.deep.equal([[1, true], [2, false]]);
+    for (const d of source.deliveries.filter((x) => JSON.parse(x.body).email !== broken && x.receiveCount === 1))
+      expect(byMessage.get(d.messageId)).to.deep.equal([
+        [1, true],
+        [2, false],
+      ]);
   });
 
   it("11. the worker is cut off at its (scaled) timeout while SNS holds the notice: the whole batch comes back only after the visibility timeout, from a fresh environment, and each member is announced once", async () => {
@@ -482,7 +538,11 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const first = source.deliveries.filter((d) => d.receiveCount === 1);
     expect(first.map((d) => [d.failed, d.invocationError])).to.deep.equal(emails.map(() => [true, timedOut]));
     const byMessage = deliveriesByMessage(source.deliveries);
-    for (const deliveries of byMessage.values()) expect(deliveries).to.deep.equal([[1, true], [2, false]]);
+    for (const deliveries of byMessage.values())
+      expect(deliveries).to.deep.equal([
+        [1, true],
+        [2, false],
+      ]);
     // No message was handed out again while the invocation that held it was still running.
     const position = (batch: number, event: "start" | "end") => source.timeline.findIndex((t) => t.batch === batch && t.event === event);
     for (const d of source.deliveries.filter((x) => x.receiveCount === 2)) {

@@ -5,13 +5,7 @@
 // Faults are injected in front of fauxqs: SQS SendMessage and SNS Publish can be refused with the
 // error AWS answers when it fails, or stalled (the connection accepted, no answer ever sent).
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  PurgeQueueCommand,
-  SendMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, GetQueueAttributesCommand, PurgeQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { MoveTasks } from "./moveTasks";
 
 /**
@@ -99,7 +93,9 @@ export async function startQueueEmulator(region: string): Promise<QueueEmulator>
       // What SNS answers on an internal failure (query protocol, XML; docs.aws.amazon.com/sns/latest/api/API_Publish.html,
       // Errors: InternalError, HTTP 500); the SDK retries it.
       reply.status(500).header("content-type", "text/xml");
-      return reply.send('<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Receiver</Type><Code>InternalError</Code><Message>injected by the e2e</Message></Error><RequestId>e2e</RequestId></ErrorResponse>');
+      return reply.send(
+        '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Receiver</Type><Code>InternalError</Code><Message>injected by the e2e</Message></Error><RequestId>e2e</RequestId></ErrorResponse>',
+      );
     }
     if (sendFault && request.headers["x-amz-target"] === "AmazonSQS.SendMessage") {
       if (sendFault === "stall") return stall("send", reply);
@@ -121,10 +117,12 @@ export async function startQueueEmulator(region: string): Promise<QueueEmulator>
   const sns = new SNSClient({ region, endpoint, credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
 
   const counts = async (queueUrl: string): Promise<QueueCounts> => {
-    const { Attributes = {} } = await client.send(new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }));
+    const { Attributes = {} } = await client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+      }),
+    );
     return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
   };
 
@@ -132,7 +130,9 @@ export async function startQueueEmulator(region: string): Promise<QueueEmulator>
   const peek = async (queueName: string): Promise<string[]> => {
     const res = await fetch(`${endpoint}/_fauxqs/queues/${encodeURIComponent(queueName)}`);
     if (!res.ok) throw new Error(`cannot inspect queue ${queueName}: HTTP ${res.status}`);
-    const { messages } = (await res.json()) as { messages: { ready: { body: string }[]; delayed: { body: string }[]; inflight: { message: { body: string } }[] } };
+    const { messages } = (await res.json()) as {
+      messages: { ready: { body: string }[]; delayed: { body: string }[]; inflight: { message: { body: string } }[] };
+    };
     return [...messages.ready, ...messages.delayed, ...messages.inflight.map((i) => i.message)].map((m) => m.body);
   };
 
@@ -144,13 +144,15 @@ export async function startQueueEmulator(region: string): Promise<QueueEmulator>
     async createQueuePair(names, settings) {
       const dlq = await client.send(new CreateQueueCommand({ QueueName: names.dlq }));
       const dlqArn = await arnOf(client, dlq.QueueUrl!);
-      const queue = await client.send(new CreateQueueCommand({
-        QueueName: names.queue,
-        Attributes: {
-          VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: settings.maxReceiveCount }),
-        },
-      }));
+      const queue = await client.send(
+        new CreateQueueCommand({
+          QueueName: names.queue,
+          Attributes: {
+            VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: settings.maxReceiveCount }),
+          },
+        }),
+      );
       return { queueUrl: queue.QueueUrl!, queueArn: await arnOf(client, queue.QueueUrl!), dlqUrl: dlq.QueueUrl!, dlqArn };
     },
     counts,

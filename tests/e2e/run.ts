@@ -14,7 +14,11 @@ async function main(): Promise<number> {
     if (!`${w.name} ${w.message}`.includes("NodeVersionSupportWarning")) process.stderr.write(`${w.name}: ${w.message}\n`);
   });
   const mocha = new Mocha({ reporter: "spec", timeout: 60_000 });
-  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith(".e2e.ts")).sort()) mocha.addFile(path.join(__dirname, file));
+  for (const file of fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith(".e2e.ts"))
+    .sort())
+    mocha.addFile(path.join(__dirname, file));
   await mocha.loadFilesAsync();
   const stats = await new Promise<{ passes: number; failures: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0 }));

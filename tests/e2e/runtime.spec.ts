@@ -61,7 +61,11 @@ exports.handler = async (event, context) => {
     it("cuts an invocation off at the timeout, stops its environment, and starts a fresh one for the next", async () => {
       const fn = deploy(300);
       const warm = (await fn.invoke({})) as { result: { pid: number } };
-      expect(await fn.invoke({ action: "hang" })).to.deep.equal({ ok: false, errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 0.30 seconds" });
+      expect(await fn.invoke({ action: "hang" })).to.deep.equal({
+        ok: false,
+        errorType: "Sandbox.Timedout",
+        errorMessage: "Task timed out after 0.30 seconds",
+      });
       for (let i = 0; i < 100 && !gone(warm.result.pid); i++) await new Promise((r) => setTimeout(r, 20));
       expect(gone(warm.result.pid), "the timed-out environment's process is gone").to.equal(true);
       const next = (await fn.invoke({})) as { result: { pid: number; invocations: number } };
@@ -89,7 +93,9 @@ exports.handler = async (event, context) => {
 
   describe("mappingRefusal (CreateEventSourceMapping's check)", () => {
     it("refuses a visibility timeout below the function's timeout and accepts an equal or longer one", () => {
-      expect(mappingRefusal(30_000, 15)).to.equal("InvalidParameterValueException: Queue visibility timeout: 15 seconds is less than Function timeout: 30 seconds");
+      expect(mappingRefusal(30_000, 15)).to.equal(
+        "InvalidParameterValueException: Queue visibility timeout: 15 seconds is less than Function timeout: 30 seconds",
+      );
       expect(mappingRefusal(30_000, 30)).to.equal(undefined);
       expect(mappingRefusal(1000, 6)).to.equal(undefined);
     });
@@ -98,12 +104,17 @@ exports.handler = async (event, context) => {
   describe("scaleTimeouts", () => {
     it(`divides the worker's timeout, the visibility timeout and the n8n timeout by one factor (default ${DEFAULT_TIME_SCALE})`, () => {
       expect(scaleTimeouts({ workerTimeoutSeconds: 30, visibilityTimeoutSeconds: 180, httpTimeoutMs: 8000 }, DEFAULT_TIME_SCALE)).to.deep.equal({
-        factor: 30, workerTimeoutMs: 1000, visibilityTimeoutSeconds: 6, httpTimeoutMs: 267,
+        factor: 30,
+        workerTimeoutMs: 1000,
+        visibilityTimeoutSeconds: 6,
+        httpTimeoutMs: 267,
       });
     });
 
     it("refuses a factor that leaves the visibility timeout a fraction of a second, and a malformed PLUTO_E2E_TIME_SCALE", () => {
-      expect(() => scaleTimeouts({ workerTimeoutSeconds: 30, visibilityTimeoutSeconds: 180, httpTimeoutMs: 8000 }, 7)).to.throw("not a whole number of seconds");
+      expect(() => scaleTimeouts({ workerTimeoutSeconds: 30, visibilityTimeoutSeconds: 180, httpTimeoutMs: 8000 }, 7)).to.throw(
+        "not a whole number of seconds",
+      );
       expect(timeScaleFrom({})).to.equal(DEFAULT_TIME_SCALE);
       expect(timeScaleFrom({ PLUTO_E2E_TIME_SCALE: "15" })).to.equal(15);
       expect(() => timeScaleFrom({ PLUTO_E2E_TIME_SCALE: "fast" })).to.throw('PLUTO_E2E_TIME_SCALE must be a positive integer, got "fast"');

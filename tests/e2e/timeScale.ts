@@ -43,7 +43,9 @@ export function timeScaleFrom(env: Record<string, string | undefined>): number {
 export function scaleTimeouts(deployed: DeployedTimeouts, factor: number): ScaledTimeouts {
   const visibility = deployed.visibilityTimeoutSeconds / factor;
   if (!Number.isInteger(visibility)) {
-    throw new Error(`the queue's visibility timeout (${deployed.visibilityTimeoutSeconds} s) divided by the time scale ${factor} is not a whole number of seconds; choose a factor that divides it`);
+    throw new Error(
+      `the queue's visibility timeout (${deployed.visibilityTimeoutSeconds} s) divided by the time scale ${factor} is not a whole number of seconds; choose a factor that divides it`,
+    );
   }
   return {
     factor,

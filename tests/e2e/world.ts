@@ -90,7 +90,12 @@ interface Artefacts {
 async function artefact(stack: Stack, suffix: string): Promise<Artefact> {
   const fn = stack.one(LAMBDA, suffix);
   const inputs = fn.inputs as any;
-  return { name: inputs.name, code: (await archiveAssets(fn))["__index.js"], env: { ...(inputs.environment?.variables ?? {}) }, timeoutSeconds: inputs.timeout };
+  return {
+    name: inputs.name,
+    code: (await archiveAssets(fn))["__index.js"],
+    env: { ...(inputs.environment?.variables ?? {}) },
+    timeoutSeconds: inputs.timeout,
+  };
 }
 
 const functionName = (arn: unknown) => String(arn).split(":").pop()!;
@@ -119,7 +124,11 @@ export async function deployedArtefacts(): Promise<Artefacts> {
     maxReceiveCount: JSON.parse(queue.redrivePolicy).maxReceiveCount,
     batchSize: mapping.batchSize,
     maxConcurrency: mapping.scalingConfig.maximumConcurrency,
-    timeouts: { workerTimeoutSeconds: worker.timeoutSeconds, visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds, httpTimeoutMs: Number(worker.env[ENV.httpTimeoutMs]) },
+    timeouts: {
+      workerTimeoutSeconds: worker.timeoutSeconds,
+      visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
+      httpTimeoutMs: Number(worker.env[ENV.httpTimeoutMs]),
+    },
     enqueueBudgetMs: Number(producer.env[ENV.enqueueBudgetMs]),
     enqueueFailedPattern: stack.inputs("aws:cloudwatch/logMetricFilter:LogMetricFilter").pattern,
     triggers: {
@@ -208,10 +217,13 @@ export async function startWorld(): Promise<World> {
     closers.push(taskRoot.remove);
     const queues = await startQueueEmulator(REGION);
     closers.push(() => queues.close());
-    const pair = await queues.createQueuePair({ queue: artefacts.queueName, dlq: artefacts.dlqName }, {
-      visibilityTimeoutSeconds: timeouts.scaled.visibilityTimeoutSeconds,
-      maxReceiveCount: artefacts.maxReceiveCount,
-    });
+    const pair = await queues.createQueuePair(
+      { queue: artefacts.queueName, dlq: artefacts.dlqName },
+      {
+        visibilityTimeoutSeconds: timeouts.scaled.visibilityTimeoutSeconds,
+        maxReceiveCount: artefacts.maxReceiveCount,
+      },
+    );
     const { topicArn, mailboxUrl } = await queues.createTopicWithMailbox(artefacts.noticeTopicName, MAILBOX);
     const n8nKeyArn = artefacts.workerWithN8n.env[ENV.n8nApiKeySecretArn];
     const secretValues: Record<string, string> = { [n8nKeyArn]: N8N_KEY };
@@ -252,11 +264,13 @@ export async function startWorld(): Promise<World> {
 
     const cognito = await startCognitoLocal({ lambdaEndpoint: lambda.url, triggerFunctions: artefacts.triggers });
     closers.push(() => cognito.close());
-    const pool = await cognito.client.send(new CreateUserPoolCommand({
-      PoolName: artefacts.userPool.name,
-      UsernameAttributes: artefacts.userPool.usernameAttributes as any,
-      AutoVerifiedAttributes: artefacts.userPool.autoVerifiedAttributes as any,
-    }));
+    const pool = await cognito.client.send(
+      new CreateUserPoolCommand({
+        PoolName: artefacts.userPool.name,
+        UsernameAttributes: artefacts.userPool.usernameAttributes as any,
+        AutoVerifiedAttributes: artefacts.userPool.autoVerifiedAttributes as any,
+      }),
+    );
     const userPoolId = pool.UserPool!.Id!;
     const client = await cognito.client.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "e2e" }));
     const clientId = client.UserPoolClient!.ClientId!;
@@ -293,11 +307,15 @@ export async function startWorld(): Promise<World> {
       logs,
       deployWorker(opts = {}) {
         const worker = opts.n8n ? artefacts.workerWithN8n : artefacts.worker;
-        const fn = deploy(worker, {
-          [ENV.noticeTopicArn]: topicArn,
-          [ENV.httpTimeoutMs]: String(timeouts.scaled.httpTimeoutMs),
-          ...(opts.n8n ? { [ENV.n8nUrl]: n8n.url } : {}),
-        }, timeouts.scaled.workerTimeoutMs);
+        const fn = deploy(
+          worker,
+          {
+            [ENV.noticeTopicArn]: topicArn,
+            [ENV.httpTimeoutMs]: String(timeouts.scaled.httpTimeoutMs),
+            ...(opts.n8n ? { [ENV.n8nUrl]: n8n.url } : {}),
+          },
+          timeouts.scaled.workerTimeoutMs,
+        );
         workers.push(fn);
         return fn;
       },
@@ -306,12 +324,14 @@ export async function startWorld(): Promise<World> {
         // email_verified (Google's claim) and the person's `name`. The name claim trigger turns
         // `name` into the ID token's `preferred_username` at each sign-in.
         const attributes = { name, email_verified: String(opts.emailVerified ?? true) };
-        await cognito.client.send(new SignUpCommand({
-          ClientId: clientId,
-          Username: email,
-          Password: PASSWORD,
-          UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
-        }));
+        await cognito.client.send(
+          new SignUpCommand({
+            ClientId: clientId,
+            Username: email,
+            Password: PASSWORD,
+            UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+          }),
+        );
         const user = await userOf(email);
         const code = cognito.confirmationCode(userPoolId, user.Username!);
         await confirmLikeCognito(() => cognito.client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code })));
@@ -320,7 +340,9 @@ export async function startWorld(): Promise<World> {
       async resetPassword(email) {
         await cognito.client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: email }));
         const code = cognito.confirmationCode(userPoolId, (await userOf(email)).Username!);
-        await confirmLikeCognito(() => cognito.client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: `${PASSWORD}-2` })));
+        await confirmLikeCognito(() =>
+          cognito.client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: `${PASSWORD}-2` })),
+        );
         passwords.set(email.toLowerCase(), `${PASSWORD}-2`);
       },
       async claimsOf(email) {
@@ -328,11 +350,13 @@ export async function startWorld(): Promise<World> {
         // 5.3.0 signs it after running the pool's Pre Token Generation trigger — here the deployed
         // name claim function — and applying its claimsToAddOrOverride
         // (cognito-local lib/services/tokenGenerator.js, applyTokenOverrides).
-        const auth = await cognito.client.send(new InitiateAuthCommand({
-          ClientId: clientId,
-          AuthFlow: "USER_PASSWORD_AUTH",
-          AuthParameters: { USERNAME: email, PASSWORD: passwords.get(email.toLowerCase()) ?? PASSWORD },
-        }));
+        const auth = await cognito.client.send(
+          new InitiateAuthCommand({
+            ClientId: clientId,
+            AuthFlow: "USER_PASSWORD_AUTH",
+            AuthParameters: { USERNAME: email, PASSWORD: passwords.get(email.toLowerCase()) ?? PASSWORD },
+          }),
+        );
         const token = JSON.parse(Buffer.from(auth.AuthenticationResult!.IdToken!.split(".")[1], "base64url").toString("utf8"));
         return { sub: token.sub, email: token.email, ...(token.preferred_username ? { preferred_username: token.preferred_username } : {}) };
       },
@@ -367,10 +391,14 @@ export async function startWorld(): Promise<World> {
         return source;
       },
       waitForDrainedQueue(deadlineMs) {
-        return world.waitUntil("the onboarding queue to drain", async () => {
-          const { visible, inFlight } = await queues.counts(pair.queueUrl);
-          return visible === 0 && inFlight === 0;
-        }, deadlineMs);
+        return world.waitUntil(
+          "the onboarding queue to drain",
+          async () => {
+            const { visible, inFlight } = await queues.counts(pair.queueUrl);
+            return visible === 0 && inFlight === 0;
+          },
+          deadlineMs,
+        );
       },
       async waitUntil(what, check, deadlineMs) {
         const until = Date.now() + deadlineMs;
@@ -381,7 +409,14 @@ export async function startWorld(): Promise<World> {
       },
       opsClients() {
         const config = { region: REGION, credentials: FAKE_CREDENTIALS };
-        return { sqs: queues.sqs, ecs: new ECSClient(config), logs: new CloudWatchLogsClient(config), cognito: cognito.client, backup: new BackupClient(config), rds: new RDSClient(config) };
+        return {
+          sqs: queues.sqs,
+          ecs: new ECSClient(config),
+          logs: new CloudWatchLogsClient(config),
+          cognito: cognito.client,
+          backup: new BackupClient(config),
+          rds: new RDSClient(config),
+        };
       },
       async reset() {
         // A failed scenario may have left its mapping polling: stop it before anything else.

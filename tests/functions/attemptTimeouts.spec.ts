@@ -21,7 +21,11 @@ describe("functions/runtime: every SDK attempt gives up on a stalled endpoint", 
   it("producer: SQS accepts the connection and never answers; the SDK aborts each 1 s attempt, well before a generous budget", async () => {
     const sqs = await startFakeAws({}, () => "hang");
     try {
-      Object.assign(process.env, { QUEUE_URL: "https://sqs.us-west-2.amazonaws.com/123456789012/pluto-user-provisioning", ENQUEUE_BUDGET_MS: "4000", AWS_ENDPOINT_URL_SQS: sqs.url });
+      Object.assign(process.env, {
+        QUEUE_URL: "https://sqs.us-west-2.amazonaws.com/123456789012/pluto-user-provisioning",
+        ENQUEUE_BUDGET_MS: "4000",
+        AWS_ENDPOINT_URL_SQS: sqs.url,
+      });
       const { lines } = await captureConsole(() => producerFactory()(postConfirmationEvent()));
       const entry = JSON.parse(lines[0]);
       expect(entry).to.include({ level: "error", event: "enqueue_failed" });
@@ -50,10 +54,19 @@ describe("functions/runtime: every SDK attempt gives up on a stalled endpoint", 
         const arn = "arn:aws:secretsmanager:us-west-2:123456789012:secret:pluto/n8n-api-key-GhIjKl";
         secrets.on(GetSecretValueCommand).resolves({ SecretString: "key" });
         sns.on(PublishCommand).resolves({ MessageId: "m" });
-        Object.assign(process.env, { APP_URL: "https://pluto.example.com", NOTICE_TOPIC_ARN: "arn:aws:sns:us-west-2:123456789012:pluto-new-members", N8N_URL: n8n.url, N8N_API_KEY_SECRET_ARN: arn });
+        Object.assign(process.env, {
+          APP_URL: "https://pluto.example.com",
+          NOTICE_TOPIC_ARN: "arn:aws:sns:us-west-2:123456789012:pluto-new-members",
+          N8N_URL: n8n.url,
+          N8N_API_KEY_SECRET_ARN: arn,
+        });
         await captureConsole(() => workerFactory()({ Records: [sqsRecord("m-1", provisioningMessage(1))] }));
-        const handlerConfig = (call: { thisValue: unknown } | undefined) => (call?.thisValue as { config: { requestHandler: { configProvider: Promise<Record<string, unknown>> } } }).config.requestHandler.configProvider;
-        for (const [client, config] of [["Secrets Manager", await handlerConfig(secrets.commandCalls(GetSecretValueCommand)[0])], ["SNS", await handlerConfig(sns.commandCalls(PublishCommand)[0])]] as const) {
+        const handlerConfig = (call: { thisValue: unknown } | undefined) =>
+          (call?.thisValue as { config: { requestHandler: { configProvider: Promise<Record<string, unknown>> } } }).config.requestHandler.configProvider;
+        for (const [client, config] of [
+          ["Secrets Manager", await handlerConfig(secrets.commandCalls(GetSecretValueCommand)[0])],
+          ["SNS", await handlerConfig(sns.commandCalls(PublishCommand)[0])],
+        ] as const) {
           expect(config, client).to.include({ connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true });
         }
       } finally {

@@ -41,7 +41,17 @@ describe("onboarding input rules", () => {
       });
     }
 
-    for (const name of ["José Núñez", "Zoë Ödegård-Ünal", "محمد علي", "יוסף כהן\u200f", "علی\u200cرضا", "👩‍💻 Ada", "李小龍", "O'Brien-Smith, Jr.", "Ada\u00a0Lovelace"]) {
+    for (const name of [
+      "José Núñez",
+      "Zoë Ödegård-Ünal",
+      "محمد علي",
+      "יוסף כהן\u200f",
+      "علی\u200cرضا",
+      "👩‍💻 Ada",
+      "李小龍",
+      "O'Brien-Smith, Jr.",
+      "Ada\u00a0Lovelace",
+    ]) {
       it(`accepts ${JSON.stringify(name)} (directional marks, joiners and every script are text)`, () => {
         expect(forbiddenCharacter(name)).to.equal(undefined);
       });
@@ -68,7 +78,10 @@ describe("onboarding input rules", () => {
     }
 
     it("refuses a sub holding a control character", () => {
-      expect(messageFromAttributes({ email: "ada@example.com", sub: "sub\u0000-1" })).to.deep.equal({ ok: false, reason: "user attribute `sub` contains U+0000 (a control character)" });
+      expect(messageFromAttributes({ email: "ada@example.com", sub: "sub\u0000-1" })).to.deep.equal({
+        ok: false,
+        reason: "user attribute `sub` contains U+0000 (a control character)",
+      });
     });
 
     for (const [char, described] of FORBIDDEN) {
@@ -105,7 +118,10 @@ describe("onboarding input rules", () => {
 
     it("keeps names in every script as they are, without notes", () => {
       for (const name of ["José Núñez", "محمد علي", "יוסף כהן\u200f", "👩‍💻 Ada"]) {
-        expect(messageFromAttributes({ ...VERIFIED, email: "ada@example.com", name }), name).to.deep.equal({ ok: true, message: { email: "ada@example.com", name, sub: "sub-1" } });
+        expect(messageFromAttributes({ ...VERIFIED, email: "ada@example.com", name }), name).to.deep.equal({
+          ok: true,
+          message: { email: "ada@example.com", name, sub: "sub-1" },
+        });
       }
     });
   });
@@ -154,13 +170,17 @@ describe("onboarding input rules", () => {
       const event = postConfirmationEvent({ userAttributes: { sub: "s-9", email: "ada\u0000@example.com", email_verified: "true", name: "Ada" } });
       expect(await handlePostConfirmation(event, d)).to.equal(event);
       expect(sent).to.deep.equal([]);
-      expect(logs.entries).to.deep.equal([{ level: "error", event: ENQUEUE_FAILED, sub: "s-9", error: "user attribute `email` contains U+0000 (a control character)" }]);
+      expect(logs.entries).to.deep.equal([
+        { level: "error", event: ENQUEUE_FAILED, sub: "s-9", error: "user attribute `email` contains U+0000 (a control character)" },
+      ]);
       expect(logs.text()).not.to.contain("ada");
     });
 
     it("enqueues the member under the next name when the name holds a bidirectional override, logging name_adjusted (no alarm)", async () => {
       const { sent, logs, deps: d } = deps();
-      const event = postConfirmationEvent({ userAttributes: { sub: "s-1", email: "ada@example.com", email_verified: "true", name: "Eve\u202elanimirc", given_name: "Ada" } });
+      const event = postConfirmationEvent({
+        userAttributes: { sub: "s-1", email: "ada@example.com", email_verified: "true", name: "Eve\u202elanimirc", given_name: "Ada" },
+      });
       expect(await handlePostConfirmation(event, d)).to.equal(event);
       expect(sent).to.deep.equal([{ email: "ada@example.com", name: "Ada", sub: "s-1" }]);
       expect(logs.entries).to.deep.equal([
@@ -172,14 +192,23 @@ describe("onboarding input rules", () => {
 
     it(`enqueues a name cut to ${MAX_NAME_CHARACTERS} characters`, async () => {
       const { sent, logs, deps: d } = deps();
-      await handlePostConfirmation(postConfirmationEvent({ userAttributes: { sub: "s-1", email: "ada@example.com", email_verified: "true", name: "x".repeat(5000) } }), d);
+      await handlePostConfirmation(
+        postConfirmationEvent({ userAttributes: { sub: "s-1", email: "ada@example.com", email_verified: "true", name: "x".repeat(5000) } }),
+        d,
+      );
       expect(sent.map((m) => m.name)).to.deep.equal(["x".repeat(MAX_NAME_CHARACTERS)]);
       expect(logs.entries.map((e) => e.event)).to.deep.equal([NAME_ADJUSTED, "enqueued"]);
     });
 
     it("returns the event even when its logger throws", async () => {
       const event = postConfirmationEvent();
-      const throwing = { enqueue: async () => undefined, budgetMs: 200, log: () => { throw new Error("stdout closed"); } };
+      const throwing = {
+        enqueue: async () => undefined,
+        budgetMs: 200,
+        log: () => {
+          throw new Error("stdout closed");
+        },
+      };
       expect(await handlePostConfirmation(event, throwing)).to.equal(event);
     });
   });
@@ -188,7 +217,13 @@ describe("onboarding input rules", () => {
     function deps() {
       const logs = memoryLog();
       const notices: Notice[] = [];
-      const d: WorkerDeps = { appUrl: "https://pluto.example.com", notify: async (n) => void notices.push(n), fetch: () => Promise.reject(new Error("no n8n here")), httpTimeoutMs: 100, log: logs.log };
+      const d: WorkerDeps = {
+        appUrl: "https://pluto.example.com",
+        notify: async (n) => void notices.push(n),
+        fetch: () => Promise.reject(new Error("no n8n here")),
+        httpTimeoutMs: 100,
+        log: logs.log,
+      };
       return { logs, notices, deps: d };
     }
     const failedIds = (r: { batchItemFailures: { itemIdentifier: string }[] }) => r.batchItemFailures.map((f) => f.itemIdentifier);
@@ -197,18 +232,39 @@ describe("onboarding input rules", () => {
       const { logs, notices, deps: d } = deps();
       const noId = { ...sqsRecord("x", provisioningMessage(9)), messageId: undefined };
       const emptyId = sqsRecord("", provisioningMessage(8));
-      const records = [sqsRecord("m-1", provisioningMessage(1)), null, "m-2", [sqsRecord("m-3", provisioningMessage(3))], noId, emptyId, sqsRecord("m-4", provisioningMessage(4))];
+      const records = [
+        sqsRecord("m-1", provisioningMessage(1)),
+        null,
+        "m-2",
+        [sqsRecord("m-3", provisioningMessage(3))],
+        noId,
+        emptyId,
+        sqsRecord("m-4", provisioningMessage(4)),
+      ];
       const result = await handleProvisioningBatch({ Records: records as never }, d);
       expect(result).to.deep.equal({ batchItemFailures: [] });
       expect(notices.map((n) => n.subject)).to.deep.equal(["New member: user1@example.com", "New member: user4@example.com"]);
-      expect(logs.entries.filter((e) => e.event === "invalid_record")).to.deep.equal([1, 2, 3, 4, 5].map((index) => ({ level: "error", event: "invalid_record", index, error: "the record is not an object with a messageId" })));
+      expect(logs.entries.filter((e) => e.event === "invalid_record")).to.deep.equal(
+        [1, 2, 3, 4, 5].map((index) => ({ level: "error", event: "invalid_record", index, error: "the record is not an object with a messageId" })),
+      );
     });
 
     it("reports a record with a messageId whose body is not a string, so it reaches the DLQ", async () => {
       const { logs, deps: d } = deps();
-      const result = await handleProvisioningBatch({ Records: [{ ...sqsRecord("m-1", ""), body: 42 }, { ...sqsRecord("m-2", ""), body: null }] as never }, d);
+      const result = await handleProvisioningBatch(
+        {
+          Records: [
+            { ...sqsRecord("m-1", ""), body: 42 },
+            { ...sqsRecord("m-2", ""), body: null },
+          ] as never,
+        },
+        d,
+      );
       expect(failedIds(result)).to.deep.equal(["m-1", "m-2"]);
-      expect(logs.entries.map((e) => [e.event, e.messageId])).to.deep.equal([["invalid_message", "m-1"], ["invalid_message", "m-2"]]);
+      expect(logs.entries.map((e) => [e.event, e.messageId])).to.deep.equal([
+        ["invalid_message", "m-1"],
+        ["invalid_message", "m-2"],
+      ]);
     });
 
     for (const event of [null, undefined, {}, { Records: null }, { Records: "m-1" }, { Records: { messageId: "m-1" } }, 42]) {
@@ -224,9 +280,15 @@ describe("onboarding input rules", () => {
       const bad = sqsRecord("m-bad", { email: "eve@example.com", name: "Eve\r\nBcc: everyone@example.com", sub: "s-bad" });
       const long = sqsRecord("m-long", { email: "ada@example.com", name: "A".repeat(300), sub: "s-long" });
       expect(failedIds(await handleProvisioningBatch({ Records: [bad, long] }, d))).to.deep.equal(["m-bad"]);
-      expect(logs.entries[0]).to.deep.include({ event: "invalid_message", messageId: "m-bad", error: "message field `name` contains U+000D (a control character)" });
+      expect(logs.entries[0]).to.deep.include({
+        event: "invalid_message",
+        messageId: "m-bad",
+        error: "message field `name` contains U+000D (a control character)",
+      });
       expect(notices).to.have.length(1);
-      expect(notices[0].body).to.contain(`${"A".repeat(MAX_NAME_CHARACTERS)} <ada@example.com> has joined`).and.not.to.contain("A".repeat(MAX_NAME_CHARACTERS + 1));
+      expect(notices[0].body)
+        .to.contain(`${"A".repeat(MAX_NAME_CHARACTERS)} <ada@example.com> has joined`)
+        .and.not.to.contain("A".repeat(MAX_NAME_CHARACTERS + 1));
     });
   });
 });

@@ -7,7 +7,10 @@ import { captureConsole, memoryLog, preSignUpEvent } from "./helpers";
 const LIST: AllowList = { domains: ["example.com"], emails: ["guest@partner.org"], anyGoogleAccount: false };
 
 async function refusal(promise: Promise<unknown>): Promise<SignUpRefused> {
-  const err = await promise.then(() => undefined, (e) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e) => e,
+  );
   expect(err, "the sign-up should have been refused").to.be.instanceOf(Error);
   expect((err as Error).name).to.equal("SignUpRefused");
   return err as SignUpRefused;
@@ -33,21 +36,32 @@ describe("functions/preSignUp: handlePreSignUp", () => {
 
   it("refuses an email outside the list with the message the person sees, logging only the domain", async () => {
     const logs = memoryLog();
-    const err = await refusal(handlePreSignUp(preSignUpEvent({ userAttributes: { email: "eve@evil.example.org", email_verified: "true" } }), { allowList: LIST, log: logs.log }));
+    const err = await refusal(
+      handlePreSignUp(preSignUpEvent({ userAttributes: { email: "eve@evil.example.org", email_verified: "true" } }), { allowList: LIST, log: logs.log }),
+    );
     expect(err.message).to.equal(REFUSAL.notAllowed);
     expect(err.reason).to.equal("notAllowed");
-    expect(logs.entries).to.deep.equal([{ level: "warn", event: "signup_refused", reason: "notAllowed", triggerSource: "PreSignUp_ExternalProvider", domain: "evil.example.org" }]);
+    expect(logs.entries).to.deep.equal([
+      { level: "warn", event: "signup_refused", reason: "notAllowed", triggerSource: "PreSignUp_ExternalProvider", domain: "evil.example.org" },
+    ]);
     expect(logs.text()).not.to.contain("eve@");
   });
 
   it("never echoes what the person sent into the message (it ends up in a URL and a page)", async () => {
-    const err = await refusal(handlePreSignUp(preSignUpEvent({ userAttributes: { email: "<script>x</script>@evil.org", email_verified: "true" } }), { allowList: LIST, log: memoryLog().log }));
+    const err = await refusal(
+      handlePreSignUp(preSignUpEvent({ userAttributes: { email: "<script>x</script>@evil.org", email_verified: "true" } }), {
+        allowList: LIST,
+        log: memoryLog().log,
+      }),
+    );
     expect(Object.values(REFUSAL)).to.include(err.message);
   });
 
   it("refuses a Google sign-in whose email is not verified, even in an allowed domain", async () => {
     for (const email_verified of ["false", undefined, "", "yes"]) {
-      const err = await refusal(handlePreSignUp(preSignUpEvent({ userAttributes: { email: "ada@example.com", email_verified } }), { allowList: LIST, log: memoryLog().log }));
+      const err = await refusal(
+        handlePreSignUp(preSignUpEvent({ userAttributes: { email: "ada@example.com", email_verified } }), { allowList: LIST, log: memoryLog().log }),
+      );
       expect(err.message, String(email_verified)).to.equal(REFUSAL.unverified);
     }
     // A self-service sign-up verifies the address later, by code: PostConfirmation checks it then.
@@ -78,7 +92,9 @@ describe("functions/preSignUp: handlePreSignUp", () => {
     const open: AllowList = { domains: [], emails: [], anyGoogleAccount: true };
     const event = preSignUpEvent({ userAttributes: { email: "stranger@gmail.com", email_verified: "true" } });
     expect(await handlePreSignUp(event, { allowList: open, log: memoryLog().log })).to.equal(event);
-    await refusal(handlePreSignUp(preSignUpEvent({ userAttributes: { email: "stranger@gmail.com", email_verified: "false" } }), { allowList: open, log: memoryLog().log }));
+    await refusal(
+      handlePreSignUp(preSignUpEvent({ userAttributes: { email: "stranger@gmail.com", email_verified: "false" } }), { allowList: open, log: memoryLog().log }),
+    );
   });
 });
 
@@ -87,7 +103,17 @@ describe("functions/preSignUp: parseAllowList", () => {
     expect(parseAllowList(JSON.stringify(LIST))).to.deep.equal(LIST);
   });
 
-  for (const raw of [undefined, "", "nope", "[]", "null", '{"domains":["a.com"],"emails":[]}', '{"domains":"a.com","emails":[],"anyGoogleAccount":false}', '{"domains":[""],"emails":[],"anyGoogleAccount":false}', '{"domains":[],"emails":[1],"anyGoogleAccount":false}']) {
+  for (const raw of [
+    undefined,
+    "",
+    "nope",
+    "[]",
+    "null",
+    '{"domains":["a.com"],"emails":[]}',
+    '{"domains":"a.com","emails":[],"anyGoogleAccount":false}',
+    '{"domains":[""],"emails":[],"anyGoogleAccount":false}',
+    '{"domains":[],"emails":[1],"anyGoogleAccount":false}',
+  ]) {
     it(`rejects ${JSON.stringify(raw)} with a named error`, () => {
       expect(() => parseAllowList(raw)).to.throw(/^the allow-list in the environment /);
     });
@@ -96,14 +122,18 @@ describe("functions/preSignUp: parseAllowList", () => {
 
 describe("functions/runtime: preSignUpFactory", () => {
   const saved = { ...process.env };
-  afterEach(() => { process.env = { ...saved }; });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
 
   it("builds the handler from ALLOW_LIST and logs one JSON line per decision", async () => {
     process.env.ALLOW_LIST = JSON.stringify(LIST);
     const handler = preSignUpFactory();
     const allowed = await captureConsole(() => handler(preSignUpEvent()));
     expect(allowed.lines.map((l) => JSON.parse(l).event)).to.deep.equal(["signup_allowed"]);
-    const refused = await captureConsole(() => handler(preSignUpEvent({ userAttributes: { email: "eve@evil.org", email_verified: "true" } })).catch((e: Error) => e.message));
+    const refused = await captureConsole(() =>
+      handler(preSignUpEvent({ userAttributes: { email: "eve@evil.org", email_verified: "true" } })).catch((e: Error) => e.message),
+    );
     expect(refused.result).to.equal(REFUSAL.notAllowed);
     expect(JSON.parse(refused.lines[0])).to.include({ level: "warn", event: "signup_refused" });
   });

@@ -57,7 +57,7 @@ describe("functions/producer: handlePostConfirmation", () => {
     });
   }
 
-  it("accepts email_verified in any letter case (Cognito sends \"true\")", async () => {
+  it('accepts email_verified in any letter case (Cognito sends "true")', async () => {
     const sent: ProvisioningMessage[] = [];
     const { deps: d } = deps(async (m) => void sent.push(m));
     await handlePostConfirmation(postConfirmationEvent({ userAttributes: { ...postConfirmationEvent().request.userAttributes, email_verified: "True" } }), d);
@@ -72,11 +72,15 @@ describe("functions/producer: handlePostConfirmation", () => {
   });
 
   it("does not throw when the enqueue fails; it logs one error line with the sub and no tokens", async () => {
-    const { logs, deps: d } = deps(async () => { throw new Error("AccessDenied"); });
+    const { logs, deps: d } = deps(async () => {
+      throw new Error("AccessDenied");
+    });
     const event = postConfirmationEvent();
     (event.request as Record<string, unknown>).clientMetadata = { password: "hunter2-secret", idToken: "eyJsecret" };
     expect(await handlePostConfirmation(event, d)).to.equal(event);
-    expect(logs.entries).to.deep.equal([{ level: "error", event: "enqueue_failed", sub: "8c1b7f3e-2a4d-4e5f-9a0b-1c2d3e4f5a6b", error: "Error: AccessDenied" }]);
+    expect(logs.entries).to.deep.equal([
+      { level: "error", event: "enqueue_failed", sub: "8c1b7f3e-2a4d-4e5f-9a0b-1c2d3e4f5a6b", error: "Error: AccessDenied" },
+    ]);
     expect(logs.text()).not.to.match(/hunter2|eyJsecret|Ada/);
   });
 
@@ -93,7 +97,9 @@ describe("functions/runtime: producerFactory (SQS client mocked)", () => {
   // Installed in before(), not at load time: a mock made while mocha loads files would leak into other files' tests.
   let sqs: AwsClientStub<SQSClient>;
   const saved = { ...process.env };
-  before(() => { sqs = mockClient(SQSClient); });
+  before(() => {
+    sqs = mockClient(SQSClient);
+  });
   beforeEach(() => {
     sqs.reset();
     process.env.AWS_REGION = "us-west-2";
@@ -102,7 +108,9 @@ describe("functions/runtime: producerFactory (SQS client mocked)", () => {
     process.env.QUEUE_URL = "https://sqs.us-west-2.amazonaws.com/123456789012/pluto-user-provisioning";
     process.env.ENQUEUE_BUDGET_MS = "100";
   });
-  afterEach(() => { process.env = { ...saved }; });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
   after(() => sqs.restore());
 
   it("sends one SendMessage to QUEUE_URL with the JSON message", async () => {

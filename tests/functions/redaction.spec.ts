@@ -35,7 +35,9 @@ describe("credentials never reach a log line (one test per redaction site)", () 
   });
 
   async function run(opts: { reply?: Reply; apiKey?: string; notify?: WorkerDeps["notify"]; fetch?: WorkerDeps["fetch"] }) {
-    const n8n = await serve(opts.reply ?? (() => ({ status: 201, body: [{ user: { id: "u-1", email: "user1@example.com", emailSent: false, inviteAcceptUrl: LINK }, error: "" }] })));
+    const n8n = await serve(
+      opts.reply ?? (() => ({ status: 201, body: [{ user: { id: "u-1", email: "user1@example.com", emailSent: false, inviteAcceptUrl: LINK }, error: "" }] })),
+    );
     const logs = memoryLog();
     const deps: WorkerDeps = {
       appUrl: "https://pluto.example.com",
@@ -50,7 +52,12 @@ describe("credentials never reach a log line (one test per redaction site)", () 
   }
 
   it("n8n.ts, a non-2xx answer: the key is cut from the body, at every place it is echoed", async () => {
-    const { result, entries, text } = await run({ reply: (req) => ({ status: 401, body: { message: `invalid key ${req.headers["x-n8n-api-key"]}`, headers: { "x-n8n-api-key": req.headers["x-n8n-api-key"] } } }) });
+    const { result, entries, text } = await run({
+      reply: (req) => ({
+        status: 401,
+        body: { message: `invalid key ${req.headers["x-n8n-api-key"]}`, headers: { "x-n8n-api-key": req.headers["x-n8n-api-key"] } },
+      }),
+    });
     expect(result.batchItemFailures).to.have.length(1);
     expect(entries[0]).to.include({ event: "n8n_invite_failed", status: 401 });
     expect(String(entries[0].error)).to.contain("invalid key [redacted]").and.contain('"x-n8n-api-key":"[redacted]"');
@@ -58,13 +65,20 @@ describe("credentials never reach a log line (one test per redaction site)", () 
   });
 
   it("n8n.ts, a 2xx answer it cannot read: the key is cut from the body", async () => {
-    const { entries, text } = await run({ reply: (req) => ({ status: 200, body: `<html>proxy login for ${req.headers["x-n8n-api-key"]}</html>`, headers: { "content-type": "text/html" } }) });
+    const { entries, text } = await run({
+      reply: (req) => ({ status: 200, body: `<html>proxy login for ${req.headers["x-n8n-api-key"]}</html>`, headers: { "content-type": "text/html" } }),
+    });
     expect(String(entries[0].error)).to.contain("unexpected body").and.contain("proxy login for [redacted]");
     expect(text).not.to.contain(KEY);
   });
 
   it("n8n.ts, a per-user error inside a 2xx answer: the key is cut from the error", async () => {
-    const { entries, text } = await run({ reply: (req) => ({ status: 201, body: [{ user: { email: "user1@example.com" }, error: `mailer rejected request signed with ${req.headers["x-n8n-api-key"]}` }] }) });
+    const { entries, text } = await run({
+      reply: (req) => ({
+        status: 201,
+        body: [{ user: { email: "user1@example.com" }, error: `mailer rejected request signed with ${req.headers["x-n8n-api-key"]}` }],
+      }),
+    });
     expect(entries[0]).to.include({ event: "n8n_invite_failed", error: "n8n: mailer rejected request signed with [redacted]" });
     expect(text).not.to.contain(KEY);
   });
@@ -91,7 +105,9 @@ describe("credentials never reach a log line (one test per redaction site)", () 
     const oldStyle = "https://n8n.example.com/signup?inviterId=5e1c-owner&inviteeId=77b2-invitee";
     const { entries, text } = await run({
       reply: () => ({ status: 201, body: [{ user: { id: "u-1", email: "user1@example.com", emailSent: false, inviteAcceptUrl: oldStyle }, error: "" }] }),
-      notify: async (notice) => { throw new Error(`InvalidParameter: Message too long: ${notice.body}`); },
+      notify: async (notice) => {
+        throw new Error(`InvalidParameter: Message too long: ${notice.body}`);
+      },
     });
     expect(entries.map((e) => e.event)).to.deep.equal(["n8n_invited", "notify_failed"]);
     expect(String(entries[1].error)).to.contain("[redacted]");
@@ -99,7 +115,11 @@ describe("credentials never reach a log line (one test per redaction site)", () 
   });
 
   it("worker.ts notify: the link's token is redacted on its own too (an error that quotes the link percent-encoded)", async () => {
-    const { entries, text } = await run({ notify: async () => { throw new Error(`Throttling: rate exceeded for ${encodeURIComponent(LINK)}`); } });
+    const { entries, text } = await run({
+      notify: async () => {
+        throw new Error(`Throttling: rate exceeded for ${encodeURIComponent(LINK)}`);
+      },
+    });
     expect(String(entries[1].error)).to.equal(`Error: Throttling: rate exceeded for ${encodeURIComponent("https://n8n.example.com/signup?token=")}[redacted]`);
     expect(text).not.to.contain(TOKEN);
   });

@@ -25,10 +25,17 @@ describe("functions/runtime: workerFactory (Secrets Manager and SNS mocked, real
     sns.reset();
     secrets.on(GetSecretValueCommand, { SecretId: N8N_ARN }).resolves({ SecretString: "the-n8n-key" });
     sns.on(PublishCommand).resolves({ MessageId: "sns-1" });
-    n8n = await startServer((req) => ({ status: 201, body: [{ user: { id: "u", email: JSON.parse(req.body)[0].email, emailSent: false, inviteAcceptUrl: `${n8nUrl()}/signup?token=${TOKEN}` }, error: "" }] }));
+    n8n = await startServer((req) => ({
+      status: 201,
+      body: [{ user: { id: "u", email: JSON.parse(req.body)[0].email, emailSent: false, inviteAcceptUrl: `${n8nUrl()}/signup?token=${TOKEN}` }, error: "" }],
+    }));
     Object.assign(process.env, {
-      AWS_REGION: "us-west-2", AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret-test",
-      APP_URL: "https://pluto.example.com", NOTICE_TOPIC_ARN: TOPIC_ARN, HTTP_TIMEOUT_MS: "500",
+      AWS_REGION: "us-west-2",
+      AWS_ACCESS_KEY_ID: "AKIDTEST",
+      AWS_SECRET_ACCESS_KEY: "secret-test",
+      APP_URL: "https://pluto.example.com",
+      NOTICE_TOPIC_ARN: TOPIC_ARN,
+      HTTP_TIMEOUT_MS: "500",
     });
     delete process.env.N8N_URL;
     delete process.env.N8N_API_KEY_SECRET_ARN;
@@ -48,7 +55,10 @@ describe("functions/runtime: workerFactory (Secrets Manager and SNS mocked, real
     const { result } = await captureConsole(() => handler({ Records: [sqsRecord("m-1", provisioningMessage(1)), sqsRecord("m-2", provisioningMessage(2))] }));
     expect(result).to.deep.equal({ batchItemFailures: [] });
     const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
-    expect(published.map((p) => [p.TopicArn, p.Subject])).to.have.deep.members([[TOPIC_ARN, "New member: user1@example.com"], [TOPIC_ARN, "New member: user2@example.com"]]);
+    expect(published.map((p) => [p.TopicArn, p.Subject])).to.have.deep.members([
+      [TOPIC_ARN, "New member: user1@example.com"],
+      [TOPIC_ARN, "New member: user2@example.com"],
+    ]);
     expect(published[0].Message).to.contain("has joined https://pluto.example.com.");
     expect(secrets.calls()).to.have.length(0);
     expect(n8n.requests).to.have.length(0);

@@ -4,7 +4,10 @@ import { cachedSecrets } from "../../functions/secrets";
 describe("functions/secrets: cachedSecrets", () => {
   it("reads each ARN once, even for concurrent first reads", async () => {
     const reads: string[] = [];
-    const secret = cachedSecrets(async (arn) => { reads.push(arn); return `value-of-${arn}`; });
+    const secret = cachedSecrets(async (arn) => {
+      reads.push(arn);
+      return `value-of-${arn}`;
+    });
     const values = await Promise.all([secret("a"), secret("a"), secret("b")]);
     expect(await secret("a")).to.equal("value-of-a");
     expect(values).to.deep.equal(["value-of-a", "value-of-a", "value-of-b"]);

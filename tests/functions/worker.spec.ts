@@ -8,9 +8,16 @@ const N8N_KEY = "n8n-api-key-0123456789abcdef";
 const TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJpbnZpdGVySWQiOiJvIiwiaW52aXRlZUlkIjoiaSJ9.c2lnbmF0dXJl";
 const APP_URL = "https://pluto.example.com";
 /** A server that echoes the request headers back, as a misbehaving proxy might. */
-const echoHeaders = (status: number): Reply => (req) => ({ status, body: { detail: "nope", headers: req.headers } });
+const echoHeaders =
+  (status: number): Reply =>
+  (req) => ({ status, body: { detail: "nope", headers: req.headers } });
 /** n8n 2.x's 201 for a new (or still pending) invitee without a mail server: the link, no email. */
-const invited = (email: string, extra: Record<string, unknown> = {}) => [{ user: { id: "u-1", email, emailSent: false, role: "global:member", inviteAcceptUrl: `https://n8n.example.com/signup?token=${TOKEN}`, ...extra }, error: "" }];
+const invited = (email: string, extra: Record<string, unknown> = {}) => [
+  {
+    user: { id: "u-1", email, emailSent: false, role: "global:member", inviteAcceptUrl: `https://n8n.example.com/signup?token=${TOKEN}`, ...extra },
+    error: "",
+  },
+];
 
 describe("functions/worker: handleProvisioningBatch", () => {
   const servers: LocalServer[] = [];
@@ -52,9 +59,15 @@ describe("functions/worker: handleProvisioningBatch", () => {
     });
 
     it("fails the record when the notice cannot be published, so SQS retries it", async () => {
-      const { logs, deps: d } = deps({ notify: async () => { throw Object.assign(new Error("Rate exceeded"), { name: "ThrottledException" }); } });
+      const { logs, deps: d } = deps({
+        notify: async () => {
+          throw Object.assign(new Error("Rate exceeded"), { name: "ThrottledException" });
+        },
+      });
       expect(failedIds(await handleProvisioningBatch(one(), d))).to.deep.equal(["m-1"]);
-      expect(logs.entries).to.deep.equal([{ level: "error", event: "notify_failed", messageId: "m-1", receiveCount: 1, sub: "sub-1", error: "ThrottledException: Rate exceeded" }]);
+      expect(logs.entries).to.deep.equal([
+        { level: "error", event: "notify_failed", messageId: "m-1", receiveCount: 1, sub: "sub-1", error: "ThrottledException: Rate exceeded" },
+      ]);
     });
   });
 
@@ -83,7 +96,10 @@ describe("functions/worker: handleProvisioningBatch", () => {
     });
 
     it("says so when n8n emailed the invitation itself (SMTP configured: no link returned)", async () => {
-      const n8n = await serve(() => ({ status: 201, body: [{ user: { id: "u", email: "user1@example.com", emailSent: true, role: "global:member" }, error: "" }] }));
+      const n8n = await serve(() => ({
+        status: 201,
+        body: [{ user: { id: "u", email: "user1@example.com", emailSent: true, role: "global:member" }, error: "" }],
+      }));
       const { notices, deps: d } = withN8n(n8n.url);
       await handleProvisioningBatch(one(), d);
       expect(notices[0].body).to.contain("n8n emailed them the invitation").and.not.contain("signup?token");
@@ -103,7 +119,10 @@ describe("functions/worker: handleProvisioningBatch", () => {
     }
 
     it("fails the record on a per-user error inside a 2xx body, key redacted", async () => {
-      const n8n = await serve(() => ({ status: 201, body: [{ user: { email: "user1@example.com", emailSent: false }, error: `SMTP refused key ${N8N_KEY}` }] }));
+      const n8n = await serve(() => ({
+        status: 201,
+        body: [{ user: { email: "user1@example.com", emailSent: false }, error: `SMTP refused key ${N8N_KEY}` }],
+      }));
       const { logs, notices, deps: d } = withN8n(n8n.url);
       expect(failedIds(await handleProvisioningBatch(one(), d))).to.deep.equal(["m-1"]);
       expect(notices).to.have.length(0);
@@ -138,7 +157,10 @@ describe("functions/worker: handleProvisioningBatch", () => {
 
     it("fails the record when n8n hangs past the timeout or refuses the connection", async () => {
       const hanging = await serve(() => undefined);
-      for (const [url, pattern] of [[hanging.url, /TimeoutError/], [await refusedUrl(), /ECONNREFUSED/]] as const) {
+      for (const [url, pattern] of [
+        [hanging.url, /TimeoutError/],
+        [await refusedUrl(), /ECONNREFUSED/],
+      ] as const) {
         const { logs, notices, deps: d } = withN8n(url, { httpTimeoutMs: 100 });
         expect(failedIds(await handleProvisioningBatch(one(), d))).to.deep.equal(["m-1"]);
         expect(notices).to.have.length(0);
@@ -148,7 +170,14 @@ describe("functions/worker: handleProvisioningBatch", () => {
 
     it("fails the record when the API key cannot be read, and names the placeholder instead of calling n8n", async () => {
       const n8n = await serve(() => ({ status: 201, body: [] }));
-      const unreadable = deps({ n8n: { url: n8n.url, apiKey: async () => { throw new Error("AccessDeniedException"); } } });
+      const unreadable = deps({
+        n8n: {
+          url: n8n.url,
+          apiKey: async () => {
+            throw new Error("AccessDeniedException");
+          },
+        },
+      });
       expect(failedIds(await handleProvisioningBatch(one(), unreadable.deps))).to.deep.equal(["m-1"]);
       expect(unreadable.logs.entries[0]).to.include({ event: "n8n_invite_failed", error: "Error: AccessDeniedException" });
 
@@ -160,7 +189,11 @@ describe("functions/worker: handleProvisioningBatch", () => {
 
     it("fails the record when publishing fails after the invitation, redacting the link from the error", async () => {
       const n8n = await serve(() => ({ status: 201, body: invited("user1@example.com") }));
-      const { logs, deps: d } = withN8n(n8n.url, { notify: async (n) => { throw new Error(`InvalidParameter: Message too long: ${n.body}`); } });
+      const { logs, deps: d } = withN8n(n8n.url, {
+        notify: async (n) => {
+          throw new Error(`InvalidParameter: Message too long: ${n.body}`);
+        },
+      });
       expect(failedIds(await handleProvisioningBatch(one(), d))).to.deep.equal(["m-1"]);
       expect(logs.entries.map((e) => e.event)).to.deep.equal(["n8n_invited", "notify_failed"]);
       expect(String(logs.entries[1].error)).to.contain("[redacted]");
@@ -180,7 +213,13 @@ describe("functions/worker: handleProvisioningBatch", () => {
   }
 
   it("reports exactly the failed message ids in a mixed batch", async () => {
-    const statusByEmail: Record<string, number> = { "user1@example.com": 201, "user2@example.com": 201, "user3@example.com": 500, "user4@example.com": 401, "user5@example.com": 201 };
+    const statusByEmail: Record<string, number> = {
+      "user1@example.com": 201,
+      "user2@example.com": 201,
+      "user3@example.com": 500,
+      "user4@example.com": 401,
+      "user5@example.com": 201,
+    };
     const n8n = await serve((req) => {
       const email = JSON.parse(req.body)[0].email;
       return { status: statusByEmail[email], body: statusByEmail[email] === 201 ? invited(email) : { message: "no" } };
@@ -191,7 +230,11 @@ describe("functions/worker: handleProvisioningBatch", () => {
     const result = await handleProvisioningBatch({ Records: records }, d);
     expect(failedIds(result)).to.have.members(["m-3", "m-4", "m-bad"]).and.have.length(3);
     expect(n8n.requests).to.have.length(5);
-    expect(notices.map((n) => n.subject).sort()).to.deep.equal(["New member: user1@example.com", "New member: user2@example.com", "New member: user5@example.com"]);
+    expect(notices.map((n) => n.subject).sort()).to.deep.equal([
+      "New member: user1@example.com",
+      "New member: user2@example.com",
+      "New member: user5@example.com",
+    ]);
   });
 
   it("answers an empty or odd event with no failures", async () => {

@@ -26,8 +26,12 @@ export function parsed(raw: RawConfig, opts: { region?: string; secretKeys?: str
 /** Every problem the config has, as `pluto synth` would list them; empty when it is valid. */
 export function configProblems(raw: RawConfig, opts: { region?: string | null; secretKeys?: string[] } = {}): string[] {
   try {
-    parseConfig(raw, opts.region === null ? undefined : opts.region ?? "eu-west-1",
-      raw.googleClientSecret === undefined ? undefined : CLIENT_SECRET, opts.secretKeys);
+    parseConfig(
+      raw,
+      opts.region === null ? undefined : (opts.region ?? "eu-west-1"),
+      raw.googleClientSecret === undefined ? undefined : CLIENT_SECRET,
+      opts.secretKeys,
+    );
   } catch (e) {
     if (e instanceof ConfigError) return e.problems;
     throw e;

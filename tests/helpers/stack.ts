@@ -68,7 +68,10 @@ export function synthStack(overrides: Record<string, string | undefined> = {}): 
       if (v === undefined) delete config[k];
       else config[k] = v;
     }
-    synthesised.set(key, synthesize({ config, secretKeys, stack: "dev" }).then((r) => new Stack(r)));
+    synthesised.set(
+      key,
+      synthesize({ config, secretKeys, stack: "dev" }).then((r) => new Stack(r)),
+    );
   }
   return synthesised.get(key)!;
 }

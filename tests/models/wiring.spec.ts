@@ -4,11 +4,24 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-  anyRegionModelArn, bedrockInvokePolicy, bedrockInvokeStatements, describeModels, modelsSummary, onDemandProblem,
-  parseBedrockModelId, parseSecretReference, secretResourceArn,
+  anyRegionModelArn,
+  bedrockInvokePolicy,
+  bedrockInvokeStatements,
+  describeModels,
+  modelsSummary,
+  onDemandProblem,
+  parseBedrockModelId,
+  parseSecretReference,
+  secretResourceArn,
 } from "../../components/models";
 import {
-  GATEWAY_BASE_URL, gatewayConfig, gatewayContainer, gatewayModels, liveConnections, openWebUiModelWiring, wiredConnections,
+  GATEWAY_BASE_URL,
+  gatewayConfig,
+  gatewayContainer,
+  gatewayModels,
+  liveConnections,
+  openWebUiModelWiring,
+  wiredConnections,
 } from "../../components/modelWiring";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pluto/openai-key-AbCdEf";
@@ -31,7 +44,12 @@ function runInScratchImage(argv: string[], env: Record<string, string>, files: R
     }
     const [file, ...args] = argv.map((a) => a.split("/tmp/litellm.yaml").join(path.join(dir, "litellm.yaml")));
     // stdin closed: bash reads ~/.bashrc when stdin is a socket, taking the command for a remote shell.
-    return execFileSync(file, args, { cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync(file, args, {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -59,9 +77,15 @@ describe("model wiring", () => {
     });
 
     it("joins several keys in URL order before starting Open WebUI, so each URL gets its own key", () => {
-      const w = openWebUiModelWiring(wiredConnections(
-        [{ name: "openai", baseUrl: "https://api.openai.com/v1", keyValueFrom: ARN }, { name: "groq", baseUrl: "https://api.groq.com/openai/v1", keyValueFrom: `${ARN2}:key::` }],
-        MASTER));
+      const w = openWebUiModelWiring(
+        wiredConnections(
+          [
+            { name: "openai", baseUrl: "https://api.openai.com/v1", keyValueFrom: ARN },
+            { name: "groq", baseUrl: "https://api.groq.com/openai/v1", keyValueFrom: `${ARN2}:key::` },
+          ],
+          MASTER,
+        ),
+      );
       expect(w.environment).to.deep.equal({
         OPENAI_API_BASE_URLS: `https://api.openai.com/v1;https://api.groq.com/openai/v1;${GATEWAY_BASE_URL}`,
         PLUTO_MODEL_CONNECTIONS: "openai;groq;bedrock",
@@ -82,26 +106,43 @@ describe("model wiring", () => {
 
     it("reads a live task definition back into its connections, names and key references", () => {
       const w = openWebUiModelWiring(wiredConnections([{ name: "openai", baseUrl: "https://api.openai.com/v1", keyValueFrom: ARN }], MASTER));
-      const gw = gatewayContainer({ models: ["us.amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1" }, MASTER);
-      expect(liveConnections([
-        { name: "openwebui", environment: { ...w.environment, WEBUI_URL: "https://x" }, secrets: w.secrets },
-        { name: gw.name, environment: gw.environment, secrets: gw.secrets },
-      ])).to.deep.equal([
+      const gw = gatewayContainer(
+        { models: ["us.amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1" },
+        MASTER,
+      );
+      expect(
+        liveConnections([
+          { name: "openwebui", environment: { ...w.environment, WEBUI_URL: "https://x" }, secrets: w.secrets },
+          { name: gw.name, environment: gw.environment, secrets: gw.secrets },
+        ]),
+      ).to.deep.equal([
         { name: "openai", baseUrl: "https://api.openai.com/v1", keyVariable: "PLUTO_OPENAI_API_KEY_0", keyValueFrom: ARN },
-        { name: "bedrock", baseUrl: GATEWAY_BASE_URL, keyVariable: "PLUTO_OPENAI_API_KEY_1", keyValueFrom: MASTER,
-          gateway: { container: "bedrock-gateway", region: "us-east-1", models: ["us.amazon.nova-lite-v1:0"] } },
+        {
+          name: "bedrock",
+          baseUrl: GATEWAY_BASE_URL,
+          keyVariable: "PLUTO_OPENAI_API_KEY_1",
+          keyValueFrom: MASTER,
+          gateway: { container: "bedrock-gateway", region: "us-east-1", models: ["us.amazon.nova-lite-v1:0"] },
+        },
       ]);
       expect(liveConnections([{ name: "openwebui", environment: { WEBUI_URL: "https://x" }, secrets: {} }])).to.deep.equal([]);
     });
   });
 
   describe("the Bedrock gateway sidecar", () => {
-    const bedrock = { models: ["anthropic.claude-3-5-haiku-20241022-v1:0", "us.amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1" };
+    const bedrock = {
+      models: ["anthropic.claude-3-5-haiku-20241022-v1:0", "us.amazon.nova-lite-v1:0"],
+      region: "us-east-1",
+      gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1",
+    };
 
     it("serves exactly the configured models through LiteLLM's bedrock/ provider in the configured region, behind the master key", () => {
       expect(gatewayConfig(bedrock)).to.deep.equal({
         model_list: [
-          { model_name: "anthropic.claude-3-5-haiku-20241022-v1:0", litellm_params: { model: "bedrock/anthropic.claude-3-5-haiku-20241022-v1:0", aws_region_name: "us-east-1" } },
+          {
+            model_name: "anthropic.claude-3-5-haiku-20241022-v1:0",
+            litellm_params: { model: "bedrock/anthropic.claude-3-5-haiku-20241022-v1:0", aws_region_name: "us-east-1" },
+          },
           { model_name: "us.amazon.nova-lite-v1:0", litellm_params: { model: "bedrock/us.amazon.nova-lite-v1:0", aws_region_name: "us-east-1" } },
         ],
         litellm_settings: { drop_params: true },
@@ -113,9 +154,13 @@ describe("model wiring", () => {
 
     it("starts the image's entrypoint on loopback with the config it was given", () => {
       const c = gatewayContainer(bedrock, MASTER);
-      const out = runInScratchImage([...c.entryPoint, ...c.command], { ...c.environment, LITELLM_MASTER_KEY: "sk-test" }, {
-        "docker/prod_entrypoint.sh": '#!/bin/sh\nprintf "%s\\n" "$*"; cat "$2"',
-      });
+      const out = runInScratchImage(
+        [...c.entryPoint, ...c.command],
+        { ...c.environment, LITELLM_MASTER_KEY: "sk-test" },
+        {
+          "docker/prod_entrypoint.sh": '#!/bin/sh\nprintf "%s\\n" "$*"; cat "$2"',
+        },
+      );
       const [args, config] = [out.slice(0, out.indexOf("\n")), out.slice(out.indexOf("\n") + 1)];
       expect(args).to.match(/^--config \S+\/litellm\.yaml --host 127\.0\.0\.1 --port 4000$/);
       expect(JSON.parse(config)).to.deep.equal(gatewayConfig(bedrock));
@@ -126,7 +171,8 @@ describe("model wiring", () => {
       expect(c.entryPoint).to.deep.equal(["/bin/sh", "-c"]);
       expect(c.command).to.have.length(1);
       expect(c.command[0]).to.equal(
-        `printf '%s' "$PLUTO_LITELLM_CONFIG" > /tmp/litellm.yaml && exec docker/prod_entrypoint.sh --config /tmp/litellm.yaml --host 127.0.0.1 --port 4000`);
+        `printf '%s' "$PLUTO_LITELLM_CONFIG" > /tmp/litellm.yaml && exec docker/prod_entrypoint.sh --config /tmp/litellm.yaml --host 127.0.0.1 --port 4000`,
+      );
       expect(c.secrets).to.deep.equal({ LITELLM_MASTER_KEY: MASTER });
       expect(Object.keys(c.environment).sort()).to.deep.equal(["LITELLM_LOCAL_MODEL_COST_MAP", "LITELLM_MODE", "PLUTO_LITELLM_CONFIG"]);
       expect(JSON.stringify(c)).to.not.match(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|aws_access_key_id/);
@@ -138,10 +184,16 @@ describe("model wiring", () => {
 
   describe("Bedrock identifiers and IAM", () => {
     it("tells model ids from inference profile ids", () => {
-      expect(parseBedrockModelId("anthropic.claude-3-5-haiku-20241022-v1:0")).to.deep.equal({ kind: "foundation-model", id: "anthropic.claude-3-5-haiku-20241022-v1:0" });
+      expect(parseBedrockModelId("anthropic.claude-3-5-haiku-20241022-v1:0")).to.deep.equal({
+        kind: "foundation-model",
+        id: "anthropic.claude-3-5-haiku-20241022-v1:0",
+      });
       expect(parseBedrockModelId("amazon.titan-text-express-v1")).to.deep.include({ kind: "foundation-model" });
       expect(parseBedrockModelId("eu.anthropic.claude-3-5-sonnet-20240620-v1:0")).to.deep.equal({
-        kind: "inference-profile", id: "eu.anthropic.claude-3-5-sonnet-20240620-v1:0", prefix: "eu", foundationModelId: "anthropic.claude-3-5-sonnet-20240620-v1:0",
+        kind: "inference-profile",
+        id: "eu.anthropic.claude-3-5-sonnet-20240620-v1:0",
+        prefix: "eu",
+        foundationModelId: "anthropic.claude-3-5-sonnet-20240620-v1:0",
       });
       expect(parseBedrockModelId("global.anthropic.claude-sonnet-4-5-20250929-v1:0")).to.deep.include({ kind: "inference-profile", prefix: "global" });
       for (const bad of ["claude", "Anthropic.Claude", "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0", "us.", "amazon.nova lite", ""])
@@ -157,13 +209,20 @@ describe("model wiring", () => {
     it("grants InvokeModel and InvokeModelWithResponseStream on exactly the models, and profile models only through the profiles", () => {
       const statements = bedrockInvokeStatements(["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0"], [profile]);
       expect(statements).to.deep.equal([
-        { Sid: "InvokeFoundationModels", Effect: "Allow", Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
-          Resource: ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0"] },
-        { Sid: "InvokeInferenceProfiles", Effect: "Allow", Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
-          Resource: [profile.arn] },
-        { Sid: "InvokeModelsThroughProfiles", Effect: "Allow", Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+        {
+          Sid: "InvokeFoundationModels",
+          Effect: "Allow",
+          Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+          Resource: ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0"],
+        },
+        { Sid: "InvokeInferenceProfiles", Effect: "Allow", Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"], Resource: [profile.arn] },
+        {
+          Sid: "InvokeModelsThroughProfiles",
+          Effect: "Allow",
+          Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
           Resource: ["arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0"],
-          Condition: { StringEquals: { "bedrock:InferenceProfileArn": [profile.arn] } } },
+          Condition: { StringEquals: { "bedrock:InferenceProfileArn": [profile.arn] } },
+        },
       ]);
       for (const s of statements) for (const r of s.Resource) expect(r).to.not.equal("*");
     });
@@ -174,8 +233,12 @@ describe("model wiring", () => {
     });
 
     it("covers a global profile's Region-less model ARN and refuses a profile with no models", () => {
-      expect(anyRegionModelArn("arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0")).to.equal("arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0");
-      expect(anyRegionModelArn("arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/x.y-v1:0")).to.equal("arn:aws-us-gov:bedrock:*::foundation-model/x.y-v1:0");
+      expect(anyRegionModelArn("arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0")).to.equal(
+        "arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
+      );
+      expect(anyRegionModelArn("arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/x.y-v1:0")).to.equal(
+        "arn:aws-us-gov:bedrock:*::foundation-model/x.y-v1:0",
+      );
       expect(() => bedrockInvokeStatements([], [{ ...profile, modelArns: [] }])).to.throw(/us\.amazon\.nova-lite-v1:0 lists no foundation models/);
     });
 
@@ -185,7 +248,9 @@ describe("model wiring", () => {
         arn: `arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.vendor.model-number-${i}-v1:0`,
         modelArns: [`arn:aws:bedrock:us-east-1::foundation-model/vendor.model-number-${i}-v1:0`],
       }));
-      expect(() => bedrockInvokePolicy([], many)).to.throw(/^pluto:models\.bedrock\.models: the Bedrock invoke policy would be \d+ characters; a role's inline policies may hold 10240/);
+      expect(() => bedrockInvokePolicy([], many)).to.throw(
+        /^pluto:models\.bedrock\.models: the Bedrock invoke policy would be \d+ characters; a role's inline policies may hold 10240/,
+      );
       expect(JSON.parse(bedrockInvokePolicy([], many.slice(0, 25))).Version).to.equal("2012-10-17");
     });
 
@@ -193,16 +258,29 @@ describe("model wiring", () => {
       expect(onDemandProblem("amazon.nova-lite-v1:0", "us-east-1", ["ON_DEMAND"])).to.equal(undefined);
       expect(onDemandProblem("anthropic.claude-3-7-sonnet-20250219-v1:0", "us-east-1", ["INFERENCE_PROFILE"])).to.equal(
         "pluto:models.bedrock.models: anthropic.claude-3-7-sonnet-20250219-v1:0 does not support on-demand calls in us-east-1 (it supports INFERENCE_PROFILE); " +
-        "use one of its inference profile ids instead, e.g. us.anthropic.claude-3-7-sonnet-20250219-v1:0");
+          "use one of its inference profile ids instead, e.g. us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+      );
     });
   });
 
   describe("Secrets Manager references", () => {
     it("parses the full ARN and ECS's json-key:version-stage:version-id suffix", () => {
       expect(parseSecretReference(ARN)).to.deep.equal({ arn: ARN, region: "eu-west-1", account: "123456789012", name: "pluto/openai-key" });
-      expect(parseSecretReference(`${ARN}:api_key::`)).to.deep.equal({ arn: ARN, region: "eu-west-1", account: "123456789012", name: "pluto/openai-key", jsonKey: "api_key" });
+      expect(parseSecretReference(`${ARN}:api_key::`)).to.deep.equal({
+        arn: ARN,
+        region: "eu-west-1",
+        account: "123456789012",
+        name: "pluto/openai-key",
+        jsonKey: "api_key",
+      });
       expect(parseSecretReference(`${ARN}::AWSPREVIOUS:`)).to.deep.include({ versionStage: "AWSPREVIOUS" });
-      for (const bad of ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:short", `${ARN}:::`, `${ARN}:a:b`, "sk-123", "arn:aws:ssm:eu-west-1:123456789012:parameter/x"])
+      for (const bad of [
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:short",
+        `${ARN}:::`,
+        `${ARN}:a:b`,
+        "sk-123",
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/x",
+      ])
         expect(parseSecretReference(bad), bad).to.equal(undefined);
     });
 
@@ -214,16 +292,23 @@ describe("model wiring", () => {
 
   describe("what synth says", () => {
     it("says that no model is connected", () => {
-      expect(describeModels(modelsSummary({ openai: [] }, GATEWAY_BASE_URL))).to.match(/^models: none connected; Open WebUI will list no model until pluto:models is set/);
+      expect(describeModels(modelsSummary({ openai: [] }, GATEWAY_BASE_URL))).to.match(
+        /^models: none connected; Open WebUI will list no model until pluto:models is set/,
+      );
       expect(describeModels(undefined)).to.match(/^models: none connected/);
     });
 
     it("lists each connection without keys", () => {
-      const summary = modelsSummary({
-        bedrock: { models: ["amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "x:1" },
-        openai: [{ name: "openai", baseUrl: "https://api.openai.com/v1", apiKeySecretArn: ARN }],
-      }, GATEWAY_BASE_URL);
-      expect(describeModels(summary)).to.equal("models: openai (https://api.openai.com/v1), bedrock (1 Bedrock model in us-east-1, through the gateway sidecar)");
+      const summary = modelsSummary(
+        {
+          bedrock: { models: ["amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "x:1" },
+          openai: [{ name: "openai", baseUrl: "https://api.openai.com/v1", apiKeySecretArn: ARN }],
+        },
+        GATEWAY_BASE_URL,
+      );
+      expect(describeModels(summary)).to.equal(
+        "models: openai (https://api.openai.com/v1), bedrock (1 Bedrock model in us-east-1, through the gateway sidecar)",
+      );
       expect(JSON.stringify(summary)).to.not.contain("secretsmanager");
     });
   });

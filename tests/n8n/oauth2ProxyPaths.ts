@@ -64,15 +64,20 @@ export function cleanPath(p: string): string {
 /** Go's url path unescaping (no `+` rule in paths); undefined for a malformed escape. */
 function unescapePath(s: string): string | undefined {
   if (/%(?![0-9A-Fa-f]{2})/.test(s)) return undefined;
-  return Buffer.from(s.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
+  return Buffer.from(
+    s.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    "latin1",
+  ).toString("utf8");
 }
 
 /** Go's url escape in path mode (net/url shouldEscape, encodePath): unreserved and `$&+,/:;=@` stay. */
 function escapePath(s: string): string {
-  return [...Buffer.from(s, "utf8")].map((b) => {
-    const c = String.fromCharCode(b);
-    return /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
-  }).join("");
+  return [...Buffer.from(s, "utf8")]
+    .map((b) => {
+      const c = String.fromCharCode(b);
+      return /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+    })
+    .join("");
 }
 
 /** What oauth2-proxy does with `method target` given its skip-auth routes, for a request without a session. */
@@ -87,8 +92,7 @@ export function oauth2ProxyDecision(method: string, target: string, routes: stri
   // The Location gorilla builds from `url.Path = <clean escaped path>`: url.String() escapes it again (`%` -> `%25`).
   if (outerClean !== rawPath) return { kind: "redirect", by: "router", location: escapePath(outerClean) + query };
 
-  const allowed = parseSkipAuthRoutes(routes).some((r) =>
-    (r.method === "" || r.method === method.toUpperCase()) && r.regex.test(decoded) !== r.negate);
+  const allowed = parseSkipAuthRoutes(routes).some((r) => (r.method === "" || r.method === method.toUpperCase()) && r.regex.test(decoded) !== r.negate);
   if (!allowed) return { kind: "sign-in" };
 
   const upstreamClean = cleanPath(decoded);

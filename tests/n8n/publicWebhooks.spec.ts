@@ -46,7 +46,9 @@ describe("pluto:n8n.publicWebhooks", () => {
     it("makes `pluto synth` warn that those paths answer anyone, and what the operator must do", () => {
       const on = parseConfig({ ...valid, n8n: '{"enabled":true,"publicWebhooks":true}' }, "eu-west-1", secret);
       const [w] = configWarnings(on);
-      expect(w).to.match(/^pluto:n8n\.publicWebhooks is true: n8n's \/webhook\/, \/webhook-test\/, \/webhook-waiting\/, \/form\/, \/form-test\/, \/form-waiting\/ paths answer anyone/);
+      expect(w).to.match(
+        /^pluto:n8n\.publicWebhooks is true: n8n's \/webhook\/, \/webhook-test\/, \/webhook-waiting\/, \/form\/, \/form-test\/, \/form-waiting\/ paths answer anyone/,
+      );
       expect(w).to.include("must authenticate its callers itself");
       expect(configWarnings(parseConfig({ ...valid, n8n: '{"enabled":true}' }, "eu-west-1", secret))).to.deep.equal([]);
     });
@@ -70,7 +72,10 @@ describe("pluto:n8n.publicWebhooks", () => {
         const ow = goldenDefinitions();
         withEnv(ow[1], "OAUTH2_PROXY_SKIP_AUTH_ROUTES", route);
         const findings = checkContainers(adapted(ow));
-        expect(findings.map((f) => [f.policy, f.level]), route).to.deep.equal([["oauth2-proxy-skip-auth-routes-allowlist", "mandatory"]]);
+        expect(
+          findings.map((f) => [f.policy, f.level]),
+          route,
+        ).to.deep.equal([["oauth2-proxy-skip-auth-routes-allowlist", "mandatory"]]);
         expect(findings[0].message).to.include("lets requests reach Open WebUI");
       }
     });
@@ -86,7 +91,9 @@ describe("pluto:n8n.publicWebhooks", () => {
     });
 
     it("gives n8n's oauth2-proxy the webhook and form routes, and Open WebUI's proxy none", () => {
-      expect(env(on.container("pluto-n8n", "oauth2-proxy")).OAUTH2_PROXY_SKIP_AUTH_ROUTES.split(",")).to.deep.equal(n8nSkipAuthRoutes({ publicWebhooks: true }));
+      expect(env(on.container("pluto-n8n", "oauth2-proxy")).OAUTH2_PROXY_SKIP_AUTH_ROUTES.split(",")).to.deep.equal(
+        n8nSkipAuthRoutes({ publicWebhooks: true }),
+      );
       expect(env(off.container("pluto-n8n", "oauth2-proxy")).OAUTH2_PROXY_SKIP_AUTH_ROUTES).to.equal(N8N_INVITE_ROUTE);
       expect(env(on.container("pluto-openwebui", "oauth2-proxy"))).to.not.have.property("OAUTH2_PROXY_SKIP_AUTH_ROUTES");
     });
@@ -176,14 +183,29 @@ describe("pluto:n8n.publicWebhooks", () => {
     });
 
     it("redirects a raw `..` at the router and an encoded one at the upstream router, before n8n sees it", () => {
-      expect(oauth2ProxyDecision("POST", "/webhook/../rest/owner/setup", routes)).to.deep.equal({ kind: "redirect", by: "router", location: "/rest/owner/setup" });
-      expect(oauth2ProxyDecision("POST", "/webhook/%2e%2e/rest/owner/setup", routes)).to.deep.equal({ kind: "redirect", by: "upstream-router", location: "/rest/owner/setup" });
+      expect(oauth2ProxyDecision("POST", "/webhook/../rest/owner/setup", routes)).to.deep.equal({
+        kind: "redirect",
+        by: "router",
+        location: "/rest/owner/setup",
+      });
+      expect(oauth2ProxyDecision("POST", "/webhook/%2e%2e/rest/owner/setup", routes)).to.deep.equal({
+        kind: "redirect",
+        by: "upstream-router",
+        location: "/rest/owner/setup",
+      });
     });
 
     it("lets nothing through whose decoded path is unclean or outside the public prefixes", () => {
       // Every target above, and their mixes: whatever reaches n8n unauthenticated is a clean webhook/form path.
-      const targets = [...reachesN8n.map(([, t]) => t), ...signedIn.map(([, t]) => t), ...traversals,
-        "/%77ebhook/x", "/webhook/%252e%252e/rest", "/form/%2e/x", "/webhook-test/%5c..%5crest"];
+      const targets = [
+        ...reachesN8n.map(([, t]) => t),
+        ...signedIn.map(([, t]) => t),
+        ...traversals,
+        "/%77ebhook/x",
+        "/webhook/%252e%252e/rest",
+        "/form/%2e/x",
+        "/webhook-test/%5c..%5crest",
+      ];
       for (const target of targets) {
         for (const method of ["GET", "POST", "PUT"]) {
           const o = request(method, target);

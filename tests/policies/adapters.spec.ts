@@ -1,10 +1,5 @@
 import { expect } from "chai";
-import {
-  Adapted,
-  containersFromContainerDefinitions,
-  containersFromResource,
-  containersFromTaskDefinitionDocument,
-} from "../../policies/adapters";
+import { Adapted, containersFromContainerDefinitions, containersFromResource, containersFromTaskDefinitionDocument } from "../../policies/adapters";
 import { Container } from "../../policies/rules";
 import { goldenDefinitions, goldenOauth2Proxy } from "../fixtures/policies/golden";
 import { SHAPES, resourceOf } from "./util";
@@ -36,7 +31,10 @@ describe("adapters", () => {
     for (const shape of SHAPES) {
       const r = resourceOf(shape, goldenDefinitions());
       const got = containers(containersFromResource(r.type, r.props));
-      expect(got.map((c) => c.name), shape).to.deep.equal(["openwebui", "oauth2-proxy"]);
+      expect(
+        got.map((c) => c.name),
+        shape,
+      ).to.deep.equal(["openwebui", "oauth2-proxy"]);
       expect(got[0].secrets, shape).to.include("WEBUI_ADMIN_PASSWORD");
     }
   });
@@ -45,7 +43,9 @@ describe("adapters", () => {
     const files = [{ value: "arn:aws:s3:::b/a.env", type: "s3" }, UNKNOWN];
     const [c] = containers(containersFromContainerDefinitions([{ name: "a", image: "x:1", environmentFiles: files }]));
     expect(c.environmentFiles).to.deep.equal(["arn:aws:s3:::b/a.env", UNKNOWN]);
-    expect(containers(containersFromContainerDefinitions([{ name: "a", image: "x:1", environmentFiles: UNKNOWN }]))[0].environmentFiles).to.deep.equal([UNKNOWN]);
+    expect(containers(containersFromContainerDefinitions([{ name: "a", image: "x:1", environmentFiles: UNKNOWN }]))[0].environmentFiles).to.deep.equal([
+      UNKNOWN,
+    ]);
     expect(unchecked(containersFromContainerDefinitions([{ name: "a", environmentFiles: "s3://b/a.env" }]))).to.match(/environmentFiles is not a list/);
     const cfn = { ContainerDefinitions: [{ Name: "a", Image: "x:1", EnvironmentFiles: [{ Value: "arn:aws:s3:::b/c.env", Type: "s3" }] }] };
     expect(containers(containersFromTaskDefinitionDocument(cfn))[0].environmentFiles).to.deep.equal(["arn:aws:s3:::b/c.env"]);
@@ -63,12 +63,18 @@ describe("adapters", () => {
     expect(unchecked(containersFromContainerDefinitions(undefined))).to.match(/containerDefinitions is missing/);
     expect(unchecked(containersFromContainerDefinitions("[{"))).to.match(/containerDefinitions is not valid JSON/);
     expect(unchecked(containersFromContainerDefinitions("{}"))).to.match(/not a list of container definitions/);
-    expect(unchecked(containersFromContainerDefinitions([{ name: "a", environment: [{ value: "x" }] }]))).to.equal("containerDefinitions[0].environment[0] has no name");
-    expect(unchecked(containersFromContainerDefinitions([{ name: "a", environment: UNKNOWN }]))).to.match(/containerDefinitions\[0\]\.environment is not known/);
+    expect(unchecked(containersFromContainerDefinitions([{ name: "a", environment: [{ value: "x" }] }]))).to.equal(
+      "containerDefinitions[0].environment[0] has no name",
+    );
+    expect(unchecked(containersFromContainerDefinitions([{ name: "a", environment: UNKNOWN }]))).to.match(
+      /containerDefinitions\[0\]\.environment is not known/,
+    );
     expect(unchecked(containersFromContainerDefinitions([{ name: "a", secrets: [{ name: UNKNOWN }] }]))).to.match(/secrets\[0\]\.name is not known/);
     expect(unchecked(containersFromContainerDefinitions("[secret]"))).to.match(/is a Pulumi secret/);
     expect(unchecked(containersFromResource("aws:ecs/taskDefinition:TaskDefinition", UNKNOWN))).to.match(/not known until deploy/);
-    expect(unchecked(containersFromResource("awsx:ecs:FargateService", { taskDefinitionArgs: { containers: UNKNOWN } }))).to.match(/taskDefinitionArgs\.containers is not known/);
+    expect(unchecked(containersFromResource("awsx:ecs:FargateService", { taskDefinitionArgs: { containers: UNKNOWN } }))).to.match(
+      /taskDefinitionArgs\.containers is not known/,
+    );
   });
 
   it("keeps a single unknown value visible to the rules rather than giving up on the task", () => {
@@ -94,10 +100,21 @@ describe("adapters", () => {
     });
 
     it("accepts the SDK's DescribeTaskDefinition output and CloudFormation's PascalCase", () => {
-      const sdk = { $metadata: { httpStatusCode: 200 }, taskDefinition: { ...td, taskDefinitionArn: "arn:aws:ecs:us-west-2:123456789012:task-definition/pluto-openwebui:40" } };
+      const sdk = {
+        $metadata: { httpStatusCode: 200 },
+        taskDefinition: { ...td, taskDefinitionArn: "arn:aws:ecs:us-west-2:123456789012:task-definition/pluto-openwebui:40" },
+      };
       expect(containers(containersFromTaskDefinitionDocument(sdk))).to.have.length(2);
-      const cfn = { ContainerDefinitions: [{ Name: "openwebui", Image: "x:1", Environment: [{ Name: "WEBUI_AUTH", Value: "false" }], Secrets: [{ Name: "S", ValueFrom: "arn" }] }] };
-      expect(containers(containersFromTaskDefinitionDocument(cfn))[0]).to.deep.include({ name: "openwebui", environment: { WEBUI_AUTH: "false" }, secrets: ["S"] });
+      const cfn = {
+        ContainerDefinitions: [
+          { Name: "openwebui", Image: "x:1", Environment: [{ Name: "WEBUI_AUTH", Value: "false" }], Secrets: [{ Name: "S", ValueFrom: "arn" }] },
+        ],
+      };
+      expect(containers(containersFromTaskDefinitionDocument(cfn))[0]).to.deep.include({
+        name: "openwebui",
+        environment: { WEBUI_AUTH: "false" },
+        secrets: ["S"],
+      });
     });
 
     it("rejects what is not a task definition, saying what was expected", () => {
@@ -105,7 +122,9 @@ describe("adapters", () => {
       expect(unchecked(containersFromTaskDefinitionDocument(7))).to.match(/^not a task definition/);
       expect(unchecked(containersFromTaskDefinitionDocument([]))).to.match(/no container definitions/);
       expect(unchecked(containersFromTaskDefinitionDocument("nope"))).to.match(/^not JSON/);
-      expect(unchecked(containersFromTaskDefinitionDocument({ taskDefinition: { containerDefinitions: "x" } }))).to.match(/taskDefinition\.containerDefinitions is not valid JSON/);
+      expect(unchecked(containersFromTaskDefinitionDocument({ taskDefinition: { containerDefinitions: "x" } }))).to.match(
+        /taskDefinition\.containerDefinitions is not valid JSON/,
+      );
     });
   });
 });

@@ -29,7 +29,9 @@ function resource(Type: any, type: string, name: string, props: Record<string, u
 }
 
 function diagnostics(resp: any): { policy: string; level: string; message: string; urn: string }[] {
-  return resp.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), level: LEVEL_NAMES[d.getEnforcementlevel()], message: d.getMessage(), urn: d.getUrn() }));
+  return resp
+    .getDiagnosticsList()
+    .map((d: any) => ({ policy: d.getPolicyname(), level: LEVEL_NAMES[d.getEnforcementlevel()], message: d.getMessage(), urn: d.getUrn() }));
 }
 
 describe("policy pack over the engine protocol (run-policy-pack + gRPC)", function () {
@@ -108,14 +110,22 @@ describe("policy pack over the engine protocol (run-policy-pack + gRPC)", functi
     const Res = analyzerPb.AnalyzerResource;
     const resources = [
       resource(Res, "aws:sqs/queue:Queue", "dlq", { name: "pluto-user-provisioning-dlq" }),
-      resource(Res, "aws:sqs/queue:Queue", "queue", { name: "pluto-user-provisioning", redrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:us-west-2:123456789012:pluto-user-provisioning-dlq", maxReceiveCount: 5 }) }),
+      resource(Res, "aws:sqs/queue:Queue", "queue", {
+        name: "pluto-user-provisioning",
+        redrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:us-west-2:123456789012:pluto-user-provisioning-dlq", maxReceiveCount: 5 }),
+      }),
     ];
     const req = new analyzerPb.AnalyzeStackRequest();
     req.setResourcesList(resources);
     const found = diagnostics(await call("analyzeStack", req));
     expect(found.map((d) => [d.policy, d.level, d.urn])).to.deep.equal([["sqs-dlq-alarmed", "mandatory", urn("aws:sqs/queue:Queue", "dlq")]]);
 
-    const alarm = resource(Res, "aws:cloudwatch/metricAlarm:MetricAlarm", "dlq-alarm", { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "pluto-user-provisioning-dlq" }, threshold: 1 });
+    const alarm = resource(Res, "aws:cloudwatch/metricAlarm:MetricAlarm", "dlq-alarm", {
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: "pluto-user-provisioning-dlq" },
+      threshold: 1,
+    });
     req.setResourcesList([...resources, alarm]);
     expect(diagnostics(await call("analyzeStack", req))).to.deep.equal([]);
 
@@ -168,7 +178,9 @@ describe("policy pack over the engine protocol (run-policy-pack + gRPC)", functi
       expect(await analyzeTask("pluto-n8n", n8n)).to.deep.equal([]);
       const ow = goldenDefinitions();
       withEnv(ow[1], "OAUTH2_PROXY_SKIP_AUTH_ROUTES", "^/webhook/");
-      expect((await analyzeTask("pluto-openwebui", ow)).map((d) => [d.policy, d.level])).to.deep.equal([["oauth2-proxy-skip-auth-routes-allowlist", "mandatory"]]);
+      expect((await analyzeTask("pluto-openwebui", ow)).map((d) => [d.policy, d.level])).to.deep.equal([
+        ["oauth2-proxy-skip-auth-routes-allowlist", "mandatory"],
+      ]);
     });
   });
 });

@@ -72,7 +72,12 @@ describe("policy pack", () => {
     const task = [resourceOf("aws", defs)];
     await assertHasViolation(openwebuiNoWebuiAuth, task, { message: "WEBUI_AUTH", level: "advisory" }, { "openwebui-no-webui-auth": "advisory" });
     await assertHasViolation(openwebuiNoWebuiAuth, task, { message: "WEBUI_AUTH", level: "advisory" }, { all: "advisory" });
-    await assertHasViolation(openwebuiNoWebuiAuth, task, { message: "WEBUI_AUTH", level: "mandatory" }, { all: "advisory", "openwebui-no-webui-auth": { enforcementLevel: "mandatory" } });
+    await assertHasViolation(
+      openwebuiNoWebuiAuth,
+      task,
+      { message: "WEBUI_AUTH", level: "mandatory" },
+      { all: "advisory", "openwebui-no-webui-auth": { enforcementLevel: "mandatory" } },
+    );
     await assertNoViolations(openwebuiNoWebuiAuth, task, { "openwebui-no-webui-auth": "disabled" });
   });
 
@@ -84,12 +89,19 @@ describe("policy pack", () => {
     await assertNoViolations(oauth2ProxySkipAuthRoutesAllowlist, task, {
       "oauth2-proxy-skip-auth-routes-allowlist": { allowlist: ["POST=^/api/v1/users$", "GET=^/ping$"] },
     });
-    expect(oauth2ProxySkipAuthRoutesAllowlist.configSchema?.properties.allowlist).to.deep.include({ type: "array", default: [...DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST] });
+    expect(oauth2ProxySkipAuthRoutesAllowlist.configSchema?.properties.allowlist).to.deep.include({
+      type: "array",
+      default: [...DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST],
+    });
   });
 
   describe("pack config files (for pluto lint --config)", () => {
     it("turns levels, `all` and the allowlist into the rules' config", () => {
-      const c = rulesConfigFromPackConfig({ all: "advisory", "ecs-image-pinned": "disabled", "oauth2-proxy-skip-auth-routes-allowlist": { enforcementLevel: "remediate", allowlist: ["^/x"] } });
+      const c = rulesConfigFromPackConfig({
+        all: "advisory",
+        "ecs-image-pinned": "disabled",
+        "oauth2-proxy-skip-auth-routes-allowlist": { enforcementLevel: "remediate", allowlist: ["^/x"] },
+      });
       expect(c.levels!["openwebui-no-webui-auth"]).to.equal("advisory");
       expect(c.levels!["ecs-image-pinned"]).to.equal("disabled");
       expect(c.levels!["oauth2-proxy-skip-auth-routes-allowlist"]).to.equal("mandatory");
@@ -99,7 +111,9 @@ describe("policy pack", () => {
       expect(() => rulesConfigFromPackConfig([])).to.throw(/must be a JSON object/);
       expect(() => rulesConfigFromPackConfig({ "no-such-policy": "mandatory" })).to.throw(/^no-such-policy: no such policy/);
       expect(() => rulesConfigFromPackConfig({ "ecs-image-pinned": "loud" })).to.throw(/^ecs-image-pinned: enforcement level must be/);
-      expect(() => rulesConfigFromPackConfig({ "oauth2-proxy-skip-auth-routes-allowlist": { allowlist: "^/x" } })).to.throw(/allowlist must be a list of strings/);
+      expect(() => rulesConfigFromPackConfig({ "oauth2-proxy-skip-auth-routes-allowlist": { allowlist: "^/x" } })).to.throw(
+        /allowlist must be a list of strings/,
+      );
       expect(() => rulesConfigFromPackConfig({ "ecs-image-pinned": { tags: [] } })).to.throw(/^ecs-image-pinned\.tags: unknown option/);
     });
   });
@@ -110,7 +124,9 @@ describe("policy pack", () => {
     });
 
     it("fails when the DLQ has no alarm", async () => {
-      const v = await assertHasViolation(sqsDlqAlarmed, provisioning().slice(0, 2), { message: "Dead-letter queue pluto-user-provisioning-dlq has no CloudWatch alarm" });
+      const v = await assertHasViolation(sqsDlqAlarmed, provisioning().slice(0, 2), {
+        message: "Dead-letter queue pluto-user-provisioning-dlq has no CloudWatch alarm",
+      });
       expect(v.urn).to.equal(urn("aws:sqs/queue:Queue", "provisioning-dlq"));
     });
 
@@ -127,7 +143,10 @@ describe("policy pack", () => {
       const viaResource = [
         res("aws:sqs/queue:Queue", "q", { name: "jobs" }),
         res("aws:sqs/queue:Queue", "dlq", { name: "jobs-dlq" }),
-        res("aws:sqs/redrivePolicy:RedrivePolicy", "rp", { queueUrl: "https://sqs.us-west-2.amazonaws.com/123456789012/jobs", redrivePolicy: JSON.stringify({ deadLetterTargetArn: `${ARN}:jobs-dlq`, maxReceiveCount: 3 }) }),
+        res("aws:sqs/redrivePolicy:RedrivePolicy", "rp", {
+          queueUrl: "https://sqs.us-west-2.amazonaws.com/123456789012/jobs",
+          redrivePolicy: JSON.stringify({ deadLetterTargetArn: `${ARN}:jobs-dlq`, maxReceiveCount: 3 }),
+        }),
       ];
       await assertHasViolation(sqsDlqAlarmed, viaResource, { message: "jobs-dlq" });
       const viaLambda = [res("aws:lambda/function:Function", "fn", { deadLetterConfig: { targetArn: `${ARN}:fn-dlq` } })];
@@ -137,7 +156,19 @@ describe("policy pack", () => {
     it("accepts an alarm written with metricQueries", async () => {
       const rs = provisioning();
       rs[2] = res("aws:cloudwatch/metricAlarm:MetricAlarm", "a", {
-        metricQueries: [{ id: "m1", returnData: true, metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "pluto-user-provisioning-dlq" }, period: 60, stat: "Maximum" } }],
+        metricQueries: [
+          {
+            id: "m1",
+            returnData: true,
+            metric: {
+              namespace: "AWS/SQS",
+              metricName: "ApproximateNumberOfMessagesVisible",
+              dimensions: { QueueName: "pluto-user-provisioning-dlq" },
+              period: 60,
+              stat: "Maximum",
+            },
+          },
+        ],
       });
       await assertNoViolations(sqsDlqAlarmed, rs);
     });

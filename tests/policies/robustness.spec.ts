@@ -19,21 +19,69 @@ function rng(seed: number): () => number {
   };
 }
 
-const KEYS = ["name", "image", "environment", "secrets", "command", "entryPoint", "value", "valueFrom", "containerDefinitions", "taskDefinition", "containers", "container", "taskDefinitionArgs", "redrivePolicy", "deadLetterTargetArn", "dimensions", "QueueName", "namespace", "metricName", "metricQueries", "metric"];
-const STRINGS = ["", "true", "false", "--prefer-email-to-user", "--skip-auth-route", "^/", "WEBUI_AUTH", "OAUTH2_PROXY_SKIP_AUTH_ROUTES", "postgres://u:p@h/db", "[{", "[]", "{}", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "arn:aws:sqs:r:1:q", ...UNKNOWN_SENTINELS];
+const KEYS = [
+  "name",
+  "image",
+  "environment",
+  "secrets",
+  "command",
+  "entryPoint",
+  "value",
+  "valueFrom",
+  "containerDefinitions",
+  "taskDefinition",
+  "containers",
+  "container",
+  "taskDefinitionArgs",
+  "redrivePolicy",
+  "deadLetterTargetArn",
+  "dimensions",
+  "QueueName",
+  "namespace",
+  "metricName",
+  "metricQueries",
+  "metric",
+];
+const STRINGS = [
+  "",
+  "true",
+  "false",
+  "--prefer-email-to-user",
+  "--skip-auth-route",
+  "^/",
+  "WEBUI_AUTH",
+  "OAUTH2_PROXY_SKIP_AUTH_ROUTES",
+  "postgres://u:p@h/db",
+  "[{",
+  "[]",
+  "{}",
+  "AWS/SQS",
+  "ApproximateNumberOfMessagesVisible",
+  "arn:aws:sqs:r:1:q",
+  ...UNKNOWN_SENTINELS,
+];
 
 function junk(r: () => number, depth: number): unknown {
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
   switch (Math.floor(r() * (depth > 3 ? 6 : 9))) {
-    case 0: return null;
-    case 1: return undefined;
-    case 2: return Math.floor(r() * 1e6) - 5e5;
-    case 3: return r() < 0.5;
-    case 4: return pick(STRINGS);
-    case 5: return r() < 0.05 ? "x".repeat(1 << 18) + ":".repeat(1000) : pick(STRINGS) + pick(STRINGS);
-    case 6: return Array.from({ length: Math.floor(r() * 4) }, () => junk(r, depth + 1));
-    case 7: return Object.fromEntries(Array.from({ length: Math.floor(r() * 5) }, () => [pick(KEYS), junk(r, depth + 1)]));
-    default: return JSON.stringify(junk(r, depth + 1)) ?? "null";
+    case 0:
+      return null;
+    case 1:
+      return undefined;
+    case 2:
+      return Math.floor(r() * 1e6) - 5e5;
+    case 3:
+      return r() < 0.5;
+    case 4:
+      return pick(STRINGS);
+    case 5:
+      return r() < 0.05 ? "x".repeat(1 << 18) + ":".repeat(1000) : pick(STRINGS) + pick(STRINGS);
+    case 6:
+      return Array.from({ length: Math.floor(r() * 4) }, () => junk(r, depth + 1));
+    case 7:
+      return Object.fromEntries(Array.from({ length: Math.floor(r() * 5) }, () => [pick(KEYS), junk(r, depth + 1)]));
+    default:
+      return JSON.stringify(junk(r, depth + 1)) ?? "null";
   }
 }
 
@@ -66,7 +114,9 @@ describe("robustness: adapters and rules never throw", () => {
         containersFromContainerDefinitions(value),
         containersFromContainerDefinitions(JSON.stringify(value) ?? "undefined"),
         containersFromTaskDefinitionDocument(value),
-        ...TASK_DEFINITION_TYPES.map((t) => containersFromResource(t, { containerDefinitions: value, containers: value, taskDefinitionArgs: value, container: value })),
+        ...TASK_DEFINITION_TYPES.map((t) =>
+          containersFromResource(t, { containerDefinitions: value, containers: value, taskDefinitionArgs: value, container: value }),
+        ),
       ];
       for (const a of results) {
         expect(a, context).to.be.an("object");
@@ -83,7 +133,11 @@ describe("robustness: adapters and rules never throw", () => {
         }
       }
       expect(() => checkContainers(value as never), context).to.not.throw();
-      const dlq = deadLetterInputFromResources([{ type: "aws:sqs/queue:Queue", props: value }, { type: "aws:cloudwatch/metricAlarm:MetricAlarm", props: value }, value as never]);
+      const dlq = deadLetterInputFromResources([
+        { type: "aws:sqs/queue:Queue", props: value },
+        { type: "aws:cloudwatch/metricAlarm:MetricAlarm", props: value },
+        value as never,
+      ]);
       expect(() => checkDeadLetterAlarms(dlq), context).to.not.throw();
     }
     // The generator must exercise both outcomes, or it is testing nothing.
@@ -92,7 +146,17 @@ describe("robustness: adapters and rules never throw", () => {
   });
 
   it("survives getters that throw (Pulumi's unknown-value proxy) anywhere", () => {
-    const hostile = new Proxy({}, { get: () => { throw new Error("boom"); }, ownKeys: () => { throw new Error("boom"); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("boom");
+        },
+        ownKeys: () => {
+          throw new Error("boom");
+        },
+      },
+    );
     for (const t of TASK_DEFINITION_TYPES) expect(containersFromResource(t, hostile)).to.have.property("unchecked");
     expect(containersFromTaskDefinitionDocument(hostile)).to.have.property("unchecked");
     expect(containersFromContainerDefinitions([hostile])).to.have.property("unchecked");

@@ -93,8 +93,19 @@ describe("rules", () => {
   });
 
   it("checks an oauth2-proxy found only through its settings", () => {
-    const task = [container({ name: "app", image: "example/app:1", environment: { WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email", ENABLE_SIGNUP: "false", DEFAULT_USER_ROLE: "user", WEBUI_AUTH_SIGNOUT_REDIRECT_URL: "/oauth2/sign_out?rd=x" } }),
-      container({ name: "auth", image: "example/auth:2", environment: { OAUTH2_PROXY_PROVIDER: "oidc", OAUTH2_PROXY_PREFER_EMAIL_TO_USER: "true" } })];
+    const task = [
+      container({
+        name: "app",
+        image: "example/app:1",
+        environment: {
+          WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email",
+          ENABLE_SIGNUP: "false",
+          DEFAULT_USER_ROLE: "user",
+          WEBUI_AUTH_SIGNOUT_REDIRECT_URL: "/oauth2/sign_out?rd=x",
+        },
+      }),
+      container({ name: "auth", image: "example/auth:2", environment: { OAUTH2_PROXY_PROVIDER: "oidc", OAUTH2_PROXY_PREFER_EMAIL_TO_USER: "true" } }),
+    ];
     expect(checkContainers(task).map((f) => f.policy)).to.have.members(["oauth2-proxy-no-prefer-email-to-user", "openwebui-trusted-header-mode"]);
   });
 
@@ -114,7 +125,13 @@ describe("rules", () => {
     expect(f).to.include({ policy: "oauth2-proxy-skip-auth-routes-allowlist", level: "mandatory", container: "oauth2-proxy" });
     expect(f.message).to.match(/lets requests reach Open WebUI \(container openwebui\) without signing in/);
     expect(DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST, "no SCIM, no signup: n8n's invitation and its webhook/form triggers").to.deep.equal([
-      "POST=^/api/v1/users$", "^/webhook/", "^/webhook-test/", "^/webhook-waiting/", "^/form/", "^/form-test/", "^/form-waiting/",
+      "POST=^/api/v1/users$",
+      "^/webhook/",
+      "^/webhook-test/",
+      "^/webhook-waiting/",
+      "^/form/",
+      "^/form-test/",
+      "^/form-waiting/",
     ]);
   });
 
@@ -133,7 +150,13 @@ describe("rules", () => {
     expect(openWebuiVersion("ghcr.io/open-webui/open-webui:v0.8.2")).to.deep.equal([0, 8, 2]);
     expect(openWebuiVersion("ghcr.io/open-webui/open-webui:0.6.30-cuda")).to.deep.equal([0, 6, 30]);
     expect(openWebuiVersion("registry:5000/open-webui:v1.0")).to.deep.equal([1, 0, 0]);
-    for (const unknown of ["ghcr.io/open-webui/open-webui:main", "ghcr.io/open-webui/open-webui@sha256:" + "a".repeat(64), "x", undefined, "04da6b54-80e4-46f7-96ec-b56ff0331ba9"])
+    for (const unknown of [
+      "ghcr.io/open-webui/open-webui:main",
+      "ghcr.io/open-webui/open-webui@sha256:" + "a".repeat(64),
+      "x",
+      undefined,
+      "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    ])
       expect(openWebuiVersion(unknown), String(unknown)).to.equal(undefined);
   });
 
@@ -146,7 +169,10 @@ describe("rules", () => {
     task[0].image = UNKNOWN;
     const findings = checkContainers(task);
     expect(findings.map((f) => f.policy)).to.deep.equal([
-      "oauth2-proxy-no-set-authorization-header", "oauth2-proxy-no-forwarded-header-trust", "openwebui-signup-disabled", "ecs-image-pinned",
+      "oauth2-proxy-no-set-authorization-header",
+      "oauth2-proxy-no-forwarded-header-trust",
+      "openwebui-signup-disabled",
+      "ecs-image-pinned",
     ]);
     expect(findings[0].message).to.include("(unknown until deploy)");
     expect(findings[2].message).to.include("could not be checked");
@@ -164,7 +190,16 @@ describe("rules", () => {
   });
 
   it("never throws, whatever it is given", () => {
-    const junk: unknown[] = [undefined, null, 42, "x", {}, [null], [{ environment: [1, 2] }], [{ name: 5, environment: { A: { b: 1 } }, secrets: "s", command: [null, 3] }]];
+    const junk: unknown[] = [
+      undefined,
+      null,
+      42,
+      "x",
+      {},
+      [null],
+      [{ environment: [1, 2] }],
+      [{ name: 5, environment: { A: { b: 1 } }, secrets: "s", command: [null, 3] }],
+    ];
     for (const j of junk) expect(() => checkContainers(j as Container[])).to.not.throw();
     expect(checkContainers([{ environment: { WEBUI_AUTH: false } } as unknown as Container]).map((f) => f.policy)).to.include("openwebui-no-webui-auth");
   });

@@ -15,7 +15,13 @@ function findings(signOut: string): Finding[] {
     secrets: [],
     command: [],
   };
-  const proxy: Container = { name: "oauth2-proxy", image: "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3", environment: { OAUTH2_PROXY_PASS_USER_HEADERS: "true" }, secrets: [], command: [] };
+  const proxy: Container = {
+    name: "oauth2-proxy",
+    image: "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3",
+    environment: { OAUTH2_PROXY_PASS_USER_HEADERS: "true" },
+    secrets: [],
+    command: [],
+  };
   return checkContainers([webui, proxy]).filter((f) => f.policy === POLICY);
 }
 
@@ -27,8 +33,7 @@ function proposedFix(f: Finding): string {
 }
 
 /** `rd` encoded, but the app URL inside it not encoded again: the mistake the literal tests used to catch alone. */
-const singleEncoded = (appUrl: string) =>
-  `/oauth2/sign_out?rd=${encodeURIComponent(`https://${AUTH}/logout?client_id=${CLIENT}&logout_uri=${appUrl}`)}`;
+const singleEncoded = (appUrl: string) => `/oauth2/sign_out?rd=${encodeURIComponent(`https://${AUTH}/logout?client_id=${CLIENT}&logout_uri=${appUrl}`)}`;
 
 describe("openwebui-signout-redirect: Cognito's logout_uri inside rd", () => {
   it("passes the golden value, written out by hand", () => {
@@ -44,7 +49,12 @@ describe("openwebui-signout-redirect: Cognito's logout_uri inside rd", () => {
   });
 
   // App URLs whose characters single encoding would cut or change on the way to Cognito.
-  const appUrls = ["https://pluto.example.com", "https://pluto.example.com/", "https://pluto.example.com/signed-out?from=webui&x=1", "https://pluto.example.com/a+b%20c#top"];
+  const appUrls = [
+    "https://pluto.example.com",
+    "https://pluto.example.com/",
+    "https://pluto.example.com/signed-out?from=webui&x=1",
+    "https://pluto.example.com/a+b%20c#top",
+  ];
 
   for (const appUrl of appUrls) {
     it(`passes what golden.ts builds for ${appUrl}, and repairs its single-encoded form to exactly that`, () => {

@@ -32,13 +32,20 @@ export function resourceOf(shape: Shape, defs: EcsContainerDefinition[]): Policy
     case "awsx-ec2-task":
       return base("awsx:ecs:EC2TaskDefinition", "openwebui-task", { containers: containerMap(defs) });
     case "awsx-fargate-service":
-      return base("awsx:ecs:FargateService", "openwebui", { cluster: "arn:aws:ecs:us-west-2:123456789012:cluster/pluto-cluster", taskDefinitionArgs: { containers: containerMap(defs) } });
+      return base("awsx:ecs:FargateService", "openwebui", {
+        cluster: "arn:aws:ecs:us-west-2:123456789012:cluster/pluto-cluster",
+        taskDefinitionArgs: { containers: containerMap(defs) },
+      });
     case "awsx-ec2-service":
       return base("awsx:ecs:EC2Service", "openwebui", { taskDefinitionArgs: { containers: containerMap(defs) } });
   }
 }
 
-export async function violationsOf(policy: ResourceValidationPolicy | StackValidationPolicy, resources: PolicyResourceInput[], config: PackConfig = {}): Promise<PolicyViolation[]> {
+export async function violationsOf(
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+  resources: PolicyResourceInput[],
+  config: PackConfig = {},
+): Promise<PolicyViolation[]> {
   return runPolicies(resources, config, [policy] as Policies);
 }
 
@@ -46,7 +53,11 @@ function show(vs: PolicyViolation[]): string {
   return vs.length ? vs.map((v) => `  [${v.level}] ${v.policy}: ${v.message}`).join("\n") : "  (none)";
 }
 
-export async function assertNoViolations(policy: ResourceValidationPolicy | StackValidationPolicy, resources: PolicyResourceInput[], config: PackConfig = {}): Promise<void> {
+export async function assertNoViolations(
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+  resources: PolicyResourceInput[],
+  config: PackConfig = {},
+): Promise<void> {
   const vs = await violationsOf(policy, resources, config);
   expect(vs, `expected no violations of ${policy.name}, got:\n${show(vs)}`).to.have.length(0);
 }

@@ -13,11 +13,16 @@ describe("the load balancer's own rules (before any service)", () => {
   const https = () => stack.one("aws:lb/listener:Listener", "-https");
 
   it("answers 400 to any request carrying X-Forwarded-Uri or X-Forwarded-Host, whatever its value", () => {
-    for (const [suffix, header] of [["-refuse-forwarded-uri", "X-Forwarded-Uri"], ["-refuse-forwarded-host", "X-Forwarded-Host"]]) {
+    for (const [suffix, header] of [
+      ["-refuse-forwarded-uri", "X-Forwarded-Uri"],
+      ["-refuse-forwarded-host", "X-Forwarded-Host"],
+    ]) {
       const rule = stack.inputs(RULE, suffix);
       expect(rule.listenerArn).to.equal(https().id);
       expect(rule.conditions).to.deep.equal([{ httpHeader: { httpHeaderName: header, values: ["*"] } }]);
-      expect(rule.actions).to.deep.equal([{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "400", messageBody: `Bad request: ${header} is not accepted` } }]);
+      expect(rule.actions).to.deep.equal([
+        { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "400", messageBody: `Bad request: ${header} is not accepted` } },
+      ]);
     }
     expect(REFUSED_FORWARDED_HEADERS).to.deep.equal(["X-Forwarded-Uri", "X-Forwarded-Host"]);
   });
@@ -38,7 +43,10 @@ describe("the load balancer's own rules (before any service)", () => {
 
   it("keeps the refused-sign-up page within the 1,024 characters a fixed response may hold, and says what to do", () => {
     expect(REFUSED_SIGN_UP_PAGE.length).to.be.at.most(1024);
-    expect(REFUSED_SIGN_UP_PAGE).to.match(/^<!doctype html>/).and.contain("not on this workspace's list").and.contain("ask your administrator");
+    expect(REFUSED_SIGN_UP_PAGE)
+      .to.match(/^<!doctype html>/)
+      .and.contain("not on this workspace's list")
+      .and.contain("ask your administrator");
     expect(REFUSED_SIGN_UP_PAGE).to.contain('href="/"');
   });
 
@@ -55,7 +63,8 @@ describe("the load balancer's own rules (before any service)", () => {
   it("refuses a service host rule among the ingress's own priorities", () => {
     const app = { name: "app", image: "x:1", environment: {}, healthCheckPath: "/health" };
     expect(validateProxiedServiceArgs({ cpu: 1024, memory: 2048, listenerRulePriority: SERVICE_RULE_PRIORITY_MIN, app })).to.deep.equal([]);
-    expect(validateProxiedServiceArgs({ cpu: 1024, memory: 2048, listenerRulePriority: EDGE_RULE_PRIORITIES.refusedSignUp, app })[0])
-      .to.match(/listenerRulePriority must be 100-50000 \(lower priorities belong to the ingress's own rules\), got 10/);
+    expect(validateProxiedServiceArgs({ cpu: 1024, memory: 2048, listenerRulePriority: EDGE_RULE_PRIORITIES.refusedSignUp, app })[0]).to.match(
+      /listenerRulePriority must be 100-50000 \(lower priorities belong to the ingress's own rules\), got 10/,
+    );
   });
 });

@@ -32,7 +32,10 @@ describe("Identity: triggers, name mapping and the sign-in page", () => {
 
   it("the dev stack wires the name claim into the pool", () => {
     const pool = dev.inputs("aws:cognito/userPool:UserPool");
-    expect(pool.lambdaConfig.preTokenGenerationConfig).to.deep.equal({ lambdaArn: "arn:aws:lambda:us-west-2:123456789012:function:pluto-cognito-name-claim", lambdaVersion: "V1_0" });
+    expect(pool.lambdaConfig.preTokenGenerationConfig).to.deep.equal({
+      lambdaArn: "arn:aws:lambda:us-west-2:123456789012:function:pluto-cognito-name-claim",
+      lambdaVersion: "V1_0",
+    });
     expect(dev.inputs(PERMISSION, "-pretoken-invoke")).to.include({ function: "pluto-cognito-name-claim", principal: "cognito-idp.amazonaws.com" });
   });
 

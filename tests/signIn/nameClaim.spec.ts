@@ -20,7 +20,14 @@ function event(attributes: Record<string, string>, triggerSource = "TokenGenerat
  */
 function openWebuiName(headerUtf8Bytes: Buffer): string {
   const latin1 = headerUtf8Bytes.toString("latin1");
-  return latin1.replace(/(%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.split("%").slice(1).map((h) => parseInt(h, 16))).toString("utf8"));
+  return latin1.replace(/(%[0-9A-Fa-f]{2})+/g, (run) =>
+    Buffer.from(
+      run
+        .split("%")
+        .slice(1)
+        .map((h) => parseInt(h, 16)),
+    ).toString("utf8"),
+  );
 }
 
 const claimOf = (e: PreTokenGenerationEvent) => e.response?.claimsOverrideDetails?.claimsToAddOrOverride?.[NAME_CLAIM];
@@ -60,7 +67,10 @@ describe("the name claim (Cognito Pre Token Generation trigger)", () => {
     const e = event({ name: "Ada" }, "TokenGeneration_RefreshTokens");
     e.response = { claimsOverrideDetails: { claimsToAddOrOverride: { team: "blue" }, claimsToSuppress: ["phone_number"] } };
     const out = await nameClaimHandler(e);
-    expect(out.response!.claimsOverrideDetails).to.deep.equal({ claimsToAddOrOverride: { team: "blue", preferred_username: "Ada" }, claimsToSuppress: ["phone_number"] });
+    expect(out.response!.claimsOverrideDetails).to.deep.equal({
+      claimsToAddOrOverride: { team: "blue", preferred_username: "Ada" },
+      claimsToSuppress: ["phone_number"],
+    });
   });
 
   it("leaves the event unchanged, never throwing, when there is no usable name", async () => {
@@ -68,7 +78,16 @@ describe("the name claim (Cognito Pre Token Generation trigger)", () => {
     expect(await nameClaimHandler(noName)).to.deep.equal(event({}));
     expect(encodeName("bad \ud800 surrogate")).to.equal(undefined);
     expect(claimOf(await nameClaimHandler(event({ name: "\ud800" })))).to.equal(undefined);
-    for (const odd of [undefined, null, 42, "x", {}, { request: null }, { request: { userAttributes: "nope" } }, { response: 7, request: { userAttributes: { name: "A" } } }])
+    for (const odd of [
+      undefined,
+      null,
+      42,
+      "x",
+      {},
+      { request: null },
+      { request: { userAttributes: "nope" } },
+      { response: 7, request: { userAttributes: { name: "A" } } },
+    ])
       await nameClaimHandler(odd as never);
   });
 
@@ -86,7 +105,10 @@ describe("the name claim (Cognito Pre Token Generation trigger)", () => {
       expect(fn).to.include({ name: "pluto-cognito-name-claim", timeout: 5, runtime: "nodejs22.x" });
       const policy = JSON.parse(stack.inputs("aws:iam/rolePolicy:RolePolicy", "pluto-name-claim-role").policy);
       expect(policy.Statement.flatMap((s: any) => s.Action)).to.deep.equal(["logs:CreateLogStream", "logs:PutLogEvents"]);
-      expect(stack.inputs("aws:cloudwatch/logGroup:LogGroup", "pluto-name-claim-logs")).to.include({ name: "/aws/lambda/pluto-cognito-name-claim", retentionInDays: 30 });
+      expect(stack.inputs("aws:cloudwatch/logGroup:LogGroup", "pluto-name-claim-logs")).to.include({
+        name: "/aws/lambda/pluto-cognito-name-claim",
+        retentionInDays: 30,
+      });
     });
 
     it("runs from its serialised archive alone, like Lambda loads it", async () => {

@@ -9,13 +9,18 @@ import { containersFromContainerDefinitions } from "../../policies/adapters";
 import { runPolicies } from "../../policies/runPolicies";
 import { env, Stack, synthStack } from "../helpers/stack";
 
-const TASKS = [["pluto-openwebui", "openwebui", 8080, "pluto.example.com"], ["pluto-n8n", "n8n", 5678, "n8n.pluto.example.com"]] as const;
-const throughPack = (s: Stack) =>
-  runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
+const TASKS = [
+  ["pluto-openwebui", "openwebui", 8080, "pluto.example.com"],
+  ["pluto-n8n", "n8n", 5678, "n8n.pluto.example.com"],
+] as const;
+const throughPack = (s: Stack) => runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
 
 /** The addresses oauth2-proxy v7.15.3 reads from an authenticated-emails file (validator.go: CSV, `#` comments, first field, lower-cased). */
 function emailsOauth2ProxyReads(text: string): string[] {
-  return text.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#")).map((l) => l.split(",")[0].trim().toLowerCase());
+  return text
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !l.startsWith("#"))
+    .map((l) => l.split(",")[0].trim().toLowerCase());
 }
 
 describe("every oauth2-proxy: the allow-list and the golden sign-in settings", () => {
@@ -68,7 +73,12 @@ describe("every oauth2-proxy: the allow-list and the golden sign-in settings", (
       it(`${family}: a non-essential writer puts them in a task volume that oauth2-proxy reads once it has exited 0`, () => {
         const writer = stack.container(family, "allowed-emails");
         const proxy = stack.container(family, "oauth2-proxy");
-        expect(writer).to.deep.include({ name: "allowed-emails", image: "public.ecr.aws/docker/library/busybox:1.37.0", essential: false, readonlyRootFilesystem: true });
+        expect(writer).to.deep.include({
+          name: "allowed-emails",
+          image: "public.ecr.aws/docker/library/busybox:1.37.0",
+          essential: false,
+          readonlyRootFilesystem: true,
+        });
         expect(env(writer)).to.deep.equal({ ALLOWED_EMAILS: emails.join(",") });
         expect(writer.mountPoints).to.deep.equal([{ sourceVolume: "allowed-emails", containerPath: "/pluto/allow-list", readOnly: false }]);
         expect(proxy.mountPoints).to.deep.equal([{ sourceVolume: "allowed-emails", containerPath: "/pluto/allow-list", readOnly: true }]);
@@ -105,7 +115,11 @@ describe("every oauth2-proxy: the allow-list and the golden sign-in settings", (
 
   describe("any Google account (an explicit opt-in)", () => {
     it("sets EMAIL_DOMAINS=* on every proxy and writes no email file", async () => {
-      const stack = await synthStack({ "pluto:allowedEmailDomains": undefined, "pluto:allowAnyGoogleAccount": "true", "pluto:n8n": JSON.stringify({ enabled: true }) });
+      const stack = await synthStack({
+        "pluto:allowedEmailDomains": undefined,
+        "pluto:allowAnyGoogleAccount": "true",
+        "pluto:n8n": JSON.stringify({ enabled: true }),
+      });
       for (const [family, app] of TASKS) {
         expect(env(stack.container(family, "oauth2-proxy")).OAUTH2_PROXY_EMAIL_DOMAINS, family).to.equal("*");
         expect(stack.containers(family).map((c) => c.name)).to.deep.equal([app, "oauth2-proxy"]);

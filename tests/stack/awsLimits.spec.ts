@@ -32,94 +32,281 @@ interface NameRule {
  * A resource type the stack creates that is in neither table fails the test: add its row.
  */
 const LIMITS: Record<string, NameRule[]> = {
-  "aws:lb/loadBalancer:LoadBalancer": [{
-    field: "name", autoNamed: true, max: 32, pattern: ELB_NAME,
-    also: (n) => (n.startsWith("internal-") ? 'may not begin with "internal-"' : undefined),
-    doc: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
-  }],
-  "aws:lb/targetGroup:TargetGroup": [{
-    field: "name", autoNamed: true, max: 32, pattern: ELB_NAME,
-    doc: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
-  }],
-  "aws:rds/instance:Instance": [
-    { field: "identifier", autoNamed: true, max: 63, pattern: IDENTIFIER, doc: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html" },
-    { field: "finalSnapshotIdentifier", max: 255, pattern: IDENTIFIER, doc: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html" },
+  "aws:lb/loadBalancer:LoadBalancer": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 32,
+      pattern: ELB_NAME,
+      also: (n) => (n.startsWith("internal-") ? 'may not begin with "internal-"' : undefined),
+      doc: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
+    },
   ],
-  "aws:rds/subnetGroup:SubnetGroup": [{
-    field: "name", autoNamed: true, max: 255, pattern: /^[a-z0-9 ._-]+$/,
-    also: (n) => (n === "default" ? 'may not be "default"' : undefined),
-    doc: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html",
-  }],
-  "aws:rds/parameterGroup:ParameterGroup": [{
-    field: "name", autoNamed: true, max: 255, pattern: IDENTIFIER,
-    doc: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBParameterGroup.html",
-  }],
-  "aws:elasticache/replicationGroup:ReplicationGroup": [{
-    field: "replicationGroupId", autoNamed: true, max: 40, pattern: IDENTIFIER,
-    doc: "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html",
-  }],
-  "aws:elasticache/subnetGroup:SubnetGroup": [{
-    field: "name", autoNamed: true, max: 255, pattern: /^[a-z0-9-]+$/,
-    doc: "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheSubnetGroup.html",
-  }],
-  "aws:iam/role:Role": [{ field: "name", autoNamed: true, max: 64, pattern: IAM_NAME, doc: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html" }],
-  "aws:iam/rolePolicy:RolePolicy": [{ field: "name", autoNamed: true, max: 128, pattern: IAM_NAME, doc: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html" }],
-  "aws:lambda/function:Function": [{ field: "name", autoNamed: true, max: 64, pattern: ALNUM_DASH_UNDERSCORE, doc: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html" }],
-  "aws:lambda/permission:Permission": [{ field: "statementId", autoNamed: true, max: 100, pattern: /^[a-zA-Z0-9_-]+$/, doc: "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html" }],
-  "aws:cloudwatch/logGroup:LogGroup": [{ field: "name", autoNamed: true, max: 512, pattern: /^[.\-_/#A-Za-z0-9]+$/, doc: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html" }],
-  "aws:cloudwatch/logMetricFilter:LogMetricFilter": [{ field: "name", autoNamed: true, max: 512, pattern: /^[^:*]+$/, doc: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html" }],
-  "aws:cloudwatch/metricAlarm:MetricAlarm": [{ field: "name", autoNamed: true, max: 255, pattern: /^[\x20-\x7e]+$/, doc: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html" }],
-  "aws:sns/topic:Topic": [{ field: "name", autoNamed: true, max: 256, pattern: ALNUM_DASH_UNDERSCORE, doc: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html" }],
-  "aws:sqs/queue:Queue": [{ field: "name", autoNamed: true, max: 80, pattern: ALNUM_DASH_UNDERSCORE, doc: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html" }],
+  "aws:lb/targetGroup:TargetGroup": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 32,
+      pattern: ELB_NAME,
+      doc: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
+    },
+  ],
+  "aws:rds/instance:Instance": [
+    {
+      field: "identifier",
+      autoNamed: true,
+      max: 63,
+      pattern: IDENTIFIER,
+      doc: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
+    },
+    {
+      field: "finalSnapshotIdentifier",
+      max: 255,
+      pattern: IDENTIFIER,
+      doc: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html",
+    },
+  ],
+  "aws:rds/subnetGroup:SubnetGroup": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 255,
+      pattern: /^[a-z0-9 ._-]+$/,
+      also: (n) => (n === "default" ? 'may not be "default"' : undefined),
+      doc: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html",
+    },
+  ],
+  "aws:rds/parameterGroup:ParameterGroup": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 255,
+      pattern: IDENTIFIER,
+      doc: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBParameterGroup.html",
+    },
+  ],
+  "aws:elasticache/replicationGroup:ReplicationGroup": [
+    {
+      field: "replicationGroupId",
+      autoNamed: true,
+      max: 40,
+      pattern: IDENTIFIER,
+      doc: "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html",
+    },
+  ],
+  "aws:elasticache/subnetGroup:SubnetGroup": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 255,
+      pattern: /^[a-z0-9-]+$/,
+      doc: "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheSubnetGroup.html",
+    },
+  ],
+  "aws:iam/role:Role": [
+    { field: "name", autoNamed: true, max: 64, pattern: IAM_NAME, doc: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html" },
+  ],
+  "aws:iam/rolePolicy:RolePolicy": [
+    { field: "name", autoNamed: true, max: 128, pattern: IAM_NAME, doc: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html" },
+  ],
+  "aws:lambda/function:Function": [
+    { field: "name", autoNamed: true, max: 64, pattern: ALNUM_DASH_UNDERSCORE, doc: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html" },
+  ],
+  "aws:lambda/permission:Permission": [
+    {
+      field: "statementId",
+      autoNamed: true,
+      max: 100,
+      pattern: /^[a-zA-Z0-9_-]+$/,
+      doc: "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html",
+    },
+  ],
+  "aws:cloudwatch/logGroup:LogGroup": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 512,
+      pattern: /^[.\-_/#A-Za-z0-9]+$/,
+      doc: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+    },
+  ],
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 512,
+      pattern: /^[^:*]+$/,
+      doc: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html",
+    },
+  ],
+  "aws:cloudwatch/metricAlarm:MetricAlarm": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 255,
+      pattern: /^[\x20-\x7e]+$/,
+      doc: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+    },
+  ],
+  "aws:sns/topic:Topic": [
+    { field: "name", autoNamed: true, max: 256, pattern: ALNUM_DASH_UNDERSCORE, doc: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html" },
+  ],
+  "aws:sqs/queue:Queue": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 80,
+      pattern: ALNUM_DASH_UNDERSCORE,
+      doc: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html",
+    },
+  ],
   // With `namePrefix` the AWS provider appends a 26-character unique id (terraform-provider-aws `id.PrefixedUniqueId`).
-  "aws:secretsmanager/secret:Secret": [{
-    field: "name", prefixField: "namePrefix", prefixSuffixLength: 26, max: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/,
-    doc: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
-  }],
-  "aws:ecs/cluster:Cluster": [{ field: "name", autoNamed: true, max: 255, pattern: ALNUM_DASH_UNDERSCORE, doc: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html" }],
-  "aws:ecs/service:Service": [{ field: "name", autoNamed: true, max: 255, pattern: ALNUM_DASH_UNDERSCORE, doc: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html" }],
-  "aws:ecs/taskDefinition:TaskDefinition": [{ field: "family", max: 255, pattern: ALNUM_DASH_UNDERSCORE, doc: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html" }],
-  "aws:ec2/securityGroup:SecurityGroup": [{
-    field: "name", autoNamed: true, max: 255, pattern: /^[\x20-\x7e]+$/,
-    also: (n) => (n.startsWith("sg-") ? 'may not begin with "sg-"' : undefined),
-    doc: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
-  }],
-  "aws:efs/fileSystem:FileSystem": [{ field: "creationToken", autoNamed: true, max: 64, pattern: /^.+$/, doc: "https://docs.aws.amazon.com/efs/latest/ug/API_CreateFileSystem.html" }],
-  "aws:cognito/userPool:UserPool": [{ field: "name", autoNamed: true, max: 128, pattern: /^[\w\s+=,.@-]+$/, doc: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html" }],
-  "aws:cognito/userPoolClient:UserPoolClient": [{ field: "name", autoNamed: true, max: 128, pattern: /^[\w\s+=,.@-]+$/, doc: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html" }],
-  "aws:cognito/identityProvider:IdentityProvider": [{ field: "providerName", max: 32, pattern: /^[^_\s][\p{L}\p{M}\p{S}\p{N}\p{P}]*$/u, doc: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html" }],
-  "aws:appautoscaling/policy:Policy": [{ field: "name", autoNamed: true, max: 256, pattern: /^[\x20-\x7e]+$/, doc: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html" }],
-  "aws:kms/alias:Alias": [{
-    field: "name", max: 256, pattern: /^alias\/[a-zA-Z0-9/_-]+$/,
-    also: (n) => (n.startsWith("alias/aws/") ? 'may not begin with "alias/aws/" (reserved for AWS managed keys)' : undefined),
-    doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html",
-  }],
-  "aws:backup/vault:Vault": [{ field: "name", max: 50, pattern: /^[a-zA-Z0-9_-]{2,50}$/, doc: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html" }],
-  "aws:backup/plan:Plan": [{ field: "name", max: 50, pattern: /^[a-zA-Z0-9_.-]{1,50}$/, doc: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html" }],
-  "aws:backup/selection:Selection": [{ field: "name", max: 50, pattern: /^[a-zA-Z0-9_.-]{1,50}$/, doc: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html" }],
-  "aws:wafv2/webAcl:WebAcl": [{ field: "name", max: 128, pattern: /^[\w-]+$/, doc: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html" }],
-  "aws:s3/bucket:Bucket": [{
-    field: "bucket", autoNamed: true, max: 63, pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-    also: (n) => (/\.\.|^xn--|^sthree-|-s3alias$|--ol-s3$|--x-s3$|--table-s3$/.test(n) ? "uses a reserved form" : undefined),
-    doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
-  }],
+  "aws:secretsmanager/secret:Secret": [
+    {
+      field: "name",
+      prefixField: "namePrefix",
+      prefixSuffixLength: 26,
+      max: 512,
+      pattern: /^[A-Za-z0-9/_+=.@-]+$/,
+      doc: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
+    },
+  ],
+  "aws:ecs/cluster:Cluster": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 255,
+      pattern: ALNUM_DASH_UNDERSCORE,
+      doc: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html",
+    },
+  ],
+  "aws:ecs/service:Service": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 255,
+      pattern: ALNUM_DASH_UNDERSCORE,
+      doc: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html",
+    },
+  ],
+  "aws:ecs/taskDefinition:TaskDefinition": [
+    {
+      field: "family",
+      max: 255,
+      pattern: ALNUM_DASH_UNDERSCORE,
+      doc: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html",
+    },
+  ],
+  "aws:ec2/securityGroup:SecurityGroup": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 255,
+      pattern: /^[\x20-\x7e]+$/,
+      also: (n) => (n.startsWith("sg-") ? 'may not begin with "sg-"' : undefined),
+      doc: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
+    },
+  ],
+  "aws:efs/fileSystem:FileSystem": [
+    { field: "creationToken", autoNamed: true, max: 64, pattern: /^.+$/, doc: "https://docs.aws.amazon.com/efs/latest/ug/API_CreateFileSystem.html" },
+  ],
+  "aws:cognito/userPool:UserPool": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 128,
+      pattern: /^[\w\s+=,.@-]+$/,
+      doc: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html",
+    },
+  ],
+  "aws:cognito/userPoolClient:UserPoolClient": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 128,
+      pattern: /^[\w\s+=,.@-]+$/,
+      doc: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html",
+    },
+  ],
+  "aws:cognito/identityProvider:IdentityProvider": [
+    {
+      field: "providerName",
+      max: 32,
+      pattern: /^[^_\s][\p{L}\p{M}\p{S}\p{N}\p{P}]*$/u,
+      doc: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html",
+    },
+  ],
+  "aws:appautoscaling/policy:Policy": [
+    {
+      field: "name",
+      autoNamed: true,
+      max: 256,
+      pattern: /^[\x20-\x7e]+$/,
+      doc: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
+    },
+  ],
+  "aws:kms/alias:Alias": [
+    {
+      field: "name",
+      max: 256,
+      pattern: /^alias\/[a-zA-Z0-9/_-]+$/,
+      also: (n) => (n.startsWith("alias/aws/") ? 'may not begin with "alias/aws/" (reserved for AWS managed keys)' : undefined),
+      doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html",
+    },
+  ],
+  "aws:backup/vault:Vault": [
+    { field: "name", max: 50, pattern: /^[a-zA-Z0-9_-]{2,50}$/, doc: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html" },
+  ],
+  "aws:backup/plan:Plan": [
+    { field: "name", max: 50, pattern: /^[a-zA-Z0-9_.-]{1,50}$/, doc: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html" },
+  ],
+  "aws:backup/selection:Selection": [
+    { field: "name", max: 50, pattern: /^[a-zA-Z0-9_.-]{1,50}$/, doc: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html" },
+  ],
+  "aws:wafv2/webAcl:WebAcl": [
+    { field: "name", max: 128, pattern: /^[\w-]+$/, doc: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html" },
+  ],
+  "aws:s3/bucket:Bucket": [
+    {
+      field: "bucket",
+      autoNamed: true,
+      max: 63,
+      pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      also: (n) => (/\.\.|^xn--|^sthree-|-s3alias$|--ol-s3$|--x-s3$|--table-s3$/.test(n) ? "uses a reserved form" : undefined),
+      doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+    },
+  ],
 };
 
 /** Types whose resources have no physical name that the stack chooses (DNS names, ids AWS assigns, attachments). */
 const NO_CHOSEN_NAME = new Set([
-  "pulumi:providers:aws", "awsx:ec2:Vpc",
-  "aws:acm/certificate:Certificate", "aws:acm/certificateValidation:CertificateValidation", "aws:route53/record:Record",
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  "aws:efs/mountTarget:MountTarget", "aws:efs/accessPoint:AccessPoint", "aws:efs/fileSystemPolicy:FileSystemPolicy",
-  "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule", "aws:secretsmanager/secretVersion:SecretVersion",
-  "aws:sns/topicSubscription:TopicSubscription", "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
-  "aws:lambda/eventSourceMapping:EventSourceMapping", "aws:appautoscaling/target:Target",
-  "aws:cognito/userPoolDomain:UserPoolDomain", "aws:cognito/managedLoginBranding:ManagedLoginBranding",
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "pulumi:providers:aws",
+  "awsx:ec2:Vpc",
+  "aws:acm/certificate:Certificate",
+  "aws:acm/certificateValidation:CertificateValidation",
+  "aws:route53/record:Record",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  "aws:efs/mountTarget:MountTarget",
+  "aws:efs/accessPoint:AccessPoint",
+  "aws:efs/fileSystemPolicy:FileSystemPolicy",
+  "aws:lb/listener:Listener",
+  "aws:lb/listenerRule:ListenerRule",
+  "aws:secretsmanager/secretVersion:SecretVersion",
+  "aws:sns/topicSubscription:TopicSubscription",
+  "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
+  "aws:lambda/eventSourceMapping:EventSourceMapping",
+  "aws:appautoscaling/target:Target",
+  "aws:cognito/userPoolDomain:UserPoolDomain",
+  "aws:cognito/managedLoginBranding:ManagedLoginBranding",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketPolicy:BucketPolicy",
   // A KMS key has no name (its alias has); a web ACL association names nothing.
-  "aws:kms/key:Key", "aws:wafv2/webAclAssociation:WebAclAssociation",
+  "aws:kms/key:Key",
+  "aws:wafv2/webAclAssociation:WebAclAssociation",
 ]);
 
 /** The name AWS will see, as Pulumi and the provider would produce it. */
@@ -158,13 +345,14 @@ function violations(stack: Stack): string[] {
 }
 
 /** Every optional resource present: n8n, Redis, autoscaling, the web application firewall and the Bedrock gateway. */
-const everything = (prefix: string) => synthStack({
-  "pluto:models": JSON.stringify({ bedrock: { models: ["anthropic.claude-3-5-haiku-20241022-v1:0", "us.amazon.nova-lite-v1:0"] } }),
-  "pluto:namePrefix": prefix,
-  "pluto:openWebUi": JSON.stringify({ desiredCount: 2, autoscaling: { minCount: 2, maxCount: 4 } }),
-  "pluto:n8n": JSON.stringify({ enabled: true }),
-  "pluto:waf": JSON.stringify({ enabled: true }),
-});
+const everything = (prefix: string) =>
+  synthStack({
+    "pluto:models": JSON.stringify({ bedrock: { models: ["anthropic.claude-3-5-haiku-20241022-v1:0", "us.amazon.nova-lite-v1:0"] } }),
+    "pluto:namePrefix": prefix,
+    "pluto:openWebUi": JSON.stringify({ desiredCount: 2, autoscaling: { minCount: 2, maxCount: 4 } }),
+    "pluto:n8n": JSON.stringify({ enabled: true }),
+    "pluto:waf": JSON.stringify({ enabled: true }),
+  });
 
 describe("physical names within AWS limits, for every namePrefix the config accepts", () => {
   it("models Pulumi's auto-names as the logical name, a dash and 7 random characters", () => {
@@ -187,7 +375,9 @@ describe("physical names within AWS limits, for every namePrefix the config acce
     const long = await everything("acme-platform-prod-x");
     for (const r of [...long.all("aws:lb/targetGroup:TargetGroup"), ...long.all("aws:lb/loadBalancer:LoadBalancer")]) {
       const name = (r.inputs as any).name as string;
-      expect(name, r.name).to.be.a("string").and.match(/^acme-platform-prod-x-.*-[a-z0-9]{7}$/);
+      expect(name, r.name)
+        .to.be.a("string")
+        .and.match(/^acme-platform-prod-x-.*-[a-z0-9]{7}$/);
       expect(name.length, name).to.be.at.most(32);
     }
     // The random part is regenerated when the target group must be replaced, like an auto-name.

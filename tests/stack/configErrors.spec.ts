@@ -26,7 +26,9 @@ describe("config mistakes a new user makes", () => {
   describe("golden keys in the extra settings", () => {
     it("names pluto:openWebUiSettings.WEBUI_URL and why, with the other problems", () => {
       const p = problems({ ...settings("openWebUiSettings", { WEBUI_URL: "https://other.example.com" }), alarmEmail: "nope" });
-      expect(p).to.include("pluto:openWebUiSettings.WEBUI_URL: WEBUI_URL is part of the golden configuration (components/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here");
+      expect(p).to.include(
+        "pluto:openWebUiSettings.WEBUI_URL: WEBUI_URL is part of the golden configuration (components/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here",
+      );
       expect(p.some((x) => x.startsWith("pluto:alarmEmail:"))).to.equal(true);
     });
 
@@ -34,7 +36,9 @@ describe("config mistakes a new user makes", () => {
       expect(GOLDEN_KEYS.openWebUi).to.include.members(["WEBUI_URL", "WEBUI_AUTH_TRUSTED_EMAIL_HEADER", "DEFAULT_USER_ROLE"]);
       expect(GOLDEN_KEYS.oauth2Proxy).to.include.members(["OAUTH2_PROXY_UPSTREAMS", "OAUTH2_PROXY_CLIENT_SECRET", "OAUTH2_PROXY_SKIP_AUTH_ROUTES"]);
       for (const name of [...GOLDEN_KEYS.openWebUi, ...GOLDEN_KEYS.openWebUiSecrets, ...GOLDEN_KEYS.openWebUiStack])
-        expect(problems(settings("openWebUiSettings", { [name]: "x" })), name).to.have.length(1).and.satisfy((p: string[]) => p[0].startsWith(`pluto:openWebUiSettings.${name}: ${name} `));
+        expect(problems(settings("openWebUiSettings", { [name]: "x" })), name)
+          .to.have.length(1)
+          .and.satisfy((p: string[]) => p[0].startsWith(`pluto:openWebUiSettings.${name}: ${name} `));
       for (const name of GOLDEN_KEYS.oauth2Proxy)
         expect(problems(settings("oauth2ProxySettings", { [name]: "x" })), name).to.deep.equal([
           `pluto:oauth2ProxySettings.${name}: ${name} is part of the golden oauth2-proxy configuration (components/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here`,
@@ -59,7 +63,10 @@ describe("config mistakes a new user makes", () => {
       const app = stack.container("pluto-openwebui", "openwebui");
       const stackSets = [...GOLDEN_KEYS.openWebUi, ...GOLDEN_KEYS.openWebUiScaleOut, ...GOLDEN_KEYS.openWebUiStack];
       expect(stackSets, "every plain setting of Open WebUI is one the stack reserves").to.include.members(Object.keys(env(app)));
-      expect(GOLDEN_KEYS.openWebUi.filter((k) => !(k in env(app))), "every golden key is deployed").to.deep.equal([]);
+      expect(
+        GOLDEN_KEYS.openWebUi.filter((k) => !(k in env(app))),
+        "every golden key is deployed",
+      ).to.deep.equal([]);
       expect([...GOLDEN_KEYS.openWebUiSecrets].sort()).to.deep.equal(app.secrets.map((s) => s.name).sort());
       const proxy = stack.container("pluto-openwebui", "oauth2-proxy");
       expect(GOLDEN_KEYS.oauth2Proxy).to.include.members([...proxy.environment, ...proxy.secrets].map((e) => e.name));
@@ -69,8 +76,11 @@ describe("config mistakes a new user makes", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-golden-"));
       try {
         const file = path.join(dir, "Pulumi.x.yaml");
-        fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8") +
-          "  pluto:openWebUiSettings:\n    WEBUI_URL: https://evil.example.com\n  pluto:oauth2ProxySettings:\n    OAUTH2_PROXY_UPSTREAMS: http://evil.example.com/\n");
+        fs.writeFileSync(
+          file,
+          fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8") +
+            "  pluto:openWebUiSettings:\n    WEBUI_URL: https://evil.example.com\n  pluto:oauth2ProxySettings:\n    OAUTH2_PROXY_UPSTREAMS: http://evil.example.com/\n",
+        );
         const io = memoryIo();
         expect(await main(["node", "pluto", "synth", "--config", file], io)).to.equal(2);
         const err = io.stderr.join("\n");
@@ -160,15 +170,19 @@ describe("config mistakes a new user makes", () => {
     });
 
     it("refuses bad names, values that are not full secret ARNs, and names the stack owns", () => {
-      expect(problems(settings("openWebUiSecrets", {
-        openai_key: ARN,
-        PLAIN: "sk-live-123",
-        JSON_KEY: `${ARN}:apiKey::`,
-        PARTIAL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pluto/openai-key",
-        NUMBER: 42,
-        DATABASE_URL: ARN,
-        WEBUI_URL: ARN,
-      }))).to.deep.equal([
+      expect(
+        problems(
+          settings("openWebUiSecrets", {
+            openai_key: ARN,
+            PLAIN: "sk-live-123",
+            JSON_KEY: `${ARN}:apiKey::`,
+            PARTIAL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pluto/openai-key",
+            NUMBER: 42,
+            DATABASE_URL: ARN,
+            WEBUI_URL: ARN,
+          }),
+        ),
+      ).to.deep.equal([
         "pluto:openWebUiSecrets.openai_key: expected an upper-case environment variable name",
         'pluto:openWebUiSecrets.PLAIN: expected the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf), got "sk-live-123"; the value itself never goes into config',
         `pluto:openWebUiSecrets.JSON_KEY: "${ARN}:apiKey::" selects a JSON key or version of a secret; give the plain secret ARN (store the value in a secret of its own)`,

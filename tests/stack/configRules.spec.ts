@@ -2,9 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import {
-  defaultMaxAllocatedStorage, MAX_RDS_STORAGE_GIB, parseConfig, RawConfig, storageAutoscalingProblem,
-} from "../../components/config";
+import { defaultMaxAllocatedStorage, MAX_RDS_STORAGE_GIB, parseConfig, RawConfig, storageAutoscalingProblem } from "../../components/config";
 import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";
 import { ROOT, synthStack } from "../helpers/stack";
@@ -36,7 +34,9 @@ describe("config rules that keep `pulumi up` from failing on AWS", () => {
       expect(problems(database({ allocatedStorage: 100, maxAllocatedStorage: 105 }))).to.deep.equal([
         "pluto:database.maxAllocatedStorage: 105 is less than 10 % above allocatedStorage 100; RDS needs at least 110 (or 0 to turn storage autoscaling off)",
       ]);
-      expect(problems(database({ allocatedStorage: 100, maxAllocatedStorage: 100 }))[0]).to.match(/^pluto:database\.maxAllocatedStorage: 100 is less than 10 %/);
+      expect(problems(database({ allocatedStorage: 100, maxAllocatedStorage: 100 }))[0]).to.match(
+        /^pluto:database\.maxAllocatedStorage: 100 is less than 10 %/,
+      );
       expect(problems(database({ allocatedStorage: 100, maxAllocatedStorage: 110 }))).to.deep.equal([]);
     });
 
@@ -45,7 +45,9 @@ describe("config rules that keep `pulumi up` from failing on AWS", () => {
     });
 
     it("refuses an allocation too large for any ceiling RDS allows, unless autoscaling is off", () => {
-      expect(problems(database({ allocatedStorage: 60000 }))[0]).to.match(/^pluto:database\.allocatedStorage: 60000 GiB leaves no room for storage autoscaling .* set database\.maxAllocatedStorage to 0/);
+      expect(problems(database({ allocatedStorage: 60000 }))[0]).to.match(
+        /^pluto:database\.allocatedStorage: 60000 GiB leaves no room for storage autoscaling .* set database\.maxAllocatedStorage to 0/,
+      );
       expect(problems(database({ allocatedStorage: 60000, maxAllocatedStorage: 0 }))).to.deep.equal([]);
     });
 
@@ -59,7 +61,9 @@ describe("config rules that keep `pulumi up` from failing on AWS", () => {
     it("defaults to 90 days and takes whole days from 1", () => {
       expect(parseConfig(valid, "eu-west-1", secret).accessLogRetentionDays).to.equal(90);
       expect(parseConfig({ ...valid, accessLogRetentionDays: "365" }, "eu-west-1", secret).accessLogRetentionDays).to.equal(365);
-      expect(problems({ ...valid, accessLogRetentionDays: "0" })).to.deep.equal(["pluto:accessLogRetentionDays: expected a whole number from 1 to 3650, got \"0\""]);
+      expect(problems({ ...valid, accessLogRetentionDays: "0" })).to.deep.equal([
+        'pluto:accessLogRetentionDays: expected a whole number from 1 to 3650, got "0"',
+      ]);
     });
   });
 
@@ -67,9 +71,13 @@ describe("config rules that keep `pulumi up` from failing on AWS", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-rules-"));
     try {
       const bad = path.join(dir, "bad.yaml");
-      fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")
-        .replace("pluto:namePrefix: pluto", "pluto:namePrefix: acme--ai")
-        .replace("allocatedStorage: 20", "allocatedStorage: 100\n    maxAllocatedStorage: 105"));
+      fs.writeFileSync(
+        bad,
+        fs
+          .readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")
+          .replace("pluto:namePrefix: pluto", "pluto:namePrefix: acme--ai")
+          .replace("allocatedStorage: 20", "allocatedStorage: 100\n    maxAllocatedStorage: 105"),
+      );
       const io = memoryIo();
       expect(await main(["node", "pluto", "synth", "--config", bad], io)).to.equal(2);
       const err = io.stderr.join("\n");

@@ -7,9 +7,17 @@ import { configProblems, VALID_CONFIG } from "../helpers/config";
 
 describe("text settings given as a list or an object", () => {
   const cases: [string, Record<string, string>, string][] = [
-    ["database.instanceClass", { database: '{"instanceClass":["db.t4g.micro"]}' }, 'pluto:database.instanceClass: expected an RDS instance class like "db.t4g.micro", got ["db.t4g.micro"]'],
+    [
+      "database.instanceClass",
+      { database: '{"instanceClass":["db.t4g.micro"]}' },
+      'pluto:database.instanceClass: expected an RDS instance class like "db.t4g.micro", got ["db.t4g.micro"]',
+    ],
     ["n8n.image", { n8n: '{"image":["docker.n8n.io/n8nio/n8n:1.0.0"]}' }, 'pluto:n8n.image: ["docker.n8n.io/n8nio/n8n:1.0.0"] is not an image reference'],
-    ["backup.schedule", { backup: '{"schedule":{"cron":"0 3 * * ? *"}}' }, 'pluto:backup.schedule: expected an AWS Backup cron expression with six fields such as "cron(0 3 * * ? *)", got {"cron":"0 3 * * ? *"}'],
+    [
+      "backup.schedule",
+      { backup: '{"schedule":{"cron":"0 3 * * ? *"}}' },
+      'pluto:backup.schedule: expected an AWS Backup cron expression with six fields such as "cron(0 3 * * ? *)", got {"cron":"0 3 * * ? *"}',
+    ],
     [
       "models.bedrock.gatewayImage",
       { models: '{"bedrock":{"models":["amazon.nova-lite-v1:0"],"gatewayImage":["ghcr.io/berriai/litellm:v1.80.11-stable.1"]}}' },

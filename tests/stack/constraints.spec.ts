@@ -23,8 +23,9 @@ describe("real-AWS constraints the mocks would not catch", () => {
     });
 
     it("puts the password into DATABASE_URL URL-encoded", () => {
-      expect(databaseUrl({ username: "openwebui", password: "a:b#c?d%", host: "db.example", port: 5432, database: "openwebui" }))
-        .to.equal("postgresql://openwebui:a%3Ab%23c%3Fd%25@db.example:5432/openwebui?sslmode=require");
+      expect(databaseUrl({ username: "openwebui", password: "a:b#c?d%", host: "db.example", port: 5432, database: "openwebui" })).to.equal(
+        "postgresql://openwebui:a%3Ab%23c%3Fd%25@db.example:5432/openwebui?sslmode=require",
+      );
     });
   });
 
@@ -50,11 +51,17 @@ describe("real-AWS constraints the mocks would not catch", () => {
     it("rejects invalid cpu/memory pairs, a clash with the proxy port or name, and too long a start period", () => {
       expect(validateProxiedServiceArgs({ cpu: 1024, memory: 2048, listenerRulePriority: 100, app })).to.deep.equal([]);
       const problems = validateProxiedServiceArgs({
-        cpu: 256, memory: 4096, listenerRulePriority: 0,
+        cpu: 256,
+        memory: 4096,
+        listenerRulePriority: 0,
         app: { ...app, name: "oauth2-proxy", port: 4180, healthCheckStartPeriod: 600 },
       });
-      expect(problems.join("\n")).to.match(/cpu 256 with memory 4096/).and.match(/listenerRulePriority/)
-        .and.match(/may not listen on 4180/).and.match(/may not be named oauth2-proxy/).and.match(/0-300 seconds/);
+      expect(problems.join("\n"))
+        .to.match(/cpu 256 with memory 4096/)
+        .and.match(/listenerRulePriority/)
+        .and.match(/may not listen on 4180/)
+        .and.match(/may not be named oauth2-proxy/)
+        .and.match(/0-300 seconds/);
     });
 
     it("rejects autoscaling bounds out of order or without the load balancer's metric label", () => {

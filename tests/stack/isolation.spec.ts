@@ -13,14 +13,18 @@ const SG_OUT = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const roleArn = (role: SynthResource) => `arn:aws:iam::${ACCOUNT_ID}:role/${role.id}`;
 
 /** Open WebUI scaled out (Redis) and n8n: every boundary between the two services exists. */
-const full = () => synthStack({
-  "pluto:openWebUi": JSON.stringify({ desiredCount: 2 }),
-  "pluto:n8n": JSON.stringify({ enabled: true }),
-});
+const full = () =>
+  synthStack({
+    "pluto:openWebUi": JSON.stringify({ desiredCount: 2 }),
+    "pluto:n8n": JSON.stringify({ enabled: true }),
+  });
 
 /** Security groups an ingress rule of `group` admits. */
 function admitted(stack: Stack, group: SynthResource): string[] {
-  return stack.all(SG_IN).filter((r) => (r.inputs as any).securityGroupId === group.id).map((r) => (r.inputs as any).referencedSecurityGroupId ?? (r.inputs as any).cidrIpv4 ?? (r.inputs as any).cidrIpv6);
+  return stack
+    .all(SG_IN)
+    .filter((r) => (r.inputs as any).securityGroupId === group.id)
+    .map((r) => (r.inputs as any).referencedSecurityGroupId ?? (r.inputs as any).cidrIpv4 ?? (r.inputs as any).cidrIpv6);
 }
 
 function service(stack: Stack, name: string): any {
@@ -44,8 +48,16 @@ describe("each service is isolated from the others", () => {
 
   it("lets the load balancer reach each service's proxy port, nothing else", () => {
     const alb = stack.one(SG, "pluto-alb");
-    const out = stack.all(SG_OUT).filter((r) => (r.inputs as any).securityGroupId === alb.id).map((r) => r.inputs as any);
-    expect(out.map((r) => [r.referencedSecurityGroupId, r.fromPort, r.toPort]).sort()).to.deep.equal([[n8n.id, 4180, 4180], [ow.id, 4180, 4180]].sort());
+    const out = stack
+      .all(SG_OUT)
+      .filter((r) => (r.inputs as any).securityGroupId === alb.id)
+      .map((r) => r.inputs as any);
+    expect(out.map((r) => [r.referencedSecurityGroupId, r.fromPort, r.toPort]).sort()).to.deep.equal(
+      [
+        [n8n.id, 4180, 4180],
+        [ow.id, 4180, 4180],
+      ].sort(),
+    );
     expect(admitted(stack, ow)).to.deep.equal([alb.id]);
     expect(admitted(stack, n8n)).to.deep.equal([alb.id]);
   });
@@ -60,13 +72,20 @@ describe("each service is isolated from the others", () => {
     const n8nEfs = stack.one(SG, "pluto-n8n-efs");
     expect(admitted(stack, owEfs)).to.deep.equal([ow.id]);
     expect(admitted(stack, n8nEfs)).to.deep.equal([n8n.id]);
-    const mounts = (prefix: string) => stack.all("aws:efs/mountTarget:MountTarget").filter((m) => m.name.startsWith(prefix)).map((m) => (m.inputs as any).securityGroups);
+    const mounts = (prefix: string) =>
+      stack
+        .all("aws:efs/mountTarget:MountTarget")
+        .filter((m) => m.name.startsWith(prefix))
+        .map((m) => (m.inputs as any).securityGroups);
     expect(mounts("pluto-openwebui-data")).to.deep.equal([[owEfs.id], [owEfs.id]]);
     expect(mounts("pluto-n8n-data")).to.deep.equal([[n8nEfs.id], [n8nEfs.id]]);
   });
 
   it("scopes each file system policy to its own service's task role, through its access point, from a mount target", () => {
-    for (const [app, family] of [["openwebui", "pluto-openwebui"], ["n8n", "pluto-n8n"]]) {
+    for (const [app, family] of [
+      ["openwebui", "pluto-openwebui"],
+      ["n8n", "pluto-n8n"],
+    ]) {
       const fs = stack.one("aws:efs/fileSystem:FileSystem", `pluto-${app}-data-fs`);
       const ap = stack.one("aws:efs/accessPoint:AccessPoint", `pluto-${app}-data-ap`);
       const policy = JSON.parse((stack.one("aws:efs/fileSystemPolicy:FileSystemPolicy", `pluto-${app}-data-policy`).inputs as any).policy);
@@ -103,7 +122,10 @@ describe("EFS identities: no root, so no ClientRootAccess", () => {
   });
 
   it("maps Open WebUI's and n8n's file operations to non-root owners that also own the directories EFS creates", () => {
-    for (const [app, owner, root] of [["openwebui", OPEN_WEBUI_DATA_OWNER, OPEN_WEBUI_DATA_ROOT], ["n8n", N8N_DATA_OWNER, "/n8n"]] as const) {
+    for (const [app, owner, root] of [
+      ["openwebui", OPEN_WEBUI_DATA_OWNER, OPEN_WEBUI_DATA_ROOT],
+      ["n8n", N8N_DATA_OWNER, "/n8n"],
+    ] as const) {
       const ap = stack.inputs("aws:efs/accessPoint:AccessPoint", `pluto-${app}-data-ap`);
       expect(ap.posixUser, app).to.deep.equal(owner);
       expect(owner.uid).to.be.greaterThan(0);

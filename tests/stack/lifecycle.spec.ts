@@ -8,10 +8,11 @@ import { healthCheckCommand } from "../../components/proxiedService";
 import { SECRET_RECOVERY_WINDOW_DAYS } from "../../components/storedSecret";
 import { Stack, synthStack } from "../helpers/stack";
 
-const full = () => synthStack({
-  "pluto:openWebUi": JSON.stringify({ desiredCount: 2, autoscaling: { minCount: 2, maxCount: 4 } }),
-  "pluto:n8n": JSON.stringify({ enabled: true }),
-});
+const full = () =>
+  synthStack({
+    "pluto:openWebUi": JSON.stringify({ desiredCount: 2, autoscaling: { minCount: 2, maxCount: 4 } }),
+    "pluto:n8n": JSON.stringify({ enabled: true }),
+  });
 const serviceNamed = (stack: Stack, name: string) => stack.all("aws:ecs/service:Service").find((r) => (r.inputs as any).name === name)!.inputs as any;
 
 describe("upgrades: never two Open WebUI versions on one database", () => {
@@ -40,10 +41,11 @@ describe("n8n's health check", () => {
 
   it("exits 0 on a 2xx answer and 1 on anything else, as ECS reads it (run with this Node)", async () => {
     /** Runs the health check's script with `node -e`, as the container would, against `port`. */
-    const run = (port: number) => new Promise<number | null>((resolve) => {
-      const [, , flag, script] = healthCheckCommand({ healthCheckClient: "node", healthCheckPath: "/healthz", port });
-      spawn(process.execPath, [flag, script]).on("exit", resolve);
-    });
+    const run = (port: number) =>
+      new Promise<number | null>((resolve) => {
+        const [, , flag, script] = healthCheckCommand({ healthCheckClient: "node", healthCheckPath: "/healthz", port });
+        spawn(process.execPath, [flag, script]).on("exit", resolve);
+      });
     for (const status of [200, 503]) {
       const server = http.createServer((req, res) => res.writeHead(req.url === "/healthz" ? status : 404).end("{}"));
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
@@ -89,7 +91,10 @@ describe("destroy, then up again within days", () => {
   });
 
   it("names every generated secret with a prefix AWS completes uniquely, and keeps deleted ones restorable", () => {
-    const secrets = stack.all("aws:secretsmanager/secret:Secret").map((r) => r.inputs as any).filter((s) => s.name !== "pluto/n8n/api-key");
+    const secrets = stack
+      .all("aws:secretsmanager/secret:Secret")
+      .map((r) => r.inputs as any)
+      .filter((s) => s.name !== "pluto/n8n/api-key");
     expect(secrets.length).to.be.at.least(8);
     for (const s of secrets) {
       expect(s.name, s.namePrefix).to.equal(undefined);
@@ -124,10 +129,15 @@ describe("load balancer access logs", () => {
   it("go to an SSE-S3 bucket that is private, owner-enforced and expires logs after 90 days", () => {
     const bucket = stack.one("aws:s3/bucket:Bucket");
     const of = (type: string) => stack.all(type).find((r) => (r.inputs as any).bucket === bucket.id)!.inputs as any;
-    expect(of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").rules)
-      .to.deep.equal([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
-    expect(of("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"))
-      .to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").rules).to.deep.equal([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+    ]);
+    expect(of("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")).to.include({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     expect(of("aws:s3/bucketOwnershipControls:BucketOwnershipControls").rule).to.deep.equal({ objectOwnership: "BucketOwnerEnforced" });
     const rule = of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").rules[0];
     expect(rule).to.deep.include({ status: "Enabled", filter: { prefix: "alb/" }, expiration: { days: 90 } });
@@ -141,7 +151,7 @@ describe("load balancer access logs", () => {
   });
 
   it("let the region's log delivery write under the prefix and this account only, and refuse plain HTTP", () => {
-    const policy = JSON.parse((stack.inputs("aws:s3/bucketPolicy:BucketPolicy")).policy);
+    const policy = JSON.parse(stack.inputs("aws:s3/bucketPolicy:BucketPolicy").policy);
     const writes = policy.Statement.filter((s: any) => s.Effect === "Allow");
     // us-west-2 opened before August 2022: its ELB account, with the service principal beside it.
     expect(writes.map((s: any) => s.Principal)).to.deep.equal([{ AWS: "arn:aws:iam::797873946194:root" }, { Service: ELB_LOG_DELIVERY_SERVICE }]);

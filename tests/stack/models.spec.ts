@@ -12,10 +12,11 @@ const GROQ_KEY = `arn:aws:secretsmanager:us-west-2:${ACCOUNT_ID}:secret:provider
 const FAMILY = "pluto-openwebui";
 
 const secretsOf = (c: ContainerDefinition) => Object.fromEntries(c.secrets.map((s) => [s.name, s.valueFrom]));
-const throughPack = (s: Stack) =>
-  runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
+const throughPack = (s: Stack) => runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
 const rolePolicies = (s: Stack, suffix: string): Record<string, any> =>
-  Object.fromEntries(((s.inputs("aws:iam/role:Role", suffix).inlinePolicies ?? []) as { name: string; policy: string }[]).map((p) => [p.name, JSON.parse(p.policy)]));
+  Object.fromEntries(
+    ((s.inputs("aws:iam/role:Role", suffix).inlinePolicies ?? []) as { name: string; policy: string }[]).map((p) => [p.name, JSON.parse(p.policy)]),
+  );
 
 describe("model connections in the stack", () => {
   describe("without pluto:models (the dev stack)", () => {
@@ -62,15 +63,20 @@ describe("model connections in the stack", () => {
         PLUTO_OPENAI_API_KEY_1: `${GROQ_KEY}:groq::`,
         PLUTO_OPENAI_API_KEY_2: masterKey.id,
       });
-      expect(ow.command).to.deep.equal(["bash", "-c",
-        'export OPENAI_API_KEYS="${PLUTO_OPENAI_API_KEY_0};${PLUTO_OPENAI_API_KEY_1};${PLUTO_OPENAI_API_KEY_2}" && exec bash start.sh']);
+      expect(ow.command).to.deep.equal([
+        "bash",
+        "-c",
+        'export OPENAI_API_KEYS="${PLUTO_OPENAI_API_KEY_0};${PLUTO_OPENAI_API_KEY_1};${PLUTO_OPENAI_API_KEY_2}" && exec bash start.sh',
+      ]);
       expect(ow.environment.map((e) => e.name)).to.not.include.members(["OPENAI_API_KEYS", "OPENAI_API_KEY"]);
     });
 
     it("keeps the generated master key in Secrets Manager as sk-…, the form LiteLLM requires", () => {
       expect(stack.inputs("aws:secretsmanager/secret:Secret", "bedrock-master-key").namePrefix).to.equal("pluto/bedrock-gateway/master-key-");
       // A Pulumi secret on the wire: {<signature>: …, value}.
-      expect((stack.one("aws:secretsmanager/secretVersion:SecretVersion", "bedrock-master-key-value").rawInputs.secretString as any).value).to.match(/^sk-M0ckRandomValue/);
+      expect((stack.one("aws:secretsmanager/secretVersion:SecretVersion", "bedrock-master-key-value").rawInputs.secretString as any).value).to.match(
+        /^sk-M0ckRandomValue/,
+      );
       expect(stack.inputs("aws:secretsmanager/secretVersion:SecretVersion", "bedrock-master-key-value").secretString).to.equal("[secret]");
     });
 
@@ -89,7 +95,10 @@ describe("model connections in the stack", () => {
         { targetGroupArn: stack.one("aws:lb/targetGroup:TargetGroup", "pluto-openwebui-svc-tg").id, containerName: "oauth2-proxy", containerPort: 4180 },
       ]);
       const taskSg = stack.one("aws:ec2/securityGroup:SecurityGroup", "pluto-task");
-      const ingress = stack.all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs as any).filter((r) => r.securityGroupId === taskSg.id);
+      const ingress = stack
+        .all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .map((r) => r.inputs as any)
+        .filter((r) => r.securityGroupId === taskSg.id);
       expect(ingress.map((r) => [r.fromPort, r.toPort])).to.deep.equal([[4180, 4180]]);
       // Open WebUI's task gets more memory by default, since the gateway shares it.
       expect(stack.inputs("aws:ecs/taskDefinition:TaskDefinition").memory).to.equal("3072");
@@ -110,10 +119,20 @@ describe("model connections in the stack", () => {
       const actions = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"];
       const profile = `arn:aws:bedrock:us-east-1:${ACCOUNT_ID}:inference-profile/us.amazon.nova-lite-v1:0`;
       expect(policy.Statement).to.deep.equal([
-        { Sid: "InvokeFoundationModels", Effect: "Allow", Action: actions, Resource: ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0"] },
+        {
+          Sid: "InvokeFoundationModels",
+          Effect: "Allow",
+          Action: actions,
+          Resource: ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0"],
+        },
         { Sid: "InvokeInferenceProfiles", Effect: "Allow", Action: actions, Resource: [profile] },
-        { Sid: "InvokeModelsThroughProfiles", Effect: "Allow", Action: actions, Resource: ["arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0"],
-          Condition: { StringEquals: { "bedrock:InferenceProfileArn": [profile] } } },
+        {
+          Sid: "InvokeModelsThroughProfiles",
+          Effect: "Allow",
+          Action: actions,
+          Resource: ["arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0"],
+          Condition: { StringEquals: { "bedrock:InferenceProfileArn": [profile] } },
+        },
       ]);
       // Credentials come from this role: no access key anywhere in the task.
       expect(JSON.stringify(stack.containers(FAMILY))).to.not.match(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/);
@@ -144,7 +163,9 @@ describe("model connections in the stack", () => {
       expect(secretsOf(ow).OPENAI_API_KEYS).to.equal(stack.one("aws:secretsmanager/secret:Secret", "bedrock-master-key").id);
       expect(ow.command).to.equal(undefined);
       // The stack's region by default.
-      expect(JSON.parse(env(stack.container(FAMILY, "bedrock-gateway")).PLUTO_LITELLM_CONFIG).model_list[0].litellm_params.aws_region_name).to.equal("us-west-2");
+      expect(JSON.parse(env(stack.container(FAMILY, "bedrock-gateway")).PLUTO_LITELLM_CONFIG).model_list[0].litellm_params.aws_region_name).to.equal(
+        "us-west-2",
+      );
     });
   });
 });

@@ -6,9 +6,17 @@ const SG_IN = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const SG_OUT = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const FORBIDDEN_PROXY_KEYS = [
   // Every request is signed in, and no client header decides anything.
-  "OAUTH2_PROXY_REVERSE_PROXY", "OAUTH2_PROXY_SKIP_AUTH_ROUTES", "OAUTH2_PROXY_TRUSTED_IPS", "OAUTH2_PROXY_AUTHENTICATED_EMAILS_FILE",
-  "OAUTH2_PROXY_PREFER_EMAIL_TO_USER", "OAUTH2_PROXY_SET_AUTHORIZATION_HEADER", "OAUTH2_PROXY_PASS_AUTHORIZATION_HEADER",
-  "OAUTH2_PROXY_BASIC_AUTH_PASSWORD", "OAUTH2_PROXY_SET_XAUTHREQUEST", "OAUTH2_PROXY_OIDC_EMAIL_CLAIM", "OAUTH2_PROXY_USER_ID_CLAIM",
+  "OAUTH2_PROXY_REVERSE_PROXY",
+  "OAUTH2_PROXY_SKIP_AUTH_ROUTES",
+  "OAUTH2_PROXY_TRUSTED_IPS",
+  "OAUTH2_PROXY_AUTHENTICATED_EMAILS_FILE",
+  "OAUTH2_PROXY_PREFER_EMAIL_TO_USER",
+  "OAUTH2_PROXY_SET_AUTHORIZATION_HEADER",
+  "OAUTH2_PROXY_PASS_AUTHORIZATION_HEADER",
+  "OAUTH2_PROXY_BASIC_AUTH_PASSWORD",
+  "OAUTH2_PROXY_SET_XAUTHREQUEST",
+  "OAUTH2_PROXY_OIDC_EMAIL_CLAIM",
+  "OAUTH2_PROXY_USER_ID_CLAIM",
 ];
 
 describe("the Pluto program under mocks (dev stack)", () => {
@@ -25,8 +33,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
         WEBUI_URL: "https://pluto.example.com",
         WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email",
         WEBUI_AUTH_TRUSTED_NAME_HEADER: "X-Forwarded-Preferred-Username",
-        WEBUI_AUTH_SIGNOUT_REDIRECT_URL:
-          `/oauth2/sign_out?rd=https%3A%2F%2Fauth.pluto.example.com%2Flogout%3Fclient_id%3D${clientId}%26logout_uri%3Dhttps%253A%252F%252Fpluto.example.com`,
+        WEBUI_AUTH_SIGNOUT_REDIRECT_URL: `/oauth2/sign_out?rd=https%3A%2F%2Fauth.pluto.example.com%2Flogout%3Fclient_id%3D${clientId}%26logout_uri%3Dhttps%253A%252F%252Fpluto.example.com`,
         ENABLE_SIGNUP: "false",
         DEFAULT_USER_ROLE: "user",
         DATA_DIR: "/app/backend/data",
@@ -65,8 +72,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
       const proxy = stack.container("pluto-openwebui", "oauth2-proxy");
       expect(proxy.secrets.map((s) => s.name)).to.deep.equal(["OAUTH2_PROXY_CLIENT_SECRET", "OAUTH2_PROXY_COOKIE_SECRET"]);
       const secretLooking = /(SECRET|PASSWORD|TOKEN|API_KEY)$|^DATABASE_URL$/;
-      for (const c of stack.containers("pluto-openwebui"))
-        for (const e of c.environment) expect(e.name, `${c.name} ${e.name}`).to.not.match(secretLooking);
+      for (const c of stack.containers("pluto-openwebui")) for (const e of c.environment) expect(e.name, `${c.name} ${e.name}`).to.not.match(secretLooking);
     });
 
     it("starts oauth2-proxy only once Open WebUI is healthy, which needs Open WebUI's health check", () => {
@@ -82,8 +88,13 @@ describe("the Pluto program under mocks (dev stack)", () => {
     });
 
     it("logs to /pluto/ecs with the stream prefixes the runbook filters on", () => {
-      const prefixes = stack.containers("pluto-openwebui").map((c) => [c.logConfiguration.options["awslogs-group"], c.logConfiguration.options["awslogs-stream-prefix"]]);
-      expect(prefixes).to.deep.equal([["/pluto/ecs", "openwebui"], ["/pluto/ecs", "oauth2-proxy"]]);
+      const prefixes = stack
+        .containers("pluto-openwebui")
+        .map((c) => [c.logConfiguration.options["awslogs-group"], c.logConfiguration.options["awslogs-stream-prefix"]]);
+      expect(prefixes).to.deep.equal([
+        ["/pluto/ecs", "openwebui"],
+        ["/pluto/ecs", "oauth2-proxy"],
+      ]);
       expect(stack.inputs("aws:cloudwatch/logGroup:LogGroup", "pluto-logs").name).to.equal("/pluto/ecs");
     });
 
@@ -94,7 +105,9 @@ describe("the Pluto program under mocks (dev stack)", () => {
       expect(td.volumes[0].efsVolumeConfiguration).to.deep.include({ transitEncryption: "ENABLED" });
       expect(td.volumes[0].efsVolumeConfiguration.authorizationConfig).to.deep.equal({ accessPointId: ap.id, iam: "ENABLED" });
       expect(td.volumes[0].efsVolumeConfiguration.fileSystemId).to.equal(stack.one("aws:efs/fileSystem:FileSystem").id);
-      expect(stack.container("pluto-openwebui", "openwebui").mountPoints).to.deep.equal([{ sourceVolume: "data", containerPath: "/app/backend/data", readOnly: false }]);
+      expect(stack.container("pluto-openwebui", "openwebui").mountPoints).to.deep.equal([
+        { sourceVolume: "data", containerPath: "/app/backend/data", readOnly: false },
+      ]);
       expect(stack.inputs("aws:efs/fileSystem:FileSystem").encrypted).to.equal(true);
     });
 
@@ -113,7 +126,9 @@ describe("the Pluto program under mocks (dev stack)", () => {
       expect(stack.inputs("aws:ecs/cluster:Cluster").name).to.equal("pluto-cluster");
       expect(svc.deploymentCircuitBreaker).to.deep.equal({ enable: true, rollback: true });
       expect(svc.healthCheckGracePeriodSeconds).to.be.at.least(300);
-      expect(svc.loadBalancers).to.deep.equal([{ targetGroupArn: stack.one("aws:lb/targetGroup:TargetGroup").id, containerName: "oauth2-proxy", containerPort: 4180 }]);
+      expect(svc.loadBalancers).to.deep.equal([
+        { targetGroupArn: stack.one("aws:lb/targetGroup:TargetGroup").id, containerName: "oauth2-proxy", containerPort: 4180 },
+      ]);
       expect(svc.networkConfiguration.assignPublicIp).to.equal(false);
       expect(svc.networkConfiguration.subnets.every((s: string) => s.startsWith("subnet-prv"))).to.equal(true);
     });
@@ -154,13 +169,20 @@ describe("the Pluto program under mocks (dev stack)", () => {
   describe("security groups", () => {
     const rulesOf = (s: Stack, groupSuffix: string, type: string) => {
       const sg = s.one("aws:ec2/securityGroup:SecurityGroup", groupSuffix);
-      return s.all(type).filter((r) => r.parent === sg.urn).map((r) => r.inputs as any);
+      return s
+        .all(type)
+        .filter((r) => r.parent === sg.urn)
+        .map((r) => r.inputs as any);
     };
 
     it("opens the load balancer to the internet on 443 and 80 only", () => {
       const ingress = rulesOf(stack, "pluto-alb", SG_IN);
-      expect(ingress.map((r) => `${r.fromPort}-${r.toPort}/${r.cidrIpv4 ?? r.cidrIpv6}`).sort())
-        .to.deep.equal(["443-443/0.0.0.0/0", "443-443/::/0", "80-80/0.0.0.0/0", "80-80/::/0"]);
+      expect(ingress.map((r) => `${r.fromPort}-${r.toPort}/${r.cidrIpv4 ?? r.cidrIpv6}`).sort()).to.deep.equal([
+        "443-443/0.0.0.0/0",
+        "443-443/::/0",
+        "80-80/0.0.0.0/0",
+        "80-80/::/0",
+      ]);
     });
 
     it("lets the load balancer reach the tasks on 4180 only, so 8080 is unreachable", () => {
@@ -171,8 +193,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
       expect(taskIn).to.have.length(1);
       expect(taskIn[0]).to.include({ fromPort: 4180, toPort: 4180 });
       // Every ingress rule anywhere: none covers 8080.
-      for (const r of stack.all(SG_IN).map((x) => x.inputs as any))
-        expect(r.fromPort <= 8080 && 8080 <= r.toPort, `rule ${JSON.stringify(r)}`).to.equal(false);
+      for (const r of stack.all(SG_IN).map((x) => x.inputs as any)) expect(r.fromPort <= 8080 && 8080 <= r.toPort, `rule ${JSON.stringify(r)}`).to.equal(false);
     });
 
     it("admits PostgreSQL and NFS only from the task security group", () => {
@@ -229,7 +250,10 @@ describe("the Pluto program under mocks (dev stack)", () => {
       // The map holds the client secret, so the whole map is secret and synth shows it masked.
       expect(idp.providerDetails).to.equal("[secret]");
       const raw = (stack.one("aws:cognito/identityProvider:IdentityProvider").rawInputs.providerDetails as any).value;
-      expect(raw).to.include({ client_id: "123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com", authorize_scopes: "openid email profile" });
+      expect(raw).to.include({
+        client_id: "123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com",
+        authorize_scopes: "openid email profile",
+      });
     });
 
     it("has an app client for oauth2-proxy: code flow, openid email profile, callback and sign-out URLs, secret", () => {
@@ -240,8 +264,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
       expect(client.callbackUrls).to.deep.equal(["https://pluto.example.com/oauth2/callback"]);
       expect(client.logoutUrls).to.deep.equal(["https://pluto.example.com"]);
       expect(client.supportedIdentityProviders).to.include("Google");
-      expect(stack.one("aws:cognito/userPoolClient:UserPoolClient").dependencies)
-        .to.include(stack.one("aws:cognito/identityProvider:IdentityProvider").urn);
+      expect(stack.one("aws:cognito/userPoolClient:UserPoolClient").dependencies).to.include(stack.one("aws:cognito/identityProvider:IdentityProvider").urn);
     });
 
     it("hands the client secret to oauth2-proxy through Secrets Manager", () => {
@@ -271,7 +294,9 @@ describe("the Pluto program under mocks (dev stack)", () => {
       expect(pool.lambdaConfig.postConfirmation).to.match(/function:pluto-cognito-postconfirm$/);
       const permission = stack.inputs("aws:lambda/permission:Permission", "-postconfirm-invoke");
       expect(permission).to.include({ action: "lambda:InvokeFunction", principal: "cognito-idp.amazonaws.com", function: "pluto-cognito-postconfirm" });
-      expect(permission.sourceArn).to.match(/^arn:aws:cognito-idp:us-west-2:\d{12}:userpool\//).and.equal(`arn:aws:cognito-idp:us-west-2:123456789012:userpool/${stack.result.outputs.userPoolId}`);
+      expect(permission.sourceArn)
+        .to.match(/^arn:aws:cognito-idp:us-west-2:\d{12}:userpool\//)
+        .and.equal(`arn:aws:cognito-idp:us-west-2:123456789012:userpool/${stack.result.outputs.userPoolId}`);
       expect(producer).to.not.equal(undefined);
     });
   });
@@ -296,7 +321,8 @@ describe("the Pluto program under mocks (dev stack)", () => {
       const parent = stack.byUrn(r.parent!);
       const owner = parent.type.startsWith("pluto:") ? parent : components.find((c) => r.name.startsWith(c.name));
       expect(owner, `${r.name}`).to.not.equal(undefined);
-      if (parent.type.startsWith("pluto:")) expect(r.name.startsWith(`${parent.name}-`) || r.name === parent.name, `${r.name} under ${parent.name}`).to.equal(true);
+      if (parent.type.startsWith("pluto:"))
+        expect(r.name.startsWith(`${parent.name}-`) || r.name === parent.name, `${r.name} under ${parent.name}`).to.equal(true);
     }
   });
 });
@@ -315,8 +341,8 @@ describe("the Pluto program with other settings", () => {
     const s = await synthStack({ "aws:region": "us-east-1", "pluto:namePrefix": "acme" });
     expect(s.all("pulumi:providers:aws")).to.have.length(0);
     expect(s.result.outputs).to.include({ clusterName: "acme-cluster", serviceName: "acme-openwebui", logGroupName: "/acme/ecs" });
-    expect(s.container("acme-openwebui", "oauth2-proxy").environment.find((e) => e.name === "OAUTH2_PROXY_OIDC_ISSUER_URL")!.value)
-      .to.match(/^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_/);
+    expect(s.container("acme-openwebui", "oauth2-proxy").environment.find((e) => e.name === "OAUTH2_PROXY_OIDC_ISSUER_URL")!.value).to.match(
+      /^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_/,
+    );
   });
 });
-

@@ -44,7 +44,12 @@ const BASES: { name: string; raw: RawConfig; region: string }[] = [
 ];
 
 /** A value as a stack holds it: `object` when it is a YAML mapping or list, `secure` when encrypted. */
-interface Form { how: string; text: string; object: boolean; secure?: boolean }
+interface Form {
+  how: string;
+  text: string;
+  object: boolean;
+  secure?: boolean;
+}
 const set = (v: string): Form => ({ how: `pulumi config set pluto:<key> ${v}`, text: v, object: false });
 const yamlScalar = (v: number | boolean): Form => ({ how: `<key>: ${v} in Pulumi.<stack>.yaml (stored as text)`, text: String(v), object: false });
 // `--path` stores "true"/"false" as booleans and integers as numbers (pulumi/pulumi v3.248.0
@@ -121,7 +126,14 @@ describe("Pulumi.yaml declares the stack configuration", () => {
 
   it("takes the values of DEFAULTS (components/config.ts) for the scalar defaults", () => {
     const scalar = Object.entries(DEFAULTS).filter(([k, v]) => (CONFIG_KEYS as readonly string[]).includes(k) && typeof v !== "object");
-    expect(scalar.map(([k]) => k)).to.have.members(["namePrefix", "openWebUiImage", "oauth2ProxyImage", "natGateways", "redisNodeType", "accessLogRetentionDays"]);
+    expect(scalar.map(([k]) => k)).to.have.members([
+      "namePrefix",
+      "openWebUiImage",
+      "oauth2ProxyImage",
+      "natGateways",
+      "redisNodeType",
+      "accessLogRetentionDays",
+    ]);
     for (const [key, value] of scalar) expect(declared(key).default, key).to.equal(value);
   });
 
@@ -165,7 +177,10 @@ describe("Pulumi.yaml declares the stack configuration", () => {
     for (const key of CONFIG_KEYS.filter((k) => declared(k).type === undefined)) {
       const nearest = NEAREST_TYPE[key] ?? { type: "object" as const };
       const refused = FORMS[key].filter((f) => !matchesType(nearest.type, nearest.items, f.object ? JSON.parse(f.text) : f.text));
-      expect(refused.map((f) => f.how), `pluto:${key} could be declared ${nearest.type}`).to.have.length.above(0);
+      expect(
+        refused.map((f) => f.how),
+        `pluto:${key} could be declared ${nearest.type}`,
+      ).to.have.length.above(0);
     }
   });
 

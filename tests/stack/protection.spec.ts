@@ -108,11 +108,15 @@ describe("backups, WAF and what the first deploy waits for", () => {
       expect(acl).to.include({ name: "pluto-web", scope: "REGIONAL" });
       expect(acl.defaultAction).to.deep.equal({ allow: {} });
       expect(acl.rules.map((r: any) => [r.priority, r.name])).to.deep.equal([
-        [0, "rate-limit-per-ip"], [1, "AWSManagedRulesAmazonIpReputationList"], [2, "AWSManagedRulesKnownBadInputsRuleSet"], [3, "AWSManagedRulesCommonRuleSet"],
+        [0, "rate-limit-per-ip"],
+        [1, "AWSManagedRulesAmazonIpReputationList"],
+        [2, "AWSManagedRulesKnownBadInputsRuleSet"],
+        [3, "AWSManagedRulesCommonRuleSet"],
       ]);
       expect(acl.rules[0].action).to.deep.equal({ block: {} });
       expect(acl.rules[0].statement.rateBasedStatement).to.deep.equal({ limit: 500, aggregateKeyType: "IP", evaluationWindowSec: 300 });
-      for (const r of [acl, ...acl.rules]) expect(r.visibilityConfig, r.name ?? "acl").to.include({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true });
+      for (const r of [acl, ...acl.rules])
+        expect(r.visibilityConfig, r.name ?? "acl").to.include({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true });
       const association = stack.inputs("aws:wafv2/webAclAssociation:WebAclAssociation");
       expect(association.resourceArn).to.equal(stack.one("aws:lb/loadBalancer:LoadBalancer").id);
     });
@@ -127,7 +131,9 @@ describe("backups, WAF and what the first deploy waits for", () => {
       const bad = acl.rules.find((r: any) => r.name === "AWSManagedRulesKnownBadInputsRuleSet").statement.managedRuleGroupStatement.ruleActionOverrides;
       expect(bad.map((o: any) => o.name)).to.have.members(["Log4JRCE_BODY", "JavaDeserializationRCE_BODY"]);
       // The reputation list blocks as AWS ships it.
-      expect(acl.rules.find((r: any) => r.name === "AWSManagedRulesAmazonIpReputationList").statement.managedRuleGroupStatement.ruleActionOverrides).to.deep.equal([]);
+      expect(
+        acl.rules.find((r: any) => r.name === "AWSManagedRulesAmazonIpReputationList").statement.managedRuleGroupStatement.ruleActionOverrides,
+      ).to.deep.equal([]);
       expect(Object.keys(COUNTED_RULES).every((g) => MANAGED_RULE_GROUPS.includes(g))).to.equal(true);
     });
   });
@@ -135,8 +141,12 @@ describe("backups, WAF and what the first deploy waits for", () => {
   describe("validation", () => {
     const secret = pulumi.output("s");
     const base: RawConfig = {
-      domain: "pluto.example.com", googleClientId: "1-a.apps.googleusercontent.com", googleClientSecret: "x", alarmEmail: "ops@example.com",
-      adminEmail: "admin@example.com", allowedEmailDomains: '["example.com"]',
+      domain: "pluto.example.com",
+      googleClientId: "1-a.apps.googleusercontent.com",
+      googleClientSecret: "x",
+      alarmEmail: "ops@example.com",
+      adminEmail: "admin@example.com",
+      allowedEmailDomains: '["example.com"]',
     };
     const problems = (extra: RawConfig) => {
       try {
@@ -160,7 +170,8 @@ describe("backups, WAF and what the first deploy waits for", () => {
         waf: JSON.stringify({ enabled: "yes", requestsPer5Minutes: 5 }),
       });
       expect(p).to.have.length(5);
-      expect(p.join("\n")).to.match(/pluto:backup\.retentionDays: expected a whole number from 1 to 3650, got 0/)
+      expect(p.join("\n"))
+        .to.match(/pluto:backup\.retentionDays: expected a whole number from 1 to 3650, got 0/)
         .and.match(/pluto:backup\.schedule: expected an AWS Backup cron expression/)
         .and.match(/pluto:backup\.keep: unknown field/)
         .and.match(/pluto:waf\.enabled: expected true or false, got "yes"/)
@@ -168,11 +179,17 @@ describe("backups, WAF and what the first deploy waits for", () => {
     });
 
     it("accepts only absolute restored directories for known apps", () => {
-      const p = problems({ backup: JSON.stringify({ restoredDataDirectories: { openwebui: "/aws-backup-restore_x/../etc", n8n: "restored/n8n", other: "/x" } }) });
-      expect(p.join("\n")).to.match(/pluto:backup\.restoredDataDirectories\.other: unknown field/)
+      const p = problems({
+        backup: JSON.stringify({ restoredDataDirectories: { openwebui: "/aws-backup-restore_x/../etc", n8n: "restored/n8n", other: "/x" } }),
+      });
+      expect(p.join("\n"))
+        .to.match(/pluto:backup\.restoredDataDirectories\.other: unknown field/)
         .and.match(/pluto:backup\.restoredDataDirectories\.openwebui: expected an absolute directory/)
         .and.match(/pluto:backup\.restoredDataDirectories\.n8n: expected an absolute directory/);
-      expect(parseConfig({ ...base, backup: JSON.stringify({ restoredDataDirectories: { openwebui: RESTORED } }) }, "eu-west-1", secret).backup.restoredDataDirectories).to.deep.equal({ openwebui: RESTORED });
+      expect(
+        parseConfig({ ...base, backup: JSON.stringify({ restoredDataDirectories: { openwebui: RESTORED } }) }, "eu-west-1", secret).backup
+          .restoredDataDirectories,
+      ).to.deep.equal({ openwebui: RESTORED });
     });
 
     it("components refuse bad arguments before creating anything", () => {

@@ -5,8 +5,7 @@ import { DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST } from "../../policies/rules";
 import { runPolicies } from "../../policies/runPolicies";
 import { env, Stack, synthStack } from "../helpers/stack";
 
-const throughPack = (s: Stack) =>
-  runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
+const throughPack = (s: Stack) => runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
 
 describe("stack shapes", () => {
   describe("single task (the dev stack)", () => {
@@ -38,10 +37,11 @@ describe("stack shapes", () => {
   });
 
   // One synth serves both the scaled-out and the n8n cases: they touch different resources.
-  const fullStack = () => synthStack({
-    "pluto:openWebUi": JSON.stringify({ cpu: 1024, memory: 2048, desiredCount: 2, autoscaling: { maxCount: 6, cpuTarget: 55, requestsPerTarget: 400 } }),
-    "pluto:n8n": JSON.stringify({ enabled: true }),
-  });
+  const fullStack = () =>
+    synthStack({
+      "pluto:openWebUi": JSON.stringify({ cpu: 1024, memory: 2048, desiredCount: 2, autoscaling: { maxCount: 6, cpuTarget: 55, requestsPerTarget: 400 } }),
+      "pluto:n8n": JSON.stringify({ enabled: true }),
+    });
 
   describe("scaled out (autoscaling 2-6 tasks)", () => {
     let stack: Stack;
@@ -54,9 +54,16 @@ describe("stack shapes", () => {
       expect(redis).to.include({ atRestEncryptionEnabled: true, transitEncryptionEnabled: true, nodeType: "cache.t4g.micro" });
       const sg = stack.one("aws:ec2/securityGroup:SecurityGroup", "pluto-cache-sg");
       expect(redis.securityGroupIds).to.deep.equal([sg.id]);
-      const rules = stack.all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.parent === sg.urn).map((r) => r.inputs as any);
+      const rules = stack
+        .all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.parent === sg.urn)
+        .map((r) => r.inputs as any);
       expect(rules).to.have.length(1);
-      expect(rules[0]).to.include({ fromPort: 6379, toPort: 6379, referencedSecurityGroupId: stack.one("aws:ec2/securityGroup:SecurityGroup", "pluto-task").id });
+      expect(rules[0]).to.include({
+        fromPort: 6379,
+        toPort: 6379,
+        referencedSecurityGroupId: stack.one("aws:ec2/securityGroup:SecurityGroup", "pluto-task").id,
+      });
       expect(stack.inputs("aws:elasticache/subnetGroup:SubnetGroup").subnetIds.every((s: string) => s.startsWith("subnet-prv"))).to.equal(true);
     });
 
@@ -71,12 +78,21 @@ describe("stack shapes", () => {
     });
 
     it("tracks CPU and requests per task between the configured bounds, and leaves the count to autoscaling", () => {
-      const target = stack.all("aws:appautoscaling/target:Target").map((r) => r.inputs as any).find((t) => t.resourceId.endsWith("/pluto-openwebui"));
-      expect(target).to.include({ minCapacity: 2, maxCapacity: 6, scalableDimension: "ecs:service:DesiredCount", resourceId: "service/pluto-cluster/pluto-openwebui" });
+      const target = stack
+        .all("aws:appautoscaling/target:Target")
+        .map((r) => r.inputs as any)
+        .find((t) => t.resourceId.endsWith("/pluto-openwebui"));
+      expect(target).to.include({
+        minCapacity: 2,
+        maxCapacity: 6,
+        scalableDimension: "ecs:service:DesiredCount",
+        resourceId: "service/pluto-cluster/pluto-openwebui",
+      });
       expect(stack.all("aws:appautoscaling/target:Target"), "n8n is never autoscaled").to.have.length(1);
       const policies = stack.all("aws:appautoscaling/policy:Policy").map((p) => (p.inputs as any).targetTrackingScalingPolicyConfiguration);
       expect(policies.map((p) => [p.predefinedMetricSpecification.predefinedMetricType, p.targetValue])).to.deep.equal([
-        ["ECSServiceAverageCPUUtilization", 55], ["ALBRequestCountPerTarget", 400],
+        ["ECSServiceAverageCPUUtilization", 55],
+        ["ALBRequestCountPerTarget", 400],
       ]);
       const label = policies[1].predefinedMetricSpecification.resourceLabel;
       expect(label).to.match(/^app\/pluto-ingress-alb\/[0-9a-f]+\/targetgroup\/pluto-openwebui-svc-tg\/[0-9a-f]+$/);
@@ -85,8 +101,7 @@ describe("stack shapes", () => {
     });
 
     it("keeps sticky sessions off", () => {
-      for (const tg of stack.all("aws:lb/targetGroup:TargetGroup"))
-        expect((tg.inputs as any).stickiness).to.deep.equal({ type: "lb_cookie", enabled: false });
+      for (const tg of stack.all("aws:lb/targetGroup:TargetGroup")) expect((tg.inputs as any).stickiness).to.deep.equal({ type: "lb_cookie", enabled: false });
     });
 
     it("passes every policy of the pack", async () => {
@@ -109,7 +124,10 @@ describe("stack shapes", () => {
       expect(app.mountPoints).to.deep.equal([{ sourceVolume: "data", containerPath: "/home/node/.n8n", readOnly: false }]);
       expect(app.secrets.map((s) => s.name)).to.deep.equal(["N8N_ENCRYPTION_KEY"]);
       expect(env(app)).to.include({ N8N_HOST: "n8n.pluto.example.com", N8N_PROTOCOL: "https", WEBHOOK_URL: "https://n8n.pluto.example.com/" });
-      expect(env(proxy)).to.include({ OAUTH2_PROXY_UPSTREAMS: "http://127.0.0.1:5678/", OAUTH2_PROXY_REDIRECT_URL: "https://n8n.pluto.example.com/oauth2/callback" });
+      expect(env(proxy)).to.include({
+        OAUTH2_PROXY_UPSTREAMS: "http://127.0.0.1:5678/",
+        OAUTH2_PROXY_REDIRECT_URL: "https://n8n.pluto.example.com/oauth2/callback",
+      });
       expect(env(proxy).OAUTH2_PROXY_SKIP_AUTH_ROUTES).to.equal(N8N_INVITE_ROUTE);
       expect(stack.all("aws:efs/fileSystem:FileSystem")).to.have.length(2);
       const ap = stack.all("aws:efs/accessPoint:AccessPoint").find((r) => r.name.startsWith("pluto-n8n"))!.inputs as any;
@@ -125,8 +143,14 @@ describe("stack shapes", () => {
       expect(stack.inputs("aws:acm/certificate:Certificate", "pluto-ingress-tls-cert").subjectAlternativeNames).to.deep.equal(["n8n.pluto.example.com"]);
       const records = stack.all("aws:route53/record:Record").map((r) => r.inputs as any);
       expect(records.find((r) => r.name === "n8n.pluto.example.com" && r.type === "A")).to.not.equal(undefined);
-      const rules = stack.all("aws:lb/listenerRule:ListenerRule").map((r) => r.inputs as any).filter((r) => r.conditions[0].hostHeader);
-      expect(rules.map((r) => [r.priority, r.conditions[0].hostHeader.values[0]])).to.have.deep.members([[100, "pluto.example.com"], [200, "n8n.pluto.example.com"]]);
+      const rules = stack
+        .all("aws:lb/listenerRule:ListenerRule")
+        .map((r) => r.inputs as any)
+        .filter((r) => r.conditions[0].hostHeader);
+      expect(rules.map((r) => [r.priority, r.conditions[0].hostHeader.values[0]])).to.have.deep.members([
+        [100, "pluto.example.com"],
+        [200, "n8n.pluto.example.com"],
+      ]);
       const client = stack.inputs("aws:cognito/userPoolClient:UserPoolClient");
       expect(client.callbackUrls).to.deep.equal(["https://pluto.example.com/oauth2/callback", "https://n8n.pluto.example.com/oauth2/callback"]);
       expect(client.logoutUrls).to.deep.equal(["https://pluto.example.com", "https://n8n.pluto.example.com"]);
@@ -156,7 +180,11 @@ describe("stack shapes", () => {
         "pluto:oauth2ProxySettings": JSON.stringify({ OAUTH2_PROXY_ALLOWED_GROUPS: "staff" }),
         "pluto:n8n": JSON.stringify({ enabled: true }),
       });
-      expect(env(s.container("pluto-openwebui", "openwebui"))).to.include({ OPENAI_API_BASE_URL: "https://api.example.com/v1", ENABLE_OLLAMA_API: "false", DEFAULT_USER_ROLE: "user" });
+      expect(env(s.container("pluto-openwebui", "openwebui"))).to.include({
+        OPENAI_API_BASE_URL: "https://api.example.com/v1",
+        ENABLE_OLLAMA_API: "false",
+        DEFAULT_USER_ROLE: "user",
+      });
       expect(env(s.container("pluto-openwebui", "oauth2-proxy"))).to.include({ OAUTH2_PROXY_ALLOWED_GROUPS: "staff" });
       expect(env(s.container("pluto-n8n", "oauth2-proxy")), "every proxy gets the extra settings").to.include({ OAUTH2_PROXY_ALLOWED_GROUPS: "staff" });
       expect(env(s.container("pluto-n8n", "n8n"))).to.not.have.property("OAUTH2_PROXY_ALLOWED_GROUPS");
@@ -164,7 +192,11 @@ describe("stack shapes", () => {
 
     const refusals: [string, Record<string, string>, string][] = [
       ["WEBUI_AUTH=false", { "pluto:openWebUiSettings": JSON.stringify({ WEBUI_AUTH: "false" }) }, "openwebui-no-webui-auth"],
-      ["PREFER_EMAIL_TO_USER", { "pluto:oauth2ProxySettings": JSON.stringify({ OAUTH2_PROXY_PREFER_EMAIL_TO_USER: "true" }) }, "oauth2-proxy-no-prefer-email-to-user"],
+      [
+        "PREFER_EMAIL_TO_USER",
+        { "pluto:oauth2ProxySettings": JSON.stringify({ OAUTH2_PROXY_PREFER_EMAIL_TO_USER: "true" }) },
+        "oauth2-proxy-no-prefer-email-to-user",
+      ],
       ["a plaintext API key", { "pluto:openWebUiSettings": JSON.stringify({ OPENAI_API_KEY: "sk-live-123" }) }, "ecs-no-plaintext-secrets"],
     ];
     for (const [what, overrides, policy] of refusals) {

@@ -44,7 +44,9 @@ describe("deployed artefacts: the serialised handlers run against local servers"
       const handler = loadHandler(dir, await code("-presignup"), functionEnv("-presignup"));
       const allowed = preSignUpEvent();
       expect((await captureConsole(() => handler(allowed))).result).to.equal(allowed);
-      const refused = await captureConsole(() => handler(preSignUpEvent({ userAttributes: { email: "eve@evil.org", email_verified: "true" } })).catch((e: Error) => e));
+      const refused = await captureConsole(() =>
+        handler(preSignUpEvent({ userAttributes: { email: "eve@evil.org", email_verified: "true" } })).catch((e: Error) => e),
+      );
       // What Lambda's runtime reports for a thrown error (errorType/errorMessage) and Cognito wraps.
       expect(refused.result).to.be.instanceOf(Error);
       expect(refused.result).to.include({ name: "SignUpRefused", message: REFUSAL.notAllowed });
@@ -67,7 +69,11 @@ describe("deployed artefacts: the serialised handlers run against local servers"
       expect(fake.calls).to.have.length(1);
       expect(fake.calls[0].target).to.equal("AmazonSQS.SendMessage");
       expect(fake.calls[0].input.QueueUrl).to.equal("https://sqs.us-west-2.amazonaws.com/123456789012/pluto-user-provisioning");
-      expect(JSON.parse(String(fake.calls[0].input.MessageBody))).to.deep.equal({ email: "ada.lovelace@example.com", name: "Ada Lovelace", sub: "8c1b7f3e-2a4d-4e5f-9a0b-1c2d3e4f5a6b" });
+      expect(JSON.parse(String(fake.calls[0].input.MessageBody))).to.deep.equal({
+        email: "ada.lovelace@example.com",
+        name: "Ada Lovelace",
+        sub: "8c1b7f3e-2a4d-4e5f-9a0b-1c2d3e4f5a6b",
+      });
       expect(lines.map((l) => JSON.parse(l).event)).to.deep.equal(["enqueued"]);
     });
 
@@ -101,22 +107,36 @@ describe("deployed artefacts: the serialised handlers run against local servers"
       const env = functionEnv("-worker");
       await fakeAws({ [env.N8N_API_KEY_SECRET_ARN]: N8N_KEY }, (call) =>
         // Publishing for user3 is refused: that record must fail, and only it.
-        call.target === "sns.Publish" && String(call.input.Subject).includes("user3@") ? snsError(403, "AuthorizationError", "not authorized") : undefined);
+        call.target === "sns.Publish" && String(call.input.Subject).includes("user3@") ? snsError(403, "AuthorizationError", "not authorized") : undefined,
+      );
       const n8n = await startServer((req) => {
         const email = JSON.parse(req.body)[0].email;
         return email === "user2@example.com"
           ? { status: 503, body: { message: "busy", echoed: req.headers["x-n8n-api-key"] } }
-          : { status: 201, body: [{ user: { id: "u", email, emailSent: false, role: "global:member", inviteAcceptUrl: `https://n8n.example.com/signup?token=${TOKEN}` }, error: "" }] };
+          : {
+              status: 201,
+              body: [
+                {
+                  user: { id: "u", email, emailSent: false, role: "global:member", inviteAcceptUrl: `https://n8n.example.com/signup?token=${TOKEN}` },
+                  error: "",
+                },
+              ],
+            };
       });
       servers.push(n8n);
       const handler = loadHandler(dir, await code("-worker"), {
-        ...env, N8N_URL: n8n.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url, AWS_ENDPOINT_URL_SNS: fake.url,
+        ...env,
+        N8N_URL: n8n.url,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
+        AWS_ENDPOINT_URL_SNS: fake.url,
       });
       const records = [1, 2, 3].map((n) => sqsRecord(`m-${n}`, provisioningMessage(n)));
       records.push(sqsRecord("m-bad", "not json"));
       const { result, lines } = await captureConsole(() => handler({ Records: records }));
 
-      expect(result.batchItemFailures.map((f: { itemIdentifier: string }) => f.itemIdentifier)).to.have.members(["m-2", "m-3", "m-bad"]).and.have.length(3);
+      expect(result.batchItemFailures.map((f: { itemIdentifier: string }) => f.itemIdentifier))
+        .to.have.members(["m-2", "m-3", "m-bad"])
+        .and.have.length(3);
       expect(n8n.requests.map((r) => r.headers["x-n8n-api-key"])).to.deep.equal([N8N_KEY, N8N_KEY, N8N_KEY]);
       const publishes = fake.calls.filter((c) => c.target === "sns.Publish");
       // user2 never got as far as the notice (n8n failed); user3's was refused (403 is not retried).
@@ -130,7 +150,13 @@ describe("deployed artefacts: the serialised handlers run against local servers"
       const logs = lines.join("\n");
       expect(logs).not.to.contain(N8N_KEY);
       expect(logs).not.to.contain(TOKEN);
-      expect(lines.map((l) => JSON.parse(l).event)).to.include.members(["n8n_invited", "member_notified", "n8n_invite_failed", "notify_failed", "invalid_message"]);
+      expect(lines.map((l) => JSON.parse(l).event)).to.include.members([
+        "n8n_invited",
+        "member_notified",
+        "n8n_invite_failed",
+        "notify_failed",
+        "invalid_message",
+      ]);
     });
   });
 });

@@ -35,11 +35,19 @@ describe("deployed artefacts: input rules in the serialised handlers", function 
 
   it("producer: refuses an email with a control character (nothing sent, enqueue_failed) and replaces a bidi-override name", async () => {
     const producer = await load("-producer", { AWS_ENDPOINT_URL_SQS: fake!.url });
-    const refused = await captureConsole(() => producer(postConfirmationEvent({ userAttributes: { sub: "s-1", email: "ada\u0007@example.com", email_verified: "true" } })));
+    const refused = await captureConsole(() =>
+      producer(postConfirmationEvent({ userAttributes: { sub: "s-1", email: "ada\u0007@example.com", email_verified: "true" } })),
+    );
     expect(fake!.calls).to.deep.equal([]);
-    expect(refused.lines.map((l) => JSON.parse(l))).to.deep.equal([{ level: "error", event: "enqueue_failed", sub: "s-1", error: "user attribute `email` contains U+0007 (a control character)" }]);
+    expect(refused.lines.map((l) => JSON.parse(l))).to.deep.equal([
+      { level: "error", event: "enqueue_failed", sub: "s-1", error: "user attribute `email` contains U+0007 (a control character)" },
+    ]);
 
-    const adjusted = await captureConsole(() => producer(postConfirmationEvent({ userAttributes: { sub: "s-2", email: "eve@example.com", email_verified: "true", name: "Eve\u2066x", given_name: "Eve" } })));
+    const adjusted = await captureConsole(() =>
+      producer(
+        postConfirmationEvent({ userAttributes: { sub: "s-2", email: "eve@example.com", email_verified: "true", name: "Eve\u2066x", given_name: "Eve" } }),
+      ),
+    );
     expect(fake!.calls.map((c) => JSON.parse(String(c.input.MessageBody)))).to.deep.equal([{ email: "eve@example.com", name: "Eve", sub: "s-2" }]);
     expect(adjusted.lines.map((l) => JSON.parse(l).event)).to.deep.equal(["name_adjusted", "enqueued"]);
   });

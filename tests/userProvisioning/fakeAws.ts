@@ -53,7 +53,10 @@ function answer(call: AwsCall, secrets: Record<string, string>) {
       return { status: 200, body: { ARN: arn, Name: arn.split(":").pop(), SecretString: secrets[arn], VersionId: "v1" } };
     }
     case "sns.Publish":
-      return snsXml(200, `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${crypto.randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${crypto.randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`);
+      return snsXml(
+        200,
+        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${crypto.randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${crypto.randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+      );
     default:
       return { status: 400, body: { __type: "UnknownOperationException", message: call.target } };
   }
@@ -66,5 +69,8 @@ export function snsXml(status: number, xml: string) {
 
 /** An SNS error answer, e.g. snsError(403, "AuthorizationError", "not authorized"). */
 export function snsError(status: number, code: string, message: string) {
-  return snsXml(status, `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${crypto.randomUUID()}</RequestId></ErrorResponse>`);
+  return snsXml(
+    status,
+    `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${crypto.randomUUID()}</RequestId></ErrorResponse>`,
+  );
 }

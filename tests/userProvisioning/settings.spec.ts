@@ -10,13 +10,23 @@ import { handlerOnlyCodePaths, productionDependencies } from "../../components/l
 describe("UserProvisioning settings", () => {
   it("defaults to a 30 s worker, 8 s HTTP timeout, batches of 5, 5 receives, 1.5 s enqueue budget, 30-day logs", () => {
     expect(provisioningSettings({})).to.deep.equal({
-      workerTimeoutSeconds: 30, httpTimeoutSeconds: 8, batchSize: 5, maxConcurrency: 2, maxReceiveCount: 5, enqueueBudgetMs: 1500, logRetentionDays: 30,
+      workerTimeoutSeconds: 30,
+      httpTimeoutSeconds: 8,
+      batchSize: 5,
+      maxConcurrency: 2,
+      maxReceiveCount: 5,
+      enqueueBudgetMs: 1500,
+      logRetentionDays: 30,
     });
     expect(provisioningSettings({})).to.deep.equal(PROVISIONING_DEFAULTS);
   });
 
   it("keeps given values", () => {
-    expect(provisioningSettings({ workerTimeoutSeconds: 60, batchSize: 1, logRetentionDays: 90 })).to.include({ workerTimeoutSeconds: 60, batchSize: 1, logRetentionDays: 90 });
+    expect(provisioningSettings({ workerTimeoutSeconds: 60, batchSize: 1, logRetentionDays: 90 })).to.include({
+      workerTimeoutSeconds: 60,
+      batchSize: 1,
+      logRetentionDays: 90,
+    });
   });
 
   for (const [args, message] of [
@@ -26,7 +36,10 @@ describe("UserProvisioning settings", () => {
     [{ maxConcurrency: 1 }, "maxConcurrency must be an integer from 2 to 1000, got 1"],
     [{ enqueueBudgetMs: 5000 }, "enqueueBudgetMs must be an integer from 100 to 4000, got 5000"],
     [{ logRetentionDays: 10 }, "logRetentionDays must be one of 1, 3, 5, 7, 14, 30,"],
-    [{ workerTimeoutSeconds: 20 }, "workerTimeoutSeconds (20) must be at least 28: 12 s for the n8n key, httpTimeoutSeconds (8) for n8n and 8 s for the notice"],
+    [
+      { workerTimeoutSeconds: 20 },
+      "workerTimeoutSeconds (20) must be at least 28: 12 s for the n8n key, httpTimeoutSeconds (8) for n8n and 8 s for the notice",
+    ],
   ] as const) {
     it(`rejects ${JSON.stringify(args)} naming the argument`, () => {
       expect(() => provisioningSettings(args)).to.throw(Error, `UserProvisioning: ${message}`);

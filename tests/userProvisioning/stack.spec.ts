@@ -35,7 +35,11 @@ describe("UserProvisioning under Pulumi mocks", function () {
   });
 
   it("creates the DLQ with 14-day retention and lets only the queue redrive (pluto dlq redrive)", () => {
-    expect(stack.inputs("aws:sqs/queue:Queue", "-dlq")).to.include({ name: "pluto-user-provisioning-dlq", messageRetentionSeconds: 14 * 86400, sqsManagedSseEnabled: true });
+    expect(stack.inputs("aws:sqs/queue:Queue", "-dlq")).to.include({
+      name: "pluto-user-provisioning-dlq",
+      messageRetentionSeconds: 14 * 86400,
+      sqsManagedSseEnabled: true,
+    });
     const allow = stack.inputs("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy");
     expect(allow.queueUrl).to.equal("https://sqs.us-west-2.amazonaws.com/123456789012/pluto-user-provisioning-dlq");
     expect(JSON.parse(allow.redriveAllowPolicy)).to.deep.equal({ redrivePermission: "byQueue", sourceQueueArns: [QUEUE_ARN] });
@@ -62,7 +66,8 @@ describe("UserProvisioning under Pulumi mocks", function () {
       HTTP_TIMEOUT_MS: "8000",
     });
     expect(withN8n.inputs(LAMBDA, "-worker").environment.variables).to.include({ N8N_URL: "https://n8n.example.com", N8N_API_KEY_SECRET_ARN: N8N_KEY_ARN });
-    for (const group of ["-presignup-logs", "-producer-logs", "-worker-logs"]) expect(stack.inputs("aws:cloudwatch/logGroup:LogGroup", group).retentionInDays).to.equal(30);
+    for (const group of ["-presignup-logs", "-producer-logs", "-worker-logs"])
+      expect(stack.inputs("aws:cloudwatch/logGroup:LogGroup", group).retentionInDays).to.equal(30);
   });
 
   it("gives each function its own role that only Lambda can assume", () => {
@@ -77,23 +82,40 @@ describe("UserProvisioning under Pulumi mocks", function () {
 
   it("lets the PreSignUp trigger only write its own logs", () => {
     expect(policy(stack, "-presignup-role").Statement).to.deep.equal([
-      { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/pluto-cognito-presignup:*"] },
+      {
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: ["arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/pluto-cognito-presignup:*"],
+      },
     ]);
   });
 
   it("lets the producer only send to the queue and write its own logs", () => {
     expect(policy(stack, "-producer-role").Statement).to.deep.equal([
       { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [QUEUE_ARN] },
-      { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/pluto-cognito-postconfirm:*"] },
+      {
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: ["arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/pluto-cognito-postconfirm:*"],
+      },
     ]);
   });
 
   it("lets the worker consume the queue, publish notices, and read the n8n key only when n8n is on", () => {
-    const logs = { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/pluto-user-provisioning-worker:*"] };
+    const logs = {
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: ["arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/pluto-user-provisioning-worker:*"],
+    };
     const consume = { Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: [QUEUE_ARN] };
     const publish = { Effect: "Allow", Action: ["sns:Publish"], Resource: [TOPIC_ARN] };
     expect(policy(stack, "-worker-role").Statement).to.deep.equal([consume, publish, logs]);
-    expect(policy(withN8n, "-worker-role").Statement).to.deep.equal([consume, publish, { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [N8N_KEY_ARN] }, logs]);
+    expect(policy(withN8n, "-worker-role").Statement).to.deep.equal([
+      consume,
+      publish,
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [N8N_KEY_ARN] },
+      logs,
+    ]);
   });
 
   it("maps the queue to the worker with partial batch failures, after the role may read the queue", () => {
@@ -121,7 +143,10 @@ describe("UserProvisioning under Pulumi mocks", function () {
 
   it("subscribes every administrator by email to the new-member topic, one subscription per address", () => {
     expect(stack.inputs("aws:sns/topic:Topic", "-member-notices")).to.include({ name: "pluto-new-members" });
-    const subs = stack.all("aws:sns/topicSubscription:TopicSubscription").filter((r) => r.name.includes("-notice-")).map((r) => [r.name, (r.inputs as any).endpoint, (r.inputs as any).protocol, (r.inputs as any).topic]);
+    const subs = stack
+      .all("aws:sns/topicSubscription:TopicSubscription")
+      .filter((r) => r.name.includes("-notice-"))
+      .map((r) => [r.name, (r.inputs as any).endpoint, (r.inputs as any).protocol, (r.inputs as any).topic]);
     expect(subs).to.deep.equal([
       ["pluto-provisioning-notice-admin@example.com", "admin@example.com", "email", TOPIC_ARN],
       ["pluto-provisioning-notice-second-admin@example.com", "second-admin@example.com", "email", TOPIC_ARN],
@@ -130,26 +155,44 @@ describe("UserProvisioning under Pulumi mocks", function () {
 
   it("emails alarms: DLQ holds >= 1 message, and the producer logged an enqueue failure", () => {
     const topicArn = stack.result.outputs.alarmTopicArn;
-    expect(stack.inputs("aws:sns/topicSubscription:TopicSubscription", "-alarm-email")).to.include({ protocol: "email", endpoint: "ops@example.com", topic: topicArn });
+    expect(stack.inputs("aws:sns/topicSubscription:TopicSubscription", "-alarm-email")).to.include({
+      protocol: "email",
+      endpoint: "ops@example.com",
+      topic: topicArn,
+    });
     const dlqAlarm = stack.inputs("aws:cloudwatch/metricAlarm:MetricAlarm", "-dlq-alarm");
     expect(dlqAlarm).to.deep.include({
-      namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "pluto-user-provisioning-dlq" },
-      threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", alarmActions: [topicArn],
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: "pluto-user-provisioning-dlq" },
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      alarmActions: [topicArn],
     });
     const filter = stack.inputs("aws:cloudwatch/logMetricFilter:LogMetricFilter");
     expect(filter.logGroupName).to.equal("/aws/lambda/pluto-cognito-postconfirm");
     const enqueueAlarm = stack.inputs("aws:cloudwatch/metricAlarm:MetricAlarm", "-enqueue-alarm");
     expect(enqueueAlarm).to.deep.include({
-      namespace: filter.metricTransformation.namespace, metricName: filter.metricTransformation.name,
-      statistic: "Sum", threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", alarmActions: [topicArn],
+      namespace: filter.metricTransformation.namespace,
+      metricName: filter.metricTransformation.name,
+      statistic: "Sum",
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      alarmActions: [topicArn],
     });
   });
 
   it("matches the producer's failure line with the metric filter's term pattern (and nothing it logs on success)", () => {
     const pattern: string = stack.inputs("aws:cloudwatch/logMetricFilter:LogMetricFilter").pattern;
     expect(pattern).to.equal(`"${ENQUEUE_FAILED}"`);
-    const stored = (entry: { level: string; [field: string]: unknown }) => lambdaTextLine(new Date("2026-01-29T10:00:00Z"), "3f1c-req", entry.level === "error" ? "ERROR" : "INFO", JSON.stringify(entry));
-    expect(filterPatternMatches(pattern, stored({ level: "error", event: ENQUEUE_FAILED, sub: "s", error: "user attribute `email` contains U+0000 (a control character)" }))).to.equal(true);
+    const stored = (entry: { level: string; [field: string]: unknown }) =>
+      lambdaTextLine(new Date("2026-01-29T10:00:00Z"), "3f1c-req", entry.level === "error" ? "ERROR" : "INFO", JSON.stringify(entry));
+    expect(
+      filterPatternMatches(
+        pattern,
+        stored({ level: "error", event: ENQUEUE_FAILED, sub: "s", error: "user attribute `email` contains U+0000 (a control character)" }),
+      ),
+    ).to.equal(true);
     for (const ok of [
       { level: "info", event: "enqueued", sub: "s" },
       { level: "info", event: "trigger_skipped", triggerSource: "PostConfirmation_ConfirmForgotPassword" },

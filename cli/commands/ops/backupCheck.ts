@@ -1,5 +1,9 @@
 import {
-  GetBackupSelectionCommand, ListBackupPlansCommand, ListBackupSelectionsCommand, ListRecoveryPointsByResourceCommand, RecoveryPointByResource,
+  GetBackupSelectionCommand,
+  ListBackupPlansCommand,
+  ListBackupSelectionsCommand,
+  ListRecoveryPointsByResourceCommand,
+  RecoveryPointByResource,
 } from "@aws-sdk/client-backup";
 import { DBInstance, DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { CliError } from "../../errors";
@@ -35,13 +39,19 @@ export function recoveryPointFinding(arn: string, points: RecoveryPointByResourc
   const id = arn.split("/").pop() ?? arn;
   const usable = points.filter((p) => USABLE.has(p.Status ?? "") && p.CreationDate).sort((a, b) => b.CreationDate!.getTime() - a.CreationDate!.getTime());
   const newest = [...points].filter((p) => p.CreationDate).sort((a, b) => b.CreationDate!.getTime() - a.CreationDate!.getTime())[0];
-  const failedLater = newest && newest !== usable[0] ? `; newest attempt ${newest.Status}${newest.StatusMessage ? ` (${newest.StatusMessage})` : ""} at ${newest.CreationDate!.toISOString()}` : "";
+  const failedLater =
+    newest && newest !== usable[0]
+      ? `; newest attempt ${newest.Status}${newest.StatusMessage ? ` (${newest.StatusMessage})` : ""} at ${newest.CreationDate!.toISOString()}`
+      : "";
   if (usable.length === 0) return { ok: false, line: `file system ${id}: no completed recovery point${failedLater}` };
   const latest = usable[0];
   const hours = (now.getTime() - latest.CreationDate!.getTime()) / 3_600_000;
   const where = `${latest.CreationDate!.toISOString()}, vault ${latest.BackupVaultName ?? "?"}`;
   return hours > STALE_AFTER_HOURS
-    ? { ok: false, line: `file system ${id}: latest recovery point is ${age(latest.CreationDate!, now)} old (${where}), more than ${STALE_AFTER_HOURS} h${failedLater}` }
+    ? {
+        ok: false,
+        line: `file system ${id}: latest recovery point is ${age(latest.CreationDate!, now)} old (${where}), more than ${STALE_AFTER_HOURS} h${failedLater}`,
+      }
     : { ok: true, line: `file system ${id}: latest recovery point ${age(latest.CreationDate!, now)} ago (${where})${failedLater}` };
 }
 
@@ -70,13 +80,21 @@ async function pages<T>(call: (token?: string) => Promise<{ NextToken?: string; 
 /** The ARNs the stack's backup plan (`<prefix>-backup`) selects, or undefined when there is no such plan. */
 async function protectedArns(s: OpsSession): Promise<string[] | undefined> {
   const { backup } = s.clients;
-  const plans = await pages((NextToken) => aws(s.ctx, "backup:ListBackupPlans", () => backup.send(new ListBackupPlansCommand({ NextToken })))
-    .then((o) => ({ NextToken: o?.NextToken, items: o?.BackupPlansList ?? [] })));
+  const plans = await pages((NextToken) =>
+    aws(s.ctx, "backup:ListBackupPlans", () => backup.send(new ListBackupPlansCommand({ NextToken }))).then((o) => ({
+      NextToken: o?.NextToken,
+      items: o?.BackupPlansList ?? [],
+    })),
+  );
   const plan = plans.find((p) => p.BackupPlanName === s.names.backupPlan);
   if (!plan?.BackupPlanId) return undefined;
   const BackupPlanId = plan.BackupPlanId;
-  const selections = await pages((NextToken) => aws(s.ctx, "backup:ListBackupSelections", () => backup.send(new ListBackupSelectionsCommand({ BackupPlanId, NextToken })))
-    .then((o) => ({ NextToken: o?.NextToken, items: o?.BackupSelectionsList ?? [] })));
+  const selections = await pages((NextToken) =>
+    aws(s.ctx, "backup:ListBackupSelections", () => backup.send(new ListBackupSelectionsCommand({ BackupPlanId, NextToken }))).then((o) => ({
+      NextToken: o?.NextToken,
+      items: o?.BackupSelectionsList ?? [],
+    })),
+  );
   const arns: string[] = [];
   for (const sel of selections) {
     const out = await aws(s.ctx, "backup:GetBackupSelection", () => backup.send(new GetBackupSelectionCommand({ BackupPlanId, SelectionId: sel.SelectionId })));
@@ -99,9 +117,11 @@ export async function backupCheck(s: OpsSession, now: Date): Promise<Check> {
     if (arns === undefined) problems.push(`no backup plan ${s.names.backupPlan} in ${s.ctx.region}`);
     else if (arns.length === 0) problems.push(`backup plan ${s.names.backupPlan} selects no resources`);
     for (const arn of arns ?? []) {
-      const points = await pages((NextToken) => aws(s.ctx, "backup:ListRecoveryPointsByResource", () =>
-        s.clients.backup.send(new ListRecoveryPointsByResourceCommand({ ResourceArn: arn, NextToken })))
-        .then((o) => ({ NextToken: o?.NextToken, items: o?.RecoveryPoints ?? [] })));
+      const points = await pages((NextToken) =>
+        aws(s.ctx, "backup:ListRecoveryPointsByResource", () =>
+          s.clients.backup.send(new ListRecoveryPointsByResourceCommand({ ResourceArn: arn, NextToken })),
+        ).then((o) => ({ NextToken: o?.NextToken, items: o?.RecoveryPoints ?? [] })),
+      );
       const f = recoveryPointFinding(arn, points, now);
       details.push(f.line);
       if (!f.ok) problems.push(f.line);
@@ -119,7 +139,8 @@ export async function backupCheck(s: OpsSession, now: Date): Promise<Check> {
     if (!(e instanceof CliError)) throw e;
     return { name, status: "warn", summary: `cannot check: ${e.message}`, details };
   }
-  if (problems.length) return { name, status: "fail", summary: problems.length === 1 ? problems[0] : `${problems.length} problems: ${problems.join("; ")}`, details };
+  if (problems.length)
+    return { name, status: "fail", summary: problems.length === 1 ? problems[0] : `${problems.length} problems: ${problems.join("; ")}`, details };
   return { name, status: "pass", summary: `every file system backed up within ${STALE_AFTER_HOURS} h; database restorable to the last hour`, details };
 }
 

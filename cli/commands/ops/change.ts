@@ -15,9 +15,7 @@ export interface ChangeFlags {
 
 /** The flags of a changing command. */
 export function withChangeFlags(cmd: Command): Command {
-  return cmd
-    .option("-y, --yes", "do it without asking (required when stdin is not a terminal)")
-    .option("--dry-run", "show what would change; change nothing");
+  return cmd.option("-y, --yes", "do it without asking (required when stdin is not a terminal)").option("--dry-run", "show what would change; change nothing");
 }
 
 /** The plan goes where the operator reads it: stdout normally, stderr when stdout carries JSON. */

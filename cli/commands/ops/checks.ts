@@ -52,7 +52,11 @@ export function proxyModeCheck(containers: ContainerSnapshot[]): Check {
     details.push(`${app!.name}: WEBUI_AUTH_TRUSTED_EMAIL_HEADER=${header}, but direct proxy mode sends X-Forwarded-Email`);
   }
   const summary =
-    status === "fail" ? "oauth2-proxy is not in direct proxy mode" : status === "warn" ? "direct proxy mode by default only" : "direct proxy mode: PASS_USER_HEADERS=true, no SET_XAUTHREQUEST";
+    status === "fail"
+      ? "oauth2-proxy is not in direct proxy mode"
+      : status === "warn"
+        ? "direct proxy mode by default only"
+        : "direct proxy mode: PASS_USER_HEADERS=true, no SET_XAUTHREQUEST";
   return { name, status, summary, details };
 }
 
@@ -150,14 +154,18 @@ export function versionsCheck(service: Service, running: Task[]): Check {
   for (const [container, versions] of byContainer) {
     const listed = [...versions].map(([v, n]) => `${v} on ${n} task${n === 1 ? "" : "s"}`);
     details.push(`${container}: ${listed.join("; ")}`);
-    if (versions.size > 1)
-      (container === "oauth2-proxy" ? warnings : problems).push(`${versions.size} versions of ${container} running at once`);
+    if (versions.size > 1) (container === "oauth2-proxy" ? warnings : problems).push(`${versions.size} versions of ${container} running at once`);
   }
   const maximumPercent = service.deploymentConfiguration?.maximumPercent;
   if (maximumPercent !== undefined && maximumPercent > 100)
     warnings.push(`deployment maximum percent is ${maximumPercent}: ECS may start tasks of a new revision while old ones run (Pluto deploys with 0/100)`);
   if (problems.length)
-    return { name, status: "fail", summary: `${problems.join("; ")}: two Open WebUI versions must not share a database (README, "Upgrading Open WebUI")`, details: [...details, ...warnings] };
+    return {
+      name,
+      status: "fail",
+      summary: `${problems.join("; ")}: two Open WebUI versions must not share a database (README, "Upgrading Open WebUI")`,
+      details: [...details, ...warnings],
+    };
   if (warnings.length) return { name, status: "warn", summary: warnings.join("; "), details };
   if (running.length === 0) return { name, status: "pass", summary: "no running tasks", details };
   return { name, status: "pass", summary: `one version per container on ${running.length} running task${running.length === 1 ? "" : "s"}`, details };

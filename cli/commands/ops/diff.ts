@@ -31,10 +31,7 @@ export async function runDiff(revA: string, revB: string, opts: DiffOptions, dep
   };
   emit(io, Boolean(opts.json), report, () => {
     const n = countChanges(report.containers);
-    return [
-      `${report.from} -> ${report.to}: ${n.added} added, ${n.removed} removed, ${n.changed} changed`,
-      ...formatDiff(report.containers),
-    ];
+    return [`${report.from} -> ${report.to}: ${n.added} added, ${n.removed} removed, ${n.changed} changed`, ...formatDiff(report.containers)];
   });
   return EXIT.ok;
 }

@@ -91,9 +91,13 @@ export async function runDlqRedrive(
     return { ...base, action: "already-running", taskHandle: running.TaskHandle, moved: running.ApproximateNumberOfMessagesMoved, status: running.Status };
   }
   if (dlq.messages === 0) return { ...base, action: "empty" };
-  const go = await confirmChange(io, opts, [
-    `will move ${dlq.messages} message(s) from ${dlqName} to ${queueName} (SQS message move task)`,
-  ], `Move ${dlq.messages} message(s) back to ${queueName}?`, deps.confirm ?? (async () => false));
+  const go = await confirmChange(
+    io,
+    opts,
+    [`will move ${dlq.messages} message(s) from ${dlqName} to ${queueName} (SQS message move task)`],
+    `Move ${dlq.messages} message(s) back to ${queueName}?`,
+    deps.confirm ?? (async () => false),
+  );
   if (!go) return { ...base, action: "dry-run" };
   const started = await aws({ ...session.ctx, queue: dlqName }, "sqs:StartMessageMoveTask", () =>
     session.clients.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlq.arn, DestinationArn: queue.arn })),
@@ -110,7 +114,13 @@ export async function runDlqRedrive(
     const task = tasks.find((t) => t.TaskHandle === started.TaskHandle) ?? tasks[0];
     const waited = Math.round((i * POLL_MS) / 1000);
     if (task && FINISHED.has(task.Status ?? "")) {
-      return { ...result, moved: task.ApproximateNumberOfMessagesMoved ?? 0, status: task.Status, waitedSeconds: waited, ...(task.FailureReason ? { failureReason: task.FailureReason } : {}) };
+      return {
+        ...result,
+        moved: task.ApproximateNumberOfMessagesMoved ?? 0,
+        status: task.Status,
+        waitedSeconds: waited,
+        ...(task.FailureReason ? { failureReason: task.FailureReason } : {}),
+      };
     }
     const now = task?.ApproximateNumberOfMessagesMoved ?? moved;
     if (now !== moved || i % PROGRESS_EVERY_POLLS === 0) showPlan(io, opts.json, [`  moving: ${now} of ${dlq.messages} moved after ${waited} s`]);
@@ -129,7 +139,9 @@ export function formatDlqRedrive(r: DlqRedriveResult): string[] {
       return [];
     case "started":
       if (r.timedOut) {
-        return [`the move task is still running after ${r.waitedSeconds} s (${r.moved ?? 0} of ${r.messages} moved); it goes on in the background, and \`pluto dlq redrive\` shows its progress`];
+        return [
+          `the move task is still running after ${r.waitedSeconds} s (${r.moved ?? 0} of ${r.messages} moved); it goes on in the background, and \`pluto dlq redrive\` shows its progress`,
+        ];
       }
       if (r.status && r.status !== "RUNNING") {
         return [`moved ${r.moved} of ${r.messages} message(s) from ${r.dlq} to ${r.queue}: ${r.status}${r.failureReason ? ` (${r.failureReason})` : ""}`];

@@ -44,7 +44,16 @@ export function policyCheck(td: TaskDefinition): Check {
   const advisory = findings.filter((f) => f.level === "advisory");
   const details = [...mandatory, ...advisory].map(describeFinding);
   const ref = shortTaskDefinition(td.taskDefinitionArn ?? "");
-  if (mandatory.length) return { name, status: "fail", summary: `${ref} violates ${mandatory.map((f) => f.policy).filter((p, i, all) => all.indexOf(p) === i).join(", ")}`, details };
+  if (mandatory.length)
+    return {
+      name,
+      status: "fail",
+      summary: `${ref} violates ${mandatory
+        .map((f) => f.policy)
+        .filter((p, i, all) => all.indexOf(p) === i)
+        .join(", ")}`,
+      details,
+    };
   if (advisory.length) return { name, status: "warn", summary: `${ref} passes the mandatory policies; ${advisory.length} advisory finding(s)`, details };
   return { name, status: "pass", summary: `${ref} passes every policy (${adapted.containers.length} containers)`, details };
 }
@@ -53,7 +62,12 @@ export function policyCheck(td: TaskDefinition): Check {
 export function baselineCheck(baselineRef: string, diffs: ContainerDiff[]): Check {
   const n = countChanges(diffs);
   return hasDifferences(diffs)
-    ? { name: "baseline", status: "fail", summary: `differs from ${baselineRef}: ${n.added} added, ${n.removed} removed, ${n.changed} changed`, details: formatDiff(diffs) }
+    ? {
+        name: "baseline",
+        status: "fail",
+        summary: `differs from ${baselineRef}: ${n.added} added, ${n.removed} removed, ${n.changed} changed`,
+        details: formatDiff(diffs),
+      }
     : { name: "baseline", status: "pass", summary: `same configuration as ${baselineRef}`, details: [] };
 }
 
@@ -78,7 +92,10 @@ async function runningTasks(s: OpsSession, cluster: string, service: string): Pr
   return describeTasks(s, cluster, service, await listServiceTasks(s, cluster, service, "RUNNING"));
 }
 
-export async function runDoctor(opts: DoctorOptions, deps: Pick<OpsDeps, "clients"> & Partial<Pick<OpsDeps, "now">> & { models?: ModelCheckDeps }): Promise<DoctorReport> {
+export async function runDoctor(
+  opts: DoctorOptions,
+  deps: Pick<OpsDeps, "clients"> & Partial<Pick<OpsDeps, "now">> & { models?: ModelCheckDeps },
+): Promise<DoctorReport> {
   const session = await openSession(opts, deps);
   const cluster = opts.cluster ?? session.names.cluster;
   const serviceName = opts.service ?? session.names.service;
@@ -98,7 +115,7 @@ export async function runDoctor(opts: DoctorOptions, deps: Pick<OpsDeps, "client
   const running = await runningTasks(session, cluster, serviceName);
   checks.push(versionsCheck(service, running));
   checks.push(await backupCheck(session, deps.now?.() ?? new Date()));
-  checks.push(...await modelChecks(session, td, running, deps.models ?? createModelCheckDeps({ region: opts.region, profile: opts.profile })));
+  checks.push(...(await modelChecks(session, td, running, deps.models ?? createModelCheckDeps({ region: opts.region, profile: opts.profile }))));
   return {
     region: session.ctx.region,
     cluster,
@@ -125,7 +142,9 @@ export function registerDoctor(program: Command, io: Io, result: { exitCode: num
   withCommonOptions(
     program
       .command("doctor")
-      .description("check the live service: policies, oauth2-proxy mode, baseline drift, deployments, stopped tasks, one version running, age of the latest backups, model connections (exit 0 healthy, 1 findings, 2 cannot check)")
+      .description(
+        "check the live service: policies, oauth2-proxy mode, baseline drift, deployments, stopped tasks, one version running, age of the latest backups, model connections (exit 0 healthy, 1 findings, 2 cannot check)",
+      )
       .option("--baseline <rev>", "known-good task definition revision to diff the running one against (e.g. 40)")
       .option("--cluster <name>", "ECS cluster (default: <prefix>-cluster)")
       .option("--service <name>", "ECS service (default: <prefix>-openwebui)"),

@@ -1,11 +1,4 @@
-import {
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  ListTasksCommand,
-  Service,
-  TaskDefinition,
-  DesiredStatus,
-} from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTasksCommand, Service, TaskDefinition, DesiredStatus } from "@aws-sdk/client-ecs";
 import { CliError, EXIT } from "../../errors";
 import { aws } from "./awsErrors";
 import { OpsSession } from "./options";

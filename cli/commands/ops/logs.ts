@@ -78,7 +78,11 @@ export interface LogsResult {
 
 /** Every event of `target` from `startTime` on (all pages, up to `limit`), oldest first; names a missing log group. */
 async function fetchEvents(
-  session: OpsSession, target: ReturnType<typeof logTarget>, startTime: number, filter: string | undefined, limit: number,
+  session: OpsSession,
+  target: ReturnType<typeof logTarget>,
+  startTime: number,
+  filter: string | undefined,
+  limit: number,
 ): Promise<{ events: FilteredLogEvent[]; more: boolean }> {
   const events: FilteredLogEvent[] = [];
   let nextToken: string | undefined;
@@ -95,7 +99,10 @@ async function fetchEvents(
         );
       } catch (e) {
         if ((e as Error).name === "ResourceNotFoundException") {
-          throw new CliError(`log group ${target.logGroupName} not found in ${session.ctx.region} (is the stack deployed with --prefix ${session.prefix}?)`, EXIT.cannotCheck);
+          throw new CliError(
+            `log group ${target.logGroupName} not found in ${session.ctx.region} (is the stack deployed with --prefix ${session.prefix}?)`,
+            EXIT.cannotCheck,
+          );
         }
         throw e;
       }
@@ -140,7 +147,10 @@ export const FOLLOW_POLL_MS = 2_000;
  * timestamp are fetched again on the next poll, so they are told apart by event id, never printed twice.
  */
 export async function followLogs(
-  opts: LogsOptions, deps: Pick<OpsDeps, "clients" | "now" | "sleep"> & Partial<OpsDeps>, print: (lines: LogLine[]) => void, stop?: AbortSignal,
+  opts: LogsOptions,
+  deps: Pick<OpsDeps, "clients" | "now" | "sleep"> & Partial<OpsDeps>,
+  print: (lines: LogLine[]) => void,
+  stop?: AbortSignal,
 ): Promise<void> {
   let startTime = parseSince(opts.since, deps.now());
   const session = await openSession(opts, deps);

@@ -43,11 +43,14 @@ const worst = (statuses: Status[]): Status =>
 export async function modelChecks(s: OpsSession, td: TaskDefinition, running: Task[], deps: ModelCheckDeps): Promise<Check[]> {
   const connections = liveConnections(snapshotContainers(td));
   if (connections.length === 0) {
-    return [{
-      name: "models", status: "warn",
-      summary: "no model connection configured by the stack (pluto:models): Open WebUI lists no model unless an administrator adds one in its admin panel",
-      details: [],
-    }];
+    return [
+      {
+        name: "models",
+        status: "warn",
+        summary: "no model connection configured by the stack (pluto:models): Open WebUI lists no model unless an administrator adds one in its admin panel",
+        details: [],
+      },
+    ];
   }
   const checks: Check[] = [];
   for (const c of connections) {
@@ -70,9 +73,15 @@ async function readKey(c: LiveConnection, s: OpsSession, secrets: SecretsManager
   if (!c.keyValueFrom) return { problem: `no key: ${c.keyVariable} is not among the container's ECS secrets` };
   const ref = parseSecretReference(c.keyValueFrom);
   if (!ref) return { problem: `the key reference ${c.keyValueFrom} is not a Secrets Manager secret ARN` };
-  const out = await aws(s.ctx, `secretsmanager:GetSecretValue on ${ref.arn}`, () => secrets.send(new GetSecretValueCommand({
-    SecretId: ref.arn, ...(ref.versionStage ? { VersionStage: ref.versionStage } : {}), ...(ref.versionId ? { VersionId: ref.versionId } : {}),
-  })));
+  const out = await aws(s.ctx, `secretsmanager:GetSecretValue on ${ref.arn}`, () =>
+    secrets.send(
+      new GetSecretValueCommand({
+        SecretId: ref.arn,
+        ...(ref.versionStage ? { VersionStage: ref.versionStage } : {}),
+        ...(ref.versionId ? { VersionId: ref.versionId } : {}),
+      }),
+    ),
+  );
   const text = out.SecretString;
   if (text === undefined) return { problem: `secret ${ref.arn} holds binary data, not a key` };
   if (!ref.jsonKey) return { key: text.trim() };
@@ -97,14 +106,22 @@ async function endpointCheck(name: string, c: LiveConnection, s: OpsSession, dep
   const url = `${c.baseUrl}/models`;
   let response: Response;
   try {
-    response = await deps.fetch(url, { headers: { Authorization: `Bearer ${key}`, Accept: "application/json" }, signal: AbortSignal.timeout(MODELS_TIMEOUT_MS) });
+    response = await deps.fetch(url, {
+      headers: { Authorization: `Bearer ${key}`, Accept: "application/json" },
+      signal: AbortSignal.timeout(MODELS_TIMEOUT_MS),
+    });
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
     const why = err.name === "TimeoutError" ? `no answer within ${MODELS_TIMEOUT_MS / 1000} s` : `no answer: ${err.cause?.code ?? err.message}`;
     return { name, status: "fail", summary: `GET ${url}: ${redact(why, key)}`, details: [] };
   }
   if (response.status === 401 || response.status === 403)
-    return { name, status: "fail", summary: `GET ${url}: HTTP ${response.status}, the key was refused (check the secret behind ${c.keyVariable})`, details: [] };
+    return {
+      name,
+      status: "fail",
+      summary: `GET ${url}: HTTP ${response.status}, the key was refused (check the secret behind ${c.keyVariable})`,
+      details: [],
+    };
   if (!response.ok) return { name, status: "fail", summary: `GET ${url}: HTTP ${response.status}`, details: [] };
   let ids: string[];
   try {
@@ -132,8 +149,9 @@ function gatewayContainerStatus(running: Task[], container: string): { status: S
   const states = running.map((t) => t.containers?.find((x) => x.name === container));
   const healthy = states.filter((x) => x?.lastStatus === "RUNNING" && x.healthStatus === "HEALTHY").length;
   const starting = states.filter((x) => x?.lastStatus === "RUNNING" && x.healthStatus !== "HEALTHY" && x.healthStatus !== "UNHEALTHY").length;
-  const line = `${container}: healthy in ${healthy}/${states.length} running task(s)` +
-    (healthy < states.length ? ` (${states.map((x) => x ? `${x.lastStatus}/${x.healthStatus ?? "UNKNOWN"}` : "missing").join(", ")})` : "");
+  const line =
+    `${container}: healthy in ${healthy}/${states.length} running task(s)` +
+    (healthy < states.length ? ` (${states.map((x) => (x ? `${x.lastStatus}/${x.healthStatus ?? "UNKNOWN"}` : "missing")).join(", ")})` : "");
   return { status: healthy === states.length ? "pass" : healthy + starting === states.length ? "warn" : "fail", line };
 }
 
@@ -172,8 +190,12 @@ async function modelAvailability(s: OpsSession, bedrock: BedrockClient, region: 
   const agreement = a.agreementAvailability?.status;
   if (agreement === "PENDING") problems.push({ status: "warn", text: "AWS Marketplace subscription still pending" });
   if (agreement === "NOT_AVAILABLE")
-    problems.push({ status: "fail", text: "no AWS Marketplace subscription: invoke it once (e.g. in the console playground) as someone allowed aws-marketplace:Subscribe" });
-  if (agreement === "ERROR") problems.push({ status: "fail", text: `AWS Marketplace agreement failed: ${a.agreementAvailability?.errorMessage ?? "no reason given"}` });
+    problems.push({
+      status: "fail",
+      text: "no AWS Marketplace subscription: invoke it once (e.g. in the console playground) as someone allowed aws-marketplace:Subscribe",
+    });
+  if (agreement === "ERROR")
+    problems.push({ status: "fail", text: `AWS Marketplace agreement failed: ${a.agreementAvailability?.errorMessage ?? "no reason given"}` });
   return problems.length === 0
     ? { status: "pass", line: `${id}: available in ${region}` }
     : { status: worst(problems.map((p) => p.status)), line: `${id}: ${problems.map((p) => p.text).join("; ")}` };

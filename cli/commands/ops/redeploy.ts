@@ -39,10 +39,16 @@ export async function runRedeploy(opts: ChangeOptions, deps: Pick<OpsDeps, "clie
   const service = opts.service ?? session.names.service;
   const current = await describeService(session, cluster, service);
   const taskDefinition = shortTaskDefinition(current.taskDefinition ?? "?");
-  const go = await confirmChange(io, opts, [
-    `will force a new deployment of service ${service} in cluster ${cluster} (${session.ctx.region})`,
-    `  task definition ${taskDefinition}, ${current.runningCount ?? 0}/${current.desiredCount ?? 0} tasks running, ${(current.deployments ?? []).length} deployment(s)`,
-  ], `Force a new deployment of ${service}?`, deps.confirm);
+  const go = await confirmChange(
+    io,
+    opts,
+    [
+      `will force a new deployment of service ${service} in cluster ${cluster} (${session.ctx.region})`,
+      `  task definition ${taskDefinition}, ${current.runningCount ?? 0}/${current.desiredCount ?? 0} tasks running, ${(current.deployments ?? []).length} deployment(s)`,
+    ],
+    `Force a new deployment of ${service}?`,
+    deps.confirm,
+  );
   if (!go) return { cluster, service, taskDefinition, dryRun: true };
   const out = await aws({ ...session.ctx, cluster, service }, "ecs:UpdateService", () =>
     session.clients.ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true })),
@@ -52,13 +58,11 @@ export async function runRedeploy(opts: ChangeOptions, deps: Pick<OpsDeps, "clie
 }
 
 export function registerRedeploy(program: Command, io: Io, result: { exitCode: number }, deps: OpsDeps): void {
-  withChangeOptions(program.command("redeploy").description("force a new deployment of the service (runbook step 4)")).action(
-    async (opts: ChangeOptions) => {
-      const r = await runRedeploy(opts, deps, io);
-      emit(io, Boolean(opts.json), r, () =>
-        r.dryRun ? [] : [`started deployment ${r.deploymentId ?? "(id not returned)"} of ${r.service}; follow it with \`pluto doctor\``],
-      );
-      result.exitCode = EXIT.ok;
-    },
-  );
+  withChangeOptions(program.command("redeploy").description("force a new deployment of the service (runbook step 4)")).action(async (opts: ChangeOptions) => {
+    const r = await runRedeploy(opts, deps, io);
+    emit(io, Boolean(opts.json), r, () =>
+      r.dryRun ? [] : [`started deployment ${r.deploymentId ?? "(id not returned)"} of ${r.service}; follow it with \`pluto doctor\``],
+    );
+    result.exitCode = EXIT.ok;
+  });
 }

@@ -36,15 +36,23 @@ export async function runRestart(opts: RestartOptions, deps: Pick<OpsDeps, "clie
     showPlan(io, opts.json, [`service ${service} in cluster ${cluster} has no running tasks; nothing to stop`]);
     return { cluster, service, stopped: [] };
   }
-  const go = await confirmChange(io, opts, [
-    `will stop ${tasks.length} running task(s) of service ${service} in cluster ${cluster} (${session.ctx.region}); ECS starts replacements`,
-    ...tasks.map((t) => `  ${taskId(t)}`),
-    `  reason: "${opts.reason}"`,
-  ], `Stop ${tasks.length} task(s) of ${service}?`, deps.confirm);
+  const go = await confirmChange(
+    io,
+    opts,
+    [
+      `will stop ${tasks.length} running task(s) of service ${service} in cluster ${cluster} (${session.ctx.region}); ECS starts replacements`,
+      ...tasks.map((t) => `  ${taskId(t)}`),
+      `  reason: "${opts.reason}"`,
+    ],
+    `Stop ${tasks.length} task(s) of ${service}?`,
+    deps.confirm,
+  );
   if (!go) return { cluster, service, stopped: [], dryRun: true, wouldStop: tasks.map(taskId) };
   const stopped: string[] = [];
   for (const task of tasks) {
-    await aws({ ...session.ctx, cluster, service }, "ecs:StopTask", () => session.clients.ecs.send(new StopTaskCommand({ cluster, task, reason: opts.reason })));
+    await aws({ ...session.ctx, cluster, service }, "ecs:StopTask", () =>
+      session.clients.ecs.send(new StopTaskCommand({ cluster, task, reason: opts.reason })),
+    );
     stopped.push(taskId(task));
   }
   return { cluster, service, stopped };

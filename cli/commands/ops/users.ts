@@ -59,7 +59,8 @@ export async function findUserPool(s: OpsSession, name: string): Promise<string>
     nextToken = out.NextToken;
   } while (nextToken);
   if (matches.length === 0) throw new CliError(`no Cognito user pool named ${name} in ${s.ctx.region} (use --user-pool-id or --prefix)`, EXIT.cannotCheck);
-  if (matches.length > 1) throw new CliError(`${matches.length} user pools are named ${name} (${matches.join(", ")}); pick one with --user-pool-id`, EXIT.cannotCheck);
+  if (matches.length > 1)
+    throw new CliError(`${matches.length} user pools are named ${name} (${matches.join(", ")}); pick one with --user-pool-id`, EXIT.cannotCheck);
   return matches[0];
 }
 
@@ -73,7 +74,9 @@ export async function listMembers(s: OpsSession, userPoolId: string, filter?: st
   let token: string | undefined;
   do {
     const out = await aws(s.ctx, "cognito-idp:ListUsers", () =>
-      s.clients.cognito.send(new ListUsersCommand({ UserPoolId: userPoolId, Limit: 60, ...(filter ? { Filter: filter } : {}), ...(token ? { PaginationToken: token } : {}) })),
+      s.clients.cognito.send(
+        new ListUsersCommand({ UserPoolId: userPoolId, Limit: 60, ...(filter ? { Filter: filter } : {}), ...(token ? { PaginationToken: token } : {}) }),
+      ),
     );
     users.push(...(out.Users ?? []));
     token = out.PaginationToken;

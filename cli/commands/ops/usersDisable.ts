@@ -43,16 +43,27 @@ async function membersByEmail(s: Parameters<typeof listMembers>[0], userPoolId: 
  * AdminUserGlobalSignOut (revokes their refresh tokens everywhere). oauth2-proxy's own session
  * then ends at its next refresh against Cognito (COOKIE_REFRESH, at most an hour).
  */
-export async function runUsersDisable(email: string, opts: UsersDisableOptions, deps: Pick<OpsDeps, "clients" | "confirm">, io: Io): Promise<UsersDisableResult> {
+export async function runUsersDisable(
+  email: string,
+  opts: UsersDisableOptions,
+  deps: Pick<OpsDeps, "clients" | "confirm">,
+  io: Io,
+): Promise<UsersDisableResult> {
   if (!EMAIL_ARG.test(email)) throw new CliError(`EMAIL "${email}" is not an email address`, EXIT.cannotCheck);
   const session = await openSession(opts, deps);
   const userPoolId = await resolveUserPool(session, opts);
   const members = await membersByEmail(session, userPoolId, email);
   if (members.length === 0) throw new CliError(`no member with email ${email} in user pool ${userPoolId} (see \`pluto users list\`)`, EXIT.cannotCheck);
-  const go = await confirmChange(io, opts, [
-    `${opts.dryRun ? "would disable" : "will disable"} ${plural(members.length, "member")} with email ${email} in user pool ${userPoolId} (${session.ctx.region}) and sign them out everywhere:`,
-    ...table(members.map((m) => [`  ${m.username}`, m.name || "-", m.enabled ? "enabled" : "already disabled", m.status])),
-  ], `Disable ${email} and sign them out everywhere?`, deps.confirm);
+  const go = await confirmChange(
+    io,
+    opts,
+    [
+      `${opts.dryRun ? "would disable" : "will disable"} ${plural(members.length, "member")} with email ${email} in user pool ${userPoolId} (${session.ctx.region}) and sign them out everywhere:`,
+      ...table(members.map((m) => [`  ${m.username}`, m.name || "-", m.enabled ? "enabled" : "already disabled", m.status])),
+    ],
+    `Disable ${email} and sign them out everywhere?`,
+    deps.confirm,
+  );
   const base = { userPoolId, email, dryRun: !go };
   if (!go) return { ...base, disabled: [] };
   const disabled: string[] = [];
@@ -75,12 +86,14 @@ export function formatUsersDisable(r: UsersDisableResult): string[] {
 }
 
 export function registerUsersDisable(users: Command, io: Io, result: { exitCode: number }, deps: OpsDeps): void {
-  withChangeFlags(withUsersOptions(
-    users
-      .command("disable")
-      .argument("<email>", "the member's email address")
-      .description("disable a member in Cognito and sign them out of every session (AdminDisableUser, AdminUserGlobalSignOut)"),
-  )).action(async (email: string, opts: UsersDisableOptions) => {
+  withChangeFlags(
+    withUsersOptions(
+      users
+        .command("disable")
+        .argument("<email>", "the member's email address")
+        .description("disable a member in Cognito and sign them out of every session (AdminDisableUser, AdminUserGlobalSignOut)"),
+    ),
+  ).action(async (email: string, opts: UsersDisableOptions) => {
     const r = await runUsersDisable(email, opts, deps, io);
     emit(io, Boolean(opts.json), r, () => formatUsersDisable(r));
     result.exitCode = EXIT.ok;

@@ -23,10 +23,19 @@ export async function runUsersList(opts: UsersOptions, deps: Pick<OpsDeps, "clie
 export function formatUsersList(r: UsersListResult): string[] {
   const lines = [`user pool ${r.userPoolId}: ${plural(r.members.length, "member")}`];
   if (r.members.length === 0) return lines;
-  return lines.concat(table([
-    ["EMAIL", "NAME", "STATE", "CONFIRMATION", "EMAIL VERIFIED", "CREATED"],
-    ...r.members.map((m) => [m.email || "(no email)", m.name || "-", m.enabled ? "enabled" : "disabled", m.status, m.emailVerified ? "yes" : "no", m.created.slice(0, 10) || "-"]),
-  ]));
+  return lines.concat(
+    table([
+      ["EMAIL", "NAME", "STATE", "CONFIRMATION", "EMAIL VERIFIED", "CREATED"],
+      ...r.members.map((m) => [
+        m.email || "(no email)",
+        m.name || "-",
+        m.enabled ? "enabled" : "disabled",
+        m.status,
+        m.emailVerified ? "yes" : "no",
+        m.created.slice(0, 10) || "-",
+      ]),
+    ]),
+  );
 }
 
 export function registerUsersList(users: Command, io: Io, result: { exitCode: number }, deps: OpsDeps): void {

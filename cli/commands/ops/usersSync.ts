@@ -78,7 +78,10 @@ export function selection(opts: Pick<UsersSyncOptions, "since" | "all">, now: Da
   if (opts.all && opts.since) throw new CliError("give either --since or --all, not both", EXIT.cannotCheck);
   if (opts.all) return { label: "all" };
   if (!opts.since) {
-    throw new CliError("choose whom to re-enqueue: --since 2d (members who joined in the last two days, or an ISO time) or --all (every member: one notice email each)", EXIT.cannotCheck);
+    throw new CliError(
+      "choose whom to re-enqueue: --since 2d (members who joined in the last two days, or an ISO time) or --all (every member: one notice email each)",
+      EXIT.cannotCheck,
+    );
   }
   const since = new Date(parseSince(opts.since, now));
   return { since, label: since.toISOString() };
@@ -122,7 +125,16 @@ export async function runUsersSync(opts: UsersSyncOptions, deps: Pick<OpsDeps, "
   const members = await listMembers(session, userPoolId);
   const kept = chosen.since ? members.filter((m) => m.created !== "" && new Date(m.created) >= chosen.since!) : members;
   const { messages, skipped } = planMessages(kept);
-  const base = { userPoolId, queue, selection: chosen.label, dryRun: Boolean(opts.dryRun), members: members.length, selected: kept.length, planned: messages, skipped };
+  const base = {
+    userPoolId,
+    queue,
+    selection: chosen.label,
+    dryRun: Boolean(opts.dryRun),
+    members: members.length,
+    selected: kept.length,
+    planned: messages,
+    skipped,
+  };
   const plan = [
     `user pool ${userPoolId}: ${plural(members.length, "member")}, ${kept.length} selected (${chosen.since ? `created since ${chosen.label}` : "all"})`,
     `${opts.dryRun ? "would enqueue" : "will enqueue"} ${plural(messages.length, "onboarding message")} to ${queue}: each re-runs the n8n invitation (if deployed) and emails the administrators`,
@@ -150,14 +162,16 @@ export function formatUsersSync(r: UsersSyncResult): string[] {
 }
 
 export function registerUsersSync(users: Command, io: Io, result: { exitCode: number }, deps: OpsDeps): void {
-  withChangeFlags(withUsersOptions(
-    users
-      .command("sync")
-      .description("re-enqueue onboarding (n8n invitation, notice) for members who joined while the pipeline was down")
-      .option("--since <time>", "members created since then: 30m, 12h, 2d, 1w, or an ISO time")
-      .option("--all", "every member of the pool (each gets an n8n re-invitation and a notice email)")
-      .option("--queue <name>", "onboarding queue (default: <prefix>-user-provisioning)"),
-  )).action(async (opts: UsersSyncOptions) => {
+  withChangeFlags(
+    withUsersOptions(
+      users
+        .command("sync")
+        .description("re-enqueue onboarding (n8n invitation, notice) for members who joined while the pipeline was down")
+        .option("--since <time>", "members created since then: 30m, 12h, 2d, 1w, or an ISO time")
+        .option("--all", "every member of the pool (each gets an n8n re-invitation and a notice email)")
+        .option("--queue <name>", "onboarding queue (default: <prefix>-user-provisioning)"),
+    ),
+  ).action(async (opts: UsersSyncOptions) => {
     const r = await runUsersSync(opts, deps, io);
     emit(io, Boolean(opts.json), r, () => formatUsersSync(r));
     result.exitCode = r.failed.length ? EXIT.findings : EXIT.ok;

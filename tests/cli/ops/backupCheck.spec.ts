@@ -1,14 +1,25 @@
 import { expect } from "chai";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
-import { GetBackupSelectionCommand, ListBackupPlansCommand, ListRecoveryPointsByResourceCommand, RecoveryPointByResource, RecoveryPointStatus } from "@aws-sdk/client-backup";
+import {
+  GetBackupSelectionCommand,
+  ListBackupPlansCommand,
+  ListRecoveryPointsByResourceCommand,
+  RecoveryPointByResource,
+  RecoveryPointStatus,
+} from "@aws-sdk/client-backup";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { ACCOUNT, awsError, awsMocks, AwsMocks, BACKUP_PLAN_ID, FS_ARN, pluto, REGION, restoreMocks, service, taskDefinition } from "./fixtures";
 import { databaseFinding, recoveryPointFinding, STALE_AFTER_HOURS } from "../../../cli/commands/ops/backupCheck";
 
 const HOUR = 3_600_000;
 const N8N_FS = `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/fs-0n8n00000000000`;
-const point = (hoursAgo: number, Status: RecoveryPointStatus = "COMPLETED", extra: Partial<RecoveryPointByResource> = {}): RecoveryPointByResource =>
-  ({ RecoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:${hoursAgo}`, CreationDate: new Date(Date.now() - hoursAgo * HOUR), Status, BackupVaultName: "pluto-backup", ...extra });
+const point = (hoursAgo: number, Status: RecoveryPointStatus = "COMPLETED", extra: Partial<RecoveryPointByResource> = {}): RecoveryPointByResource => ({
+  RecoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:${hoursAgo}`,
+  CreationDate: new Date(Date.now() - hoursAgo * HOUR),
+  Status,
+  BackupVaultName: "pluto-backup",
+  ...extra,
+});
 
 describe("pluto doctor: backups", () => {
   let m: AwsMocks;
@@ -30,7 +41,9 @@ describe("pluto doctor: backups", () => {
     expect(r.out).to.match(/^ +database pluto-openwebui: restorable to 4 min ago \(\S+; automated backups kept 7 days\)$/m);
     // Found by the stack's names: the plan <prefix>-backup, its selection, the instance <prefix>-openwebui.
     expect(m.backup.commandCalls(GetBackupSelectionCommand)[0].args[0].input).to.deep.equal({ BackupPlanId: BACKUP_PLAN_ID, SelectionId: "sel-1" });
-    expect(m.backup.commandCalls(ListRecoveryPointsByResourceCommand).map((c) => c.args[0].input)).to.deep.equal([{ ResourceArn: FS_ARN, NextToken: undefined }]);
+    expect(m.backup.commandCalls(ListRecoveryPointsByResourceCommand).map((c) => c.args[0].input)).to.deep.equal([
+      { ResourceArn: FS_ARN, NextToken: undefined },
+    ]);
     expect(m.rds.commandCalls(DescribeDBInstancesCommand)[0].args[0].input).to.deep.equal({ DBInstanceIdentifier: "pluto-openwebui" });
   });
 
@@ -43,7 +56,9 @@ describe("pluto doctor: backups", () => {
   });
 
   it("fails when a file system has no completed recovery point, and says what the newest attempt did", async () => {
-    m.backup.on(ListRecoveryPointsByResourceCommand).resolves({ RecoveryPoints: [point(3, "PARTIAL", { StatusMessage: "Backup job expired before completion" })] });
+    m.backup
+      .on(ListRecoveryPointsByResourceCommand)
+      .resolves({ RecoveryPoints: [point(3, "PARTIAL", { StatusMessage: "Backup job expired before completion" })] });
     const r = await pluto(["doctor", "--region", REGION]);
     expect(r.code).to.equal(1);
     expect(backupsLine(r.out)).to.match(/no completed recovery point; newest attempt PARTIAL \(Backup job expired before completion\) at /);
@@ -79,7 +94,9 @@ describe("pluto doctor: backups", () => {
   });
 
   it("warns (without failing the report) when the operator may not read backups, naming the call", async () => {
-    m.backup.on(ListBackupPlansCommand).rejects(awsError("AccessDeniedException", "User: arn:aws:iam::123456789012:user/readonly is not authorized to perform: backup:ListBackupPlans"));
+    m.backup
+      .on(ListBackupPlansCommand)
+      .rejects(awsError("AccessDeniedException", "User: arn:aws:iam::123456789012:user/readonly is not authorized to perform: backup:ListBackupPlans"));
     const r = await pluto(["doctor", "--region", REGION]);
     expect(r.code).to.equal(0);
     expect(backupsLine(r.out)).to.match(/^WARN {2}backups +cannot check: access denied calling backup:ListBackupPlans in eu-west-1/);
@@ -89,18 +106,32 @@ describe("pluto doctor: backups", () => {
     const now = new Date("2026-01-29T12:00:00Z");
     it("uses the newest usable point whatever the order, and ignores points still being created", () => {
       const at = (h: number) => new Date(now.getTime() - h * HOUR);
-      const f = recoveryPointFinding(FS_ARN, [
-        { CreationDate: at(40), Status: "COMPLETED" }, { CreationDate: at(1), Status: "CREATING" }, { CreationDate: at(20), Status: "COMPLETED", BackupVaultName: "v" },
-      ], now);
-      expect(f).to.deep.equal({ ok: true, line: "file system fs-0123456789abcdef0: latest recovery point 20 h ago (2026-01-28T16:00:00.000Z, vault v); newest attempt CREATING at 2026-01-29T11:00:00.000Z" });
+      const f = recoveryPointFinding(
+        FS_ARN,
+        [
+          { CreationDate: at(40), Status: "COMPLETED" },
+          { CreationDate: at(1), Status: "CREATING" },
+          { CreationDate: at(20), Status: "COMPLETED", BackupVaultName: "v" },
+        ],
+        now,
+      );
+      expect(f).to.deep.equal({
+        ok: true,
+        line: "file system fs-0123456789abcdef0: latest recovery point 20 h ago (2026-01-28T16:00:00.000Z, vault v); newest attempt CREATING at 2026-01-29T11:00:00.000Z",
+      });
       expect(recoveryPointFinding(FS_ARN, [{ CreationDate: at(26.5), Status: "COMPLETED" }], now).ok).to.equal(false);
     });
 
     it("reads the database's latest restorable time against an hour", () => {
       const db = { DBInstanceIdentifier: "pluto-openwebui", BackupRetentionPeriod: 7 };
       expect(databaseFinding({ ...db, LatestRestorableTime: new Date(now.getTime() - 59 * 60_000) }, now).ok).to.equal(true);
-      expect(databaseFinding({ ...db, LatestRestorableTime: new Date(now.getTime() - 2 * HOUR) }, now).line).to.match(/restorable to 2 h ago .*more than 60 min behind$/);
-      expect(databaseFinding({ ...db, DBInstanceStatus: "creating" }, now)).to.deep.equal({ ok: false, line: "database pluto-openwebui: no restorable time yet (status creating)" });
+      expect(databaseFinding({ ...db, LatestRestorableTime: new Date(now.getTime() - 2 * HOUR) }, now).line).to.match(
+        /restorable to 2 h ago .*more than 60 min behind$/,
+      );
+      expect(databaseFinding({ ...db, DBInstanceStatus: "creating" }, now)).to.deep.equal({
+        ok: false,
+        line: "database pluto-openwebui: no restorable time yet (status creating)",
+      });
     });
   });
 });

@@ -74,7 +74,10 @@ describe("pluto redeploy / restart", () => {
     const RUNNING = [taskArn("0f1e2d3c4b5a69788796a5b4c3d2e1f0"), taskArn("1a2b3c4d5e6f70819283a4b5c6d7e8f9")];
 
     it("lists every running task (paginated), shows them, and refuses off a TTY without --yes", async () => {
-      m.ecs.on(ListTasksCommand).resolvesOnce({ taskArns: [RUNNING[0]], nextToken: "p2" }).resolvesOnce({ taskArns: [RUNNING[1]] });
+      m.ecs
+        .on(ListTasksCommand)
+        .resolvesOnce({ taskArns: [RUNNING[0]], nextToken: "p2" })
+        .resolvesOnce({ taskArns: [RUNNING[1]] });
       const r = await pluto(["restart", "--region", REGION]);
       expect(r.code).to.equal(2);
       expect(m.ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input)).to.deep.equal([

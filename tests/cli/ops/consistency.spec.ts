@@ -115,7 +115,7 @@ describe("pluto's changing commands, --stack and logs --follow", () => {
         .resolvesOnce({ Results: [{ Status: "COMPLETED", ApproximateNumberOfMessagesMoved: 3 }] });
       const io = memoryIo();
       const r = await runDlqRedrive({ region: REGION, wait: true, yes: true }, { clients: createAwsClients, sleep: async () => {} }, io);
-      expect(r).to.include({ moved: 3, status: "COMPLETED", waitedSeconds: 3 * POLL_MS / 1000 });
+      expect(r).to.include({ moved: 3, status: "COMPLETED", waitedSeconds: (3 * POLL_MS) / 1000 });
       expect(io.stdout).to.deep.equal([
         `will move 3 message(s) from ${DLQ} to ${QUEUE} (SQS message move task)`,
         `  moving: 1 of 3 moved after ${POLL_MS / 1000} s`,
@@ -124,10 +124,17 @@ describe("pluto's changing commands, --stack and logs --follow", () => {
 
     it("says so and exits 1 when its limit passes with the move still running", async () => {
       m.sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: "h1" });
-      m.sqs.on(ListMessageMoveTasksCommand).resolvesOnce({ Results: [] }).resolves({ Results: [{ TaskHandle: "h1", Status: "RUNNING", ApproximateNumberOfMessagesMoved: 2 }] });
+      m.sqs
+        .on(ListMessageMoveTasksCommand)
+        .resolvesOnce({ Results: [] })
+        .resolves({ Results: [{ TaskHandle: "h1", Status: "RUNNING", ApproximateNumberOfMessagesMoved: 2 }] });
       const slept: number[] = [];
       const io = memoryIo();
-      const r = await runDlqRedrive({ region: REGION, wait: true, yes: true, timeout: "60" }, { clients: createAwsClients, sleep: async (ms) => void slept.push(ms) }, io);
+      const r = await runDlqRedrive(
+        { region: REGION, wait: true, yes: true, timeout: "60" },
+        { clients: createAwsClients, sleep: async (ms) => void slept.push(ms) },
+        io,
+      );
       expect(slept).to.have.length(60_000 / POLL_MS);
       expect(r).to.include({ status: "RUNNING", timedOut: true, moved: 2, waitedSeconds: 60 });
       // A line when the count moved, then one every PROGRESS_EVERY_POLLS polls.
@@ -136,14 +143,19 @@ describe("pluto's changing commands, --stack and logs --follow", () => {
 
     it("exits 1 from the command line when the limit passes, and names a bad --timeout", async () => {
       m.sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: "h1" });
-      m.sqs.on(ListMessageMoveTasksCommand).resolvesOnce({ Results: [] }).resolves({ Results: [{ TaskHandle: "h1", Status: "RUNNING", ApproximateNumberOfMessagesMoved: 2 }] });
+      m.sqs
+        .on(ListMessageMoveTasksCommand)
+        .resolvesOnce({ Results: [] })
+        .resolves({ Results: [{ TaskHandle: "h1", Status: "RUNNING", ApproximateNumberOfMessagesMoved: 2 }] });
       const cli = await withDeps(["dlq", "redrive", "--yes", "--wait", "--timeout", "2", "--region", REGION], { sleep: async () => {} });
       expect(cli.code).to.equal(1);
       expect(cli.out.split("\n").pop()).to.equal(
         "the move task is still running after 2 s (2 of 3 moved); it goes on in the background, and `pluto dlq redrive` shows its progress",
       );
       expect(DEFAULT_WAIT_SECONDS).to.equal(300);
-      expect((await pluto(["dlq", "redrive", "--wait", "--timeout", "soon", "--region", REGION])).err).to.equal('pluto: --timeout "soon" is not a positive whole number of seconds');
+      expect((await pluto(["dlq", "redrive", "--wait", "--timeout", "soon", "--region", REGION])).err).to.equal(
+        'pluto: --timeout "soon" is not a positive whole number of seconds',
+      );
     });
   });
 
@@ -199,7 +211,14 @@ describe("pluto's changing commands, --stack and logs --follow", () => {
       const slept: number[] = [];
       await followLogs(
         { region: REGION, since: "5m", limit: "500", container: "openwebui" },
-        { clients: createAwsClients, now: () => new Date(10_000), sleep: async (ms) => { slept.push(ms); if (slept.length === 3) stop.abort(); } },
+        {
+          clients: createAwsClients,
+          now: () => new Date(10_000),
+          sleep: async (ms) => {
+            slept.push(ms);
+            if (slept.length === 3) stop.abort();
+          },
+        },
         (lines) => printed.push(...lines),
         stop.signal,
       );

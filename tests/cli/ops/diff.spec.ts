@@ -69,7 +69,8 @@ describe("envDiff", () => {
   });
 
   it("recognises the secret-looking names and leaves the others alone", () => {
-    for (const n of ["OAUTH2_PROXY_COOKIE_SECRET", "DB_PASSWORD", "SCIM_TOKEN", "OPENAI_API_KEY", "DATABASE_URL", "WEBUI_SECRET_KEY"]) expect(looksSecret(n), n).to.equal(true);
+    for (const n of ["OAUTH2_PROXY_COOKIE_SECRET", "DB_PASSWORD", "SCIM_TOKEN", "OPENAI_API_KEY", "DATABASE_URL", "WEBUI_SECRET_KEY"])
+      expect(looksSecret(n), n).to.equal(true);
     for (const n of ["WEBUI_AUTH", "ENABLE_SIGNUP", "OAUTH2_PROXY_SET_AUTHORIZATION_HEADER", "WEBUI_URL"]) expect(looksSecret(n), n).to.equal(false);
   });
 

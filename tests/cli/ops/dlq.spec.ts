@@ -14,7 +14,9 @@ describe("pluto dlq redrive", () => {
   function queues(dlqMessages: number) {
     m.sqs.on(GetQueueUrlCommand, { QueueName: DLQ }).resolves({ QueueUrl: url(DLQ) });
     m.sqs.on(GetQueueUrlCommand, { QueueName: QUEUE }).resolves({ QueueUrl: url(QUEUE) });
-    m.sqs.on(GetQueueAttributesCommand, { QueueUrl: url(DLQ) }).resolves({ Attributes: { QueueArn: arn(DLQ), ApproximateNumberOfMessages: String(dlqMessages) } });
+    m.sqs
+      .on(GetQueueAttributesCommand, { QueueUrl: url(DLQ) })
+      .resolves({ Attributes: { QueueArn: arn(DLQ), ApproximateNumberOfMessages: String(dlqMessages) } });
     m.sqs.on(GetQueueAttributesCommand, { QueueUrl: url(QUEUE) }).resolves({ Attributes: { QueueArn: arn(QUEUE), ApproximateNumberOfMessages: "0" } });
     m.sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [] });
   }
@@ -47,7 +49,9 @@ describe("pluto dlq redrive", () => {
 
   it("says so when a move task is already running, and when the DLQ is empty", async () => {
     queues(4);
-    m.sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [{ TaskHandle: "h0", Status: "RUNNING", ApproximateNumberOfMessagesMoved: 1, SourceArn: arn(DLQ) }] });
+    m.sqs
+      .on(ListMessageMoveTasksCommand)
+      .resolves({ Results: [{ TaskHandle: "h0", Status: "RUNNING", ApproximateNumberOfMessagesMoved: 1, SourceArn: arn(DLQ) }] });
     const running = await pluto(["dlq", "redrive", "--region", REGION]);
     expect(running.out).to.equal(`a message move task is already running on ${DLQ} (1 moved so far); not starting another`);
     m.sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [{ TaskHandle: "h0", Status: "COMPLETED" }] });
@@ -65,9 +69,17 @@ describe("pluto dlq redrive", () => {
       .resolvesOnce({ Results: [] })
       .resolvesOnce({ Results: [{ TaskHandle: "h1", Status: "RUNNING", ApproximateNumberOfMessagesMoved: 1 }] })
       // As SQS does: a finished task is listed without its TaskHandle, newest first.
-      .resolvesOnce({ Results: [{ Status: "COMPLETED", ApproximateNumberOfMessagesMoved: 2, StartedTimestamp: 2 }, { Status: "COMPLETED", ApproximateNumberOfMessagesMoved: 9, StartedTimestamp: 1 }] });
+      .resolvesOnce({
+        Results: [
+          { Status: "COMPLETED", ApproximateNumberOfMessagesMoved: 2, StartedTimestamp: 2 },
+          { Status: "COMPLETED", ApproximateNumberOfMessagesMoved: 9, StartedTimestamp: 1 },
+        ],
+      });
     const slept: number[] = [];
-    const r = await runDlqRedrive({ prefix: "pluto", region: REGION, wait: true, yes: true }, { clients: createAwsClients, sleep: async (ms) => void slept.push(ms) });
+    const r = await runDlqRedrive(
+      { prefix: "pluto", region: REGION, wait: true, yes: true },
+      { clients: createAwsClients, sleep: async (ms) => void slept.push(ms) },
+    );
     expect(r).to.include({ action: "started", moved: 2, status: "COMPLETED" });
     expect(slept).to.deep.equal([POLL_MS, POLL_MS]);
   });

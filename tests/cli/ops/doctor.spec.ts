@@ -1,11 +1,5 @@
 import { expect } from "chai";
-import {
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ListTasksCommand,
-  Service,
-} from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, Service } from "@aws-sdk/client-ecs";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { awsError, awsMocks, AwsMocks, healthyBackups, minutesAfterT0, pluto, REGION, restoreMocks, service, taskArn, taskDefinition, tdArn } from "./fixtures";
 import { deploymentCheck, proxyModeCheck } from "../../../cli/commands/ops/checks";
@@ -37,7 +31,9 @@ describe("pluto doctor", () => {
     expect(r.out).to.match(/^PASS {2}deployments +1 deployment, 1\/1 tasks running/m);
     expect(r.out).to.match(/^ +PRIMARY ecs-svc\/1111111111111111111 pluto-openwebui:56 rollout=COMPLETED running=1\/1$/m);
     expect(r.out).to.match(/^healthy$/m);
-    expect(m.ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input)).to.deep.equal([{ cluster: "pluto-cluster", services: ["pluto-openwebui"] }]);
+    expect(m.ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input)).to.deep.equal([
+      { cluster: "pluto-cluster", services: ["pluto-openwebui"] },
+    ]);
     expect(m.ecs.commandCalls(DescribeTaskDefinitionCommand).map((c) => c.args[0].input)).to.deep.equal([{ taskDefinition: tdArn(56) }]);
     expect(m.ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input)).to.deep.equal([
       { cluster: "pluto-cluster", serviceName: "pluto-openwebui", desiredStatus: "STOPPED" },
@@ -70,8 +66,24 @@ describe("pluto doctor", () => {
   it("fails on two deployments in progress", async () => {
     const svc = service(57, {
       deployments: [
-        { id: "ecs-svc/2", status: "PRIMARY", taskDefinition: tdArn(57), desiredCount: 1, runningCount: 0, rolloutState: "IN_PROGRESS", createdAt: minutesAfterT0(20) },
-        { id: "ecs-svc/1", status: "ACTIVE", taskDefinition: tdArn(56), desiredCount: 1, runningCount: 1, rolloutState: "IN_PROGRESS", createdAt: minutesAfterT0(10) },
+        {
+          id: "ecs-svc/2",
+          status: "PRIMARY",
+          taskDefinition: tdArn(57),
+          desiredCount: 1,
+          runningCount: 0,
+          rolloutState: "IN_PROGRESS",
+          createdAt: minutesAfterT0(20),
+        },
+        {
+          id: "ecs-svc/1",
+          status: "ACTIVE",
+          taskDefinition: tdArn(56),
+          desiredCount: 1,
+          runningCount: 1,
+          rolloutState: "IN_PROGRESS",
+          createdAt: minutesAfterT0(10),
+        },
       ],
     });
     live(svc, { 57: taskDefinition(57) });
@@ -130,7 +142,16 @@ describe("pluto doctor", () => {
     const r = await pluto(["doctor", "--region", REGION, "--baseline", "40", "--json"]);
     const doc = JSON.parse(r.out);
     expect(doc).to.include({ cluster: "pluto-cluster", service: "pluto-openwebui", taskDefinition: "pluto-openwebui:51", region: REGION });
-    expect(doc.checks.map((c: { name: string }) => c.name)).to.deep.equal(["policy", "proxy-mode", "baseline", "deployments", "stopped-tasks", "versions", "backups", "models"]);
+    expect(doc.checks.map((c: { name: string }) => c.name)).to.deep.equal([
+      "policy",
+      "proxy-mode",
+      "baseline",
+      "deployments",
+      "stopped-tasks",
+      "versions",
+      "backups",
+      "models",
+    ]);
     expect(doc.baselineDiff[0].environment).to.deep.include({ kind: "added", name: "SCIM_TOKEN_FALLBACK", after: "<hidden>" });
     expect(r.out).not.to.include("tok-abc");
     expect(r.code).to.equal(1);
@@ -141,14 +162,31 @@ describe("pluto doctor", () => {
     m.ecs.on(ListTasksCommand).resolves({ taskArns: [taskArn("aaaa1111"), taskArn("bbbb2222")] });
     m.ecs.on(DescribeTasksCommand).resolves({
       tasks: [
-        { taskArn: taskArn("aaaa1111"), stopCode: "ServiceSchedulerInitiated", stoppedReason: "Scaling activity initiated by (deployment ecs-svc/1)", stoppedAt: minutesAfterT0(1), containers: [{ name: "openwebui", exitCode: 0 }] },
-        { taskArn: taskArn("bbbb2222"), stopCode: "EssentialContainerExited", stoppedReason: "Essential container in task exited", stoppedAt: minutesAfterT0(2), containers: [{ name: "oauth2-proxy", exitCode: 1, reason: "cookie_secret must be 16, 24, or 32 bytes" }] },
+        {
+          taskArn: taskArn("aaaa1111"),
+          stopCode: "ServiceSchedulerInitiated",
+          stoppedReason: "Scaling activity initiated by (deployment ecs-svc/1)",
+          stoppedAt: minutesAfterT0(1),
+          containers: [{ name: "openwebui", exitCode: 0 }],
+        },
+        {
+          taskArn: taskArn("bbbb2222"),
+          stopCode: "EssentialContainerExited",
+          stoppedReason: "Essential container in task exited",
+          stoppedAt: minutesAfterT0(2),
+          containers: [{ name: "oauth2-proxy", exitCode: 1, reason: "cookie_secret must be 16, 24, or 32 bytes" }],
+        },
       ],
     });
     const r = await pluto(["doctor", "--region", REGION]);
-    expect(m.ecs.commandCalls(DescribeTasksCommand)[0].args[0].input).to.deep.equal({ cluster: "pluto-cluster", tasks: [taskArn("aaaa1111"), taskArn("bbbb2222")] });
+    expect(m.ecs.commandCalls(DescribeTasksCommand)[0].args[0].input).to.deep.equal({
+      cluster: "pluto-cluster",
+      tasks: [taskArn("aaaa1111"), taskArn("bbbb2222")],
+    });
     expect(r.out).to.match(/^WARN {2}stopped-tasks +1 of 2 recently stopped tasks failed/m);
-    expect(r.out).to.include("bbbb2222 EssentialContainerExited: Essential container in task exited; oauth2-proxy exit=1 (cookie_secret must be 16, 24, or 32 bytes)");
+    expect(r.out).to.include(
+      "bbbb2222 EssentialContainerExited: Essential container in task exited; oauth2-proxy exit=1 (cookie_secret must be 16, 24, or 32 bytes)",
+    );
     // A warning is not a failure.
     expect(r.code).to.equal(0);
   });
@@ -169,9 +207,9 @@ describe("pluto doctor", () => {
     });
 
     it("on AccessDenied, naming the denied call", async () => {
-      m.ecs.on(DescribeServicesCommand).rejects(
-        awsError("AccessDeniedException", "User: arn:aws:iam::123456789012:user/ro is not authorized to perform: ecs:DescribeServices"),
-      );
+      m.ecs
+        .on(DescribeServicesCommand)
+        .rejects(awsError("AccessDeniedException", "User: arn:aws:iam::123456789012:user/ro is not authorized to perform: ecs:DescribeServices"));
       const r = await pluto(["doctor", "--region", REGION]);
       expect(r.code).to.equal(2);
       expect(r.err).to.match(/^pluto: access denied calling ecs:DescribeServices in eu-west-1: User: .* is not authorized/);
@@ -193,7 +231,9 @@ describe("pluto doctor", () => {
     });
 
     it("for a service that describe-services reports MISSING", async () => {
-      m.ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: "arn:aws:ecs:eu-west-1:123456789012:service/pluto-cluster/pluto-openwebui", reason: "MISSING" }] });
+      m.ecs
+        .on(DescribeServicesCommand)
+        .resolves({ services: [], failures: [{ arn: "arn:aws:ecs:eu-west-1:123456789012:service/pluto-cluster/pluto-openwebui", reason: "MISSING" }] });
       const r = await pluto(["doctor", "--region", REGION]);
       expect(r.code).to.equal(2);
       expect(r.err).to.equal("pluto: service pluto-openwebui not found in cluster pluto-cluster");
@@ -201,7 +241,9 @@ describe("pluto doctor", () => {
 
     it("for a baseline revision that does not exist", async () => {
       live(service(56), { 56: taskDefinition(56) });
-      m.ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: "pluto-openwebui:999" }).rejects(awsError("ClientException", "Unable to describe task definition."));
+      m.ecs
+        .on(DescribeTaskDefinitionCommand, { taskDefinition: "pluto-openwebui:999" })
+        .rejects(awsError("ClientException", "Unable to describe task definition."));
       const r = await pluto(["doctor", "--region", REGION, "--baseline", "999"]);
       expect(r.code).to.equal(2);
       expect(r.err).to.equal("pluto: task definition pluto-openwebui:999 not found in eu-west-1");
@@ -225,7 +267,9 @@ describe("doctor checks", () => {
   });
 
   it("proxy-mode reads command-line flags too", () => {
-    const c = snapshotContainers(taskDefinition(60)).map((x) => (x.name === "oauth2-proxy" ? { ...x, command: ["--pass-user-headers=false"], environment: {} } : x));
+    const c = snapshotContainers(taskDefinition(60)).map((x) =>
+      x.name === "oauth2-proxy" ? { ...x, command: ["--pass-user-headers=false"], environment: {} } : x,
+    );
     expect(proxyModeCheck(c).details[0]).to.include("PASS_USER_HEADERS=false");
   });
 

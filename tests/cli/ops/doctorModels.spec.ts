@@ -2,7 +2,12 @@ import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { BedrockClient, GetFoundationModelAvailabilityCommand, GetFoundationModelAvailabilityResponse, GetInferenceProfileCommand } from "@aws-sdk/client-bedrock";
+import {
+  BedrockClient,
+  GetFoundationModelAvailabilityCommand,
+  GetFoundationModelAvailabilityResponse,
+  GetInferenceProfileCommand,
+} from "@aws-sdk/client-bedrock";
 import { formatDoctor, runDoctor } from "../../../cli/commands/ops/doctor";
 import { createAwsClients } from "../../../cli/commands/ops/clients";
 import { ModelCheckDeps } from "../../../cli/commands/ops/modelChecks";
@@ -26,7 +31,10 @@ function modelsTaskDefinition(rev: number, opts: { openai?: boolean; keyValueFro
   ow.environment!.push(...toEnvList(w.environment));
   ow.secrets!.push(...toSecretList(w.secrets));
   if (w.command) ow.command = w.command;
-  const gw = gatewayContainer({ models: [HAIKU, NOVA_PROFILE], region: BEDROCK_REGION, gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1" }, MASTER_KEY_ARN);
+  const gw = gatewayContainer(
+    { models: [HAIKU, NOVA_PROFILE], region: BEDROCK_REGION, gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1" },
+    MASTER_KEY_ARN,
+  );
   td.containerDefinitions!.push({ ...gw, environment: toEnvList(gw.environment), secrets: toSecretList(gw.secrets) });
   return td;
 }
@@ -34,7 +42,8 @@ function modelsTaskDefinition(rev: number, opts: { openai?: boolean; keyValueFro
 /** A running task whose gateway container has `health` (ECS DescribeTasks containers[].healthStatus). */
 function runningTask(id: string, health: "HEALTHY" | "UNHEALTHY" | "UNKNOWN", lastStatus = "RUNNING"): Task {
   return {
-    taskArn: taskArn(id), lastStatus: "RUNNING",
+    taskArn: taskArn(id),
+    lastStatus: "RUNNING",
     containers: [
       { name: "openwebui", lastStatus: "RUNNING", healthStatus: "HEALTHY" },
       { name: "oauth2-proxy", lastStatus: "RUNNING", healthStatus: "UNKNOWN" },
@@ -52,7 +61,10 @@ const AVAILABLE: GetFoundationModelAvailabilityResponse = {
   regionAvailability: "AVAILABLE",
 };
 
-interface FetchCall { url: string; authorization: string | null }
+interface FetchCall {
+  url: string;
+  authorization: string | null;
+}
 
 /**
  * An OpenAI-compatible endpoint as api.openai.com answers GET /v1/models
@@ -60,14 +72,20 @@ interface FetchCall { url: string; authorization: string | null }
  * a bad key gets 401 with an error body that echoes part of the key.
  */
 function fakeOpenAi(behaviour: "ok" | "refuse" | "down" | "not-a-list", calls: FetchCall[]): typeof fetch {
-  return (async (input: string | URL | Request, init?: RequestInit) => {
+  return async (input: string | URL | Request, init?: RequestInit) => {
     calls.push({ url: String(input), authorization: new Headers(init?.headers).get("authorization") });
     if (behaviour === "down") throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } });
     if (behaviour === "refuse")
-      return new Response(JSON.stringify({ error: { message: `Incorrect API key provided: ${OPENAI_KEY}.`, type: "invalid_request_error", code: "invalid_api_key" } }), { status: 401 });
+      return new Response(
+        JSON.stringify({ error: { message: `Incorrect API key provided: ${OPENAI_KEY}.`, type: "invalid_request_error", code: "invalid_api_key" } }),
+        { status: 401 },
+      );
     if (behaviour === "not-a-list") return new Response("<html>login</html>", { status: 200 });
-    return new Response(JSON.stringify({ object: "list", data: ["gpt-4o", "gpt-4o-mini", "o3"].map((id) => ({ id, object: "model", created: 1, owned_by: "system" })) }), { status: 200 });
-  });
+    return new Response(
+      JSON.stringify({ object: "list", data: ["gpt-4o", "gpt-4o-mini", "o3"].map((id) => ({ id, object: "model", created: 1, owned_by: "system" })) }),
+      { status: 200 },
+    );
+  };
 }
 
 describe("pluto doctor: model connections", () => {
@@ -98,8 +116,12 @@ describe("pluto doctor: model connections", () => {
     m.ecs.on(DescribeTasksCommand).resolves({ tasks });
     secrets.on(GetSecretValueCommand, { SecretId: OPENAI_KEY_ARN }).resolves({ ARN: OPENAI_KEY_ARN, SecretString: OPENAI_KEY });
     bedrock.on(GetInferenceProfileCommand, { inferenceProfileIdentifier: NOVA_PROFILE }).resolves({
-      inferenceProfileId: NOVA_PROFILE, status: "ACTIVE", type: "SYSTEM_DEFINED",
-      inferenceProfileArn: `arn:aws:bedrock:${BEDROCK_REGION}:123456789012:inference-profile/${NOVA_PROFILE}`, inferenceProfileName: "US Nova Lite", models: [],
+      inferenceProfileId: NOVA_PROFILE,
+      status: "ACTIVE",
+      type: "SYSTEM_DEFINED",
+      inferenceProfileArn: `arn:aws:bedrock:${BEDROCK_REGION}:123456789012:inference-profile/${NOVA_PROFILE}`,
+      inferenceProfileName: "US Nova Lite",
+      models: [],
     });
     bedrock.on(GetFoundationModelAvailabilityCommand).resolves(AVAILABLE);
   }
@@ -141,7 +163,9 @@ describe("pluto doctor: model connections", () => {
     live(modelsTaskDefinition(71));
     const r = await doctor(deps("refuse"));
     const text = formatDoctor(r).join("\n");
-    expect(text).to.match(/^FAIL {2}model:openai +GET https:\/\/api\.openai\.com\/v1\/models: HTTP 401, the key was refused \(check the secret behind PLUTO_OPENAI_API_KEY_0\)$/m);
+    expect(text).to.match(
+      /^FAIL {2}model:openai +GET https:\/\/api\.openai\.com\/v1\/models: HTTP 401, the key was refused \(check the secret behind PLUTO_OPENAI_API_KEY_0\)$/m,
+    );
     expect(text + JSON.stringify(r)).to.not.contain(OPENAI_KEY);
     expect(r.healthy).to.equal(false);
     expect(text).to.match(/^unhealthy: model:openai failed$/m);
@@ -155,7 +179,9 @@ describe("pluto doctor: model connections", () => {
 
   it("reads a key stored as a JSON field, at the version the task definition names", async () => {
     live(modelsTaskDefinition(73, { keyValueFrom: `${OPENAI_KEY_ARN}:openai:AWSPREVIOUS:` }));
-    secrets.on(GetSecretValueCommand, { SecretId: OPENAI_KEY_ARN, VersionStage: "AWSPREVIOUS" }).resolves({ SecretString: JSON.stringify({ openai: OPENAI_KEY, other: "x" }) });
+    secrets
+      .on(GetSecretValueCommand, { SecretId: OPENAI_KEY_ARN, VersionStage: "AWSPREVIOUS" })
+      .resolves({ SecretString: JSON.stringify({ openai: OPENAI_KEY, other: "x" }) });
     const r = await doctor();
     expect(r.checks.find((c) => c.name === "model:openai")!.status).to.equal("pass");
     expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).to.deep.equal([{ SecretId: OPENAI_KEY_ARN, VersionStage: "AWSPREVIOUS" }]);
@@ -173,10 +199,14 @@ describe("pluto doctor: model connections", () => {
 
   it("warns, naming the refused call, when the operator may not read the key, and still checks the rest", async () => {
     live(modelsTaskDefinition(75));
-    secrets.on(GetSecretValueCommand).rejects(awsError("AccessDeniedException", "User: arn:aws:iam::123456789012:user/ro is not authorized to perform: secretsmanager:GetSecretValue"));
+    secrets
+      .on(GetSecretValueCommand)
+      .rejects(awsError("AccessDeniedException", "User: arn:aws:iam::123456789012:user/ro is not authorized to perform: secretsmanager:GetSecretValue"));
     const r = await doctor();
     const lines = formatDoctor(r);
-    expect(line(lines, "WARN  model:openai")).to.contain(`cannot check https://api.openai.com/v1: access denied calling secretsmanager:GetSecretValue on ${OPENAI_KEY_ARN} in ${REGION}`);
+    expect(line(lines, "WARN  model:openai")).to.contain(
+      `cannot check https://api.openai.com/v1: access denied calling secretsmanager:GetSecretValue on ${OPENAI_KEY_ARN} in ${REGION}`,
+    );
     expect(line(lines, "PASS  model:bedrock")).to.not.equal("");
     expect(r.healthy).to.equal(true);
   });
@@ -194,13 +224,17 @@ describe("pluto doctor: model connections", () => {
 
   it("tells what keeps a Bedrock model from being used, with the step that fixes it", async () => {
     live(modelsTaskDefinition(77, { openai: false }));
-    bedrock.on(GetFoundationModelAvailabilityCommand, { modelId: HAIKU }).resolves({ ...AVAILABLE, entitlementAvailability: "NOT_AVAILABLE", agreementAvailability: { status: "NOT_AVAILABLE" } });
+    bedrock
+      .on(GetFoundationModelAvailabilityCommand, { modelId: HAIKU })
+      .resolves({ ...AVAILABLE, entitlementAvailability: "NOT_AVAILABLE", agreementAvailability: { status: "NOT_AVAILABLE" } });
     bedrock.on(GetInferenceProfileCommand).rejects(awsError("ResourceNotFoundException", "The inference profile was not found."));
     const r = await doctor();
     const lines = formatDoctor(r);
     expect(line(lines, "FAIL  model:bedrock")).to.contain(`0/2 Bedrock model(s) available in ${BEDROCK_REGION}`);
-    expect(lines).to.include(`      ${HAIKU}: no entitlement (for Anthropic models, submit the use-case details once in the Bedrock console); ` +
-      "no AWS Marketplace subscription: invoke it once (e.g. in the console playground) as someone allowed aws-marketplace:Subscribe");
+    expect(lines).to.include(
+      `      ${HAIKU}: no entitlement (for Anthropic models, submit the use-case details once in the Bedrock console); ` +
+        "no AWS Marketplace subscription: invoke it once (e.g. in the console playground) as someone allowed aws-marketplace:Subscribe",
+    );
     expect(lines).to.include(`      ${NOVA_PROFILE}: Bedrock has no such inference profile in ${BEDROCK_REGION}`);
   });
 

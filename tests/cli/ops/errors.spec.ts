@@ -10,9 +10,20 @@ import { awsError } from "./fixtures";
  */
 describe("ops commands against the real SDK chain, without credentials or region", () => {
   const KEYS = [
-    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-    "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_EC2_METADATA_DISABLED", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_EC2_METADATA_DISABLED",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONFIG_FILE",
   ];
   const saved: Record<string, string | undefined> = {};
   before(() => {
@@ -53,9 +64,9 @@ describe("ops commands against the real SDK chain, without credentials or region
 describe("translateAwsError", () => {
   const ctx = { region: "eu-west-1" };
   it("explains expired sessions", () => {
-    expect(translateAwsError(awsError("ExpiredTokenException", "The security token included in the request is expired"), "ecs:ListTasks", ctx).message).to.equal(
-      "AWS credentials have expired while calling ecs:ListTasks (refresh the session, e.g. `aws sso login`)",
-    );
+    expect(
+      translateAwsError(awsError("ExpiredTokenException", "The security token included in the request is expired"), "ecs:ListTasks", ctx).message,
+    ).to.equal("AWS credentials have expired while calling ecs:ListTasks (refresh the session, e.g. `aws sso login`)");
   });
 
   it("keeps the call, the error name and the message for anything else", () => {

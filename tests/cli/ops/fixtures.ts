@@ -3,7 +3,13 @@ import { ECSClient, Service, TaskDefinition } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { BackupClient, GetBackupSelectionCommand, ListBackupPlansCommand, ListBackupSelectionsCommand, ListRecoveryPointsByResourceCommand } from "@aws-sdk/client-backup";
+import {
+  BackupClient,
+  GetBackupSelectionCommand,
+  ListBackupPlansCommand,
+  ListBackupSelectionsCommand,
+  ListRecoveryPointsByResourceCommand,
+} from "@aws-sdk/client-backup";
 import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { main } from "../../../cli/main";
 import { memoryIo } from "../../../cli/io";
@@ -78,7 +84,11 @@ export function taskDefinition(rev: number, changes: TdChanges = {}): TaskDefini
         portMappings: [{ containerPort: 8080, protocol: "tcp" }],
         environment: toEnvList(env),
         secrets: toSecretList(
-          changes.secrets ?? { WEBUI_SECRET_KEY: secretArn("webui-secret-key"), DATABASE_URL: secretArn("database-url"), WEBUI_ADMIN_PASSWORD: secretArn("openwebui/admin-password") },
+          changes.secrets ?? {
+            WEBUI_SECRET_KEY: secretArn("webui-secret-key"),
+            DATABASE_URL: secretArn("database-url"),
+            WEBUI_ADMIN_PASSWORD: secretArn("openwebui/admin-password"),
+          },
         ),
         logConfiguration: awslogs("/pluto/ecs", REGION, "openwebui"),
       },
@@ -132,13 +142,33 @@ export const BACKUP_PLAN_ID = "8a3c5b2e-0000-4000-8000-00000000b001";
  */
 export function healthyBackups(m: Pick<AwsMocks, "backup" | "rds">, now: Date = new Date(), prefix = "pluto") {
   m.backup.on(ListBackupPlansCommand).resolves({ BackupPlansList: [{ BackupPlanName: `${prefix}-backup`, BackupPlanId: BACKUP_PLAN_ID }] });
-  m.backup.on(ListBackupSelectionsCommand).resolves({ BackupSelectionsList: [{ SelectionId: "sel-1", SelectionName: "pluto-file-systems", BackupPlanId: BACKUP_PLAN_ID }] });
-  m.backup.on(GetBackupSelectionCommand).resolves({ BackupPlanId: BACKUP_PLAN_ID, SelectionId: "sel-1", BackupSelection: { SelectionName: "pluto-file-systems", IamRoleArn: `arn:aws:iam::${ACCOUNT}:role/pluto-backup-role`, Resources: [FS_ARN] } });
+  m.backup
+    .on(ListBackupSelectionsCommand)
+    .resolves({ BackupSelectionsList: [{ SelectionId: "sel-1", SelectionName: "pluto-file-systems", BackupPlanId: BACKUP_PLAN_ID }] });
+  m.backup.on(GetBackupSelectionCommand).resolves({
+    BackupPlanId: BACKUP_PLAN_ID,
+    SelectionId: "sel-1",
+    BackupSelection: { SelectionName: "pluto-file-systems", IamRoleArn: `arn:aws:iam::${ACCOUNT}:role/pluto-backup-role`, Resources: [FS_ARN] },
+  });
   m.backup.on(ListRecoveryPointsByResourceCommand).resolves({
-    RecoveryPoints: [{ RecoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:rp-1`, CreationDate: new Date(now.getTime() - 5 * 3_600_000), Status: "COMPLETED", BackupVaultName: "pluto-backup" }],
+    RecoveryPoints: [
+      {
+        RecoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:rp-1`,
+        CreationDate: new Date(now.getTime() - 5 * 3_600_000),
+        Status: "COMPLETED",
+        BackupVaultName: "pluto-backup",
+      },
+    ],
   });
   m.rds.on(DescribeDBInstancesCommand).resolves({
-    DBInstances: [{ DBInstanceIdentifier: `${prefix}-openwebui`, DBInstanceStatus: "available", BackupRetentionPeriod: 7, LatestRestorableTime: new Date(now.getTime() - 4 * 60_000) }],
+    DBInstances: [
+      {
+        DBInstanceIdentifier: `${prefix}-openwebui`,
+        DBInstanceStatus: "available",
+        BackupRetentionPeriod: 7,
+        LatestRestorableTime: new Date(now.getTime() - 4 * 60_000),
+      },
+    ],
   });
 }
 

@@ -64,10 +64,14 @@ describe("ops commands against a literal describe-task-definition document", () 
     const r = await pluto(["doctor", "--region", REGION, "--baseline", "56"]);
     expect(r.code).to.equal(1);
     expect(r.out).to.match(/^FAIL {2}policy +pluto-openwebui:57 violates oauth2-proxy-strip-auth-headers$/m);
-    expect(r.out).to.include("[mandatory] oauth2-proxy-strip-auth-headers (oauth2-proxy): OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS=\"false\"");
+    expect(r.out).to.include('[mandatory] oauth2-proxy-strip-auth-headers (oauth2-proxy): OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS="false"');
     const signOut = r.out.split("\n").find((l) => l.includes("[advisory] openwebui-signout-redirect (openwebui)"));
     expect(signOut).to.include("logout_uri is not URL-encoded inside rd");
-    expect(signOut!.endsWith(`Fix: WEBUI_AUTH_SIGNOUT_REDIRECT_URL=${literalTaskDefinition(FILE).containerDefinitions![0].environment!.find((e) => e.name === "WEBUI_AUTH_SIGNOUT_REDIRECT_URL")!.value}`)).to.equal(true);
+    expect(
+      signOut!.endsWith(
+        `Fix: WEBUI_AUTH_SIGNOUT_REDIRECT_URL=${literalTaskDefinition(FILE).containerDefinitions![0].environment!.find((e) => e.name === "WEBUI_AUTH_SIGNOUT_REDIRECT_URL")!.value}`,
+      ),
+    ).to.equal(true);
     expect(r.out).to.match(/^FAIL {2}baseline +differs from pluto-openwebui:56: 1 added, 0 removed, 1 changed$/m);
     expect(r.out).to.match(/\+ +env +OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS=false/);
     expect(r.out).to.match(/^unhealthy: policy, baseline failed$/m);
@@ -79,7 +83,9 @@ describe("ops commands against a literal describe-task-definition document", () 
     expect(r.code).to.equal(0);
     const lines = r.out.split("\n");
     expect(lines[0]).to.equal("pluto-openwebui:56 -> pluto-openwebui:57: 1 added, 0 removed, 1 changed");
-    expect(r.out).to.match(/~ +env +WEBUI_AUTH_SIGNOUT_REDIRECT_URL: \/oauth2\/sign_out\?rd=.*logout_uri%3Dhttps%253A%252F%252Fpluto\.example\.com -> \/oauth2\/sign_out\?rd=.*logout_uri%3Dhttps%3A%2F%2Fpluto\.example\.com$/m);
+    expect(r.out).to.match(
+      /~ +env +WEBUI_AUTH_SIGNOUT_REDIRECT_URL: \/oauth2\/sign_out\?rd=.*logout_uri%3Dhttps%253A%252F%252Fpluto\.example\.com -> \/oauth2\/sign_out\?rd=.*logout_uri%3Dhttps%3A%2F%2Fpluto\.example\.com$/m,
+    );
     expect(r.out).to.match(/\+ +env +OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS=false/);
     const self = await pluto(["diff", "56", "56", "--region", REGION, "--json"]);
     expect(JSON.parse(self.out).containers.map((c: { status: string }) => c.status)).to.deep.equal(["unchanged", "unchanged"]);

@@ -15,7 +15,11 @@ describe("pluto logs", () => {
   it("reads one container's streams of /pluto/ecs since --since, with the filter", async () => {
     m.logs.on(FilterLogEventsCommand).resolves({
       events: [
-        { timestamp: at("2026-01-29T11:58:01Z"), logStreamName: "oauth2-proxy/oauth2-proxy/0f1e2d3c4b5a69788796a5b4c3d2e1f0", message: '10.0.1.5 - - "GET /oauth2/callback" 302\n' },
+        {
+          timestamp: at("2026-01-29T11:58:01Z"),
+          logStreamName: "oauth2-proxy/oauth2-proxy/0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+          message: '10.0.1.5 - - "GET /oauth2/callback" 302\n',
+        },
       ],
     });
     const { events } = await runLogs(
@@ -41,7 +45,10 @@ describe("pluto logs", () => {
   it("reads the Lambda log groups for worker and producer, following nextToken", async () => {
     m.logs
       .on(FilterLogEventsCommand)
-      .resolvesOnce({ events: [{ timestamp: at("2026-01-29T11:00:00Z"), logStreamName: "2026/01/29/[$LATEST]abc", message: '{"event":"created"}' }], nextToken: "t2" })
+      .resolvesOnce({
+        events: [{ timestamp: at("2026-01-29T11:00:00Z"), logStreamName: "2026/01/29/[$LATEST]abc", message: '{"event":"created"}' }],
+        nextToken: "t2",
+      })
       .resolvesOnce({ events: [{ timestamp: at("2026-01-29T11:30:00Z"), logStreamName: "2026/01/29/[$LATEST]abc", message: '{"event":"exists"}' }] });
     const r = await pluto(["logs", "--container", "worker", "--since", "1h", "--region", REGION]);
     expect(r.code).to.equal(0);
@@ -62,7 +69,9 @@ describe("pluto logs", () => {
   });
 
   it("reads the sign-in triggers' log groups: PreSignUp (refused people) and the name claim", async () => {
-    m.logs.on(FilterLogEventsCommand).resolves({ events: [{ timestamp: at("2026-01-29T11:50:00Z"), logStreamName: "2026/01/29/[$LATEST]abc", message: '{"event":"refused"}' }] });
+    m.logs
+      .on(FilterLogEventsCommand)
+      .resolves({ events: [{ timestamp: at("2026-01-29T11:50:00Z"), logStreamName: "2026/01/29/[$LATEST]abc", message: '{"event":"refused"}' }] });
     const r = await pluto(["logs", "--container", "presignup", "--region", REGION, "--prefix", "acme"]);
     await pluto(["logs", "--container", "name-claim", "--region", REGION, "--prefix", "acme"]);
     const inputs = m.logs.commandCalls(FilterLogEventsCommand).map((c) => c.args[0].input.logGroupName);

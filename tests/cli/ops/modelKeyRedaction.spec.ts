@@ -32,7 +32,11 @@ describe("pluto doctor: a model key quoted by a failed request is never printed"
     td.containerDefinitions![0].secrets!.push(...toSecretList(w.secrets));
     const session = { clients: createAwsClients({ region: REGION }), prefix: "pluto", names: stackNames("pluto"), ctx: { region: REGION } };
     // The real fetch: it refuses the header before opening any connection.
-    const checks = await modelChecks(session, td, [], { secrets: new SecretsManagerClient({ region: REGION }), bedrock: () => new BedrockClient({ region: REGION }), fetch: globalThis.fetch });
+    const checks = await modelChecks(session, td, [], {
+      secrets: new SecretsManagerClient({ region: REGION }),
+      bedrock: () => new BedrockClient({ region: REGION }),
+      fetch: globalThis.fetch,
+    });
     expect(checks).to.have.length(1);
     expect(checks[0]).to.include({ name: "model:openai", status: "fail" });
     expect(checks[0].summary).to.equal('GET https://api.openai.com/v1/models: no answer: Headers.append: "Bearer <hidden>" is an invalid header value.');

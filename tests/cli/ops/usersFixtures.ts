@@ -16,7 +16,9 @@ export function member(i: number, attrs: Record<string, string> = {}, extra: Par
     Enabled: true,
     UserStatus: "EXTERNAL_PROVIDER",
     UserCreateDate: new Date(Date.UTC(2026, 0, i, 10)),
-    Attributes: Object.entries(base).filter(([, v]) => v !== "").map(([Name, Value]) => ({ Name, Value })),
+    Attributes: Object.entries(base)
+      .filter(([, v]) => v !== "")
+      .map(([Name, Value]) => ({ Name, Value })),
     ...extra,
   };
 }

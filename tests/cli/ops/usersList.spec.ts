@@ -14,7 +14,10 @@ describe("pluto users list", () => {
     m.cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: POOL, Name: "pluto-users" }] });
     m.cognito
       .on(ListUsersCommand)
-      .resolvesOnce({ Users: [member(3, { name: "", given_name: "Grace", family_name: "Hopper" }), member(1, { name: "Ada Lovelace" })], PaginationToken: "p2" })
+      .resolvesOnce({
+        Users: [member(3, { name: "", given_name: "Grace", family_name: "Hopper" }), member(1, { name: "Ada Lovelace" })],
+        PaginationToken: "p2",
+      })
       .resolvesOnce({ Users: [member(2, { email_verified: "false" }, { Enabled: false, UserStatus: "CONFIRMED" })] });
     const r = await pluto(["users", "list", "--region", REGION]);
     expect(r.code).to.equal(0);
@@ -38,10 +41,18 @@ describe("pluto users list", () => {
     expect(m.cognito.commandCalls(ListUserPoolsCommand)).to.have.length(0);
     expect(JSON.parse(r.out)).to.deep.equal({
       userPoolId: POOL,
-      members: [{
-        username: "google_101", email: "user1@example.com", name: "User 1", sub: "00000001-aaaa-bbbb-cccc-000000000001",
-        enabled: true, status: "EXTERNAL_PROVIDER", emailVerified: true, created: "2026-01-01T10:00:00.000Z",
-      }],
+      members: [
+        {
+          username: "google_101",
+          email: "user1@example.com",
+          name: "User 1",
+          sub: "00000001-aaaa-bbbb-cccc-000000000001",
+          enabled: true,
+          status: "EXTERNAL_PROVIDER",
+          emailVerified: true,
+          created: "2026-01-01T10:00:00.000Z",
+        },
+      ],
     });
   });
 

@@ -20,7 +20,9 @@ describe("pluto users sync", () => {
   it("refuses without a selection, or with both, naming the flags (exit 2), before calling AWS", async () => {
     const none = await pluto(["users", "sync", ...base]);
     expect(none.code).to.equal(2);
-    expect(none.err).to.equal("pluto: choose whom to re-enqueue: --since 2d (members who joined in the last two days, or an ISO time) or --all (every member: one notice email each)");
+    expect(none.err).to.equal(
+      "pluto: choose whom to re-enqueue: --since 2d (members who joined in the last two days, or an ISO time) or --all (every member: one notice email each)",
+    );
     const both = await pluto(["users", "sync", "--all", "--since", "2d", ...base]);
     expect([both.code, both.err]).to.deep.equal([2, "pluto: give either --since or --all, not both"]);
     const bad = await pluto(["users", "sync", "--since", "yesterday", ...base]);
@@ -45,7 +47,10 @@ describe("pluto users sync", () => {
   it("with --yes enqueues the producer's message for each selected member, in batches of 10", async () => {
     m.cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: POOL, Name: "pluto-users" }] });
     const users = Array.from({ length: 12 }, (_, i) => member(i + 1));
-    m.cognito.on(ListUsersCommand).resolvesOnce({ Users: users.slice(0, 7), PaginationToken: "u2" }).resolvesOnce({ Users: users.slice(7) });
+    m.cognito
+      .on(ListUsersCommand)
+      .resolvesOnce({ Users: users.slice(0, 7), PaginationToken: "u2" })
+      .resolvesOnce({ Users: users.slice(7) });
     const r = await pluto(["users", "sync", "--all", "--yes", "--region", REGION]);
     expect(r.code).to.equal(0);
     expect(m.cognito.commandCalls(ListUsersCommand).map((c) => c.args[0].input)).to.deep.equal([
@@ -101,7 +106,10 @@ describe("pluto users sync", () => {
   it("reports per-entry failures and exits 1", async () => {
     m.cognito.on(ListUsersCommand).resolves({ Users: [member(1), member(2), member(3)] });
     m.sqs.on(SendMessageBatchCommand).resolves({
-      Successful: [{ Id: "0", MessageId: "m0", MD5OfMessageBody: "x" }, { Id: "2", MessageId: "m2", MD5OfMessageBody: "x" }],
+      Successful: [
+        { Id: "0", MessageId: "m0", MD5OfMessageBody: "x" },
+        { Id: "2", MessageId: "m2", MD5OfMessageBody: "x" },
+      ],
       Failed: [{ Id: "1", Code: "InternalError", SenderFault: false, Message: "try again" }],
     });
     const r = await pluto(["users", "sync", "--all", "--yes", "--json", ...base]);
@@ -143,7 +151,12 @@ describe("pluto users sync", () => {
     m.cognito.on(ListUserPoolsCommand).resolves({ UserPools: [] });
     const none = await pluto(["users", "sync", "--all", "--region", REGION]);
     expect([none.code, none.err]).to.deep.equal([2, "pluto: no Cognito user pool named pluto-users in eu-west-1 (use --user-pool-id or --prefix)"]);
-    m.cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: "a", Name: "pluto-users" }, { Id: "b", Name: "pluto-users" }] });
+    m.cognito.on(ListUserPoolsCommand).resolves({
+      UserPools: [
+        { Id: "a", Name: "pluto-users" },
+        { Id: "b", Name: "pluto-users" },
+      ],
+    });
     const two = await pluto(["users", "sync", "--all", "--region", REGION]);
     expect(two.err).to.equal("pluto: 2 user pools are named pluto-users (a, b); pick one with --user-pool-id");
 

@@ -12,7 +12,12 @@ const item = (e: ReturnType<typeof estimateMonthlyCost>, name: string) => {
 describe("plan cost estimate", () => {
   const service = [
     res("aws:ecs/taskDefinition:TaskDefinition", { family: "pluto-openwebui", cpu: "2048", memory: "4096" }),
-    res("aws:ecs/service:Service", { name: "pluto-openwebui", desiredCount: 2, taskDefinition: "arn:aws:ecs:eu-central-1:1:task-definition/pluto-openwebui:1", networkConfiguration: { assignPublicIp: true } }),
+    res("aws:ecs/service:Service", {
+      name: "pluto-openwebui",
+      desiredCount: 2,
+      taskDefinition: "arn:aws:ecs:eu-central-1:1:task-definition/pluto-openwebui:1",
+      networkConfiguration: { assignPublicIp: true },
+    }),
   ];
 
   it("prices Fargate per task from the service's task definition, in the stack's region", () => {
@@ -26,11 +31,14 @@ describe("plan cost estimate", () => {
   });
 
   it("counts NAT gateways by the VPC's strategy, ALB addresses per subnet, RDS twice for Multi-AZ", () => {
-    const e = estimateMonthlyCost([
-      res("awsx:ec2:Vpc", { natGateways: { strategy: "OnePerAz" }, numberOfAvailabilityZones: 2 }),
-      res("aws:lb/loadBalancer:LoadBalancer", { subnets: ["a", "b"] }),
-      res("aws:rds/instance:Instance", { instanceClass: "db.t4g.micro", allocatedStorage: 20, multiAz: true }),
-    ], "us-east-1");
+    const e = estimateMonthlyCost(
+      [
+        res("awsx:ec2:Vpc", { natGateways: { strategy: "OnePerAz" }, numberOfAvailabilityZones: 2 }),
+        res("aws:lb/loadBalancer:LoadBalancer", { subnets: ["a", "b"] }),
+        res("aws:rds/instance:Instance", { instanceClass: "db.t4g.micro", allocatedStorage: 20, multiAz: true }),
+      ],
+      "us-east-1",
+    );
     expect(item(e, "NAT gateways").monthly).to.equal(Math.round(2 * HOURS_PER_MONTH * 0.045 * 100) / 100);
     expect(item(e, "Public IPv4 addresses").detail).to.match(/^4 \(ALB 2, NAT 2, tasks 0\)/);
     expect(item(e, "RDS PostgreSQL db.t4g.micro Multi-AZ").monthly).to.equal(Math.round(2 * HOURS_PER_MONTH * 0.016 * 100) / 100);
@@ -39,12 +47,19 @@ describe("plan cost estimate", () => {
   });
 
   it("prices WAF per ACL, rule and requests, and backups by retention and daily change", () => {
-    const e = estimateMonthlyCost([
-      res("aws:efs/fileSystem:FileSystem"), res("aws:efs/fileSystem:FileSystem"),
-      res("aws:backup/plan:Plan", { rules: [{ lifecycle: { deleteAfter: 35 } }] }),
-      res("aws:wafv2/webAcl:WebAcl", { rules: [{}, {}, {}, {}] }),
-      res("aws:kms/key:Key"), res("aws:secretsmanager/secret:Secret"), res("aws:cloudwatch/metricAlarm:MetricAlarm"),
-    ], "us-west-2", { ...DEFAULT_ASSUMPTIONS, efsGb: 10 });
+    const e = estimateMonthlyCost(
+      [
+        res("aws:efs/fileSystem:FileSystem"),
+        res("aws:efs/fileSystem:FileSystem"),
+        res("aws:backup/plan:Plan", { rules: [{ lifecycle: { deleteAfter: 35 } }] }),
+        res("aws:wafv2/webAcl:WebAcl", { rules: [{}, {}, {}, {}] }),
+        res("aws:kms/key:Key"),
+        res("aws:secretsmanager/secret:Secret"),
+        res("aws:cloudwatch/metricAlarm:MetricAlarm"),
+      ],
+      "us-west-2",
+      { ...DEFAULT_ASSUMPTIONS, efsGb: 10 },
+    );
     expect(item(e, "WAF web ACL").monthly).to.equal(5);
     expect(item(e, "WAF rules").monthly).to.equal(4);
     expect(item(e, "WAF requests").monthly).to.equal(0.6);
@@ -55,8 +70,13 @@ describe("plan cost estimate", () => {
   });
 
   it("prices ElastiCache per node of the replication group", () => {
-    const e = estimateMonthlyCost([res("aws:elasticache/replicationGroup:ReplicationGroup", { nodeType: "cache.t4g.micro", numCacheClusters: 2 })], "eu-west-1");
-    expect(item(e, "ElastiCache cache.t4g.micro").monthly).to.equal(Math.round(2 * HOURS_PER_MONTH * PRICES["eu-west-1"].elasticacheHour["cache.t4g.micro"] * 100) / 100);
+    const e = estimateMonthlyCost(
+      [res("aws:elasticache/replicationGroup:ReplicationGroup", { nodeType: "cache.t4g.micro", numCacheClusters: 2 })],
+      "eu-west-1",
+    );
+    expect(item(e, "ElastiCache cache.t4g.micro").monthly).to.equal(
+      Math.round(2 * HOURS_PER_MONTH * PRICES["eu-west-1"].elasticacheHour["cache.t4g.micro"] * 100) / 100,
+    );
   });
 
   it("falls back to us-east-1 prices with a warning for a region it has no prices for", () => {
@@ -67,13 +87,20 @@ describe("plan cost estimate", () => {
   });
 
   it("names what it cannot price instead of counting it as free", () => {
-    const e = estimateMonthlyCost([
-      res("aws:rds/instance:Instance", { instanceClass: "db.x2g.16xlarge", allocatedStorage: 100 }),
-      res("aws:elasticache/replicationGroup:ReplicationGroup", { nodeType: "cache.r7g.xlarge", numCacheClusters: 1 }),
-      res("aws:ecs/service:Service", { name: "orphan", taskDefinition: "arn:aws:ecs:r:1:task-definition/nope:1" }),
-      res("aws:ecs/taskDefinition:TaskDefinition", { family: "a" }), res("aws:ecs/taskDefinition:TaskDefinition", { family: "b" }),
-    ], "us-east-1");
-    expect(e.warnings.join("\n")).to.match(/db\.x2g\.16xlarge is not in the price table/).and.match(/cache\.r7g\.xlarge/).and.match(/service orphan: no task definition/);
+    const e = estimateMonthlyCost(
+      [
+        res("aws:rds/instance:Instance", { instanceClass: "db.x2g.16xlarge", allocatedStorage: 100 }),
+        res("aws:elasticache/replicationGroup:ReplicationGroup", { nodeType: "cache.r7g.xlarge", numCacheClusters: 1 }),
+        res("aws:ecs/service:Service", { name: "orphan", taskDefinition: "arn:aws:ecs:r:1:task-definition/nope:1" }),
+        res("aws:ecs/taskDefinition:TaskDefinition", { family: "a" }),
+        res("aws:ecs/taskDefinition:TaskDefinition", { family: "b" }),
+      ],
+      "us-east-1",
+    );
+    expect(e.warnings.join("\n"))
+      .to.match(/db\.x2g\.16xlarge is not in the price table/)
+      .and.match(/cache\.r7g\.xlarge/)
+      .and.match(/service orphan: no task definition/);
     expect(e.notEstimated.join(" ")).to.match(/data transfer/);
   });
 
@@ -89,6 +116,8 @@ describe("plan cost estimate", () => {
 
   it("parses --assume pairs and names each bad one", () => {
     expect(parseAssumptions(["efsGb=50", "logsGb=0.5"])).to.include({ efsGb: 50, logsGb: 0.5, natGb: DEFAULT_ASSUMPTIONS.natGb });
-    expect(() => parseAssumptions(["efs=1", "natGb=-1", "albLcu"])).to.throw(/unknown assumption "efs"[\s\S]*natGb=-1: expected natGb=<a number ≥ 0>[\s\S]*--assume albLcu: expected/);
+    expect(() => parseAssumptions(["efs=1", "natGb=-1", "albLcu"])).to.throw(
+      /unknown assumption "efs"[\s\S]*natGb=-1: expected natGb=<a number ≥ 0>[\s\S]*--assume albLcu: expected/,
+    );
   });
 });

@@ -2,8 +2,14 @@ import { expect } from "chai";
 import { criticalPath, GraphResource, resolveWaits } from "../../../cli/plan/graph";
 import { creationTime, DEFAULT_DURATION, DURATIONS, NAT_GATEWAY_SECONDS, sourceKind } from "../../../cli/plan/durations";
 
-const r = (urn: string, extra: Partial<GraphResource> = {}): GraphResource =>
-  ({ urn, type: extra.custom === false ? "pluto:x:Comp" : "aws:x:Y", name: urn, custom: true, dependencies: [], ...extra });
+const r = (urn: string, extra: Partial<GraphResource> = {}): GraphResource => ({
+  urn,
+  type: extra.custom === false ? "pluto:x:Comp" : "aws:x:Y",
+  name: urn,
+  custom: true,
+  dependencies: [],
+  ...extra,
+});
 
 describe("plan graph", () => {
   describe("resolveWaits", () => {
@@ -19,12 +25,7 @@ describe("plan graph", () => {
     });
 
     it("waits for a custom parent, and for whatever its component ancestors waited for", () => {
-      const waits = resolveWaits([
-        r("db"),
-        r("comp", { custom: false, dependencies: ["db"] }),
-        r("sg", { parent: "comp" }),
-        r("rule", { parent: "sg" }),
-      ]);
+      const waits = resolveWaits([r("db"), r("comp", { custom: false, dependencies: ["db"] }), r("sg", { parent: "comp" }), r("rule", { parent: "sg" })]);
       expect(waits.get("sg")).to.deep.equal(["db"]);
       expect(waits.get("rule")).to.deep.equal(["sg"]);
     });
@@ -42,22 +43,40 @@ describe("plan graph", () => {
 
   describe("criticalPath", () => {
     it("starts each resource when the last thing it waits for exists and reports the longest chain", () => {
-      const waits = new Map([["vpc", []], ["sg", ["vpc"]], ["db", ["sg"]], ["alb", ["sg"]], ["svc", ["alb", "db"]]] as [string, string[]][]);
+      const waits = new Map([
+        ["vpc", []],
+        ["sg", ["vpc"]],
+        ["db", ["sg"]],
+        ["alb", ["sg"]],
+        ["svc", ["alb", "db"]],
+      ] as [string, string[]][]);
       const secs: Record<string, number> = { vpc: 100, sg: 2, db: 300, alb: 160, svc: 10 };
       const s = criticalPath(waits, (u) => secs[u]);
       expect(s.totalSeconds).to.equal(412);
       expect(s.path.map((p) => p.urn)).to.deep.equal(["vpc", "sg", "db", "svc"]);
-      expect(s.path.map((p) => [p.start, p.finish])).to.deep.equal([[0, 100], [100, 102], [102, 402], [402, 412]]);
+      expect(s.path.map((p) => [p.start, p.finish])).to.deep.equal([
+        [0, 100],
+        [100, 102],
+        [102, 402],
+        [402, 412],
+      ]);
       expect(s.finish.get("alb")).to.equal(262);
     });
 
     it("breaks ties by name so that the reported path is stable", () => {
-      const waits = new Map([["b", []], ["a", []], ["c", ["b", "a"]]] as [string, string[]][]);
+      const waits = new Map([
+        ["b", []],
+        ["a", []],
+        ["c", ["b", "a"]],
+      ] as [string, string[]][]);
       expect(criticalPath(waits, () => 5).path.map((p) => p.urn)).to.deep.equal(["a", "c"]);
     });
 
     it("names the resources of a cycle", () => {
-      const waits = new Map([["a", ["b"]], ["b", ["a"]]] as [string, string[]][]);
+      const waits = new Map([
+        ["a", ["b"]],
+        ["b", ["a"]],
+      ] as [string, string[]][]);
       expect(() => criticalPath(waits, () => 1)).to.throw(/dependency cycle: a -> b -> a/);
     });
   });
