@@ -139,8 +139,14 @@ export async function backupCheck(s: OpsSession, now: Date): Promise<Check> {
     if (!(e instanceof CliError)) throw e;
     return { name, status: "warn", summary: `cannot check: ${e.message}`, details };
   }
+  // The summary already says what failed: the details keep only what it does not repeat.
   if (problems.length)
-    return { name, status: "fail", summary: problems.length === 1 ? problems[0] : `${problems.length} problems: ${problems.join("; ")}`, details };
+    return {
+      name,
+      status: "fail",
+      summary: problems.length === 1 ? problems[0] : `${problems.length} problems: ${problems.join("; ")}`,
+      details: details.filter((d) => !problems.includes(d)),
+    };
   return { name, status: "pass", summary: `every file system backed up within ${STALE_AFTER_HOURS} h; database restorable to the last hour`, details };
 }
 

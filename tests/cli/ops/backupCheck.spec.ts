@@ -74,6 +74,9 @@ describe("pluto doctor: backups", () => {
     expect(check.status).to.equal("fail");
     expect(check.summary).to.equal("file system fs-0n8n00000000000: no completed recovery point");
     expect(check.details[0]).to.match(/^file system fs-0123456789abcdef0: latest recovery point 2 h ago/);
+    // What the summary says failed is not repeated below it.
+    expect(check.details).to.not.include(check.summary);
+    expect(check.details).to.have.length(2);
     expect(m.backup.commandCalls(ListRecoveryPointsByResourceCommand)).to.have.length(3);
   });
 
