@@ -36,6 +36,8 @@ export interface SynthDocument {
     parent: string | null;
     /** URNs of the resources this one waits for before it is created (see `resolveWaits`). */
     dependencies: string[];
+    /** The URNs it was known by before (Pulumi `aliases`): a resource in the state under one of them is adopted. */
+    aliases: string[];
     inputs: Record<string, unknown>;
   }[];
   outputs: Record<string, unknown>;
@@ -53,6 +55,7 @@ export function toDocument(result: SynthResult, violations: PolicyViolation[] = 
       name: r.name,
       parent: r.parent ?? null,
       dependencies: waits.get(r.urn) ?? [],
+      aliases: r.aliases,
       inputs: r.inputs,
     })),
     outputs: result.outputs,

@@ -34,6 +34,8 @@ export interface SynthResource {
    * resource actually waits for).
    */
   dependencies: string[];
+  /** URNs this resource was known by before (Pulumi `aliases`): a state entry under one of them is adopted, not replaced. */
+  aliases: string[];
   /** `retainOnDelete`: `pulumi destroy` leaves the resource in the cloud. */
   retainOnDelete: boolean;
   /** The same, per input property (`certificateArn` → the validation's URN). */
@@ -162,6 +164,13 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
               custom: req.getCustom(),
               provider: req.getProvider() || undefined,
               dependencies: req.getDependenciesList(),
+              aliases: [
+                ...req.getAliasurnsList(),
+                ...req
+                  .getAliasesList()
+                  .map((a) => a.getUrn())
+                  .filter(Boolean),
+              ],
               retainOnDelete: req.getRetainondelete() === true,
               propertyDependencies: propertyDependencies(req),
               inputs: inputs as Record<string, unknown>,

@@ -23,7 +23,7 @@ describe("pluto synth", () => {
     expect(Object.keys(doc)).to.deep.equal(["project", "stack", "resources", "outputs", "violations"]);
     expect(doc).to.include({ project: "pluto", stack: "dev" });
     expect(doc.violations).to.deep.equal([]);
-    for (const r of doc.resources) expect(Object.keys(r)).to.deep.equal(["urn", "type", "name", "parent", "dependencies", "inputs"]);
+    for (const r of doc.resources) expect(Object.keys(r)).to.deep.equal(["urn", "type", "name", "parent", "dependencies", "aliases", "inputs"]);
     const service = doc.resources.find((r: any) => r.type === "aws:ecs/service:Service");
     expect(service.urn).to.match(/^urn:pulumi:dev::pluto::.*pluto:ecs:ProxiedService\$aws:ecs\/service:Service::pluto-openwebui-svc-service$/);
     expect(doc.resources.find((r: any) => r.urn === service.parent).type).to.equal("pluto:ecs:ProxiedService");
