@@ -82,6 +82,7 @@ const placement = (app: string): AppPlacement => ({
   network: {
     vpcId: network.vpcId,
     taskSubnetIds: network.taskSubnetIds,
+    fileSystemSubnetIds: network.fileSystemSubnetIds,
     subnetCount: network.availabilityZones,
     assignPublicIp: network.assignPublicIp,
     taskSecurityGroupId: network.taskSecurityGroups[app].id,

@@ -12,7 +12,10 @@ export interface AppPlacement {
   region: string;
   network: {
     vpcId: pulumi.Input<string>;
+    /** Where the tasks run; resolves once the tasks can reach the internet (image pulls). */
     taskSubnetIds: pulumi.Input<string[]>;
+    /** The same subnets for the file system's mount targets, which need no internet and so need not wait. */
+    fileSystemSubnetIds: pulumi.Input<string[]>;
     /** How many entries `taskSubnetIds` has (one EFS mount target each). */
     subnetCount: number;
     assignPublicIp: boolean;
@@ -45,7 +48,7 @@ export function appStorage(name: string, p: AppPlacement, dir: { rootDirectory: 
   return new FileStorage(
     name,
     {
-      subnetIds: p.network.taskSubnetIds,
+      subnetIds: p.network.fileSystemSubnetIds,
       subnetCount: p.network.subnetCount,
       securityGroupId: p.network.fileSystemSecurityGroupId,
       ...dir,

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import { NatGateways } from "./config";
 import { PROXY_PORT } from "./golden";
+import { awsxNatUrns, awsxPrivateRouteUrn } from "./awsxVpcUrns";
 
 export interface NetworkArgs {
   /** NAT strategy for private subnets. `none` runs tasks in public subnets with public IPs (no NAT cost). Defaults to `single`. */
@@ -23,11 +24,12 @@ export interface NetworkArgs {
 /** The service whose tasks may reach the database (and Redis, through `Cache`). */
 export const DATABASE_CLIENT = "openwebui";
 
-const NAT_STRATEGY: Record<NatGateways, awsx.types.enums.ec2.NatGatewayStrategy> = {
-  none: "None",
-  single: "Single",
-  perAz: "OnePerAz",
-};
+/** How many NAT gateways each strategy runs, and for a private subnet (0-based AZ), which one it uses. */
+export function natLayout(natGateways: NatGateways, availabilityZones: number): { gateways: number; gatewayFor: (az: number) => number } {
+  if (natGateways === "none") return { gateways: 0, gatewayFor: () => -1 };
+  if (natGateways === "single") return { gateways: 1, gatewayFor: () => 0 };
+  return { gateways: availabilityZones, gatewayFor: (az) => az };
+}
 
 /**
  * Open WebUI's groups keep the names they had when it was the only service, so that existing stacks
@@ -47,8 +49,14 @@ export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
-  /** Where tasks run: private subnets, or public ones when there is no NAT. */
+  /** Where tasks run: private subnets (resolved once their routes to the NAT exist), or public ones when there is no NAT. */
   readonly taskSubnetIds: pulumi.Output<string[]>;
+  /** One per AZ with `perAz`, one with `single`, none with `none`. */
+  readonly natGateways: aws.ec2.NatGateway[];
+  /** Each private subnet's default route to its NAT gateway. */
+  readonly privateRoutes: aws.ec2.Route[];
+  /** The same subnets as `taskSubnetIds`, without waiting for the NAT routes: file system mount targets need no internet. */
+  readonly fileSystemSubnetIds: pulumi.Output<string[]>;
   /** Tasks need a public IP to pull images when there is no NAT gateway. */
   readonly assignPublicIp: boolean;
   readonly availabilityZones: number;
@@ -65,12 +73,17 @@ export class Network extends pulumi.ComponentResource {
     this.availabilityZones = args.availabilityZones ?? 2;
     const tags = { Name: name, ...args.tags };
 
+    const vpcName = `${name}-vpc`;
     const vpc = new awsx.ec2.Vpc(
-      `${name}-vpc`,
+      vpcName,
       {
         cidrBlock: args.cidrBlock ?? "10.0.0.0/16",
         numberOfAvailabilityZones: this.availabilityZones,
-        natGateways: { strategy: NAT_STRATEGY[natGateways] },
+        // The NAT gateways are created below, beside the VPC: awsx is a remote component, and
+        // whatever reads any of its outputs waits until every child exists. With the NAT inside, the
+        // load balancer, the security groups and the database all waited for a NAT gateway (about
+        // 1:40) that none of them uses; now only the tasks do.
+        natGateways: { strategy: "None" },
         subnetStrategy: "Auto",
         subnetSpecs: [
           { type: "Public", cidrMask: 22 },
@@ -86,7 +99,40 @@ export class Network extends pulumi.ComponentResource {
     this.publicSubnetIds = vpc.publicSubnetIds;
     this.privateSubnetIds = vpc.privateSubnetIds;
     this.assignPublicIp = natGateways === "none";
-    this.taskSubnetIds = this.assignPublicIp ? vpc.publicSubnetIds : vpc.privateSubnetIds;
+
+    // The resources awsx created before, under the same AWS inputs and tags, and aliased to the URNs
+    // it gave them: an existing stack keeps its NAT gateway, its egress address and its routes.
+    const layout = natLayout(natGateways, this.availabilityZones);
+    const natTags = (azNum: number) => ({ ...tags, Name: `${vpcName}-${azNum}` });
+    const previousUrn = <T>(pick: (ownerUrn: string) => T) => this.urn.apply(pick);
+    this.natGateways = Array.from({ length: layout.gateways }, (_, i) => {
+      const eip = new aws.ec2.Eip(
+        `${name}-nat-ip-${i + 1}`,
+        { tags: natTags(i + 1) },
+        { parent: this, aliases: [previousUrn((u) => awsxNatUrns(u, vpcName, i + 1).eip)] },
+      );
+      return new aws.ec2.NatGateway(
+        `${name}-nat-${i + 1}`,
+        { subnetId: vpc.publicSubnetIds.apply((ids) => ids[i]), allocationId: eip.allocationId, tags: natTags(i + 1) },
+        { parent: this, aliases: [previousUrn((u) => awsxNatUrns(u, vpcName, i + 1).natGateway)] },
+      );
+    });
+    this.privateRoutes = layout.gateways
+      ? Array.from({ length: this.availabilityZones }, (_, i) => {
+          // awsx does not export route table ids; each private subnet has its own, associated explicitly.
+          const table = aws.ec2.getRouteTableOutput({ subnetId: vpc.privateSubnetIds.apply((ids) => ids[i]) }, { parent: this });
+          return new aws.ec2.Route(
+            `${name}-private-route-${i + 1}`,
+            { routeTableId: table.routeTableId, natGatewayId: this.natGateways[layout.gatewayFor(i)].id, destinationCidrBlock: "0.0.0.0/0" },
+            { parent: this, aliases: [previousUrn((u) => awsxPrivateRouteUrn(u, vpcName, i + 1))] },
+          );
+        })
+      : [];
+    this.fileSystemSubnetIds = this.assignPublicIp ? vpc.publicSubnetIds : vpc.privateSubnetIds;
+    // Tasks pull their images through the NAT gateway: whatever runs them waits for the routes.
+    this.taskSubnetIds = this.assignPublicIp
+      ? vpc.publicSubnetIds
+      : pulumi.all([vpc.privateSubnetIds, pulumi.all(this.privateRoutes.map((r) => r.id))]).apply(([ids]) => ids);
 
     const group = (role: string, description: string) =>
       new aws.ec2.SecurityGroup(

@@ -63,13 +63,13 @@ function ofType(resources: PricedResource[], type: string): PricedResource[] {
   return resources.filter((r) => r.type === type);
 }
 
-/** NAT gateways and their Elastic IPs from the awsx VPC's strategy. */
+/** NAT gateways (each with its Elastic IP): those the program creates, and those inside an awsx VPC by its strategy. */
 function natGateways(resources: PricedResource[]): number {
   return ofType(resources, "awsx:ec2:Vpc").reduce((n, vpc) => {
     const strategy = (vpc.inputs.natGateways as { strategy?: string } | undefined)?.strategy ?? "OnePerAz";
     const azs = num(vpc.inputs.numberOfAvailabilityZones, 3);
     return n + (strategy === "None" ? 0 : strategy === "Single" ? 1 : azs);
-  }, 0);
+  }, ofType(resources, "aws:ec2/natGateway:NatGateway").length);
 }
 
 /** Tasks each service keeps running, with the size of its task definition. */

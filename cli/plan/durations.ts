@@ -53,6 +53,11 @@ export const DURATIONS: Record<string, Duration> = {
     source:
       "estimate: no public measurement found for a single-node TLS Redis group; creating ElastiCache nodes takes minutes (the provider waits for `available`, 60 min timeout)",
   },
+  "aws:ec2/natGateway:NatGateway": {
+    seconds: NAT_GATEWAY_SECONDS,
+    source: `${MEASURED_VPC}: aws_nat_gateway 1m24s-1m54s (the provider waits until it is available)`,
+  },
+  "aws:ec2/route:Route": { seconds: 1, source: `${MEASURED_VPC}: aws_route 1s` },
   "aws:ec2/securityGroup:SecurityGroup": { seconds: 2, source: `${MEASURED_APP}: aws_security_group 2s` },
   "aws:iam/role:Role": { seconds: 1, source: `${MEASURED_APP}: aws_iam_role 0s` },
   "aws:lb/targetGroup:TargetGroup": { seconds: 1, source: `${MEASURED_APP}: aws_alb_target_group 0s` },

@@ -70,6 +70,7 @@ interface MockCallInputs {
   inferenceProfileId?: string;
   arn?: string;
   name?: string;
+  subnetId?: string;
 }
 
 export class PlutoMocks implements pulumi.runtime.Mocks {
@@ -198,6 +199,12 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
         const arn = arnOf("ecs", `task-definition/${inputs.family}:1`);
         return out(arn, { arn, revision: 1, arnWithoutRevision: arnOf("ecs", `task-definition/${inputs.family}`) });
       }
+      // AllocateAddress (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateAddress.html):
+      // the resource's id is the allocation id.
+      case "aws:ec2/eip:Eip":
+        return out(`eipalloc-${h}`, { allocationId: `eipalloc-${h}`, publicIp: `198.51.100.${parseInt(h.slice(0, 2), 16) % 250}`, domain: "vpc" });
+      case "aws:ec2/natGateway:NatGateway":
+        return out(`nat-${h}`);
       case "aws:ecs/service:Service":
         return out(arnOf("ecs", `service/${inputs.name ?? name}`), { name: inputs.name ?? name });
       case "aws:cloudwatch/logGroup:LogGroup":
@@ -288,6 +295,13 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
       case "aws:secretsmanager/getSecret:getSecret": {
         const arn = String(inputs.arn);
         return { arn, id: arn, name: arn.replace(/^.*:secret:/, "").replace(/-[A-Za-z0-9]{6}$/, ""), tags: {} };
+      }
+      // DescribeRouteTables filtered by association.subnet-id
+      // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRouteTables.html):
+      // the table explicitly associated with the subnet (awsx gives every subnet its own).
+      case "aws:ec2/getRouteTable:getRouteTable": {
+        const routeTableId = `rtb-${hex(String(inputs.subnetId), 17)}`;
+        return { id: routeTableId, routeTableId, subnetId: inputs.subnetId, associations: [{ subnetId: inputs.subnetId, routeTableId, main: false }] };
       }
       case "aws:route53/getZone:getZone":
         return { zoneId: `Z${hex(String(inputs.name), 13).toUpperCase()}`, name: inputs.name, id: `Z${hex(String(inputs.name), 13).toUpperCase()}` };

@@ -282,6 +282,10 @@ const LIMITS: Record<string, NameRule[]> = {
 const NO_CHOSEN_NAME = new Set([
   "pulumi:providers:aws",
   "awsx:ec2:Vpc",
+  // Named by the ids AWS assigns (eipalloc-, nat-) or by their route table and destination; a Name tag is only a tag.
+  "aws:ec2/eip:Eip",
+  "aws:ec2/natGateway:NatGateway",
+  "aws:ec2/route:Route",
   "aws:acm/certificate:Certificate",
   "aws:acm/certificateValidation:CertificateValidation",
   "aws:route53/record:Record",

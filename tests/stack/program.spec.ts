@@ -333,7 +333,8 @@ describe("the Pluto program with other settings", () => {
     const svc = s.inputs("aws:ecs/service:Service");
     expect(svc.networkConfiguration.assignPublicIp).to.equal(true);
     expect(svc.networkConfiguration.subnets.every((x: string) => x.startsWith("subnet-pub"))).to.equal(true);
-    expect(s.inputs("awsx:ec2:Vpc").natGateways).to.deep.equal({ strategy: "None" });
+    expect(s.all("aws:ec2/natGateway:NatGateway")).to.have.length(0);
+    expect(s.all("aws:ec2/route:Route")).to.have.length(0);
     expect(s.inputs("aws:rds/instance:Instance").publiclyAccessible).to.equal(false);
   });
 

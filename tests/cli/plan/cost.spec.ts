@@ -46,6 +46,20 @@ describe("plan cost estimate", () => {
     expect(e.items.some((i) => i.item.startsWith("NAT data"))).to.equal(true);
   });
 
+  it("counts the NAT gateways the program creates beside a VPC that has none of its own", () => {
+    const e = estimateMonthlyCost(
+      [
+        res("awsx:ec2:Vpc", { natGateways: { strategy: "None" }, numberOfAvailabilityZones: 3 }),
+        res("aws:ec2/natGateway:NatGateway"),
+        res("aws:ec2/natGateway:NatGateway"),
+        res("aws:ec2/natGateway:NatGateway"),
+      ],
+      "us-east-1",
+    );
+    expect(item(e, "NAT gateways").monthly).to.equal(Math.round(3 * HOURS_PER_MONTH * 0.045 * 100) / 100);
+    expect(item(e, "Public IPv4 addresses").detail).to.match(/^3 \(ALB 0, NAT 3, tasks 0\)/);
+  });
+
   it("prices WAF per ACL, rule and requests, and backups by retention and daily change", () => {
     const e = estimateMonthlyCost(
       [
