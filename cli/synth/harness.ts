@@ -64,6 +64,31 @@ export interface SynthOptions {
   program?: string;
 }
 
+/**
+ * @pulumi/pulumi's `computeCodePaths` (`runtime/closure/codePaths.js`) reads the whole node_modules
+ * tree with @npmcli/arborist for every CallbackFunction — four per synth, a quarter of its time —
+ * though its answer depends only on its options and the packages on disk, which do not change while
+ * this process runs. Offline, the answer is kept per options. @pulumi/aws's CallbackFunction looks it
+ * up on `pulumi.runtime` at each call (`lambda/lambdaMixins.js`), so replacing it there is enough.
+ */
+type CodePaths = Map<string, pulumi.asset.Asset | pulumi.asset.Archive>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, to replace one export on it
+const runtimeModule = require("@pulumi/pulumi/runtime") as { computeCodePaths: (options?: pulumi.runtime.CodePathOptions) => Promise<CodePaths> };
+const computeCodePaths = runtimeModule.computeCodePaths;
+const codePathsSeen = new Map<string, Promise<CodePaths>>();
+export function rememberedCodePaths(options: pulumi.runtime.CodePathOptions = {}): Promise<CodePaths> {
+  const key = JSON.stringify([options.extraIncludePaths ?? [], options.extraIncludePackages ?? [], options.extraExcludePackages ?? []]);
+  let found = codePathsSeen.get(key);
+  if (!found) {
+    found = computeCodePaths(options);
+    codePathsSeen.set(key, found);
+    // A failure (a package.json that cannot be read) is reported every time, not remembered.
+    found.catch(() => codePathsSeen.delete(key));
+  }
+  return found.then((paths) => new Map(paths));
+}
+runtimeModule.computeCodePaths = rememberedCodePaths;
+
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /**
