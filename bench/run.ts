@@ -29,10 +29,18 @@ const KB = 1024;
  * machine hardly changes; their wall-time ratios are reported beside.
  */
 export const TARGETS = {
-  /** The whole suite's CPU time against mocha starting an empty spec with the same register hook. */
-  suite: { op: "<=", value: 55, of: "ratio" },
-  /** `pluto synth`'s CPU time against loading its dependencies alone: our code's share of a synth. */
-  synth: { op: "<=", value: 3.5, of: "ratio" },
+  /**
+   * The whole suite's CPU time against mocha starting an empty spec with the same register hook.
+   * It grows with the suite: 55× when it synthesised about 20 stack variants, 120× since issues
+   * 10–14 took it to 52 (bench/results.md, "Targets").
+   */
+  suite: { op: "<=", value: 120, of: "ratio" },
+  /**
+   * `pluto synth`'s CPU time against loading its dependencies alone: our code's share of a synth.
+   * 3.5× when one synth loaded 2,492 dependency files, 6.5× since it loads 1,743 (commands are loaded
+   * lazily): the floor lost a third while synth's own work stayed about the same (bench/results.md).
+   */
+  synth: { op: "<=", value: 6.5, of: "ratio" },
   /** Each Lambda's archive, uncompressed. */
   archiveBytes: { op: "<=", value: 20 * KB },
   /** Checking 2,000 files in one process against checking one: at most one more process start's worth. */
