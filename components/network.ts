@@ -119,7 +119,8 @@ export class Network extends pulumi.ComponentResource {
     });
     this.privateRoutes = layout.gateways
       ? Array.from({ length: this.availabilityZones }, (_, i) => {
-          // awsx does not export route table ids; each private subnet has its own, associated explicitly.
+          // awsx returns its route tables as resource references in creation order; each private subnet
+          // has its own, explicitly associated, so finding it by the subnet depends on no order.
           const table = aws.ec2.getRouteTableOutput({ subnetId: vpc.privateSubnetIds.apply((ids) => ids[i]) }, { parent: this });
           return new aws.ec2.Route(
             `${name}-private-route-${i + 1}`,
