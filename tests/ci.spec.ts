@@ -51,6 +51,11 @@ describe(".ci/run", () => {
   const script = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
   const without = (step: string) => script.replace(new RegExp(`^${step}\\n`, "m"), "");
 
+  it("names in its first comment the Node.js major that .nvmrc asks for (a reader sees which Node CI runs)", () => {
+    const major = fs.readFileSync(path.join(ROOT, ".nvmrc"), "utf8").trim().replace(/^v/, "").split(".")[0];
+    expect(script.split("\n")[1]).to.contain(`.nvmrc (${major} at present;`);
+  });
+
   it("installs from the lock files, type-checks, lints, then runs the unit and e2e suites, stopping at the first failure", () => {
     expect(checkCiRun(script)).to.deep.equal([]);
     expect(npmSteps(script)).to.deep.equal([
