@@ -77,15 +77,37 @@ export async function captureConsole<T>(fn: () => Promise<T>): Promise<{ result:
   }
 }
 
-/** A Cognito PostConfirmation event as Cognito sends it for a Google-federated user. */
-export function postConfirmationEvent(overrides: { triggerSource?: string; userAttributes?: Record<string, string | undefined> } = {}) {
+/** Servers a spec starts as it goes, all closed by one call (in `afterEach`). */
+export function serverPool(): { serve: (reply: Reply) => Promise<LocalServer>; closeAll: () => Promise<void> } {
+  const servers: LocalServer[] = [];
+  return {
+    serve: async (reply) => {
+      const s = await startServer(reply);
+      servers.push(s);
+      return s;
+    },
+    closeAll: async () => {
+      await Promise.all(servers.splice(0).map((s) => s.close()));
+    },
+  };
+}
+
+/** What every Cognito trigger event carries for a Google-federated user of the test pool. */
+function cognitoEnvelope(triggerSource: string) {
   return {
     version: "1",
     region: "us-west-2",
     userPoolId: "us-west-2_AbCdEf123",
     userName: "google_104857372847593",
     callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "4h1k2j3l4k5j6h7g8f9d0s1a2q" },
-    triggerSource: overrides.triggerSource ?? "PostConfirmation_ConfirmSignUp",
+    triggerSource,
+  };
+}
+
+/** A Cognito PostConfirmation event as Cognito sends it for a Google-federated user. */
+export function postConfirmationEvent(overrides: { triggerSource?: string; userAttributes?: Record<string, string | undefined> } = {}) {
+  return {
+    ...cognitoEnvelope(overrides.triggerSource ?? "PostConfirmation_ConfirmSignUp"),
     request: {
       userAttributes: overrides.userAttributes ?? {
         sub: "8c1b7f3e-2a4d-4e5f-9a0b-1c2d3e4f5a6b",
@@ -107,12 +129,7 @@ export function postConfirmationEvent(overrides: { triggerSource?: string; userA
  */
 export function preSignUpEvent(overrides: { triggerSource?: string; userAttributes?: Record<string, string | undefined> } = {}) {
   return {
-    version: "1",
-    region: "us-west-2",
-    userPoolId: "us-west-2_AbCdEf123",
-    userName: "google_104857372847593",
-    callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "4h1k2j3l4k5j6h7g8f9d0s1a2q" },
-    triggerSource: overrides.triggerSource ?? "PreSignUp_ExternalProvider",
+    ...cognitoEnvelope(overrides.triggerSource ?? "PreSignUp_ExternalProvider"),
     request: {
       userAttributes: overrides.userAttributes ?? {
         email: "Ada.Lovelace@Example.com",

@@ -12,7 +12,7 @@
 import { expect } from "chai";
 import { handleProvisioningBatch, WorkerDeps } from "../../functions/worker";
 import type { LogEntry } from "../../functions/log";
-import { LocalServer, memoryLog, provisioningMessage, Reply, sqsRecord, startServer } from "./helpers";
+import { memoryLog, provisioningMessage, Reply, serverPool, sqsRecord } from "./helpers";
 
 const KEY = "n8n_api_3f9c2b7e41d04a6f9e0b";
 const TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJpbnZpdGVlSWQiOiJ1LTEifQ.bXVzdC1ub3QtbGVhaw";
@@ -24,15 +24,8 @@ function strings(entries: LogEntry[]): string {
 }
 
 describe("credentials never reach a log line (one test per redaction site)", () => {
-  const servers: LocalServer[] = [];
-  const serve = async (reply: Reply) => {
-    const s = await startServer(reply);
-    servers.push(s);
-    return s;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
+  const { serve, closeAll } = serverPool();
+  afterEach(closeAll);
 
   async function run(opts: { reply?: Reply; apiKey?: string; notify?: WorkerDeps["notify"]; fetch?: WorkerDeps["fetch"] }) {
     const n8n = await serve(

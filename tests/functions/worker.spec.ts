@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { handleProvisioningBatch, WorkerDeps } from "../../functions/worker";
 import type { Notice } from "../../functions/notify";
 import { OPERATOR_SECRET_PLACEHOLDER } from "../../components/storedSecret";
-import { LocalServer, memoryLog, provisioningMessage, refusedUrl, Reply, sqsRecord, startServer } from "./helpers";
+import { memoryLog, provisioningMessage, refusedUrl, Reply, serverPool, sqsRecord } from "./helpers";
 
 const N8N_KEY = "n8n-api-key-0123456789abcdef";
 const TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJpbnZpdGVySWQiOiJvIiwiaW52aXRlZUlkIjoiaSJ9.c2lnbmF0dXJl";
@@ -20,15 +20,8 @@ const invited = (email: string, extra: Record<string, unknown> = {}) => [
 ];
 
 describe("functions/worker: handleProvisioningBatch", () => {
-  const servers: LocalServer[] = [];
-  const serve = async (reply: Reply) => {
-    const s = await startServer(reply);
-    servers.push(s);
-    return s;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
+  const { serve, closeAll } = serverPool();
+  afterEach(closeAll);
 
   function deps(extra: Partial<WorkerDeps> = {}) {
     const logs = memoryLog();
