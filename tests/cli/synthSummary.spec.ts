@@ -79,11 +79,11 @@ describe("pluto synth: summary, --config DIR, the prod example", () => {
   });
 });
 
-describe("README: stack outputs", () => {
+describe("docs/deploy.md: stack outputs", () => {
   it("describes every output the program exports, and no other", async () => {
     const withN8n = await synthStack({ "pluto:n8n": JSON.stringify({ enabled: true }) });
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### Stack outputs"));
+    const readme = fs.readFileSync(path.join(ROOT, "docs", "deploy.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Stack outputs"));
     const table = section.slice(0, section.indexOf("\n\n", section.indexOf("| output |")));
     const documented = [...table.matchAll(/^\| `([A-Za-z0-9]+)` \|/gm)].map((m) => m[1]);
     expect(documented.sort()).to.deep.equal(Object.keys(withN8n.result.outputs).sort());

@@ -48,7 +48,7 @@ describe("the policy pack's package", () => {
     });
   });
 
-  describe("policy-config.json, the README's example", () => {
+  describe("policy-config.json, the example in docs/policies.md", () => {
     const file = path.join(POLICIES, "policy-config.json");
     const config = json(file);
 
@@ -59,8 +59,8 @@ describe("the policy pack's package", () => {
       expect(rules.skipAuthRouteAllowlist).to.deep.equal(config["oauth2-proxy-skip-auth-routes-allowlist"].allowlist);
     });
 
-    it("is the file the README shows", () => {
-      const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    it("is the file docs/policies.md shows", () => {
+      const readme = fs.readFileSync(path.join(ROOT, "docs", "policies.md"), "utf8");
       const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => b.includes('"all"'));
       expect(blocks).to.have.length(1);
       expect(JSON.parse(blocks[0])).to.deep.equal(config);

@@ -192,9 +192,9 @@ describe("Pulumi.yaml declares the stack configuration", () => {
   });
 });
 
-describe("README: Configuration keys", () => {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### Configuration keys"), readme.indexOf("\n## ", readme.indexOf("### Configuration keys")));
+describe("docs/configuration.md: Configuration keys", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "docs", "configuration.md"), "utf8");
+  const section = readme.slice(readme.indexOf("# Configuration keys"), readme.length);
   const rows = [...section.matchAll(/^\| `([^`]+)`[^|]*\| ([^|]*) \|/gm)].map((m) => ({ key: m[1], head: m[1].split(/[.[]/)[0], defaults: m[2] }));
 
   it("says that Pulumi.yaml declares the keys", () => {
@@ -209,7 +209,7 @@ describe("README: Configuration keys", () => {
   it("has a row for every declared key and no row for a key Pulumi.yaml does not declare", () => {
     const plutoRows = rows.filter((r) => !r.key.includes(":"));
     expect(rows.filter((r) => r.key.includes(":")).map((r) => r.key)).to.deep.equal(["aws:region"]);
-    for (const row of plutoRows) expect(declared(row.head), `README row ${row.key}`).to.not.equal(undefined);
+    for (const row of plutoRows) expect(declared(row.head), `docs/configuration.md row ${row.key}`).to.not.equal(undefined);
     expect([...new Set(plutoRows.map((r) => r.head))].sort()).to.deep.equal([...CONFIG_KEYS].sort());
   });
 

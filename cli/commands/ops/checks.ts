@@ -163,7 +163,7 @@ export function versionsCheck(service: Service, running: Task[]): Check {
     return {
       name,
       status: "fail",
-      summary: `${problems.join("; ")}: two Open WebUI versions must not share a database (README, "Upgrading Open WebUI")`,
+      summary: `${problems.join("; ")}: two Open WebUI versions must not share a database (docs/upgrades.md, "Upgrading Open WebUI")`,
       details: [...details, ...warnings],
     };
   if (warnings.length) return { name, status: "warn", summary: warnings.join("; "), details };
