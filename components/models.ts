@@ -5,7 +5,7 @@
  */
 
 /** The LiteLLM proxy image the Bedrock gateway runs: a published release tag, never `main-latest`. */
-export const DEFAULT_GATEWAY_IMAGE = "ghcr.io/berriai/litellm:v1.80.11-stable.1";
+export const DEFAULT_GATEWAY_IMAGE = "ghcr.io/berriai/litellm:v1.104.2";
 
 /** Connection name of the Bedrock gateway in Open WebUI; an OpenAI-compatible connection may not use it. */
 export const BEDROCK_CONNECTION = "bedrock";

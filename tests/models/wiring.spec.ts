@@ -107,7 +107,7 @@ describe("model wiring", () => {
     it("reads a live task definition back into its connections, names and key references", () => {
       const w = openWebUiModelWiring(wiredConnections([{ name: "openai", baseUrl: "https://api.openai.com/v1", keyValueFrom: ARN }], MASTER));
       const gw = gatewayContainer(
-        { models: ["us.amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1" },
+        { models: ["us.amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "ghcr.io/berriai/litellm:v1.104.2" },
         MASTER,
       );
       expect(
@@ -133,7 +133,7 @@ describe("model wiring", () => {
     const bedrock = {
       models: ["anthropic.claude-3-5-haiku-20241022-v1:0", "us.amazon.nova-lite-v1:0"],
       region: "us-east-1",
-      gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1",
+      gatewayImage: "ghcr.io/berriai/litellm:v1.104.2",
     };
 
     it("serves exactly the configured models through LiteLLM's bedrock/ provider in the configured region, behind the master key", () => {
