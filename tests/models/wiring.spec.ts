@@ -106,10 +106,7 @@ describe("model wiring", () => {
 
     it("reads a live task definition back into its connections, names and key references", () => {
       const w = openWebUiModelWiring(wiredConnections([{ name: "openai", baseUrl: "https://api.openai.com/v1", keyValueFrom: ARN }], MASTER));
-      const gw = gatewayContainer(
-        { models: ["us.amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "ghcr.io/berriai/litellm:v1.104.2" },
-        MASTER,
-      );
+      const gw = gatewayContainer({ models: ["us.amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "ghcr.io/berriai/litellm:v1.104.2" }, MASTER);
       expect(
         liveConnections([
           { name: "openwebui", environment: { ...w.environment, WEBUI_URL: "https://x" }, secrets: w.secrets },
