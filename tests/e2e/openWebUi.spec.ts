@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { FakeOpenWebUi, OWUI_ERRORS, pyUnquote, startFakeOpenWebUi } from "./openWebUi";
 import { NAME_HEADER, oauth2ProxyHeaders } from "./oauth2Proxy";
+import { openWebUiEnvironment } from "../../components/golden";
 
 const TRUSTED = {
   WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email",
@@ -155,6 +156,12 @@ describe("e2e stand-in: Open WebUI accounts", () => {
     expect(owui.config).to.deep.equal({ ENABLE_SIGNUP: true, DEFAULT_USER_ROLE: "pending", ENABLE_LOGIN_FORM: true });
     const off = await start({ WEBUI_AUTH: "false", ENABLE_SIGNUP: "true" });
     expect(off.config.ENABLE_SIGNUP).to.equal(false);
+  });
+
+  it("would listen on every interface by default (start.sh HOST), and on loopback only with the stack's golden environment", async () => {
+    expect((await start(TRUSTED)).listenHost).to.equal("0.0.0.0");
+    const golden = openWebUiEnvironment({ appUrl: "https://pluto.example.com", signOutRedirectUrl: "/oauth2/sign_out", adminEmail: "admin@example.com" });
+    expect((await start({ ...golden, WEBUI_ADMIN_PASSWORD: "generated" })).listenHost).to.equal("127.0.0.1");
   });
 
   it("URL-decodes the name header like urllib.parse.unquote (UTF-8, bad bytes replaced, '+' kept)", () => {

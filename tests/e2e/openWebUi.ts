@@ -35,6 +35,11 @@ export interface SignInAttempt {
 
 export interface FakeOpenWebUi {
   url: string;
+  /**
+   * The address the real server would listen on: backend/start.sh runs `uvicorn --host "$HOST"`
+   * with HOST defaulting to 0.0.0.0 (@059cf821). The stand-in itself always listens on 127.0.0.1.
+   */
+  listenHost: string;
   users: Map<string, UserRow>;
   auths: Map<string, AuthRow>;
   /** models/groups.py: group name → member user ids. Groups exist only when an administrator creates them. */
@@ -89,6 +94,7 @@ export async function startFakeOpenWebUi(env: Record<string, string | undefined>
   const passwordAuth = truthy(env.ENABLE_PASSWORD_AUTH, "True");
   const state: FakeOpenWebUi = {
     url: "",
+    listenHost: env.HOST || "0.0.0.0",
     users: new Map(),
     auths: new Map(),
     groups: new Map(),
