@@ -128,7 +128,7 @@ export function isScaledOut(sizing: ServiceSizing): boolean {
 /** Defaults live here and only here; the README's config table is generated from the same values by hand, keep it in step. */
 export const DEFAULTS = {
   namePrefix: "pluto",
-  openWebUiImage: "ghcr.io/open-webui/open-webui:v0.8.2",
+  openWebUiImage: "ghcr.io/open-webui/open-webui:v0.11.4",
   oauth2ProxyImage: "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3",
   openWebUi: { cpu: 1024, memory: 2048, desiredCount: 1 } as ServiceSizing,
   natGateways: "single" as NatGateways,

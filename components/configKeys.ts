@@ -83,7 +83,7 @@ function collision(name: string, scaledOut: boolean): string | undefined {
   if (GOLDEN_KEYS.openWebUi.includes(name))
     return "is part of the golden configuration (components/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here";
   if (scaledOut && GOLDEN_KEYS.openWebUiScaleOut.includes(name))
-    return "is set by the stack because Open WebUI runs more than one task (Redis and pgvector); remove it here";
+    return "is set by the stack because Open WebUI runs more than one task (websockets through Redis); remove it here";
   if (GOLDEN_KEYS.openWebUiSecrets.includes(name)) return "is a secret the stack generates and passes through ECS secrets; remove it here";
   return undefined;
 }

@@ -2,8 +2,15 @@
  * The golden configuration: the one place that decides how Open WebUI and its oauth2-proxy
  * sidecar are configured (DESIGN.md, "The golden configuration"). Pure functions over plain
  * strings, so tests, the policy pack and `pluto doctor` can all reason about the same output.
- * Every setting was checked in the pinned upstream source: Open WebUI v0.8.2
- * (backend/open_webui/{env,config,main}.py, routers/auths.py) and oauth2-proxy v7.15.3.
+ * Every setting was checked in the pinned upstream source: Open WebUI v0.11.4 and oauth2-proxy
+ * v7.15.3. The Open WebUI repository is too large to copy whole, so its files were read one by
+ * one from the 0.11 line (open-webui/open-webui, backend/open_webui/): routers/auths.py
+ * (`signin`, `signup_handler`, `signup`, async since 0.9: `get_async_session`; the trusted-header
+ * block as at 841c9045), utils/auth.py (`get_current_user`, `create_admin_user`), env.py
+ * (trusted headers, WEBUI_ADMIN_* at 841c9045), backend/start.sh (HOST, PORT @059cf821), and the
+ * open-webui/docs pages for 0.11 (1eea3847: reference/env-configuration.mdx,
+ * troubleshooting/multi-replica.mdx, getting-started/advanced-topics/scaling.md,
+ * features/authentication-access/auth/sso/index.mdx).
  *
  * What is deliberately absent matters as much as what is present:
  * - WEBUI_AUTH: unset and `true` are the same in Open WebUI; `false` is its single-user mode.
@@ -17,6 +24,10 @@
  * - OAUTH2_PROXY_PASS_AUTHORIZATION_HEADER / BASIC_AUTH_PASSWORD: they overwrite Open WebUI's
  *   own `Authorization` JWT upstream; SET_AUTHORIZATION_HEADER puts the ID token in responses.
  * - OAUTH2_PROXY_SET_XAUTHREQUEST, OIDC_EMAIL_CLAIM, USER_ID_CLAIM, TRUSTED_IPS.
+ * - WEBUI_AUTH_TRUSTED_ROLE_HEADER (new in the 0.10 line): `signin` sets the account's role
+ *   (admin/user/pending) from that header at every sign-in; oauth2-proxy fills no such header,
+ *   so naming one would hand the role to whoever can set it.
+ * - ENABLE_PASSWORD_AUTH=false: `signin` then answers 403 before it reads the trusted header.
  */
 import { AllowList } from "../functions/allowList";
 
@@ -89,34 +100,54 @@ export interface OpenWebUiEnvironmentArgs<V> {
 export function openWebUiEnvironment<V>(args: OpenWebUiEnvironmentArgs<V>): Record<string, string | V> {
   const golden: Record<string, string | V> = {
     WEBUI_URL: args.appUrl,
+    // routers/auths.py `signin`: the header's value, lower-cased, is the account; an unknown one
+    // gets user and auth rows through `signup_handler`. utils/auth.py `get_current_user` then
+    // compares the (lower-cased) header on every request with the session's user: 401 "User
+    // mismatch. Please sign in again." when another person's proxy session carries the old cookie.
     WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email",
     WEBUI_AUTH_TRUSTED_NAME_HEADER: TRUSTED_NAME_HEADER,
     WEBUI_AUTH_SIGNOUT_REDIRECT_URL: args.signOutRedirectUrl,
     // Trusted-header sign-in creates accounts without consulting it (routers/auths.py
-    // signup_handler); POST /api/v1/auths/signup does consult it, and left open would let any
-    // signed-in person create accounts for other people's emails and get a session for them.
+    // signup_handler); POST /api/v1/auths/signup refuses with 403 once a user exists unless both
+    // ENABLE_SIGNUP and ENABLE_LOGIN_FORM are on, and left open would let any signed-in person
+    // create accounts for other people's emails and get a session for them. A ConfigVar (config
+    // key `ui.enable_signup`): the stored value wins over this one after the first start.
     ENABLE_SIGNUP: "false",
-    // The default `pending` parks every new user on "Account activation pending".
+    // The default `pending` parks every new user on "Account activation pending". signup_handler
+    // inserts every account with this role (ConfigVar `ui.default_user_role`) and then promotes
+    // the account to admin only if it is the sole user.
     DEFAULT_USER_ROLE: "user",
-    // main.py creates this administrator (user and auth rows) when the database has no users;
-    // its owner then signs in through Google like everyone else.
+    // utils/auth.py `create_admin_user`, run at start with WEBUI_ADMIN_PASSWORD: this
+    // administrator (user and auth rows, role admin) when the database has no users; its owner
+    // then signs in through Google like everyone else, and nobody else can become the first user.
     WEBUI_ADMIN_EMAIL: args.adminEmail,
     DATA_DIR: "/app/backend/data",
+    // start.sh runs `uvicorn --host "$HOST"` (default 0.0.0.0). Only the sidecar reaches the app,
+    // over 127.0.0.1; bound to loopback, a wiring mistake (a security group or target group
+    // pointed at 8080) cannot expose an app that believes whatever X-Forwarded-Email says
+    // (the docs' own advice for trusted headers: auth/sso/index.mdx, "setting HOST=127.0.0.1").
+    HOST: "127.0.0.1",
+    // The vector store lives in the stack's PostgreSQL at every size. The default, Chroma, is a
+    // SQLite file in DATA_DIR, which is on EFS here: since 0.9's async backend SQLite on network
+    // storage goes from slow to failing (docs: scaling.md, "Why SQLite on network storage
+    // fails..."). PGVECTOR_DB_URL defaults to DATABASE_URL, and with PGVECTOR_CREATE_EXTENSION
+    // (default true) Open WebUI runs CREATE EXTENSION vector itself (retrieval/vector/dbs/pgvector.py),
+    // which the RDS master user may do (pgvector ships with RDS PostgreSQL 15.2 and later).
+    VECTOR_DB: "pgvector",
   };
   return { ...golden, ...withoutOverrides("Open WebUI", golden, [], args.extra) };
 }
 
 /**
  * What Open WebUI needs when more than one task serves it: websockets and app state through
- * Redis, and the vector store in PostgreSQL (pgvector, using DATABASE_URL) instead of a
- * per-task local Chroma directory. The Redis URL carries the AUTH token, so it is a secret:
- * see `scaleOutSecrets`.
+ * Redis (env.py: ENABLE_WEBSOCKET_SUPPORT, WEBSOCKET_MANAGER; docs 1eea3847
+ * reference/env-configuration.mdx). The vector store is pgvector at every size (the golden
+ * environment). The Redis URL carries the AUTH token, so it is a secret: see `scaleOutSecrets`.
  */
 export function scaleOutEnvironment(): Record<string, string> {
   return {
     ENABLE_WEBSOCKET_SUPPORT: "true",
     WEBSOCKET_MANAGER: "redis",
-    VECTOR_DB: "pgvector",
   };
 }
 

@@ -33,10 +33,11 @@ export interface OpenWebUiModelWiring<V = string> {
 }
 
 /**
- * Open WebUI v0.8.2 reads its OpenAI-compatible connections from OPENAI_API_BASE_URLS and
+ * Open WebUI reads its OpenAI-compatible connections from OPENAI_API_BASE_URLS and
  * OPENAI_API_KEYS, each split on ';' and matched by index (backend/open_webui/config.py, section
- * OPENAI_API; routers/openai.py get_all_models_responses lists `{url}/models` with the key of the
- * same index). ECS `secrets` turns one secret into one variable, so:
+ * OPENAI_API, as in v0.8.2; routers/openai.py get_all_models_responses lists `{url}/models` with
+ * the key of the same index). v0.11.4 keeps both names, semicolon-separated ConfigVars
+ * (open-webui/docs 1eea3847 reference/env-configuration.mdx). ECS `secrets` turns one secret into one variable, so:
  * - one connection: its secret becomes OPENAI_API_KEYS directly, the image's CMD is untouched;
  * - several: each key arrives as PLUTO_OPENAI_API_KEY_<index> and the container command joins them
  *   into OPENAI_API_KEYS before starting the image's own `bash start.sh` (Dockerfile:
@@ -162,7 +163,8 @@ export interface GatewayContainerSpec<V = string> {
 /**
  * The gateway container. LiteLLM takes its model list only from a config file, so the container
  * writes the (non-secret) config from an environment variable and then runs the image's own
- * entrypoint (`docker/prod_entrypoint.sh`, which execs `litellm "$@"`; WORKDIR /app) bound to
+ * entrypoint (`docker/prod_entrypoint.sh`, which execs `litellm "$@"`, BerriAI/litellm @129d2ba5;
+ * WORKDIR /app) bound to
  * 127.0.0.1: nothing outside the task can connect, and the task definition maps no port for it.
  * Not essential, with a restart policy: a gateway failure must not take Open WebUI (sign-in,
  * history, other connections) down with it.

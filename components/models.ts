@@ -4,8 +4,15 @@
  * so the program, the policy-free CLI (`pluto doctor`) and the tests share one source of truth.
  */
 
-/** The LiteLLM proxy image the Bedrock gateway runs: a published release tag, never `main-latest`. */
-export const DEFAULT_GATEWAY_IMAGE = "ghcr.io/berriai/litellm:v1.80.11-stable.1";
+/**
+ * The LiteLLM proxy image the Bedrock gateway runs: a published release tag, never `main-latest`.
+ * v1.104.2 (2026-10-08, tag → BerriAI/litellm fc3920bf; BerriAI/litellm-docs
+ * release_notes/v1.104.2) is the newest stable; since v1.84.0 stable tags have no `-stable`
+ * suffix. Floor 1.84.0: GHSA-4xpc-pv4p-pm3w (CVE-2026-49468, proxy auth bypass via the Host
+ * header); v1.80.11-stable.1, the earlier pin, is also inside GHSA-xqmj-j6mv-4862 and
+ * GHSA-v4p8-mg3p-g94g (< 1.83.7) and GHSA-jjhc-v7c2-5hh6 (< 1.83.0).
+ */
+export const DEFAULT_GATEWAY_IMAGE = "ghcr.io/berriai/litellm:v1.104.2";
 
 /** Connection name of the Bedrock gateway in Open WebUI; an OpenAI-compatible connection may not use it. */
 export const BEDROCK_CONNECTION = "bedrock";

@@ -30,7 +30,7 @@ export interface OpenWebUiArgs extends AppPlacement {
   settings?: Record<string, string>;
   /**
    * Secrets Manager ARN of the Redis URL (with its AUTH token) when more than one task may run;
-   * switches websockets to Redis and vectors to pgvector. Defaults to none.
+   * switches websockets and app state to Redis. Defaults to none.
    */
   redisUrlSecretArn?: pulumi.Input<string>;
   /**
@@ -54,11 +54,13 @@ export interface OpenWebUiArgs extends AppPlacement {
 }
 
 /**
- * The identity Open WebUI's files get on EFS. The v0.8.2 image runs as root (Dockerfile `ARG UID=0`,
- * `USER $UID:$GID`; "non-root configurations are untested"), so the container keeps running as
- * root and writes its own files under /app and /root as before; the access point maps every EFS
- * operation to this non-root identity, which owns the data directory (uploads, caches, the
- * embedding models it downloads, the local vector store). Root through the access point would
+ * The identity Open WebUI's files get on EFS. The published v0.11.4 image still runs as root
+ * (Dockerfile `ARG UID=0`, `USER $UID:$GID`; a non-root user needs a rebuild with
+ * `--build-arg UID=...`, open-webui/docs 1eea3847 getting-started/advanced-topics/hardening.md),
+ * so the container keeps running as root and writes its own files under /app and /root as before;
+ * the access point maps every EFS operation to this non-root identity, which owns the data
+ * directory (uploads, caches, the embedding models it downloads). Vectors are in PostgreSQL
+ * (golden.ts VECTOR_DB), so no SQLite file of Open WebUI's lives on EFS. Root through the access point would
  * need ClientRootAccess, without which EFS squashes it and Open WebUI cannot create its directories.
  */
 export const OPEN_WEBUI_DATA_OWNER = { uid: 1000, gid: 1000 };
@@ -174,8 +176,8 @@ export class OpenWebUi extends pulumi.ComponentResource {
   }
 
   /**
-   * The bootstrap administrator's password: main.py creates the admin only when both
-   * WEBUI_ADMIN_EMAIL and WEBUI_ADMIN_PASSWORD are set. Generated and never used (sign-in is by
+   * The bootstrap administrator's password: utils/auth.py `create_admin_user` (run at start)
+   * creates the admin only when both WEBUI_ADMIN_EMAIL and WEBUI_ADMIN_PASSWORD are set. Generated and never used (sign-in is by
    * Google; with a trusted email header /api/v1/auths/signin ignores passwords and
    * /update/password is refused, routers/auths.py).
    */

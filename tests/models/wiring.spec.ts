@@ -31,7 +31,7 @@ const MASTER = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pluto/bedro
 /**
  * Runs a container command with a real shell in a scratch directory that stands in for the image's
  * working directory, where `files` replace the image's own scripts with ones that print what they
- * were started with: Open WebUI's `start.sh` (Dockerfile v0.8.2: WORKDIR /app/backend, CMD
+ * were started with: Open WebUI's `start.sh` (Dockerfile, v0.8.2 to v0.11.4: WORKDIR /app/backend, CMD
  * ["bash", "start.sh"]) and LiteLLM's `docker/prod_entrypoint.sh` (its Dockerfile: WORKDIR /app,
  * ENTRYPOINT ["docker/prod_entrypoint.sh"], which execs `litellm "$@"`).
  */
@@ -55,7 +55,7 @@ function runInScratchImage(argv: string[], env: Record<string, string>, files: R
   }
 }
 
-/** Open WebUI v0.8.2 config.py: both lists split on ';' and stripped, matched by index. */
+/** Open WebUI config.py (v0.8.2; the same semicolon lists in v0.11.4's docs): both lists split on ';' and stripped, matched by index. */
 function openWebUiReads(env: Record<string, string>): { url: string; key: string }[] {
   const urls = env.OPENAI_API_BASE_URLS.split(";").map((u) => u.trim());
   const keys = env.OPENAI_API_KEYS.split(";").map((k) => k.trim());
@@ -106,10 +106,7 @@ describe("model wiring", () => {
 
     it("reads a live task definition back into its connections, names and key references", () => {
       const w = openWebUiModelWiring(wiredConnections([{ name: "openai", baseUrl: "https://api.openai.com/v1", keyValueFrom: ARN }], MASTER));
-      const gw = gatewayContainer(
-        { models: ["us.amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1" },
-        MASTER,
-      );
+      const gw = gatewayContainer({ models: ["us.amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "ghcr.io/berriai/litellm:v1.104.2" }, MASTER);
       expect(
         liveConnections([
           { name: "openwebui", environment: { ...w.environment, WEBUI_URL: "https://x" }, secrets: w.secrets },
@@ -133,7 +130,7 @@ describe("model wiring", () => {
     const bedrock = {
       models: ["anthropic.claude-3-5-haiku-20241022-v1:0", "us.amazon.nova-lite-v1:0"],
       region: "us-east-1",
-      gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1",
+      gatewayImage: "ghcr.io/berriai/litellm:v1.104.2",
     };
 
     it("serves exactly the configured models through LiteLLM's bedrock/ provider in the configured region, behind the master key", () => {

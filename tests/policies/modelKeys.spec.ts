@@ -8,7 +8,7 @@ const ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:pluto/openai-k
 
 /** The golden task plus the gateway sidecar exactly as the program generates it. */
 function withGateway(defs: EcsContainerDefinition[], mutate: (gw: EcsContainerDefinition) => void = () => undefined): EcsContainerDefinition[] {
-  const spec = gatewayContainer({ models: ["amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1" }, ARN);
+  const spec = gatewayContainer({ models: ["amazon.nova-lite-v1:0"], region: "us-east-1", gatewayImage: "ghcr.io/berriai/litellm:v1.104.2" }, ARN);
   const gw = { ...spec, environment: toEnvList(spec.environment), secrets: toSecretList(spec.secrets) } as unknown as EcsContainerDefinition;
   mutate(gw);
   return [...defs, gw];

@@ -10,7 +10,7 @@ const CLIENT = "77n2g266last0jim5h1c0qjckn";
 function findings(signOut: string): Finding[] {
   const webui: Container = {
     name: "openwebui",
-    image: "ghcr.io/open-webui/open-webui:v0.8.2",
+    image: "ghcr.io/open-webui/open-webui:v0.11.4",
     environment: { WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email", DEFAULT_USER_ROLE: "user", WEBUI_AUTH_SIGNOUT_REDIRECT_URL: signOut },
     secrets: [],
     command: [],

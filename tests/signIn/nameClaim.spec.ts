@@ -14,9 +14,10 @@ function event(attributes: Record<string, string>, triggerSource = "TokenGenerat
 }
 
 /**
- * What Open WebUI v0.8.2 makes of the header oauth2-proxy sends: Starlette decodes header bytes
+ * What Open WebUI makes of the header oauth2-proxy sends: Starlette decodes header bytes
  * as Latin-1 (starlette/datastructures.py Headers), then routers/auths.py signin applies
- * urllib.parse.unquote(name, encoding="utf-8"), which only replaces %XX escapes.
+ * urllib.parse.unquote(name, encoding='utf-8'), which only replaces %XX escapes (v0.8.2, and
+ * unchanged in the v0.11 line: the trusted-header block as at 841c9045).
  */
 function openWebuiName(headerUtf8Bytes: Buffer): string {
   const latin1 = headerUtf8Bytes.toString("latin1");

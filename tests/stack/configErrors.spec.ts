@@ -47,10 +47,10 @@ describe("config mistakes a new user makes", () => {
     });
 
     it("refuses the scale-out settings only when the stack sets them (more than one task)", () => {
-      const redis = { openWebUiSettings: JSON.stringify({ VECTOR_DB: "qdrant" }) };
+      const redis = { openWebUiSettings: JSON.stringify({ WEBSOCKET_MANAGER: "local" }) };
       expect(problems({ ...valid, ...redis })).to.deep.equal([]);
       expect(problems({ ...valid, ...redis, openWebUi: '{"desiredCount":2}' })).to.deep.equal([
-        "pluto:openWebUiSettings.VECTOR_DB: VECTOR_DB is set by the stack because Open WebUI runs more than one task (Redis and pgvector); remove it here",
+        "pluto:openWebUiSettings.WEBSOCKET_MANAGER: WEBSOCKET_MANAGER is set by the stack because Open WebUI runs more than one task (websockets through Redis); remove it here",
       ]);
     });
 

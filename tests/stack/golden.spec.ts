@@ -24,6 +24,13 @@ describe("golden configuration", () => {
     expect(openWebUiEnvironment({ ...base, extra: { REDIS_URL: "redis://r:6379" } })).to.include({ REDIS_URL: "redis://r:6379", ENABLE_SIGNUP: "false" });
   });
 
+  it("binds Open WebUI to loopback and keeps its vectors in PostgreSQL, and neither can be changed by an extra setting", () => {
+    const base = { appUrl: "https://a.example.com", signOutRedirectUrl: "/oauth2/sign_out", adminEmail: "admin@example.com" };
+    expect(openWebUiEnvironment(base)).to.include({ HOST: "127.0.0.1", VECTOR_DB: "pgvector" });
+    expect(() => openWebUiEnvironment({ ...base, extra: { HOST: "0.0.0.0" } })).to.throw(/HOST is part of the golden configuration/);
+    expect(() => openWebUiEnvironment({ ...base, extra: { VECTOR_DB: "chroma" } })).to.throw(/VECTOR_DB is part of the golden configuration/);
+  });
+
   it("gives the proxy no skip-auth route unless asked, and joins several with commas", () => {
     const args = {
       image: "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3",

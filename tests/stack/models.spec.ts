@@ -85,7 +85,7 @@ describe("model connections in the stack", () => {
       expect(gw.portMappings).to.equal(undefined);
       expect((gw as any).entryPoint).to.deep.equal(["/bin/sh", "-c"]);
       expect(gw.command![0]).to.contain("--host 127.0.0.1 --port 4000");
-      expect(gw.image).to.equal("ghcr.io/berriai/litellm:v1.80.11-stable.1");
+      expect(gw.image).to.equal("ghcr.io/berriai/litellm:v1.104.2");
       expect(gw).to.include({ essential: false });
       expect(gw.logConfiguration.options).to.include({ "awslogs-group": "/pluto/ecs", "awslogs-stream-prefix": "bedrock-gateway" });
       expect(secretsOf(gw)).to.deep.equal({ LITELLM_MASTER_KEY: stack.one("aws:secretsmanager/secret:Secret", "bedrock-master-key").id });

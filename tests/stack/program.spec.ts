@@ -38,6 +38,8 @@ describe("the Pluto program under mocks (dev stack)", () => {
         DEFAULT_USER_ROLE: "user",
         DATA_DIR: "/app/backend/data",
         WEBUI_ADMIN_EMAIL: "admin@example.com",
+        HOST: "127.0.0.1",
+        VECTOR_DB: "pgvector",
       });
       expect(ow).to.not.have.any.keys("WEBUI_AUTH", "SCIM_ENABLED", "ENABLE_SCIM", "SCIM_TOKEN");
     });
@@ -85,6 +87,15 @@ describe("the Pluto program under mocks (dev stack)", () => {
     it("exposes only the proxy port: the app container has no port mapping", () => {
       expect(stack.container("pluto-openwebui", "openwebui").portMappings ?? []).to.deep.equal([]);
       expect(stack.container("pluto-openwebui", "oauth2-proxy").portMappings!.map((p) => p.containerPort)).to.deep.equal([4180]);
+    });
+
+    it("binds Open WebUI to loopback, where its sidecar and its health check (both 127.0.0.1) still reach it", () => {
+      // start.sh: uvicorn --host "$HOST" --port "$PORT"; awsvpc containers of one task share 127.0.0.1.
+      const ow = stack.container("pluto-openwebui", "openwebui");
+      expect(env(ow).HOST).to.equal("127.0.0.1");
+      expect(env(ow)).to.not.have.property("PORT");
+      expect(env(stack.container("pluto-openwebui", "oauth2-proxy")).OAUTH2_PROXY_UPSTREAMS).to.match(/^http:\/\/127\.0\.0\.1:8080\//);
+      expect(ow.healthCheck!.command.join(" ")).to.contain("http://127.0.0.1:8080/");
     });
 
     it("logs to /pluto/ecs with the stream prefixes the runbook filters on", () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { sidecarContainer, validateProxiedServiceArgs } from "../../components/proxiedService";
 
-const app = { name: "openwebui", image: "ghcr.io/open-webui/open-webui:v0.8.2", environment: {}, healthCheckPath: "/health" };
+const app = { name: "openwebui", image: "ghcr.io/open-webui/open-webui:v0.11.4", environment: {}, healthCheckPath: "/health" };
 
 describe("ProxiedService sidecars", () => {
   it("refuses a sidecar named like a container already in the task", () => {

@@ -14,10 +14,14 @@ describe("stack shapes", () => {
       stack = await synthStack();
     });
 
-    it("creates no Redis, no autoscaling, and keeps Open WebUI's local vector store", () => {
+    it("creates no Redis and no autoscaling, and still keeps vectors in PostgreSQL, not in a SQLite file on EFS", () => {
       expect(stack.all("aws:elasticache/replicationGroup:ReplicationGroup")).to.have.length(0);
       expect(stack.all("aws:appautoscaling/target:Target")).to.have.length(0);
-      expect(env(stack.container("pluto-openwebui", "openwebui"))).to.not.have.any.keys("REDIS_URL", "VECTOR_DB", "WEBSOCKET_MANAGER");
+      const ow = stack.container("pluto-openwebui", "openwebui");
+      expect(env(ow)).to.not.have.any.keys("REDIS_URL", "WEBSOCKET_MANAGER", "PGVECTOR_DB_URL");
+      // pgvector reads DATABASE_URL when PGVECTOR_DB_URL is unset (env-configuration.mdx), a secret here.
+      expect(env(ow)).to.include({ VECTOR_DB: "pgvector" });
+      expect(ow.secrets.map((x) => x.name)).to.include("DATABASE_URL");
     });
 
     it("passes every policy of the pack, advisory ones included", async () => {

@@ -31,10 +31,7 @@ function modelsTaskDefinition(rev: number, opts: { openai?: boolean; keyValueFro
   ow.environment!.push(...toEnvList(w.environment));
   ow.secrets!.push(...toSecretList(w.secrets));
   if (w.command) ow.command = w.command;
-  const gw = gatewayContainer(
-    { models: [HAIKU, NOVA_PROFILE], region: BEDROCK_REGION, gatewayImage: "ghcr.io/berriai/litellm:v1.80.11-stable.1" },
-    MASTER_KEY_ARN,
-  );
+  const gw = gatewayContainer({ models: [HAIKU, NOVA_PROFILE], region: BEDROCK_REGION, gatewayImage: "ghcr.io/berriai/litellm:v1.104.2" }, MASTER_KEY_ARN);
   td.containerDefinitions!.push({ ...gw, environment: toEnvList(gw.environment), secrets: toSecretList(gw.secrets) });
   return td;
 }
