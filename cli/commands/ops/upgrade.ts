@@ -86,6 +86,16 @@ export function pulumiUpArgs(stack: string, from: string, to: string): string[] 
   return ["up", "--yes", "--stack", stack, "--refresh=false", "--policy-pack", "policies", "--message", `pluto upgrade: Open WebUI ${from} -> ${to}`];
 }
 
+/**
+ * The one task must migrate. Open WebUI migrates only when ENABLE_DB_MIGRATIONS is unset or "true"
+ * in any case (open-webui/docs reference/env-configuration.mdx @1eea3847: bool, default `True`;
+ * backend/open_webui/env.py reads it as `.lower() == "true"`).
+ */
+export function migrationsDisabled(environment: { name?: string; value?: string }[]): string | undefined {
+  const value = environment.find((e) => e.name === "ENABLE_DB_MIGRATIONS")?.value;
+  return value !== undefined && value.toLowerCase() !== "true" ? `ENABLE_DB_MIGRATIONS=${value}` : undefined;
+}
+
 interface Prepared {
   session: OpsSession;
   facts: RollbackFacts;
@@ -233,9 +243,11 @@ export async function runUpgrade(opts: UpgradeOptions, deps: UpgradeDeps, io: Io
     if (!newTaskDefinition || newTaskDefinition === p.oldTaskDefinition)
       throw new StepFailed(`pulumi up left the service on ${shortTaskDefinition(p.oldTaskDefinition)}: no new revision was deployed`);
     const td = await describeTaskDefinition(s, newTaskDefinition);
-    const image = td.containerDefinitions?.find((c) => c.name === "openwebui")?.image;
-    if (image !== f.toImage)
-      throw new StepFailed(`pulumi up deployed ${shortTaskDefinition(newTaskDefinition)} with ${image ?? "no openwebui container"}, not ${f.toImage}`);
+    const app = td.containerDefinitions?.find((c) => c.name === "openwebui");
+    if (app?.image !== f.toImage)
+      throw new StepFailed(`pulumi up deployed ${shortTaskDefinition(newTaskDefinition)} with ${app?.image ?? "no openwebui container"}, not ${f.toImage}`);
+    const migrations = migrationsDisabled(app.environment ?? []);
+    if (migrations) throw new StepFailed(`${shortTaskDefinition(newTaskDefinition)} sets ${migrations}: its one task would not migrate the database`);
     if ((svc.desiredCount ?? 0) !== 0) {
       // Several new tasks may be starting together; stop them before anything else.
       stage = "first-task";

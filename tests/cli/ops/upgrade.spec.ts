@@ -7,7 +7,7 @@ import { memoryIo } from "../../../cli/io";
 import { runUpgrade, snapshotName } from "../../../cli/commands/ops/upgrade";
 import { REQUIRED_STOPS, upgradePath } from "../../../cli/commands/ops/upgradePath";
 
-const SNAPSHOT = "pluto-openwebui-v0-8-2-to-v0-11-2-20261207-124500";
+const SNAPSHOT = "pluto-openwebui-v0-8-2-to-v0-11-4-20261207-124500";
 const R = " --region eu-west-1";
 const REFUSAL = "pluto: refusing to change anything without --yes (stdin is not a terminal)";
 
@@ -27,7 +27,7 @@ describe("pluto upgrade", () => {
       expect(r.out).to.include(`  1. snapshot pluto-openwebui as ${SNAPSHOT} and wait until it is available`);
       expect(r.out).to.include("  2. suspend autoscaling of service/pluto-cluster/pluto-openwebui");
       expect(r.out).to.include("  4. pulumi up --yes --stack prod --refresh=false --policy-pack policies");
-      expect(r.out).to.include("  5. start ONE task of 0.11.2: it alone runs the database migrations");
+      expect(r.out).to.include("  5. start ONE task of 0.11.4: it alone runs the database migrations");
       expect(r.out).to.include("  6. scale back to 2 task(s)");
       expect(r.out).to.include("dry run: nothing was changed");
       expect(w.log).to.deep.equal([]);
@@ -111,7 +111,7 @@ describe("pluto upgrade", () => {
       expect(w.violations).to.deep.equal([]);
       expect(w.tasks.filter((t) => t.last === "RUNNING").map((t) => [t.image, t.health])).to.deep.equal([[NEW_IMAGE, "HEALTHY"]]);
       expect(r.out).to.match(
-        /^upgraded pluto-openwebui from ghcr.io\/open-webui\/open-webui:v0.8.2 to ghcr.io\/open-webui\/open-webui:v0.11.2: 1 healthy task\(s\); outage \d+ s$/m,
+        /^upgraded pluto-openwebui from ghcr.io\/open-webui\/open-webui:v0.8.2 to ghcr.io\/open-webui\/open-webui:v0.11.4: 1 healthy task\(s\); outage \d+ s$/m,
       );
       expect(r.out).to.include(`the snapshot ${SNAPSHOT} stays until you delete it`);
     });
@@ -232,6 +232,17 @@ describe("pluto upgrade", () => {
       expect(w.desiredCount).to.equal(0);
     });
 
+    it("the new revision turns migrations off: stopped before any new task starts", async () => {
+      world({ newRevisionEnv: { ENABLE_DB_MIGRATIONS: "False" } });
+      const r = await w.run(["--to", NEW_IMAGE, "--yes"]);
+      expect(r.code).to.equal(1);
+      expect(r.err).to.include(
+        'upgrade stopped at step "pulumi-up": pluto-openwebui:57 sets ENABLE_DB_MIGRATIONS=False: its one task would not migrate the database',
+      );
+      expect(w.log.at(-1)).to.equal("pulumi up --yes --stack prod --refresh=false");
+      expect(w.tasks.filter((t) => t.last !== "STOPPED")).to.deep.equal([]);
+    });
+
     it("the new version never becomes healthy: pluto scales to 0, autoscaling stays suspended; restore, pin, scale back", async () => {
       world({ newVersionFails: true, desiredCount: 2, autoscaling: { min: 2, max: 4 } });
       const r = await w.run(["--to", NEW_IMAGE, "--yes"]);
@@ -287,29 +298,29 @@ describe("pluto upgrade", () => {
   describe("the version path", () => {
     it("0.8.2 → 0.11.x is one move: upstream names no required intermediate version", () => {
       expect(REQUIRED_STOPS).to.deep.equal([]);
-      expect(upgradePath(OLD_IMAGE, NEW_IMAGE)).to.deep.include({ ok: true, from: { major: 0, minor: 8, patch: 2 }, to: { major: 0, minor: 11, patch: 2 } });
+      expect(upgradePath(OLD_IMAGE, NEW_IMAGE)).to.deep.include({ ok: true, from: { major: 0, minor: 8, patch: 2 }, to: { major: 0, minor: 11, patch: 4 } });
     });
 
     it("refuses a move across a required stop, a downgrade, the same release and an untagged target", () => {
       const stop = [{ major: 0, minor: 10, patch: 0 }];
       expect(upgradePath(OLD_IMAGE, NEW_IMAGE, stop)).to.deep.equal({
         ok: false,
-        reason: "upstream requires a stop at 0.10.0 between 0.8.2 and 0.11.2: run pluto upgrade to 0.10.0 first",
+        reason: "upstream requires a stop at 0.10.0 between 0.8.2 and 0.11.4: run pluto upgrade to 0.10.0 first",
       });
       expect(upgradePath("ghcr.io/open-webui/open-webui:v0.9.6", "ghcr.io/open-webui/open-webui:v0.10.0", stop)).to.include({ ok: true });
       expect(upgradePath(NEW_IMAGE, OLD_IMAGE)).to.include({ ok: false });
-      expect(upgradePath(NEW_IMAGE, "ghcr.io/open-webui/open-webui:0.11.2")).to.include({ ok: false });
+      expect(upgradePath(NEW_IMAGE, "ghcr.io/open-webui/open-webui:0.11.4")).to.include({ ok: false });
       expect(upgradePath(OLD_IMAGE, "ghcr.io/open-webui/open-webui@sha256:" + "a".repeat(64))).to.include({ ok: false });
     });
 
     it("allows an untagged running image, saying the path cannot be checked", () => {
       const p = upgradePath("ghcr.io/open-webui/open-webui@sha256:" + "b".repeat(64), NEW_IMAGE);
       expect(p).to.include({ ok: true });
-      expect((p as { note?: string }).note).to.match(/has no release tag: the path to 0\.11\.2 cannot be checked/);
+      expect((p as { note?: string }).note).to.match(/has no release tag: the path to 0\.11\.4 cannot be checked/);
     });
 
     it("names the snapshot after both versions and the time, within RDS's identifier rules", () => {
-      const name = snapshotName("pluto-openwebui", { major: 0, minor: 8, patch: 2 }, { major: 0, minor: 11, patch: 2 }, new Date("2026-12-07T12:45:00.123Z"));
+      const name = snapshotName("pluto-openwebui", { major: 0, minor: 8, patch: 2 }, { major: 0, minor: 11, patch: 4 }, new Date("2026-12-07T12:45:00.123Z"));
       expect(name).to.equal(SNAPSHOT);
       expect(name).to.match(/^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,254}(?<!-)$/);
     });

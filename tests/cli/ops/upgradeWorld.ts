@@ -34,7 +34,7 @@ import { CliError } from "../../../cli/errors";
 import { memoryIo } from "../../../cli/io";
 
 export const OLD_IMAGE = "ghcr.io/open-webui/open-webui:v0.8.2";
-export const NEW_IMAGE = "ghcr.io/open-webui/open-webui:v0.11.2";
+export const NEW_IMAGE = "ghcr.io/open-webui/open-webui:v0.11.4";
 export const OLD_REV = 56;
 export const NEW_REV = 57;
 
@@ -50,6 +50,8 @@ export interface WorldOptions {
   pulumiSetsDesired?: number;
   /** Fail this AWS call (by its log name, e.g. "rds:CreateDBSnapshot"). */
   failCall?: string;
+  /** Environment the new revision's openwebui container gets on top of the golden one. */
+  newRevisionEnv?: Record<string, string>;
   /** Status DescribeDBSnapshots reports once the snapshot is done. */
   snapshotEndsAs?: string;
 }
@@ -198,7 +200,7 @@ export class UpgradeWorld {
     ecs.on(DescribeServicesCommand).callsFake(() => ({ services: [this.service()], failures: [] }));
     ecs.on(DescribeTaskDefinitionCommand).callsFake((input: { taskDefinition: string }) => {
       const rev = Number(input.taskDefinition.split(":").pop());
-      const td: TaskDefinition = taskDefinition(rev, { image: this.image(rev) });
+      const td: TaskDefinition = taskDefinition(rev, { image: this.image(rev), ...(rev === NEW_REV ? { set: this.opts.newRevisionEnv } : {}) });
       return { taskDefinition: td };
     });
     ecs.on(ListTasksCommand).callsFake((input: { desiredStatus: string }) => ({
