@@ -110,6 +110,8 @@ async function prepare(opts: UpgradeOptions, deps: UpgradeDeps): Promise<Prepare
   if (!opts.stack)
     throw new CliError("--stack is required: pluto upgrade runs `pulumi up` for that stack and reads pluto:openWebUiImage from its Pulumi.<stack>.yaml");
   const stack = opts.stack;
+  const minutes = Number(opts.timeout);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 120) throw new CliError(`--timeout ${opts.timeout} must be a whole number of minutes, 1-120`);
   const projectDir = (deps.projectDir ?? defaultDeps.projectDir)();
   const session = await openSession(opts, deps);
   const stackName = stack.split("/").pop()!;
@@ -136,8 +138,6 @@ async function prepare(opts: UpgradeOptions, deps: UpgradeDeps): Promise<Prepare
   if (db.DBInstanceStatus !== "available")
     throw new CliError(`refusing to upgrade: database ${session.names.database} is ${db.DBInstanceStatus ?? "in an unknown state"}, not available`);
   const target = await findScalableTarget(session, cluster, service);
-  const minutes = Number(opts.timeout);
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 120) throw new CliError(`--timeout ${opts.timeout} must be a whole number of minutes, 1-120`);
   const desiredCount = svc.desiredCount ?? 0;
   const snapshot = snapshotName(session.names.database, route.from, route.to, (deps.now ?? defaultDeps.now)());
   const facts: RollbackFacts = {

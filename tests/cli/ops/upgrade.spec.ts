@@ -75,6 +75,14 @@ describe("pluto upgrade", () => {
       expect((error as Error).message).to.match(/^--stack is required/);
     });
 
+    it("a --timeout that is not 1-120 whole minutes", async () => {
+      world();
+      const r = await w.run(["--to", NEW_IMAGE, "--yes", "--timeout", "0.5"]);
+      expect(r.code).to.equal(2);
+      expect(r.err).to.equal("pluto: --timeout 0.5 must be a whole number of minutes, 1-120");
+      expect(w.log).to.deep.equal([]);
+    });
+
     it("a downgrade, a floating tag, and two versions already running", async () => {
       world();
       w.writeStackImage("ghcr.io/open-webui/open-webui:v0.8.1");
