@@ -231,12 +231,15 @@ export class UpgradeWorld {
       this.log.push(`rds:CreateDBSnapshot ${input.DBSnapshotIdentifier}`);
       return { DBSnapshot: { DBSnapshotIdentifier: input.DBSnapshotIdentifier, Status: "creating" } };
     });
+    // A manual snapshot is "creating" until it is "available" (RDS API reference, DBSnapshot.Status).
     rds.on(DescribeDBSnapshotsCommand).callsFake((input: { DBSnapshotIdentifier: string }) => {
       this.snapshotPolls++;
       const status = this.snapshotPolls < 3 ? "creating" : (this.opts.snapshotEndsAs ?? "available");
       if (status === "available" && !this.log.includes("rds:snapshot available")) this.log.push("rds:snapshot available");
       return { DBSnapshots: [{ DBSnapshotIdentifier: input.DBSnapshotIdentifier, Status: status, PercentProgress: this.snapshotPolls * 40 }] };
     });
+    // Shapes of the Application Auto Scaling API reference: DescribeScalableTargets' ScalableTarget,
+    // and RegisterScalableTarget, which updates only the parameters it is given.
     const a = this.opts.autoscaling;
     this.scaling.on(DescribeScalableTargetsCommand).resolves({
       ScalableTargets: a
