@@ -81,8 +81,9 @@ export function snapshotName(database: string, from: Version | undefined, to: Ve
 
 export function pulumiUpArgs(stack: string, from: string, to: string): string[] {
   // --refresh=false: the AWS provider sends desiredCount only when the program's value differs from
-  // the state's, so without a refresh the service stays at the 0 tasks pluto set (pulumi/pulumi
-  // pkg/cmd/pulumi: `--refresh` is a string flag, and `false` overrides a project's `refresh: always`).
+  // the state's (terraform-provider-aws, ECS resourceServiceUpdate: `if d.HasChange("desired_count")`),
+  // so without a refresh the service stays at the 0 tasks pluto set. `--refresh` is a string flag
+  // whose `false` overrides a project's `refresh: always` (pulumi/pulumi pkg/cmd/pulumi, up command).
   return ["up", "--yes", "--stack", stack, "--refresh=false", "--policy-pack", "policies", "--message", `pluto upgrade: Open WebUI ${from} -> ${to}`];
 }
 

@@ -4,7 +4,7 @@ import { CreateDBSnapshotCommand } from "@aws-sdk/client-rds";
 import { RegisterScalableTargetCommand } from "@aws-sdk/client-application-auto-scaling";
 import { NEW_IMAGE, OLD_IMAGE, UpgradeWorld, WorldOptions } from "./upgradeWorld";
 import { memoryIo } from "../../../cli/io";
-import { runUpgrade, snapshotName } from "../../../cli/commands/ops/upgrade";
+import { migrationsDisabled, runUpgrade, snapshotName } from "../../../cli/commands/ops/upgrade";
 import { REQUIRED_STOPS, upgradePath } from "../../../cli/commands/ops/upgradePath";
 
 const SNAPSHOT = "pluto-openwebui-v0-8-2-to-v0-11-4-20261207-124500";
@@ -325,6 +325,13 @@ describe("pluto upgrade", () => {
       const p = upgradePath("ghcr.io/open-webui/open-webui@sha256:" + "b".repeat(64), NEW_IMAGE);
       expect(p).to.include({ ok: true });
       expect((p as { note?: string }).note).to.match(/has no release tag: the path to 0\.11\.4 cannot be checked/);
+    });
+
+    it("reads ENABLE_DB_MIGRATIONS as Open WebUI does: only unset or true (any case) migrates", () => {
+      expect(migrationsDisabled([])).to.equal(undefined);
+      expect(migrationsDisabled([{ name: "ENABLE_DB_MIGRATIONS", value: "TRUE" }])).to.equal(undefined);
+      expect(migrationsDisabled([{ name: "ENABLE_DB_MIGRATIONS", value: "1" }])).to.equal("ENABLE_DB_MIGRATIONS=1");
+      expect(migrationsDisabled([{ name: "ENABLE_DB_MIGRATIONS", value: "false" }])).to.equal("ENABLE_DB_MIGRATIONS=false");
     });
 
     it("names the snapshot after both versions and the time, within RDS's identifier rules", () => {
