@@ -3,6 +3,9 @@ import * as aws from "@pulumi/aws";
 import { storedSecret } from "./storedSecret";
 import { ValidatedCertificate } from "./validatedCertificate";
 
+/** CloudFront, behind every Cognito custom domain, takes ACM certificates from this region only. */
+export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
+
 export interface IdentityArgs {
   namePrefix: string;
   /** The app host; the hosted UI lives at `auth.<domain>`. */
@@ -113,15 +116,16 @@ export class Identity extends pulumi.ComponentResource {
     );
 
     // Cognito serves custom domains through CloudFront, which only takes us-east-1 certificates.
-    const usEast1 = args.region === "us-east-1" ? undefined : new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, { parent: this });
+    // The resource's own `region` keeps the stack's provider, and so the operator's credentials.
     const certificate = new ValidatedCertificate(
       `${name}-auth-tls`,
       {
         domainName: this.authDomain,
         zoneId: args.zoneId,
+        region: CLOUDFRONT_CERTIFICATE_REGION,
         tags,
       },
-      { parent: this, provider: usEast1 },
+      { parent: this },
     );
 
     const domain = new aws.cognito.UserPoolDomain(

@@ -277,11 +277,10 @@ describe("the Pluto program under mocks (dev stack)", () => {
     it("puts the hosted UI on auth.<domain> with a us-east-1 certificate, after the domain's own record exists", () => {
       const domain = stack.one("aws:cognito/userPoolDomain:UserPoolDomain");
       expect((domain.inputs as any).domain).to.equal("auth.pluto.example.com");
-      const provider = stack.one("pulumi:providers:aws");
-      expect((provider.inputs as any).region).to.equal("us-east-1");
       const cert = stack.one("aws:acm/certificate:Certificate", "pluto-identity-auth-tls-cert");
-      expect((cert.inputs as any).domainName).to.equal("auth.pluto.example.com");
-      expect(cert.provider).to.match(new RegExp(`^${provider.urn.replace(/[$]/g, "\\$")}::`));
+      expect(cert.inputs as any).to.include({ domainName: "auth.pluto.example.com", region: "us-east-1" });
+      expect((domain.inputs as any).certificateArn).to.match(/^arn:aws:acm:us-east-1:/);
+      expect(stack.inputs("aws:acm/certificateValidation:CertificateValidation", "pluto-identity-auth-tls-validation")).to.include({ region: "us-east-1" });
       const appAlias = stack.one("aws:route53/record:Record", "pluto-ingress-app-alias");
       expect(domain.dependencies).to.include(appAlias.urn);
       const validation = stack.one("aws:acm/certificateValidation:CertificateValidation", "pluto-identity-auth-tls-validation");
@@ -338,9 +337,20 @@ describe("the Pluto program with other settings", () => {
     expect(s.inputs("aws:rds/instance:Instance").publiclyAccessible).to.equal(false);
   });
 
-  it("in us-east-1 issues the auth certificate with the default provider, and honours namePrefix", async () => {
+  it("runs every resource on the stack's own provider, so the stack's credentials and default tags apply everywhere", async () => {
+    // An explicit aws.Provider reads no stack config (aws:profile, aws:assumeRoles, keys,
+    // aws:defaultTags): a certificate issued through one fails with "No valid credential sources" or
+    // lands in another account (pulumi/pulumi-aws#1307, #3259). Other regions go through `region`.
+    for (const s of [await synthStack(), await synthStack({ "pluto:n8n": JSON.stringify({ enabled: true }), "pluto:waf": JSON.stringify({ enabled: true }) })]) {
+      expect(s.all("pulumi:providers:aws").map((p) => p.name)).to.deep.equal([]);
+      expect(s.result.resources.filter((r) => r.provider !== undefined && !r.provider.includes("::default")).map((r) => r.name)).to.deep.equal([]);
+    }
+  });
+
+  it("in us-east-1 issues the auth certificate in the stack's region too, and honours namePrefix", async () => {
     const s = await synthStack({ "aws:region": "us-east-1", "pluto:namePrefix": "acme" });
     expect(s.all("pulumi:providers:aws")).to.have.length(0);
+    expect(s.inputs("aws:acm/certificate:Certificate", "acme-identity-auth-tls-cert")).to.include({ region: "us-east-1" });
     expect(s.result.outputs).to.include({ clusterName: "acme-cluster", serviceName: "acme-openwebui", logGroupName: "/acme/ecs" });
     expect(s.container("acme-openwebui", "oauth2-proxy").environment.find((e) => e.name === "OAUTH2_PROXY_OIDC_ISSUER_URL")!.value).to.match(
       /^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_/,
