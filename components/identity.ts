@@ -6,6 +6,9 @@ import { ValidatedCertificate } from "./validatedCertificate";
 /** CloudFront, behind every Cognito custom domain, takes ACM certificates from this region only. */
 export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
 
+/** The user pool's feature plan: the cheapest one that serves managed login version 2. */
+export const USER_POOL_TIER = "ESSENTIALS";
+
 export interface IdentityArgs {
   namePrefix: string;
   /** The app host; the hosted UI lives at `auth.<domain>`. */
@@ -57,6 +60,10 @@ export class Identity extends pulumi.ComponentResource {
         usernameAttributes: ["email"],
         autoVerifiedAttributes: ["email"],
         deletionProtection: args.deletionProtection === false ? "INACTIVE" : "ACTIVE",
+        // Managed login (version 2) and its branding need the Essentials or Plus feature plan
+        // (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html);
+        // stated, not left to the API's default, which has changed before (LITE for older pools).
+        userPoolTier: USER_POOL_TIER,
         adminCreateUserConfig: { allowAdminCreateUserOnly: false },
         accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
         lambdaConfig: cognitoTriggers(args),

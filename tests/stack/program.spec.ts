@@ -287,6 +287,11 @@ describe("the Pluto program under mocks (dev stack)", () => {
       expect(domain.dependencies).to.include(validation.urn);
     });
 
+    it("states the pool's feature plan: Essentials, which managed login version 2 and its branding need", () => {
+      expect(stack.inputs("aws:cognito/userPool:UserPool")).to.include({ userPoolTier: "ESSENTIALS" });
+      expect(stack.inputs("aws:cognito/userPoolDomain:UserPoolDomain")).to.include({ managedLoginVersion: 2 });
+    });
+
     it("wires PostConfirmation to the producer and lets Cognito (this pool only) invoke it", () => {
       const pool = stack.inputs("aws:cognito/userPool:UserPool");
       const producer = stack.all("aws:lambda/function:Function").find((r) => (r.inputs as any).name === "pluto-cognito-postconfirm")!;
