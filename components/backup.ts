@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { assumeRole } from "./proxiedService";
 import { DEFAULTS, isBackupCron } from "./config";
+import { backupScheduleFrequencyProblem } from "../config/backupSchedule";
 
 /**
  * The policies AWS documents for the role AWS Backup assumes to back up and restore
@@ -36,6 +37,8 @@ export function validateBackupArgs(args: Pick<BackupArgs, "retentionDays" | "sch
   if (!Number.isInteger(days) || days < 1) problems.push(`retentionDays must be a whole number of days >= 1, got ${days}`);
   if (args.schedule !== undefined && !isBackupCron(args.schedule))
     problems.push(`schedule must be an AWS Backup cron expression with six fields, e.g. ${DEFAULTS.backup.schedule}, got ${JSON.stringify(args.schedule)}`);
+  else if (args.schedule !== undefined && backupScheduleFrequencyProblem(args.schedule))
+    problems.push(`schedule ${JSON.stringify(args.schedule)} runs more than once an hour, which AWS Backup refuses`);
   if (args.resources.length === 0) problems.push("resources must name at least one resource to back up");
   return problems;
 }
