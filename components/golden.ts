@@ -269,7 +269,9 @@ export function oauth2ProxyContainers(args: Oauth2ProxyArgs): ContainerDefinitio
   if (writer) {
     proxy.mountPoints = [{ sourceVolume: ALLOWED_EMAILS_VOLUME, containerPath: ALLOWED_EMAILS_DIR, readOnly: true }];
     // oauth2-proxy exits if the file cannot be opened at start (validator.go LoadAuthenticatedEmailsFile).
-    proxy.dependsOn = [...(proxy.dependsOn ?? []), { containerName: ALLOWED_EMAILS_CONTAINER, condition: "SUCCESS" }];
+    // HEALTHY, not SUCCESS: the writer stays running, so the bind mount always has a running user
+    // (AWS removes its data "after all of the containers that use a bind mount are stopped").
+    proxy.dependsOn = [...(proxy.dependsOn ?? []), { containerName: ALLOWED_EMAILS_CONTAINER, condition: "HEALTHY" }];
   }
   return writer ? [writer, proxy] : [proxy];
 }
@@ -326,8 +328,13 @@ export function oauth2ProxyContainer(args: Oauth2ProxyArgs): ContainerDefinition
 
 /**
  * Writes the single allowed addresses, one per line (the CSV oauth2-proxy reads), into the
- * task-scoped volume, then exits 0; oauth2-proxy starts only after that (`SUCCESS`). It carries
- * no OAUTH2_PROXY_* or WEBUI_* setting, so the policy rules never take it for either app.
+ * task-scoped volume, then stays up doing nothing, healthy once the file is there; oauth2-proxy
+ * starts only then (`HEALTHY`). It does not exit: Fargate removes a bind mount's data "after all of
+ * the containers that use a bind mount are stopped"
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html), and a writer that
+ * exited before oauth2-proxy started would leave that moment to chance. On SIGTERM (task stop) it
+ * exits 0 at once. It carries no OAUTH2_PROXY_* or WEBUI_* setting, so the policy rules never take
+ * it for either app.
  */
 export function allowedEmailsWriter(emails: string[], logGroup: string, region: string): ContainerDefinition {
   // The list reaches the shell only through "$ALLOWED_EMAILS" (never re-parsed), split on commas.
@@ -338,7 +345,9 @@ export function allowedEmailsWriter(emails: string[], logGroup: string, region: 
     essential: false,
     environment: toEnvList({ ALLOWED_EMAILS: emails.join(",") }),
     secrets: [],
-    command: ["sh", "-c", `printf '%s\\n' "$ALLOWED_EMAILS" | tr ',' '\\n' > ${ALLOWED_EMAILS_FILE}`],
+    // `sleep & wait` so that the TERM trap runs at once (a shell runs traps only between commands).
+    command: ["sh", "-c", `printf '%s\\n' "$ALLOWED_EMAILS" | tr ',' '\\n' > ${ALLOWED_EMAILS_FILE} && trap 'exit 0' TERM && while :; do sleep 3600 & wait $!; done`],
+    healthCheck: { command: ["CMD-SHELL", `test -s ${ALLOWED_EMAILS_FILE}`], interval: 5, timeout: 2, retries: 3, startPeriod: 0 },
     mountPoints: [{ sourceVolume: ALLOWED_EMAILS_VOLUME, containerPath: ALLOWED_EMAILS_DIR, readOnly: false }],
     logConfiguration: awslogs(logGroup, region, ALLOWED_EMAILS_CONTAINER),
     readonlyRootFilesystem: true,
