@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { assumeRole } from "./proxiedService";
+import { assumeRole, exclusiveRolePolicies } from "./proxiedService";
 import { DEFAULTS, isBackupCron } from "./config";
 import { backupScheduleFrequencyProblem } from "../config/backupSchedule";
 
@@ -101,11 +101,11 @@ export class Backup extends pulumi.ComponentResource {
       `${name}-role`,
       {
         assumeRolePolicy: assumeRole("backup.amazonaws.com"),
-        managedPolicyArns: BACKUP_SERVICE_POLICIES,
         tags,
       },
       { parent: this },
     );
+    const permissions = exclusiveRolePolicies(`${name}-role`, this.role, [], BACKUP_SERVICE_POLICIES);
 
     this.plan = new aws.backup.Plan(
       `${name}-plan`,
@@ -135,7 +135,7 @@ export class Backup extends pulumi.ComponentResource {
         iamRoleArn: this.role.arn,
         resources: args.resources,
       },
-      { parent: this },
+      { parent: this, dependsOn: permissions },
     );
 
     this.registerOutputs({ vaultName: this.vaultName, planId: this.plan.id });

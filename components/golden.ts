@@ -346,7 +346,11 @@ export function allowedEmailsWriter(emails: string[], logGroup: string, region: 
     environment: toEnvList({ ALLOWED_EMAILS: emails.join(",") }),
     secrets: [],
     // `sleep & wait` so that the TERM trap runs at once (a shell runs traps only between commands).
-    command: ["sh", "-c", `printf '%s\\n' "$ALLOWED_EMAILS" | tr ',' '\\n' > ${ALLOWED_EMAILS_FILE} && trap 'exit 0' TERM && while :; do sleep 3600 & wait $!; done`],
+    command: [
+      "sh",
+      "-c",
+      `printf '%s\\n' "$ALLOWED_EMAILS" | tr ',' '\\n' > ${ALLOWED_EMAILS_FILE} && trap 'exit 0' TERM && while :; do sleep 3600 & wait $!; done`,
+    ],
     healthCheck: { command: ["CMD-SHELL", `test -s ${ALLOWED_EMAILS_FILE}`], interval: 5, timeout: 2, retries: 3, startPeriod: 0 },
     mountPoints: [{ sourceVolume: ALLOWED_EMAILS_VOLUME, containerPath: ALLOWED_EMAILS_DIR, readOnly: false }],
     logConfiguration: awslogs(logGroup, region, ALLOWED_EMAILS_CONTAINER),

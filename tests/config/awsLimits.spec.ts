@@ -21,12 +21,17 @@ describe("config refuses what AWS would refuse during `pulumi up`", () => {
       const domain = hostOf(59);
       const problems = configProblems({ ...VALID_CONFIG, domain });
       expect(problems).to.have.length(1);
-      expect(problems[0]).to.match(/^pluto:domain: ".+" is 59 characters; at most 58 fit/).and.match(/auth\.<domain>/).and.match(/63 characters/);
+      expect(problems[0])
+        .to.match(/^pluto:domain: ".+" is 59 characters; at most 58 fit/)
+        .and.match(/auth\.<domain>/)
+        .and.match(/63 characters/);
     });
 
     it("still reports a malformed domain as such, not as too long", () => {
       const problems = configProblems({ ...VALID_CONFIG, domain: `https://${hostOf(70)}` });
-      expect(problems.join("\n")).to.match(/expected a host name/).and.not.match(/characters; at most/);
+      expect(problems.join("\n"))
+        .to.match(/expected a host name/)
+        .and.not.match(/characters; at most/);
     });
   });
 
@@ -41,7 +46,9 @@ describe("config refuses what AWS would refuse during `pulumi up`", () => {
       for (const bad of ["cron(*/15 * * * ? *)", "cron(0,30 * * * ? *)", "cron(0-5 3 * * ? *)", "cron(* 3 * * ? *)", "cron(0/30 * * * ? *)"]) {
         const problems = configProblems({ ...VALID_CONFIG, backup: JSON.stringify({ schedule: bad }) });
         expect(problems, bad).to.have.length(1);
-        expect(problems[0]).to.match(/^pluto:backup\.schedule: .* starts more than one backup an hour/).and.match(/less than 60 minutes apart/);
+        expect(problems[0])
+          .to.match(/^pluto:backup\.schedule: .* starts more than one backup an hour/)
+          .and.match(/less than 60 minutes apart/);
       }
     });
 
@@ -63,7 +70,8 @@ describe("config refuses what AWS would refuse during `pulumi up`", () => {
     });
 
     it("accepts the plain ARN, a JSON key, a stage or an id", () => {
-      for (const ok of [ARN, `${ARN}:key::`, `${ARN}::AWSPREVIOUS:`, `${ARN}:key::01234567-89ab-cdef-0123-456789abcdef`]) expect(withKey(ok), ok).to.deep.equal([]);
+      for (const ok of [ARN, `${ARN}:key::`, `${ARN}::AWSPREVIOUS:`, `${ARN}:key::01234567-89ab-cdef-0123-456789abcdef`])
+        expect(withKey(ok), ok).to.deep.equal([]);
       expect(secretVersionSelectorProblem({ versionStage: "AWSCURRENT" })).to.equal(undefined);
     });
   });

@@ -43,6 +43,21 @@ export class Stack {
     return JSON.parse((td.inputs as any).containerDefinitions);
   }
 
+  /** A role's inline policies (its `aws.iam.RolePolicy` children), as `{ name, policy }` sorted by name (undefined when auto-named). */
+  inlinePolicies(role: SynthResource): { name: string; policy: string }[] {
+    return this.all("aws:iam/rolePolicy:RolePolicy")
+      .filter((p) => p.parent === role.urn)
+      .map((p) => ({ name: (p.inputs as any).name, policy: (p.inputs as any).policy }))
+      .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  }
+
+  /** The managed policy ARNs a role holds exclusively (its `RolePolicyAttachmentsExclusive` child). */
+  managedPolicyArns(role: SynthResource): string[] {
+    const exclusive = this.all("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive").filter((p) => p.parent === role.urn);
+    if (exclusive.length !== 1) throw new Error(`expected one RolePolicyAttachmentsExclusive for ${role.name}, found ${exclusive.length}`);
+    return (exclusive[0].inputs as any).policyArns;
+  }
+
   container(family: string, name: string): ContainerDefinition {
     const c = this.containers(family).find((x) => x.name === name);
     if (!c) throw new Error(`no container ${name} in ${family}`);

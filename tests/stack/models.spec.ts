@@ -14,9 +14,7 @@ const FAMILY = "pluto-openwebui";
 const secretsOf = (c: ContainerDefinition) => Object.fromEntries(c.secrets.map((s) => [s.name, s.valueFrom]));
 const throughPack = (s: Stack) => runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
 const rolePolicies = (s: Stack, suffix: string): Record<string, any> =>
-  Object.fromEntries(
-    ((s.inputs("aws:iam/role:Role", suffix).inlinePolicies ?? []) as { name: string; policy: string }[]).map((p) => [p.name, JSON.parse(p.policy)]),
-  );
+  Object.fromEntries(s.inlinePolicies(s.one("aws:iam/role:Role", suffix)).map((p) => [p.name, JSON.parse(p.policy)]));
 
 describe("model connections in the stack", () => {
   describe("without pluto:models (the dev stack)", () => {

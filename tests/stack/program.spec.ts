@@ -155,14 +155,14 @@ describe("the Pluto program under mocks (dev stack)", () => {
 
     it("lets the execution role (not the task role) read exactly the task's secrets", () => {
       const roles = stack.all("aws:iam/role:Role").filter((r) => r.name.startsWith("pluto-openwebui-svc"));
-      const exec = roles.find((r) => r.name.endsWith("-execution"))!.inputs as any;
-      const task = roles.find((r) => r.name.endsWith("-task"))!.inputs as any;
-      const statement = JSON.parse(exec.inlinePolicies[0].policy).Statement[0];
+      const exec = stack.inlinePolicies(roles.find((r) => r.name.endsWith("-execution"))!);
+      const task = stack.inlinePolicies(roles.find((r) => r.name.endsWith("-task"))!);
+      const statement = JSON.parse(exec[0].policy).Statement[0];
       const arns = stack.containers("pluto-openwebui").flatMap((c) => c.secrets.map((s) => s.valueFrom));
       expect(statement.Action).to.deep.equal(["secretsmanager:GetSecretValue"]);
       expect([...statement.Resource].sort()).to.deep.equal([...arns].sort());
-      expect(JSON.stringify(task.inlinePolicies)).to.not.contain("secretsmanager");
-      expect(JSON.stringify(task.inlinePolicies)).to.contain("elasticfilesystem:ClientMount").and.contain("elasticfilesystem:ClientWrite");
+      expect(JSON.stringify(task)).to.not.contain("secretsmanager");
+      expect(JSON.stringify(task)).to.contain("elasticfilesystem:ClientMount").and.contain("elasticfilesystem:ClientWrite");
     });
   });
 
@@ -346,7 +346,10 @@ describe("the Pluto program with other settings", () => {
     // An explicit aws.Provider reads no stack config (aws:profile, aws:assumeRoles, keys,
     // aws:defaultTags): a certificate issued through one fails with "No valid credential sources" or
     // lands in another account (pulumi/pulumi-aws#1307, #3259). Other regions go through `region`.
-    for (const s of [await synthStack(), await synthStack({ "pluto:n8n": JSON.stringify({ enabled: true }), "pluto:waf": JSON.stringify({ enabled: true }) })]) {
+    for (const s of [
+      await synthStack(),
+      await synthStack({ "pluto:n8n": JSON.stringify({ enabled: true }), "pluto:waf": JSON.stringify({ enabled: true }) }),
+    ]) {
       expect(s.all("pulumi:providers:aws").map((p) => p.name)).to.deep.equal([]);
       expect(s.result.resources.filter((r) => r.provider !== undefined && !r.provider.includes("::default")).map((r) => r.name)).to.deep.equal([]);
     }

@@ -36,9 +36,19 @@ describe("backups, WAF and what the first deploy waits for", () => {
     });
 
     it("lets AWS Backup act through the documented service-role policies, trusted by backup.amazonaws.com only", () => {
-      const role = stack.one("aws:iam/role:Role", "pluto-backup-role").inputs as any;
-      expect(role.managedPolicyArns).to.deep.equal(BACKUP_SERVICE_POLICIES);
-      expect(JSON.parse(role.assumeRolePolicy).Statement).to.deep.equal([
+      const role = stack.one("aws:iam/role:Role", "pluto-backup-role");
+      expect(stack.managedPolicyArns(role)).to.deep.equal(BACKUP_SERVICE_POLICIES);
+      expect(stack.inlinePolicies(role)).to.deep.equal([]);
+      expect(
+        stack
+          .all("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+          .filter((a) => a.parent === role.urn)
+          .map((a) => (a.inputs as any).policyArn),
+      ).to.have.members(BACKUP_SERVICE_POLICIES);
+      expect(stack.one("aws:backup/selection:Selection").dependencies).to.include.members(
+        stack.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.urn),
+      );
+      expect(JSON.parse((role.inputs as any).assumeRolePolicy).Statement).to.deep.equal([
         { Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" },
       ]);
       expect(stack.inputs("aws:backup/selection:Selection").iamRoleArn).to.match(/^arn:aws:iam::\d+:role\/pluto-backup-role/);
