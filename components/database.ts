@@ -57,7 +57,7 @@ export function finalSnapshotIdentifier(identifier: string, uniqueSuffix: string
 export class Database extends pulumi.ComponentResource {
   readonly instance: aws.rds.Instance;
   readonly parameterGroup: aws.rds.ParameterGroup;
-  /** Secrets Manager ARN of DATABASE_URL (contains the password). */
+  /** DATABASE_URL (contains the password) for ECS `secrets`: its Secrets Manager ARN pinned to the stored version (`ARN:::VERSION-ID`). */
   readonly databaseUrlSecretArn: pulumi.Output<string>;
 
   constructor(name: string, args: DatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -150,7 +150,7 @@ export class Database extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
 
     this.registerOutputs({ address: this.instance.address, databaseUrlSecretArn: this.databaseUrlSecretArn });
   }

@@ -44,7 +44,7 @@ export class Identity extends pulumi.ComponentResource {
   readonly authDomain: string;
   /** OIDC issuer for oauth2-proxy: https://cognito-idp.REGION.amazonaws.com/POOL_ID. */
   readonly issuerUrl: pulumi.Output<string>;
-  /** Secrets Manager ARN holding the app client secret. */
+  /** The app client secret for ECS (`valueFrom`: its Secrets Manager ARN pinned to the stored version). */
   readonly clientSecretArn: pulumi.Output<string>;
 
   constructor(name: string, args: IdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -201,7 +201,7 @@ export class Identity extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
 
     this.registerOutputs({
       userPoolId: this.userPool.id,

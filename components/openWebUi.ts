@@ -91,7 +91,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
 
     const adminPasswordArn = this.adminPassword(name, args.namePrefix, tags);
     const models = args.models ?? NO_MODELS;
@@ -190,7 +190,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
     return passwordArn;
   }
 }

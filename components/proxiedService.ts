@@ -265,7 +265,7 @@ export class ProxiedService extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
 
     const appSecrets = args.app.secrets ?? {};
     const sidecars = args.sidecars ?? [];
