@@ -136,7 +136,12 @@ export class Database extends pulumi.ComponentResource {
         autoMinorVersionUpgrade: true,
         tags,
       },
-      { parent: this },
+      // It holds every chat and account. `protect`: Pulumi refuses a plan that would replace or
+      // delete it (a new instance starts empty), until an operator unprotects it on purpose.
+      // `deleteBeforeReplace`: its identifier is fixed, so a replacement that created first would
+      // fail with DBInstanceAlreadyExists and leave the stack half-replaced; deleted first, it
+      // leaves its final snapshot to restore from. See docs/stateful-resources.md.
+      { parent: this, protect: true, deleteBeforeReplace: true },
     );
 
     this.databaseUrlSecretArn = storedSecret(

@@ -69,7 +69,10 @@ export class Identity extends pulumi.ComponentResource {
         lambdaConfig: cognitoTriggers(args),
         tags,
       },
-      { parent: this },
+      // Every user. `protect`: Pulumi refuses a plan that would replace or delete it, instead of
+      // creating a second, empty pool and then failing to delete this one (deletion protection),
+      // which leaves the stack half-replaced. See docs/stateful-resources.md.
+      { parent: this, protect: true },
     );
 
     // Without an invoke permission Cognito's call fails with AccessDeniedException and the
@@ -143,7 +146,8 @@ export class Identity extends pulumi.ComponentResource {
         certificateArn: certificate.certificateArn,
         managedLoginVersion: 2,
       },
-      { parent: this, dependsOn: [args.appRecord] },
+      // `auth.<domain>` is one domain: a replacement (e.g. of the pool) must free it before taking it again.
+      { parent: this, dependsOn: [args.appRecord], deleteBeforeReplace: true },
     );
 
     new aws.route53.Record(

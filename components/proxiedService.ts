@@ -479,6 +479,10 @@ export class ProxiedService extends pulumi.ComponentResource {
         dependsOn: [rule, args.listener, ...(volume?.mountTargets ?? []), ...(volumePolicy ? [volumePolicy] : []), ...executionPermissions, ...taskPermissions],
         // Autoscaling owns the task count once enabled; `pulumi up` must not reset it.
         ignoreChanges: args.autoscaling ? ["desiredCount"] : [],
+        // The service name is fixed, and ECS refuses a second service of that name in the cluster
+        // while the first is active or draining: a replacement must delete first. The service holds
+        // no data; its tasks stop and the new service starts them again.
+        deleteBeforeReplace: true,
       },
     );
     this.serviceName = this.service.name;

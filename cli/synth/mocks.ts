@@ -55,6 +55,7 @@ interface MockInputs {
   identifier?: string;
   port?: number;
   secretId?: string;
+  secretString?: string;
   family?: string;
   replicationGroupId?: string;
   bucket?: string;
