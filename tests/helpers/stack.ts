@@ -58,6 +58,14 @@ export class Stack {
     return (exclusive[0].inputs as any).policyArns;
   }
 
+  /** What a task's `valueFrom` is for a secret the stack stores: its ARN pinned to its version, `ARN:::VERSION-ID`. */
+  storedValueFrom(secret: SynthResource): string {
+    const version = this.all("aws:secretsmanager/secretVersion:SecretVersion").find((v) => (v.inputs as any).secretId === secret.id);
+    if (!version) throw new Error(`no stored version of ${secret.name}`);
+    // The provider's (and the mock's) id of a version is `ARN|VERSION-ID`.
+    return `${secret.id}:::${version.id.split("|")[1]}`;
+  }
+
   container(family: string, name: string): ContainerDefinition {
     const c = this.containers(family).find((x) => x.name === name);
     if (!c) throw new Error(`no container ${name} in ${family}`);

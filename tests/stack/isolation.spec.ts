@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { secretResourceArn } from "../../components/models";
 import { ACCOUNT_ID } from "../../cli/synth/mocks";
 import { redisUrl } from "../../components/cache";
 import { fileStorageProblems, fileSystemPolicyDocument } from "../../components/fileStorage";
@@ -167,7 +168,10 @@ describe("Redis AUTH", () => {
   it("hands Open WebUI the URL with the token only as a secret, for both of its Redis settings", () => {
     const c = stack.container("pluto-openwebui", "openwebui");
     const secret = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).namePrefix === "pluto/openwebui/redis-url-")!;
-    expect(c.secrets.filter((x) => x.name === "REDIS_URL" || x.name === "WEBSOCKET_REDIS_URL").map((x) => x.valueFrom)).to.deep.equal([secret.id, secret.id]);
+    expect(c.secrets.filter((x) => x.name === "REDIS_URL" || x.name === "WEBSOCKET_REDIS_URL").map((x) => x.valueFrom)).to.deep.equal([
+      stack.storedValueFrom(secret),
+      stack.storedValueFrom(secret),
+    ]);
     expect(c.environment.map((e) => e.name)).to.not.include.members(["REDIS_URL", "WEBSOCKET_REDIS_URL"]);
     for (const e of c.environment) expect(e.value, e.name).to.not.match(/rediss?:\/\//);
     const value = (stack.one("aws:secretsmanager/secretVersion:SecretVersion", "pluto-cache-url-value").rawInputs.secretString as any).value as string;
@@ -194,7 +198,8 @@ describe("ECS execution roles: the task's secrets and its log group, nothing els
       const exec = stack.inlinePolicies(stack.all("aws:iam/role:Role").find((r) => roleArn(r) === td.executionRoleArn)!);
       expect(exec.map((p) => p.name)).to.deep.equal(["read-task-secrets", "write-task-logs"]);
       const statements = exec.flatMap((p) => JSON.parse(p.policy).Statement);
-      const secrets = stack.containers(family).flatMap((c) => c.secrets.map((s) => s.valueFrom));
+      // IAM names the secret; the task names its version (`ARN:::VERSION-ID`).
+      const secrets = stack.containers(family).flatMap((c) => c.secrets.map((s) => secretResourceArn(s.valueFrom)));
       expect(statements).to.deep.equal([
         { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: statements[0].Resource },
         { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup}:log-stream:*` },

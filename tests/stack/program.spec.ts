@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { secretResourceArn } from "../../components/models";
 import { env, Stack, synthStack } from "../helpers/stack";
 
 const TD = "aws:ecs/taskDefinition:TaskDefinition";
@@ -158,7 +159,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
       const exec = stack.inlinePolicies(roles.find((r) => r.name.endsWith("-execution"))!);
       const task = stack.inlinePolicies(roles.find((r) => r.name.endsWith("-task"))!);
       const statement = JSON.parse(exec[0].policy).Statement[0];
-      const arns = stack.containers("pluto-openwebui").flatMap((c) => c.secrets.map((s) => s.valueFrom));
+      const arns = stack.containers("pluto-openwebui").flatMap((c) => c.secrets.map((s) => secretResourceArn(s.valueFrom)));
       expect(statement.Action).to.deep.equal(["secretsmanager:GetSecretValue"]);
       expect([...statement.Resource].sort()).to.deep.equal([...arns].sort());
       expect(JSON.stringify(task)).to.not.contain("secretsmanager");

@@ -32,9 +32,7 @@ describe("stateful and fixed-name resources survive a change that would replace 
     const services = options("aws:ecs/service:Service");
     expect(services.map((s) => s.name)).to.have.members(["pluto-openwebui-svc-service", "pluto-n8n-svc-service"]);
     for (const s of services) expect(s, s.name).to.include({ deleteBeforeReplace: true, protect: false });
-    expect(options("aws:cognito/userPoolDomain:UserPoolDomain")).to.deep.equal([
-      { name: "pluto-identity-domain", protect: false, deleteBeforeReplace: true },
-    ]);
+    expect(options("aws:cognito/userPoolDomain:UserPoolDomain")).to.deep.equal([{ name: "pluto-identity-domain", protect: false, deleteBeforeReplace: true }]);
   });
 
   it("protects nothing else, so that `pulumi destroy` needs unprotecting only the resources the docs list", () => {
