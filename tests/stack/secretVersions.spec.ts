@@ -6,7 +6,7 @@ import { Stack, synthStack } from "../helpers/stack";
 
 const PROGRAM = path.join(__dirname, "storedSecretProgram.ts");
 const withValue = async (value: string) => new Stack(await synthesize({ program: PROGRAM, config: { "aws:region": "us-west-2", "test:value": value } }));
-const taskDefinition = (s: Stack) => (s.inputs("aws:ecs/taskDefinition:TaskDefinition")).containerDefinitions as string;
+const taskDefinition = (s: Stack) => s.inputs("aws:ecs/taskDefinition:TaskDefinition").containerDefinitions as string;
 
 describe("a new secret value reaches the running tasks", () => {
   it("changes the task definition when a stored value changes (so ECS rolls the service), and only then", async () => {
