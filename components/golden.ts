@@ -52,18 +52,30 @@ export const ALLOWED_EMAILS_VOLUME = "allowed-emails";
 const ALLOWED_EMAILS_DIR = "/pluto/allow-list";
 export const ALLOWED_EMAILS_FILE = `${ALLOWED_EMAILS_DIR}/emails.txt`;
 
+/**
+ * The page a person lands on after signing out: the load balancer answers it (no sign-in needed)
+ * with "you are signed out" and a link to sign in again. Landing on the app instead would start a
+ * new sign-in at once, and anyone still signed in to Google would be straight back in.
+ */
+export const SIGNED_OUT_PATH = "/signed-out";
+
+/** The signed-out page of the app at `appUrl`: Cognito's logout_uri, one of the client's sign-out URLs. */
+export function signedOutUrl(appUrl: string): string {
+  return `${appUrl}${SIGNED_OUT_PATH}`;
+}
+
 export interface SignOutUrlArgs {
   /** Cognito hosted UI domain, e.g. auth.pluto.example.com. */
   authDomain: string;
   /** The Cognito app client id used by oauth2-proxy. */
   clientId: string;
-  /** Where Cognito sends the user after logout; must be one of the client's sign-out URLs. */
+  /** Where Cognito sends the user after logout (the app's `signedOutUrl`); must be one of the client's sign-out URLs. */
   appUrl: string;
 }
 
 /**
  * Sign-out chain: Open WebUI → oauth2-proxy's /oauth2/sign_out (clears its cookie) → Cognito's
- * /logout (ends the hosted-UI session) → back to the app. `rd` is encoded once for
+ * /logout (ends the hosted-UI session) → the app's signed-out page. `rd` is encoded once for
  * oauth2-proxy, and Cognito's own `logout_uri` inside it is therefore encoded twice.
  */
 export function signOutRedirectUrl({ authDomain, clientId, appUrl }: SignOutUrlArgs): string {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { storedSecret } from "./storedSecret";
 import { ValidatedCertificate } from "./validatedCertificate";
+import { signedOutUrl } from "./golden";
 
 /** CloudFront, behind every Cognito custom domain, takes ACM certificates from this region only. */
 export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
@@ -171,7 +172,8 @@ export class Identity extends pulumi.ComponentResource {
         allowedOauthFlows: ["code"],
         allowedOauthScopes: ["openid", "email", "profile"],
         callbackUrls: hostUrls.map((u) => `${u}/oauth2/callback`),
-        logoutUrls: hostUrls,
+        // Cognito's /logout redirects only to a registered URL: the signed-out page of the app.
+        logoutUrls: [...hostUrls, signedOutUrl(`https://${args.domain}`)],
         supportedIdentityProviders: ["Google"],
         // oauth2-proxy refreshes its session with the refresh token (OAUTH2_PROXY_COOKIE_REFRESH),
         // which is how a user disabled in Cognito loses access.

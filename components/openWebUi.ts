@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { ServiceSizing } from "./config";
 import { FileStorage } from "./fileStorage";
-import { openWebUiEnvironment, scaleOutEnvironment, scaleOutSecrets, signOutRedirectUrl } from "./golden";
+import { openWebUiEnvironment, scaleOutEnvironment, scaleOutSecrets, signedOutUrl, signOutRedirectUrl } from "./golden";
 import { ProxiedService } from "./proxiedService";
 import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
 import { storedSecret } from "./storedSecret";
@@ -109,7 +109,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
       // Needs the client id, known only once Cognito has created the client.
       signOutRedirectUrl: pulumi
         .output(args.identity.clientId)
-        .apply((clientId) => signOutRedirectUrl({ authDomain: args.identity.authDomain, clientId, appUrl })),
+        .apply((clientId) => signOutRedirectUrl({ authDomain: args.identity.authDomain, clientId, appUrl: signedOutUrl(appUrl) })),
       adminEmail: args.adminEmail,
       extra: {
         ...args.settings,
