@@ -19,6 +19,7 @@
  * - OAUTH2_PROXY_SET_XAUTHREQUEST, OIDC_EMAIL_CLAIM, USER_ID_CLAIM, TRUSTED_IPS.
  */
 import { AllowList } from "../functions/allowList";
+import { UPSTREAM_TIMEOUT_SECONDS } from "../config/timeouts";
 
 /** Port Open WebUI listens on inside the task; reachable only from the sidecar over localhost. */
 export const APP_PORT = 8080;
@@ -311,6 +312,8 @@ export function oauth2ProxyContainer(args: Oauth2ProxyArgs): ContainerDefinition
     OAUTH2_PROXY_PASS_USER_HEADERS: "true",
     OAUTH2_PROXY_HTTP_ADDRESS: `0.0.0.0:${PROXY_PORT}`,
     OAUTH2_PROXY_UPSTREAMS: `http://127.0.0.1:${args.upstreamPort ?? APP_PORT}/`,
+    // Its default of 30 s turned every long request into a 502; see config/timeouts.ts.
+    OAUTH2_PROXY_UPSTREAM_TIMEOUT: `${UPSTREAM_TIMEOUT_SECONDS}s`,
     ...allowListEnvironment(args.allowList),
     OAUTH2_PROXY_COOKIE_SECURE: "true",
     OAUTH2_PROXY_COOKIE_REFRESH: COOKIE_REFRESH,

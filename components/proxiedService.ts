@@ -15,7 +15,7 @@ import {
   toSecretList,
 } from "./golden";
 import { AllowList } from "../functions/allowList";
-import { SERVICE_RULE_PRIORITY_MIN, UPSTREAM_TIMEOUT_SECONDS } from "./ingress";
+import { SERVICE_RULE_PRIORITY_MIN } from "./ingress";
 import { storedSecret } from "./storedSecret";
 import { Autoscaling, fargateMemoryChoices } from "./config";
 import { FileStorage } from "./fileStorage";
@@ -340,8 +340,7 @@ export class ProxiedService extends pulumi.ComponentResource {
         allowList: args.proxy.allowList,
         upstreamPort: args.app.port ?? APP_PORT,
         skipAuthRoutes: args.proxy.skipAuthRoutes,
-        // Aligned with the load balancer's idle timeout (see UPSTREAM_TIMEOUT_SECONDS); a stack's own setting wins.
-        extra: { OAUTH2_PROXY_UPSTREAM_TIMEOUT: `${UPSTREAM_TIMEOUT_SECONDS}s`, ...args.proxy.extraEnvironment },
+        extra: args.proxy.extraEnvironment,
         logGroup: v.logGroup,
         region: args.region,
         appContainerName: args.app.name,

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { IDLE_TIMEOUT_SECONDS, UPSTREAM_TIMEOUT_SECONDS } from "../../components/ingress";
+import { IDLE_TIMEOUT_SECONDS, UPSTREAM_TIMEOUT_SECONDS } from "../../config/timeouts";
+import { configProblems, VALID_CONFIG } from "../helpers/config";
 import { env, Stack, synthStack } from "../helpers/stack";
 
 /** Go's time.ParseDuration for the plain forms oauth2-proxy is given here ("295s", "5m"). */
@@ -27,8 +28,8 @@ describe("timeouts on a request's path line up", () => {
     }
   });
 
-  it("keeps a stack's own oauth2-proxy timeout when it sets one", async () => {
-    const s = await synthStack({ "pluto:oauth2ProxySettings": JSON.stringify({ OAUTH2_PROXY_UPSTREAM_TIMEOUT: "120s" }) });
-    expect(env(s.container("pluto-openwebui", "oauth2-proxy")).OAUTH2_PROXY_UPSTREAM_TIMEOUT).to.equal("120s");
+  it("is part of the golden configuration: a stack's oauth2ProxySettings cannot undo it", () => {
+    const problems = configProblems({ ...VALID_CONFIG, oauth2ProxySettings: JSON.stringify({ OAUTH2_PROXY_UPSTREAM_TIMEOUT: "30s" }) });
+    expect(problems.join("\n")).to.match(/OAUTH2_PROXY_UPSTREAM_TIMEOUT/);
   });
 });

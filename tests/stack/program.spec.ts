@@ -34,7 +34,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
         WEBUI_URL: "https://pluto.example.com",
         WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email",
         WEBUI_AUTH_TRUSTED_NAME_HEADER: "X-Forwarded-Preferred-Username",
-        WEBUI_AUTH_SIGNOUT_REDIRECT_URL: `/oauth2/sign_out?rd=https%3A%2F%2Fauth.pluto.example.com%2Flogout%3Fclient_id%3D${clientId}%26logout_uri%3Dhttps%253A%252F%252Fpluto.example.com`,
+        WEBUI_AUTH_SIGNOUT_REDIRECT_URL: `/oauth2/sign_out?rd=https%3A%2F%2Fauth.pluto.example.com%2Flogout%3Fclient_id%3D${clientId}%26logout_uri%3Dhttps%253A%252F%252Fpluto.example.com%252Fsigned-out`,
         ENABLE_SIGNUP: "false",
         DEFAULT_USER_ROLE: "user",
         DATA_DIR: "/app/backend/data",
@@ -263,7 +263,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
       expect(client.allowedOauthFlows).to.deep.equal(["code"]);
       expect(client.allowedOauthScopes).to.deep.equal(["openid", "email", "profile"]);
       expect(client.callbackUrls).to.deep.equal(["https://pluto.example.com/oauth2/callback"]);
-      expect(client.logoutUrls).to.deep.equal(["https://pluto.example.com"]);
+      expect(client.logoutUrls).to.deep.equal(["https://pluto.example.com", "https://pluto.example.com/signed-out"]);
       expect(client.supportedIdentityProviders).to.include("Google");
       expect(stack.one("aws:cognito/userPoolClient:UserPoolClient").dependencies).to.include(stack.one("aws:cognito/identityProvider:IdentityProvider").urn);
     });
