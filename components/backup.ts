@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { assumeRole } from "./proxiedService";
+import { assumeRole, exclusiveRolePolicies } from "./proxiedService";
 import { DEFAULTS, isBackupCron } from "./config";
+import { backupScheduleFrequencyProblem } from "../config/backupSchedule";
 
 /**
  * The policies AWS documents for the role AWS Backup assumes to back up and restore
@@ -36,6 +37,8 @@ export function validateBackupArgs(args: Pick<BackupArgs, "retentionDays" | "sch
   if (!Number.isInteger(days) || days < 1) problems.push(`retentionDays must be a whole number of days >= 1, got ${days}`);
   if (args.schedule !== undefined && !isBackupCron(args.schedule))
     problems.push(`schedule must be an AWS Backup cron expression with six fields, e.g. ${DEFAULTS.backup.schedule}, got ${JSON.stringify(args.schedule)}`);
+  else if (args.schedule !== undefined && backupScheduleFrequencyProblem(args.schedule))
+    problems.push(`schedule ${JSON.stringify(args.schedule)} runs more than once an hour, which AWS Backup refuses`);
   if (args.resources.length === 0) problems.push("resources must name at least one resource to back up");
   return problems;
 }
@@ -98,11 +101,11 @@ export class Backup extends pulumi.ComponentResource {
       `${name}-role`,
       {
         assumeRolePolicy: assumeRole("backup.amazonaws.com"),
-        managedPolicyArns: BACKUP_SERVICE_POLICIES,
         tags,
       },
       { parent: this },
     );
+    const permissions = exclusiveRolePolicies(`${name}-role`, this.role, [], BACKUP_SERVICE_POLICIES);
 
     this.plan = new aws.backup.Plan(
       `${name}-plan`,
@@ -132,7 +135,7 @@ export class Backup extends pulumi.ComponentResource {
         iamRoleArn: this.role.arn,
         resources: args.resources,
       },
-      { parent: this },
+      { parent: this, dependsOn: permissions },
     );
 
     this.registerOutputs({ vaultName: this.vaultName, planId: this.plan.id });

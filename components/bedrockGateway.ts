@@ -24,7 +24,7 @@ export interface BedrockGatewayArgs {
  * - the sidecar container's definition.
  */
 export class BedrockGateway extends pulumi.ComponentResource {
-  /** Secrets Manager ARN of the master key Open WebUI sends as its API key. */
+  /** The master key Open WebUI sends as its API key, for ECS `secrets`: its Secrets Manager ARN pinned to the stored version. */
   readonly masterKeySecretArn: pulumi.Output<string>;
   /** The task-role policy document (JSON). */
   readonly invokePolicy: pulumi.Output<string>;
@@ -48,7 +48,7 @@ export class BedrockGateway extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
 
     const invokeOpts = { parent: this };
     const foundationModelArns = bedrock.models

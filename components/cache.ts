@@ -31,7 +31,7 @@ export function redisUrl(authToken: string, host: string, port = 6379): string {
 export class Cache extends pulumi.ComponentResource {
   readonly replicationGroup: aws.elasticache.ReplicationGroup;
   readonly securityGroup: aws.ec2.SecurityGroup;
-  /** Secrets Manager ARN of `rediss://:<token>@host:6379/0`; it reaches tasks only as an ECS secret. */
+  /** `rediss://:<token>@host:6379/0` for ECS `secrets`: its Secrets Manager ARN pinned to the stored version, so a new cluster rolls the tasks. */
   readonly urlSecretArn: pulumi.Output<string>;
 
   constructor(name: string, args: CacheArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -99,7 +99,7 @@ export class Cache extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
     this.registerOutputs({ urlSecretArn: this.urlSecretArn });
   }
 }

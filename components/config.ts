@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AllowList, isAllowed } from "../functions/allowList";
 import { isMovingTag, N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
 import { hasModels, MODEL_SETTINGS, ModelsConfig, parseModelsConfig } from "./models";
+import { backupScheduleFrequencyProblem } from "../config/backupSchedule";
+import { domainLengthProblem } from "../config/domain";
 import { nearest, secretArnProblem, secretKeyProblems, settingCollisions, unknownKeyProblems } from "./configKeys";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
@@ -383,6 +385,7 @@ export function parseConfig(
   const domain = required("domain", "the app's host name, e.g. pluto.example.com");
   if (domain && !isHostName(domain))
     problems.push(`pluto:domain: expected a host name like "pluto.example.com" (no scheme, path or trailing dot), got ${JSON.stringify(domain)}`);
+  else if (domain && domainLengthProblem(domain)) problems.push(domainLengthProblem(domain)!);
 
   // Empty is Pulumi.yaml's default: the Pulumi CLI hands every stack a declared default, and a
   // default cannot name another key.
@@ -544,6 +547,7 @@ export function parseConfig(
     problems.push(
       `pluto:backup.schedule: expected an AWS Backup cron expression with six fields such as "cron(0 3 * * ? *)", got ${JSON.stringify(bk.schedule)}`,
     );
+  else if (backupScheduleFrequencyProblem(backup.schedule)) problems.push(backupScheduleFrequencyProblem(backup.schedule)!);
 
   const wf = parseObject("waf", raw.waf, problems);
   unknownFields("waf", wf, Object.keys(DEFAULTS.waf), problems);

@@ -57,7 +57,7 @@ export function finalSnapshotIdentifier(identifier: string, uniqueSuffix: string
 export class Database extends pulumi.ComponentResource {
   readonly instance: aws.rds.Instance;
   readonly parameterGroup: aws.rds.ParameterGroup;
-  /** Secrets Manager ARN of DATABASE_URL (contains the password). */
+  /** DATABASE_URL (contains the password) for ECS `secrets`: its Secrets Manager ARN pinned to the stored version (`ARN:::VERSION-ID`). */
   readonly databaseUrlSecretArn: pulumi.Output<string>;
 
   constructor(name: string, args: DatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -136,7 +136,12 @@ export class Database extends pulumi.ComponentResource {
         autoMinorVersionUpgrade: true,
         tags,
       },
-      { parent: this },
+      // It holds every chat and account. `protect`: Pulumi refuses a plan that would replace or
+      // delete it (a new instance starts empty), until an operator unprotects it on purpose.
+      // `deleteBeforeReplace`: its identifier is fixed, so a replacement that created first would
+      // fail with DBInstanceAlreadyExists and leave the stack half-replaced; deleted first, it
+      // leaves its final snapshot to restore from. See docs/stateful-resources.md.
+      { parent: this, protect: true, deleteBeforeReplace: true },
     );
 
     this.databaseUrlSecretArn = storedSecret(
@@ -150,7 +155,7 @@ export class Database extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
 
     this.registerOutputs({ address: this.instance.address, databaseUrlSecretArn: this.databaseUrlSecretArn });
   }

@@ -105,7 +105,10 @@ export class FileStorage extends pulumi.ComponentResource {
         lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
         tags,
       },
-      { parent: this },
+      // An app's data directory. `protect`: Pulumi refuses a plan that would replace or delete it (a
+      // new file system starts empty; only the AWS Backup recovery points would remain). It has no
+      // fixed name (EFS generates its creation token), so a deliberate replacement does not collide.
+      { parent: this, protect: true },
     );
 
     this.mountTargets = Array.from(

@@ -30,6 +30,7 @@
  * - ENABLE_PASSWORD_AUTH=false: `signin` then answers 403 before it reads the trusted header.
  */
 import { AllowList } from "../functions/allowList";
+import { UPSTREAM_TIMEOUT_SECONDS } from "../config/timeouts";
 
 /** Port Open WebUI listens on inside the task; reachable only from the sidecar over localhost. */
 export const APP_PORT = 8080;
@@ -63,18 +64,30 @@ export const ALLOWED_EMAILS_VOLUME = "allowed-emails";
 const ALLOWED_EMAILS_DIR = "/pluto/allow-list";
 export const ALLOWED_EMAILS_FILE = `${ALLOWED_EMAILS_DIR}/emails.txt`;
 
+/**
+ * The page a person lands on after signing out: the load balancer answers it (no sign-in needed)
+ * with "you are signed out" and a link to sign in again. Landing on the app instead would start a
+ * new sign-in at once, and anyone still signed in to Google would be straight back in.
+ */
+export const SIGNED_OUT_PATH = "/signed-out";
+
+/** The signed-out page of the app at `appUrl`: Cognito's logout_uri, one of the client's sign-out URLs. */
+export function signedOutUrl(appUrl: string): string {
+  return `${appUrl}${SIGNED_OUT_PATH}`;
+}
+
 export interface SignOutUrlArgs {
   /** Cognito hosted UI domain, e.g. auth.pluto.example.com. */
   authDomain: string;
   /** The Cognito app client id used by oauth2-proxy. */
   clientId: string;
-  /** Where Cognito sends the user after logout; must be one of the client's sign-out URLs. */
+  /** Where Cognito sends the user after logout (the app's `signedOutUrl`); must be one of the client's sign-out URLs. */
   appUrl: string;
 }
 
 /**
  * Sign-out chain: Open WebUI → oauth2-proxy's /oauth2/sign_out (clears its cookie) → Cognito's
- * /logout (ends the hosted-UI session) → back to the app. `rd` is encoded once for
+ * /logout (ends the hosted-UI session) → the app's signed-out page. `rd` is encoded once for
  * oauth2-proxy, and Cognito's own `logout_uri` inside it is therefore encoded twice.
  */
 export function signOutRedirectUrl({ authDomain, clientId, appUrl }: SignOutUrlArgs): string {
@@ -300,7 +313,9 @@ export function oauth2ProxyContainers(args: Oauth2ProxyArgs): ContainerDefinitio
   if (writer) {
     proxy.mountPoints = [{ sourceVolume: ALLOWED_EMAILS_VOLUME, containerPath: ALLOWED_EMAILS_DIR, readOnly: true }];
     // oauth2-proxy exits if the file cannot be opened at start (validator.go LoadAuthenticatedEmailsFile).
-    proxy.dependsOn = [...(proxy.dependsOn ?? []), { containerName: ALLOWED_EMAILS_CONTAINER, condition: "SUCCESS" }];
+    // HEALTHY, not SUCCESS: the writer stays running, so the bind mount always has a running user
+    // (AWS removes its data "after all of the containers that use a bind mount are stopped").
+    proxy.dependsOn = [...(proxy.dependsOn ?? []), { containerName: ALLOWED_EMAILS_CONTAINER, condition: "HEALTHY" }];
   }
   return writer ? [writer, proxy] : [proxy];
 }
@@ -328,6 +343,8 @@ export function oauth2ProxyContainer(args: Oauth2ProxyArgs): ContainerDefinition
     OAUTH2_PROXY_PASS_USER_HEADERS: "true",
     OAUTH2_PROXY_HTTP_ADDRESS: `0.0.0.0:${PROXY_PORT}`,
     OAUTH2_PROXY_UPSTREAMS: `http://127.0.0.1:${args.upstreamPort ?? APP_PORT}/`,
+    // Its default of 30 s turned every long request into a 502; see config/timeouts.ts.
+    OAUTH2_PROXY_UPSTREAM_TIMEOUT: `${UPSTREAM_TIMEOUT_SECONDS}s`,
     ...allowListEnvironment(args.allowList),
     OAUTH2_PROXY_COOKIE_SECURE: "true",
     OAUTH2_PROXY_COOKIE_REFRESH: COOKIE_REFRESH,
@@ -357,8 +374,13 @@ export function oauth2ProxyContainer(args: Oauth2ProxyArgs): ContainerDefinition
 
 /**
  * Writes the single allowed addresses, one per line (the CSV oauth2-proxy reads), into the
- * task-scoped volume, then exits 0; oauth2-proxy starts only after that (`SUCCESS`). It carries
- * no OAUTH2_PROXY_* or WEBUI_* setting, so the policy rules never take it for either app.
+ * task-scoped volume, then stays up doing nothing, healthy once the file is there; oauth2-proxy
+ * starts only then (`HEALTHY`). It does not exit: Fargate removes a bind mount's data "after all of
+ * the containers that use a bind mount are stopped"
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html), and a writer that
+ * exited before oauth2-proxy started would leave that moment to chance. On SIGTERM (task stop) it
+ * exits 0 at once. It carries no OAUTH2_PROXY_* or WEBUI_* setting, so the policy rules never take
+ * it for either app.
  */
 export function allowedEmailsWriter(emails: string[], logGroup: string, region: string): ContainerDefinition {
   // The list reaches the shell only through "$ALLOWED_EMAILS" (never re-parsed), split on commas.
@@ -369,7 +391,13 @@ export function allowedEmailsWriter(emails: string[], logGroup: string, region: 
     essential: false,
     environment: toEnvList({ ALLOWED_EMAILS: emails.join(",") }),
     secrets: [],
-    command: ["sh", "-c", `printf '%s\\n' "$ALLOWED_EMAILS" | tr ',' '\\n' > ${ALLOWED_EMAILS_FILE}`],
+    // `sleep & wait` so that the TERM trap runs at once (a shell runs traps only between commands).
+    command: [
+      "sh",
+      "-c",
+      `printf '%s\\n' "$ALLOWED_EMAILS" | tr ',' '\\n' > ${ALLOWED_EMAILS_FILE} && trap 'exit 0' TERM && while :; do sleep 3600 & wait $!; done`,
+    ],
+    healthCheck: { command: ["CMD-SHELL", `test -s ${ALLOWED_EMAILS_FILE}`], interval: 5, timeout: 2, retries: 3, startPeriod: 0 },
     mountPoints: [{ sourceVolume: ALLOWED_EMAILS_VOLUME, containerPath: ALLOWED_EMAILS_DIR, readOnly: false }],
     logConfiguration: awslogs(logGroup, region, ALLOWED_EMAILS_CONTAINER),
     readonlyRootFilesystem: true,

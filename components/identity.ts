@@ -2,6 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { storedSecret } from "./storedSecret";
 import { ValidatedCertificate } from "./validatedCertificate";
+import { signedOutUrl } from "./golden";
+
+/** CloudFront, behind every Cognito custom domain, takes ACM certificates from this region only. */
+export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
+
+/** The user pool's feature plan: the cheapest one that serves managed login version 2. */
+export const USER_POOL_TIER = "ESSENTIALS";
 
 export interface IdentityArgs {
   namePrefix: string;
@@ -38,7 +45,7 @@ export class Identity extends pulumi.ComponentResource {
   readonly authDomain: string;
   /** OIDC issuer for oauth2-proxy: https://cognito-idp.REGION.amazonaws.com/POOL_ID. */
   readonly issuerUrl: pulumi.Output<string>;
-  /** Secrets Manager ARN holding the app client secret. */
+  /** The app client secret for ECS (`valueFrom`: its Secrets Manager ARN pinned to the stored version). */
   readonly clientSecretArn: pulumi.Output<string>;
 
   constructor(name: string, args: IdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -54,12 +61,19 @@ export class Identity extends pulumi.ComponentResource {
         usernameAttributes: ["email"],
         autoVerifiedAttributes: ["email"],
         deletionProtection: args.deletionProtection === false ? "INACTIVE" : "ACTIVE",
+        // Managed login (version 2) and its branding need the Essentials or Plus feature plan
+        // (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html);
+        // stated, not left to the API's default, which has changed before (LITE for older pools).
+        userPoolTier: USER_POOL_TIER,
         adminCreateUserConfig: { allowAdminCreateUserOnly: false },
         accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
         lambdaConfig: cognitoTriggers(args),
         tags,
       },
-      { parent: this },
+      // Every user. `protect`: Pulumi refuses a plan that would replace or delete it, instead of
+      // creating a second, empty pool and then failing to delete this one (deletion protection),
+      // which leaves the stack half-replaced. See docs/stateful-resources.md.
+      { parent: this, protect: true },
     );
 
     // Without an invoke permission Cognito's call fails with AccessDeniedException and the
@@ -113,15 +127,16 @@ export class Identity extends pulumi.ComponentResource {
     );
 
     // Cognito serves custom domains through CloudFront, which only takes us-east-1 certificates.
-    const usEast1 = args.region === "us-east-1" ? undefined : new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, { parent: this });
+    // The resource's own `region` keeps the stack's provider, and so the operator's credentials.
     const certificate = new ValidatedCertificate(
       `${name}-auth-tls`,
       {
         domainName: this.authDomain,
         zoneId: args.zoneId,
+        region: CLOUDFRONT_CERTIFICATE_REGION,
         tags,
       },
-      { parent: this, provider: usEast1 },
+      { parent: this },
     );
 
     const domain = new aws.cognito.UserPoolDomain(
@@ -132,7 +147,8 @@ export class Identity extends pulumi.ComponentResource {
         certificateArn: certificate.certificateArn,
         managedLoginVersion: 2,
       },
-      { parent: this, dependsOn: [args.appRecord] },
+      // `auth.<domain>` is one domain: a replacement (e.g. of the pool) must free it before taking it again.
+      { parent: this, dependsOn: [args.appRecord], deleteBeforeReplace: true },
     );
 
     new aws.route53.Record(
@@ -156,7 +172,8 @@ export class Identity extends pulumi.ComponentResource {
         allowedOauthFlows: ["code"],
         allowedOauthScopes: ["openid", "email", "profile"],
         callbackUrls: hostUrls.map((u) => `${u}/oauth2/callback`),
-        logoutUrls: hostUrls,
+        // Cognito's /logout redirects only to a registered URL: the signed-out page of the app.
+        logoutUrls: [...hostUrls, signedOutUrl(`https://${args.domain}`)],
         supportedIdentityProviders: ["Google"],
         // oauth2-proxy refreshes its session with the refresh token (OAUTH2_PROXY_COOKIE_REFRESH),
         // which is how a user disabled in Cognito loses access.
@@ -190,7 +207,7 @@ export class Identity extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
 
     this.registerOutputs({
       userPoolId: this.userPool.id,

@@ -3,6 +3,8 @@ import * as aws from "@pulumi/aws";
 import { ValidatedCertificate } from "./validatedCertificate";
 import { AccessLogBucket } from "./accessLogBucket";
 import { cappedName } from "./names";
+import { SIGNED_OUT_PATH } from "./golden";
+import { IDLE_TIMEOUT_SECONDS } from "../config/timeouts";
 
 /** AWS's limit on load balancer names (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html). */
 export const LOAD_BALANCER_NAME_MAX = 32;
@@ -23,7 +25,7 @@ export const REFUSED_FORWARDED_HEADERS = ["X-Forwarded-Uri", "X-Forwarded-Host"]
  * Rules are evaluated from the lowest priority value to the highest, the default action last
  * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#listener-rules).
  */
-export const EDGE_RULE_PRIORITIES = { forwardedUri: 1, forwardedHost: 2, refusedSignUp: 10 } as const;
+export const EDGE_RULE_PRIORITIES = { forwardedUri: 1, forwardedHost: 2, refusedSignUp: 10, signedOut: 20 } as const;
 
 /**
  * What a person whose sign-up the Cognito PreSignUp trigger refused sees. Cognito redirects to
@@ -43,6 +45,21 @@ export const REFUSED_SIGN_UP_PAGE =
   'and <a href="/">try again</a> with that one. If you should have access with this one, ask your administrator to add it.</p>' +
   "</body></html>";
 
+/**
+ * What a person sees after signing out (`SIGNED_OUT_PATH`, Cognito's logout_uri): the load balancer
+ * answers it, so it needs no session. The link starts a new sign-in; the note is for shared
+ * computers, where the Google session outlives ours. At most 1,024 characters, as above.
+ */
+export const SIGNED_OUT_PAGE =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+  '<meta name="viewport" content="width=device-width,initial-scale=1"><title>Signed out</title></head>' +
+  '<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5">' +
+  "<h1>You are signed out</h1>" +
+  '<p><a href="/">Sign in again</a></p>' +
+  "<p>On a shared computer, also " +
+  '<a href="https://accounts.google.com/Logout">sign out of Google</a>: otherwise the next person to sign in here is let in as you without a password.</p>' +
+  "</body></html>";
+
 export interface IngressArgs {
   /** The app's host name; its certificate, alias record and HTTPS listener. */
   domain: string;
@@ -53,7 +70,7 @@ export interface IngressArgs {
   vpcId: pulumi.Input<string>;
   publicSubnetIds: pulumi.Input<string[]>;
   securityGroupId: pulumi.Input<string>;
-  /** Seconds an idle connection stays open; Open WebUI streams long answers. Defaults to 300. */
+  /** Seconds an idle connection stays open; Open WebUI streams long answers. Defaults to `IDLE_TIMEOUT_SECONDS` (300). */
   idleTimeoutSeconds?: number;
   /** Region of the stack (the access-log bucket's policy depends on it). */
   region: string;
@@ -114,7 +131,7 @@ export class Ingress extends pulumi.ComponentResource {
         internal: false,
         subnets: args.publicSubnetIds,
         securityGroups: [args.securityGroupId],
-        idleTimeout: args.idleTimeoutSeconds ?? 300,
+        idleTimeout: args.idleTimeoutSeconds ?? IDLE_TIMEOUT_SECONDS,
         dropInvalidHeaderFields: true,
         accessLogs: { bucket: this.accessLogs.bucket.bucket, prefix: this.accessLogs.prefix, enabled: true },
         tags,
@@ -138,7 +155,7 @@ export class Ingress extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.edgeRules(name, tags);
+    this.edgeRules(name, args.domain, tags);
 
     this.httpListener = new aws.lb.Listener(
       `${name}-http`,
@@ -170,7 +187,7 @@ export class Ingress extends pulumi.ComponentResource {
   }
 
   /** The listener's own rules, all before any service's host rule. */
-  private edgeRules(name: string, tags: Record<string, string>): void {
+  private edgeRules(name: string, domain: string, tags: Record<string, string>): void {
     // One http-header condition names one header; its values are ORed, `*` matches any value
     // including an empty one, header names are case-insensitive and a repeated header is searched
     // in order (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-httpheaderconfig.html).
@@ -204,6 +221,19 @@ export class Ingress extends pulumi.ComponentResource {
           { queryStrings: [{ key: "error_description", value: "PreSignUp*" }] },
         ],
         actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/html", statusCode: "403", messageBody: REFUSED_SIGN_UP_PAGE } }],
+        tags,
+      },
+      { parent: this },
+    );
+
+    // The app host only: where Cognito's logout sends people (the client's registered sign-out URL).
+    new aws.lb.ListenerRule(
+      `${name}-signed-out`,
+      {
+        listenerArn: this.httpsListener.arn,
+        priority: EDGE_RULE_PRIORITIES.signedOut,
+        conditions: [{ hostHeader: { values: [domain] } }, { pathPattern: { values: [SIGNED_OUT_PATH] } }],
+        actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/html", statusCode: "200", messageBody: SIGNED_OUT_PAGE } }],
         tags,
       },
       { parent: this },

@@ -4,6 +4,8 @@
  * so the program, the policy-free CLI (`pluto doctor`) and the tests share one source of truth.
  */
 
+import { secretVersionSelectorProblem } from "../config/secretArn";
+
 /**
  * The LiteLLM proxy image the Bedrock gateway runs: a published release tag, never `main-latest`.
  * v1.104.2 (2026-10-08, tag → BerriAI/litellm fc3920bf; BerriAI/litellm-docs
@@ -334,6 +336,8 @@ function parseOpenAi(raw: unknown, stackRegion: string | undefined, problems: st
         `${k}.apiKeySecretArn: expected the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf, ` +
           `optionally followed by :json-key::), got ${JSON.stringify(c.apiKeySecretArn)}`,
       );
+    } else if (secretVersionSelectorProblem(ref)) {
+      problems.push(`${k}.apiKeySecretArn: ${secretVersionSelectorProblem(ref)}`);
     } else if (stackRegion && ref.region !== stackRegion) {
       problems.push(`${k}.apiKeySecretArn: the secret is in ${ref.region} but the stack is in ${stackRegion}; keep the key in the stack's region`);
     }

@@ -64,7 +64,7 @@ export class N8n extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
 
     this.service = new ProxiedService(
       `${name}-svc`,

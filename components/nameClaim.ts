@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { nameClaimHandler } from "../functions/nameClaim";
 import { handlerOnlyCodePaths } from "./lambdaPackaging";
-import { assumeRole } from "./proxiedService";
+import { assumeRole, onlyThesePolicies } from "./proxiedService";
 
 export interface NameClaimArgs {
   /** Prefix of physical names: the function is `${namePrefix}-cognito-name-claim`. */
@@ -49,6 +49,7 @@ export class NameClaim extends pulumi.ComponentResource {
       },
       { parent: role },
     );
+    onlyThesePolicies(`${name}-role`, role, [policy]);
 
     this.function = new aws.lambda.CallbackFunction(
       `${name}-function`,

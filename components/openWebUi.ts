@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { ServiceSizing } from "./config";
 import { FileStorage } from "./fileStorage";
-import { openWebUiEnvironment, scaleOutEnvironment, scaleOutSecrets, signOutRedirectUrl } from "./golden";
+import { openWebUiEnvironment, scaleOutEnvironment, scaleOutSecrets, signedOutUrl, signOutRedirectUrl } from "./golden";
 import { ProxiedService } from "./proxiedService";
 import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
 import { storedSecret } from "./storedSecret";
@@ -93,7 +93,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
 
     const adminPasswordArn = this.adminPassword(name, args.namePrefix, tags);
     const models = args.models ?? NO_MODELS;
@@ -111,7 +111,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
       // Needs the client id, known only once Cognito has created the client.
       signOutRedirectUrl: pulumi
         .output(args.identity.clientId)
-        .apply((clientId) => signOutRedirectUrl({ authDomain: args.identity.authDomain, clientId, appUrl })),
+        .apply((clientId) => signOutRedirectUrl({ authDomain: args.identity.authDomain, clientId, appUrl: signedOutUrl(appUrl) })),
       adminEmail: args.adminEmail,
       extra: {
         ...args.settings,
@@ -192,7 +192,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
     return passwordArn;
   }
 }

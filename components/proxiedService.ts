@@ -265,7 +265,7 @@ export class ProxiedService extends pulumi.ComponentResource {
         tags,
       },
       this,
-    ).arn;
+    ).valueFrom;
 
     const appSecrets = args.app.secrets ?? {};
     const sidecars = args.sidecars ?? [];
@@ -279,14 +279,13 @@ export class ProxiedService extends pulumi.ComponentResource {
       `${name}-execution`,
       {
         assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"),
-        // Explicitly none: an empty list detaches AmazonECSTaskExecutionRolePolicy (ECR on "*") from
-        // roles created before; images come from public registries, which need no IAM permission.
-        managedPolicyArns: [],
-        inlinePolicies: executionRolePolicies(secretArns, args.logGroupArn),
         tags,
       },
       { parent: this },
     );
+    // No managed policy: the exclusive attachment list, empty, detaches AmazonECSTaskExecutionRolePolicy
+    // (ECR on "*") from a role that has it; images come from public registries, which need no IAM permission.
+    const executionPermissions = exclusiveRolePolicies(`${name}-execution`, this.executionRole, executionRolePolicies(secretArns, args.logGroupArn), []);
 
     const volume = args.volume;
     const extraTaskPolicies = Object.entries(args.taskRolePolicies ?? {}).map(([policyName, policy]) => ({ name: policyName, policy }));
@@ -294,31 +293,36 @@ export class ProxiedService extends pulumi.ComponentResource {
       `${name}-task`,
       {
         assumeRolePolicy: assumeRole("ecs-tasks.amazonaws.com"),
-        // Mount and write, never ClientRootAccess: the access point's identity is not root.
-        inlinePolicies: [
-          ...(volume
-            ? [
-                {
-                  name: "mount-data-volume",
-                  policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                      {
-                        Effect: "Allow",
-                        Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-                        Resource: volume.fileSystem.arn,
-                        Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": volume.accessPoint.arn } },
-                      },
-                    ],
-                  }),
-                },
-              ]
-            : []),
-          ...extraTaskPolicies,
-        ],
         tags,
       },
       { parent: this },
+    );
+    const taskPermissions = exclusiveRolePolicies(
+      `${name}-task`,
+      this.taskRole,
+      [
+        // Mount and write, never ClientRootAccess: the access point's identity is not root.
+        ...(volume
+          ? [
+              {
+                name: "mount-data-volume",
+                policy: pulumi.jsonStringify({
+                  Version: "2012-10-17",
+                  Statement: [
+                    {
+                      Effect: "Allow",
+                      Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                      Resource: volume.fileSystem.arn,
+                      Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": volume.accessPoint.arn } },
+                    },
+                  ],
+                }),
+              },
+            ]
+          : []),
+        ...extraTaskPolicies,
+      ],
+      [],
     );
     // The file system admits this role and no other.
     const volumePolicy = volume?.allowMount(this.taskRole.arn);
@@ -471,9 +475,14 @@ export class ProxiedService extends pulumi.ComponentResource {
         parent: this,
         // The target group must be attached to the load balancer (via the rule) before the service,
         // and the data volume's mount targets and policy must exist before a task mounts it.
-        dependsOn: [rule, args.listener, ...(volume?.mountTargets ?? []), ...(volumePolicy ? [volumePolicy] : [])],
+        // The roles' policies are resources of their own now: a task must not start before ECS may read its secrets.
+        dependsOn: [rule, args.listener, ...(volume?.mountTargets ?? []), ...(volumePolicy ? [volumePolicy] : []), ...executionPermissions, ...taskPermissions],
         // Autoscaling owns the task count once enabled; `pulumi up` must not reset it.
         ignoreChanges: args.autoscaling ? ["desiredCount"] : [],
+        // The service name is fixed, and ECS refuses a second service of that name in the cluster
+        // while the first is active or draining: a replacement must delete first. The service holds
+        // no data; its tasks stop and the new service starts them again.
+        deleteBeforeReplace: true,
       },
     );
     this.serviceName = this.service.name;
@@ -565,10 +574,7 @@ export const TARGET_GROUP_NAME_MAX = 32;
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html).
  * Images come from public registries (ghcr.io, quay.io, docker.n8n.io), which need no permission.
  */
-export function executionRolePolicies(
-  secretArns: pulumi.Input<pulumi.Input<string>[]>,
-  logGroupArn: pulumi.Input<string>,
-): aws.types.input.iam.RoleInlinePolicy[] {
+export function executionRolePolicies(secretArns: pulumi.Input<pulumi.Input<string>[]>, logGroupArn: pulumi.Input<string>): InlinePolicy[] {
   return [
     {
       name: "read-task-secrets",
@@ -585,6 +591,49 @@ export function executionRolePolicies(
         Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroupArn}:log-stream:*` }],
       }),
     },
+  ];
+}
+
+/** An inline policy of a role: its name (unique in the role) and its JSON document. */
+export interface InlinePolicy {
+  name: string;
+  policy: pulumi.Input<string>;
+}
+
+/**
+ * Gives `role` exactly these inline policies and managed policies, and no others: each as a
+ * resource of its own (`aws.iam.RolePolicy`, `aws.iam.RolePolicyAttachment`), with
+ * `RolePoliciesExclusive` and `RolePolicyAttachmentsExclusive` removing whatever else is attached
+ * (the role's own `inlinePolicies` and `managedPolicyArns` are deprecated in @pulumi/aws 7 for
+ * these). Inline policies keep the names they had as `inlinePolicies`, so a stack deployed before
+ * overwrites them in place. Returns the resources, for `dependsOn` of whatever needs the permissions.
+ */
+export function exclusiveRolePolicies(name: string, role: aws.iam.Role, inline: InlinePolicy[], managedArns: string[]): pulumi.Resource[] {
+  const policies = inline.map((p) => new aws.iam.RolePolicy(`${name}-${p.name}`, { role: role.name, name: p.name, policy: p.policy }, { parent: role }));
+  const attachments = managedArns.map(
+    (arn) => new aws.iam.RolePolicyAttachment(`${name}-${arn.split("/").pop()}`, { role: role.name, policyArn: arn }, { parent: role }),
+  );
+  return [...policies, ...attachments, ...onlyThesePolicies(name, role, policies, attachments)];
+}
+
+/** The two exclusive resources that remove from `role` every policy but `policies` and `attachments`. */
+export function onlyThesePolicies(
+  name: string,
+  role: aws.iam.Role,
+  policies: aws.iam.RolePolicy[],
+  attachments: aws.iam.RolePolicyAttachment[] = [],
+): pulumi.Resource[] {
+  return [
+    new aws.iam.RolePoliciesExclusive(
+      `${name}-inline-only`,
+      { roleName: role.name, policyNames: policies.map((p) => p.name) },
+      { parent: role, dependsOn: policies },
+    ),
+    new aws.iam.RolePolicyAttachmentsExclusive(
+      `${name}-managed-only`,
+      { roleName: role.name, policyArns: attachments.map((a) => a.policyArn) },
+      { parent: role, dependsOn: attachments },
+    ),
   ];
 }
 

@@ -19,8 +19,18 @@ interface SecretArgs {
 export interface StoredSecret {
   readonly secret: aws.secretsmanager.Secret;
   readonly version: aws.secretsmanager.SecretVersion;
-  /** The secret's ARN, resolved once its value is stored. */
+  /** The secret's ARN, resolved once its value is stored: for IAM policies and for code that reads the current value. */
   readonly arn: pulumi.Output<string>;
+  /**
+   * What an ECS task takes (`secrets[].valueFrom`): the ARN pinned to this value's version id,
+   * `ARN:::VERSION-ID` (json-key and version-stage empty;
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html).
+   * ECS reads a secret only when a task starts, and a task definition that names the bare ARN does
+   * not change with the value, so nothing would roll and running tasks would keep the old value
+   * (e.g. a REDIS_URL naming a deleted cluster). A new value is a new version, so the task
+   * definition changes and the service rolls onto it; a rollback gets the value its tasks had.
+   */
+  readonly valueFrom: pulumi.Output<string>;
 }
 
 /** What a secret the operator fills in holds until they do; consumers treat it as "not configured". */
@@ -70,7 +80,14 @@ function secretWithValue(
     },
     { parent: secret, ignoreChanges: ignoreValueChanges ? ["secretString"] : [] },
   );
-  return { secret, version, arn: version.secretArn };
+  // A value Pulumi does not own (the operator's) is read at its current version.
+  const valueFrom = ignoreValueChanges ? version.secretArn : ecsSecretValueFrom(version.secretArn, version.versionId);
+  return { secret, version, arn: version.secretArn, valueFrom };
+}
+
+/** The ECS `valueFrom` of one version of a secret: `ARN:::VERSION-ID`. */
+export function ecsSecretValueFrom(arn: pulumi.Input<string>, versionId: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.interpolate`${arn}:::${versionId}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { ENV, preSignUpFactory, producerFactory, workerFactory } from "../functi
 import { isEmail, isHostName } from "./config";
 import { handlerOnlyCodePaths } from "./lambdaPackaging";
 import { operatorSecret, StoredSecret } from "./storedSecret";
+import { onlyThesePolicies } from "./proxiedService";
 
 export interface UserProvisioningArgs {
   /** Prefix of physical names; queues `${namePrefix}-user-provisioning` and `${namePrefix}-user-provisioning-dlq`,
@@ -252,6 +253,7 @@ export class UserProvisioning extends pulumi.ComponentResource {
     const role = (roleName: string, policy: pulumi.Output<string>) => {
       const r = new aws.iam.Role(`${name}-${roleName}`, { assumeRolePolicy: LAMBDA_ASSUME_ROLE, tags }, { parent: this });
       const p = new aws.iam.RolePolicy(`${name}-${roleName}`, { role: r.name, policy }, { parent: r });
+      onlyThesePolicies(`${name}-${roleName}`, r, [p]);
       return { role: r, policy: p };
     };
     const preSignUpRole = role("presignup-role", policyDocument([writeLogs(preSignUpLogs)]));

@@ -8,6 +8,12 @@ export interface ValidatedCertificateArgs {
   subjectAlternativeNames?: string[];
   /** Route 53 zone that holds the validation records. */
   zoneId: pulumi.Input<string>;
+  /**
+   * Region to issue the certificate in, through the resource's own `region` input (@pulumi/aws 7),
+   * so the stack's provider and every credential setting of the stack (aws:profile,
+   * aws:assumeRoles, keys, aws:defaultTags) stay in force. Defaults to the stack's region.
+   */
+  region?: string;
   tags?: Record<string, string>;
 }
 
@@ -15,7 +21,9 @@ export interface ValidatedCertificateArgs {
  * An ACM certificate that is usable: its DNS validation records exist and ACM has issued it.
  * Consumers must take `certificateArn` from here (the validation), never from the raw certificate,
  * or a listener or Cognito domain may be created with a certificate that is still pending.
- * Pass a `provider` in opts to issue it in another region (Cognito custom domains need us-east-1).
+ * Give `region` to issue it in another region (Cognito custom domains need us-east-1). Never a second
+ * `aws.Provider` for that: an explicit provider reads no stack config, so it would run without the
+ * operator's profile, role or default tags (pulumi/pulumi-aws#1307, #3259).
  */
 export class ValidatedCertificate extends pulumi.ComponentResource {
   readonly certificate: aws.acm.Certificate;
@@ -32,6 +40,7 @@ export class ValidatedCertificate extends pulumi.ComponentResource {
         domainName: args.domainName,
         subjectAlternativeNames: args.subjectAlternativeNames,
         validationMethod: "DNS",
+        ...(args.region ? { region: args.region } : {}),
         tags: { Name: name, ...args.tags },
       },
       { parent: this },
@@ -64,6 +73,7 @@ export class ValidatedCertificate extends pulumi.ComponentResource {
       {
         certificateArn: this.certificate.arn,
         validationRecordFqdns: records.map((r) => r.fqdn),
+        ...(args.region ? { region: args.region } : {}),
       },
       { parent: this },
     );

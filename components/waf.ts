@@ -18,6 +18,18 @@ export const COUNTED_RULES: Record<string, Record<string, string>> = {
     GenericLFI_BODY: "pasted code with relative paths (../) and system paths (/etc/passwd) look like file inclusion",
     // Matches URLs with IP addresses and includes in the body: pasted configs and logs.
     GenericRFI_BODY: "pasted configs and logs with URLs to IP addresses look like remote file inclusion",
+    // Matches the EC2 metadata address 169.254.169.254 in the body: a message that quotes it (a
+    // question about IMDS, a pasted cloud-init log) was refused. The defence against SSRF is where
+    // the fetch happens: Open WebUI refuses outbound fetches to private and link-local addresses
+    // unless ENABLE_RAG_LOCAL_WEB_FETCH is on (off by default; open-webui docs,
+    // reference/env-configuration.mdx); a Fargate task's credentials are served at 169.254.170.2
+    // under a path only the task knows (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI), not at this address.
+    // The URI path, query and cookie variants still block.
+    EC2MetaDataSSRF_BODY: "chat messages that quote 169.254.169.254; Open WebUI itself refuses fetches to link-local addresses",
+    // Blocks a request without a User-Agent header. Browsers always send one; machine callers of n8n's
+    // public webhooks (pluto:n8n.publicWebhooks) may not, and anyone probing sets one in a keystroke,
+    // so the rule stops legitimate callers only.
+    NoUserAgent_HEADER: "webhook callers that send no User-Agent; any attacker sends one",
   },
   AWSManagedRulesKnownBadInputsRuleSet: {
     // The body variants match `${jndi:` and Java serialisation markers, which appear when someone
@@ -25,6 +37,25 @@ export const COUNTED_RULES: Record<string, Record<string, string>> = {
     // The header, URI and query variants still block.
     Log4JRCE_BODY: "questions about Log4Shell quote ${jndi:...}; Open WebUI runs no Java",
     JavaDeserializationRCE_BODY: "pasted Java payloads; Open WebUI runs no Java",
+  },
+};
+
+/**
+ * The body, header and cookie rules of the two groups that keep AWS's action (block), and why they
+ * cost a chat application nothing (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html).
+ * With COUNTED_RULES this is every such rule: docs/scaling-n8n-waf.md lists both.
+ */
+export const BLOCKING_RULES: Record<string, Record<string, string>> = {
+  AWSManagedRulesCommonRuleSet: {
+    UserAgent_BadBots_HEADER: "scanner user agents (nessus, nmap); no member's browser sends one",
+    SizeRestrictions_Cookie_HEADER: "a Cookie header over 10,240 bytes; oauth2-proxy's session cookie, Cognito's three tokens encrypted, is a few KB",
+    EC2MetaDataSSRF_COOKIE: "the metadata address in a cookie; no cookie of ours holds an address",
+    CrossSiteScripting_COOKIE: "script in a cookie; our cookies are opaque tokens",
+  },
+  AWSManagedRulesKnownBadInputsRuleSet: {
+    JavaDeserializationRCE_HEADER: "Java serialisation markers in a header; no client of ours sends them",
+    Host_localhost_HEADER: "a Host header of localhost; the load balancer serves only the stack's own host names",
+    Log4JRCE_HEADER: "${jndi:...} in a header, the classic Log4Shell probe",
   },
 };
 

@@ -38,6 +38,10 @@ export interface SynthResource {
   aliases: string[];
   /** `retainOnDelete`: `pulumi destroy` leaves the resource in the cloud. */
   retainOnDelete: boolean;
+  /** `protect`: Pulumi refuses any plan that would delete or replace the resource. */
+  protect: boolean;
+  /** `deleteBeforeReplace`: a replacement deletes the old resource before creating the new one. */
+  deleteBeforeReplace: boolean;
   /** The same, per input property (`certificateArn` → the validation's URN). */
   propertyDependencies: Record<string, string[]>;
   /** Inputs with secrets shown as "[secret]" and asset archives as `{assets: {...}}` (see `toJsonValue`). */
@@ -197,6 +201,8 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
                   .filter(Boolean),
               ],
               retainOnDelete: req.getRetainondelete() === true,
+              protect: req.getProtect() === true,
+              deleteBeforeReplace: req.getDeletebeforereplace() === true,
               propertyDependencies: propertyDependencies(req),
               inputs: inputs as Record<string, unknown>,
               rawInputs,

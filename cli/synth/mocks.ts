@@ -55,6 +55,7 @@ interface MockInputs {
   identifier?: string;
   port?: number;
   secretId?: string;
+  secretString?: string;
   family?: string;
   replicationGroupId?: string;
   bucket?: string;
@@ -165,7 +166,11 @@ export class PlutoMocks implements pulumi.runtime.Mocks {
       }
       case "aws:secretsmanager/secretVersion:SecretVersion": {
         // PutSecretValue answers with the secret's ARN and the new version id; the resource id is `arn|versionId`.
-        const versionId = hex(`${name}/version`, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+        // Another value is another version, with another id.
+        const versionId = hex(`${name}/version/${JSON.stringify(inputs.secretString ?? null)}`, 32).replace(
+          /^(.{8})(.{4})(.{4})(.{4})(.{12})$/,
+          "$1-$2-$3-$4-$5",
+        );
         return out(`${inputs.secretId}|${versionId}`, { arn: inputs.secretId, secretArn: inputs.secretId, versionId, versionStages: ["AWSCURRENT"] });
       }
       case "aws:sqs/queue:Queue": {

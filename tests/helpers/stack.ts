@@ -43,6 +43,29 @@ export class Stack {
     return JSON.parse((td.inputs as any).containerDefinitions);
   }
 
+  /** A role's inline policies (its `aws.iam.RolePolicy` children), as `{ name, policy }` sorted by name (undefined when auto-named). */
+  inlinePolicies(role: SynthResource): { name: string; policy: string }[] {
+    return this.all("aws:iam/rolePolicy:RolePolicy")
+      .filter((p) => p.parent === role.urn)
+      .map((p) => ({ name: (p.inputs as any).name, policy: (p.inputs as any).policy }))
+      .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  }
+
+  /** The managed policy ARNs a role holds exclusively (its `RolePolicyAttachmentsExclusive` child). */
+  managedPolicyArns(role: SynthResource): string[] {
+    const exclusive = this.all("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive").filter((p) => p.parent === role.urn);
+    if (exclusive.length !== 1) throw new Error(`expected one RolePolicyAttachmentsExclusive for ${role.name}, found ${exclusive.length}`);
+    return (exclusive[0].inputs as any).policyArns;
+  }
+
+  /** What a task's `valueFrom` is for a secret the stack stores: its ARN pinned to its version, `ARN:::VERSION-ID`. */
+  storedValueFrom(secret: SynthResource): string {
+    const version = this.all("aws:secretsmanager/secretVersion:SecretVersion").find((v) => (v.inputs as any).secretId === secret.id);
+    if (!version) throw new Error(`no stored version of ${secret.name}`);
+    // The provider's (and the mock's) id of a version is `ARN|VERSION-ID`.
+    return `${secret.id}:::${version.id.split("|")[1]}`;
+  }
+
   container(family: string, name: string): ContainerDefinition {
     const c = this.containers(family).find((x) => x.name === name);
     if (!c) throw new Error(`no container ${name} in ${family}`);

@@ -52,8 +52,9 @@ describe("the load balancer's own rules (before any service)", () => {
 
   it("evaluates all of them before every host rule, with no two rules sharing a priority", () => {
     const rules = stack.all(RULE).map((r) => ({ name: r.name, ...(r.inputs as any) }));
-    const edge = rules.filter((r) => !r.conditions.some((c: any) => c.hostHeader));
-    const hosts = rules.filter((r) => r.conditions.some((c: any) => c.hostHeader));
+    // Service rules forward; the edge's own answer themselves (fixed responses), some on one host only.
+    const edge = rules.filter((r) => r.actions[0].type === "fixed-response");
+    const hosts = rules.filter((r) => r.actions[0].type === "forward");
     expect(edge.map((r) => r.priority).sort()).to.deep.equal(Object.values(EDGE_RULE_PRIORITIES).sort());
     expect(hosts.map((r) => r.priority).sort()).to.deep.equal([100, 200]);
     expect(Math.max(...edge.map((r) => r.priority))).to.be.below(SERVICE_RULE_PRIORITY_MIN);

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { execFileSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -70,7 +70,7 @@ describe("every oauth2-proxy: the allow-list and the golden sign-in settings", (
     });
 
     for (const [family] of TASKS) {
-      it(`${family}: a non-essential writer puts them in a task volume that oauth2-proxy reads once it has exited 0`, () => {
+      it(`${family}: a non-essential writer puts them in a task volume and stays up; oauth2-proxy starts once it is healthy`, () => {
         const writer = stack.container(family, "allowed-emails");
         const proxy = stack.container(family, "oauth2-proxy");
         expect(writer).to.deep.include({
@@ -82,7 +82,9 @@ describe("every oauth2-proxy: the allow-list and the golden sign-in settings", (
         expect(env(writer)).to.deep.equal({ ALLOWED_EMAILS: emails.join(",") });
         expect(writer.mountPoints).to.deep.equal([{ sourceVolume: "allowed-emails", containerPath: "/pluto/allow-list", readOnly: false }]);
         expect(proxy.mountPoints).to.deep.equal([{ sourceVolume: "allowed-emails", containerPath: "/pluto/allow-list", readOnly: true }]);
-        expect(proxy.dependsOn).to.deep.include({ containerName: "allowed-emails", condition: "SUCCESS" });
+        // HEALTHY needs a health check on the writer (ECS refuses the condition without one).
+        expect(proxy.dependsOn).to.deep.include({ containerName: "allowed-emails", condition: "HEALTHY" });
+        expect(writer.healthCheck!.command).to.deep.equal(["CMD-SHELL", `test -s ${ALLOWED_EMAILS_FILE}`]);
         expect(env(proxy)).to.include({ OAUTH2_PROXY_EMAIL_DOMAINS: "example.com", OAUTH2_PROXY_AUTHENTICATED_EMAILS_FILE: ALLOWED_EMAILS_FILE });
         const td = stack.all("aws:ecs/taskDefinition:TaskDefinition").find((r) => (r.inputs as any).family === family)!.inputs as any;
         // A bind mount without host settings is Fargate task storage, gone with the task.
@@ -90,16 +92,37 @@ describe("every oauth2-proxy: the allow-list and the golden sign-in settings", (
       });
     }
 
-    it("writes, with its own shell command, exactly the addresses oauth2-proxy then admits", () => {
+    it("writes, with its own shell command, exactly the addresses oauth2-proxy then admits, keeps running healthy, and stops cleanly on SIGTERM", async () => {
       const writer: ContainerDefinition = stack.container("pluto-openwebui", "allowed-emails");
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-emails-"));
+      const file = path.join(dir, "emails.txt");
+      const [shell, flag, script] = writer.command!;
+      expect([shell, flag]).to.deep.equal(["sh", "-c"]);
+      const healthy = () => {
+        const [kind, check] = writer.healthCheck!.command;
+        expect(kind).to.equal("CMD-SHELL");
+        try {
+          execFileSync("/bin/sh", ["-c", check.replace(ALLOWED_EMAILS_FILE, file)]);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const child = spawn("/bin/sh", [flag, script.replace(ALLOWED_EMAILS_FILE, file)], { env: { PATH: process.env.PATH, ...env(writer) }, stdio: "ignore" });
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       try {
-        const file = path.join(dir, "emails.txt");
-        const [shell, flag, script] = writer.command!;
-        expect([shell, flag]).to.deep.equal(["sh", "-c"]);
-        execFileSync("/bin/sh", [flag, script.replace(ALLOWED_EMAILS_FILE, file)], { env: { PATH: process.env.PATH, ...env(writer) } });
+        // Wait for the file the way ECS does, by running the health check until it passes.
+        while (!healthy()) {
+          if (child.exitCode !== null) throw new Error(`the writer exited (${child.exitCode}) before writing the file`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
         expect(emailsOauth2ProxyReads(fs.readFileSync(file, "utf8"))).to.deep.equal(emails);
+        // Still running once the file is written: the bind mount keeps a running user.
+        expect(child.exitCode).to.equal(null);
+        child.kill("SIGTERM");
+        expect(await exited).to.equal(0);
       } finally {
+        child.kill("SIGKILL");
         fs.rmSync(dir, { recursive: true, force: true });
       }
     });

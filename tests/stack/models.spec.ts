@@ -14,9 +14,7 @@ const FAMILY = "pluto-openwebui";
 const secretsOf = (c: ContainerDefinition) => Object.fromEntries(c.secrets.map((s) => [s.name, s.valueFrom]));
 const throughPack = (s: Stack) => runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
 const rolePolicies = (s: Stack, suffix: string): Record<string, any> =>
-  Object.fromEntries(
-    ((s.inputs("aws:iam/role:Role", suffix).inlinePolicies ?? []) as { name: string; policy: string }[]).map((p) => [p.name, JSON.parse(p.policy)]),
-  );
+  Object.fromEntries(s.inlinePolicies(s.one("aws:iam/role:Role", suffix)).map((p) => [p.name, JSON.parse(p.policy)]));
 
 describe("model connections in the stack", () => {
   describe("without pluto:models (the dev stack)", () => {
@@ -61,7 +59,7 @@ describe("model connections in the stack", () => {
       expect(secretsOf(ow)).to.include({
         PLUTO_OPENAI_API_KEY_0: OPENAI_KEY,
         PLUTO_OPENAI_API_KEY_1: `${GROQ_KEY}:groq::`,
-        PLUTO_OPENAI_API_KEY_2: masterKey.id,
+        PLUTO_OPENAI_API_KEY_2: stack.storedValueFrom(masterKey),
       });
       expect(ow.command).to.deep.equal([
         "bash",
@@ -88,7 +86,7 @@ describe("model connections in the stack", () => {
       expect(gw.image).to.equal("ghcr.io/berriai/litellm:v1.104.2");
       expect(gw).to.include({ essential: false });
       expect(gw.logConfiguration.options).to.include({ "awslogs-group": "/pluto/ecs", "awslogs-stream-prefix": "bedrock-gateway" });
-      expect(secretsOf(gw)).to.deep.equal({ LITELLM_MASTER_KEY: stack.one("aws:secretsmanager/secret:Secret", "bedrock-master-key").id });
+      expect(secretsOf(gw)).to.deep.equal({ LITELLM_MASTER_KEY: stack.storedValueFrom(stack.one("aws:secretsmanager/secret:Secret", "bedrock-master-key")) });
       // The service still registers only oauth2-proxy's port with the load balancer, and the task
       // security group admits the load balancer on that port only.
       expect(stack.inputs("aws:ecs/service:Service", "pluto-openwebui-svc-service").loadBalancers).to.deep.equal([
@@ -160,7 +158,7 @@ describe("model connections in the stack", () => {
       const stack = await synthStack({ "pluto:models": JSON.stringify({ bedrock: { models: ["amazon.nova-lite-v1:0"] } }) });
       const ow = stack.container(FAMILY, "openwebui");
       expect(env(ow)).to.include({ OPENAI_API_BASE_URLS: GATEWAY_BASE_URL, PLUTO_MODEL_CONNECTIONS: "bedrock" });
-      expect(secretsOf(ow).OPENAI_API_KEYS).to.equal(stack.one("aws:secretsmanager/secret:Secret", "bedrock-master-key").id);
+      expect(secretsOf(ow).OPENAI_API_KEYS).to.equal(stack.storedValueFrom(stack.one("aws:secretsmanager/secret:Secret", "bedrock-master-key")));
       expect(ow.command).to.equal(undefined);
       // The stack's region by default.
       expect(JSON.parse(env(stack.container(FAMILY, "bedrock-gateway")).PLUTO_LITELLM_CONFIG).model_list[0].litellm_params.aws_region_name).to.equal(

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { secretResourceArn } from "../../components/models";
 import { env, Stack, synthStack } from "../helpers/stack";
 
 const TD = "aws:ecs/taskDefinition:TaskDefinition";
@@ -33,7 +34,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
         WEBUI_URL: "https://pluto.example.com",
         WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email",
         WEBUI_AUTH_TRUSTED_NAME_HEADER: "X-Forwarded-Preferred-Username",
-        WEBUI_AUTH_SIGNOUT_REDIRECT_URL: `/oauth2/sign_out?rd=https%3A%2F%2Fauth.pluto.example.com%2Flogout%3Fclient_id%3D${clientId}%26logout_uri%3Dhttps%253A%252F%252Fpluto.example.com`,
+        WEBUI_AUTH_SIGNOUT_REDIRECT_URL: `/oauth2/sign_out?rd=https%3A%2F%2Fauth.pluto.example.com%2Flogout%3Fclient_id%3D${clientId}%26logout_uri%3Dhttps%253A%252F%252Fpluto.example.com%252Fsigned-out`,
         ENABLE_SIGNUP: "false",
         DEFAULT_USER_ROLE: "user",
         DATA_DIR: "/app/backend/data",
@@ -166,14 +167,14 @@ describe("the Pluto program under mocks (dev stack)", () => {
 
     it("lets the execution role (not the task role) read exactly the task's secrets", () => {
       const roles = stack.all("aws:iam/role:Role").filter((r) => r.name.startsWith("pluto-openwebui-svc"));
-      const exec = roles.find((r) => r.name.endsWith("-execution"))!.inputs as any;
-      const task = roles.find((r) => r.name.endsWith("-task"))!.inputs as any;
-      const statement = JSON.parse(exec.inlinePolicies[0].policy).Statement[0];
-      const arns = stack.containers("pluto-openwebui").flatMap((c) => c.secrets.map((s) => s.valueFrom));
+      const exec = stack.inlinePolicies(roles.find((r) => r.name.endsWith("-execution"))!);
+      const task = stack.inlinePolicies(roles.find((r) => r.name.endsWith("-task"))!);
+      const statement = JSON.parse(exec[0].policy).Statement[0];
+      const arns = stack.containers("pluto-openwebui").flatMap((c) => c.secrets.map((s) => secretResourceArn(s.valueFrom)));
       expect(statement.Action).to.deep.equal(["secretsmanager:GetSecretValue"]);
       expect([...statement.Resource].sort()).to.deep.equal([...arns].sort());
-      expect(JSON.stringify(task.inlinePolicies)).to.not.contain("secretsmanager");
-      expect(JSON.stringify(task.inlinePolicies)).to.contain("elasticfilesystem:ClientMount").and.contain("elasticfilesystem:ClientWrite");
+      expect(JSON.stringify(task)).to.not.contain("secretsmanager");
+      expect(JSON.stringify(task)).to.contain("elasticfilesystem:ClientMount").and.contain("elasticfilesystem:ClientWrite");
     });
   });
 
@@ -273,7 +274,7 @@ describe("the Pluto program under mocks (dev stack)", () => {
       expect(client.allowedOauthFlows).to.deep.equal(["code"]);
       expect(client.allowedOauthScopes).to.deep.equal(["openid", "email", "profile"]);
       expect(client.callbackUrls).to.deep.equal(["https://pluto.example.com/oauth2/callback"]);
-      expect(client.logoutUrls).to.deep.equal(["https://pluto.example.com"]);
+      expect(client.logoutUrls).to.deep.equal(["https://pluto.example.com", "https://pluto.example.com/signed-out"]);
       expect(client.supportedIdentityProviders).to.include("Google");
       expect(stack.one("aws:cognito/userPoolClient:UserPoolClient").dependencies).to.include(stack.one("aws:cognito/identityProvider:IdentityProvider").urn);
     });
@@ -288,15 +289,19 @@ describe("the Pluto program under mocks (dev stack)", () => {
     it("puts the hosted UI on auth.<domain> with a us-east-1 certificate, after the domain's own record exists", () => {
       const domain = stack.one("aws:cognito/userPoolDomain:UserPoolDomain");
       expect((domain.inputs as any).domain).to.equal("auth.pluto.example.com");
-      const provider = stack.one("pulumi:providers:aws");
-      expect((provider.inputs as any).region).to.equal("us-east-1");
       const cert = stack.one("aws:acm/certificate:Certificate", "pluto-identity-auth-tls-cert");
-      expect((cert.inputs as any).domainName).to.equal("auth.pluto.example.com");
-      expect(cert.provider).to.match(new RegExp(`^${provider.urn.replace(/[$]/g, "\\$")}::`));
+      expect(cert.inputs as any).to.include({ domainName: "auth.pluto.example.com", region: "us-east-1" });
+      expect((domain.inputs as any).certificateArn).to.match(/^arn:aws:acm:us-east-1:/);
+      expect(stack.inputs("aws:acm/certificateValidation:CertificateValidation", "pluto-identity-auth-tls-validation")).to.include({ region: "us-east-1" });
       const appAlias = stack.one("aws:route53/record:Record", "pluto-ingress-app-alias");
       expect(domain.dependencies).to.include(appAlias.urn);
       const validation = stack.one("aws:acm/certificateValidation:CertificateValidation", "pluto-identity-auth-tls-validation");
       expect(domain.dependencies).to.include(validation.urn);
+    });
+
+    it("states the pool's feature plan: Essentials, which managed login version 2 and its branding need", () => {
+      expect(stack.inputs("aws:cognito/userPool:UserPool")).to.include({ userPoolTier: "ESSENTIALS" });
+      expect(stack.inputs("aws:cognito/userPoolDomain:UserPoolDomain")).to.include({ managedLoginVersion: 2 });
     });
 
     it("wires PostConfirmation to the producer and lets Cognito (this pool only) invoke it", () => {
@@ -349,9 +354,23 @@ describe("the Pluto program with other settings", () => {
     expect(s.inputs("aws:rds/instance:Instance").publiclyAccessible).to.equal(false);
   });
 
-  it("in us-east-1 issues the auth certificate with the default provider, and honours namePrefix", async () => {
+  it("runs every resource on the stack's own provider, so the stack's credentials and default tags apply everywhere", async () => {
+    // An explicit aws.Provider reads no stack config (aws:profile, aws:assumeRoles, keys,
+    // aws:defaultTags): a certificate issued through one fails with "No valid credential sources" or
+    // lands in another account (pulumi/pulumi-aws#1307, #3259). Other regions go through `region`.
+    for (const s of [
+      await synthStack(),
+      await synthStack({ "pluto:n8n": JSON.stringify({ enabled: true }), "pluto:waf": JSON.stringify({ enabled: true }) }),
+    ]) {
+      expect(s.all("pulumi:providers:aws").map((p) => p.name)).to.deep.equal([]);
+      expect(s.result.resources.filter((r) => r.provider !== undefined && !r.provider.includes("::default")).map((r) => r.name)).to.deep.equal([]);
+    }
+  });
+
+  it("in us-east-1 issues the auth certificate in the stack's region too, and honours namePrefix", async () => {
     const s = await synthStack({ "aws:region": "us-east-1", "pluto:namePrefix": "acme" });
     expect(s.all("pulumi:providers:aws")).to.have.length(0);
+    expect(s.inputs("aws:acm/certificate:Certificate", "acme-identity-auth-tls-cert")).to.include({ region: "us-east-1" });
     expect(s.result.outputs).to.include({ clusterName: "acme-cluster", serviceName: "acme-openwebui", logGroupName: "/acme/ecs" });
     expect(s.container("acme-openwebui", "oauth2-proxy").environment.find((e) => e.name === "OAUTH2_PROXY_OIDC_ISSUER_URL")!.value).to.match(
       /^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_/,

@@ -36,9 +36,19 @@ describe("backups, WAF and what the first deploy waits for", () => {
     });
 
     it("lets AWS Backup act through the documented service-role policies, trusted by backup.amazonaws.com only", () => {
-      const role = stack.one("aws:iam/role:Role", "pluto-backup-role").inputs as any;
-      expect(role.managedPolicyArns).to.deep.equal(BACKUP_SERVICE_POLICIES);
-      expect(JSON.parse(role.assumeRolePolicy).Statement).to.deep.equal([
+      const role = stack.one("aws:iam/role:Role", "pluto-backup-role");
+      expect(stack.managedPolicyArns(role)).to.deep.equal(BACKUP_SERVICE_POLICIES);
+      expect(stack.inlinePolicies(role)).to.deep.equal([]);
+      expect(
+        stack
+          .all("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+          .filter((a) => a.parent === role.urn)
+          .map((a) => (a.inputs as any).policyArn),
+      ).to.have.members(BACKUP_SERVICE_POLICIES);
+      expect(stack.one("aws:backup/selection:Selection").dependencies).to.include.members(
+        stack.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.urn),
+      );
+      expect(JSON.parse((role.inputs as any).assumeRolePolicy).Statement).to.deep.equal([
         { Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" },
       ]);
       expect(stack.inputs("aws:backup/selection:Selection").iamRoleArn).to.match(/^arn:aws:iam::\d+:role\/pluto-backup-role/);
@@ -121,12 +131,21 @@ describe("backups, WAF and what the first deploy waits for", () => {
       expect(association.resourceArn).to.equal(stack.one("aws:lb/loadBalancer:LoadBalancer").id);
     });
 
-    it("counts instead of blocking the body rules that long prompts, uploads and pasted code trip", () => {
+    it("counts instead of blocking the body and header rules that chat text, uploads, pasted code and webhook callers trip", () => {
       const acl = stack.inputs("aws:wafv2/webAcl:WebAcl");
       const crs = acl.rules.find((r: any) => r.name === "AWSManagedRulesCommonRuleSet");
       expect(crs.overrideAction).to.deep.equal({ none: {} });
       const overrides = crs.statement.managedRuleGroupStatement.ruleActionOverrides;
-      expect(overrides.map((o: any) => o.name)).to.have.members(["SizeRestrictions_BODY", "CrossSiteScripting_BODY", "GenericLFI_BODY", "GenericRFI_BODY"]);
+      expect(overrides.map((o: any) => o.name)).to.have.members([
+        "SizeRestrictions_BODY",
+        "CrossSiteScripting_BODY",
+        "GenericLFI_BODY",
+        "GenericRFI_BODY",
+        // A message quoting 169.254.169.254 is chat, not an attack on a task without instance metadata.
+        "EC2MetaDataSSRF_BODY",
+        // Public n8n webhooks: callers without a User-Agent are machines, not attackers.
+        "NoUserAgent_HEADER",
+      ]);
       for (const o of overrides) expect(o.actionToUse).to.deep.equal({ count: {} });
       const bad = acl.rules.find((r: any) => r.name === "AWSManagedRulesKnownBadInputsRuleSet").statement.managedRuleGroupStatement.ruleActionOverrides;
       expect(bad.map((o: any) => o.name)).to.have.members(["Log4JRCE_BODY", "JavaDeserializationRCE_BODY"]);

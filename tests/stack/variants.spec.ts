@@ -150,14 +150,14 @@ describe("stack shapes", () => {
       const rules = stack
         .all("aws:lb/listenerRule:ListenerRule")
         .map((r) => r.inputs as any)
-        .filter((r) => r.conditions[0].hostHeader);
+        .filter((r) => r.conditions[0].hostHeader && r.actions[0].type === "forward");
       expect(rules.map((r) => [r.priority, r.conditions[0].hostHeader.values[0]])).to.have.deep.members([
         [100, "pluto.example.com"],
         [200, "n8n.pluto.example.com"],
       ]);
       const client = stack.inputs("aws:cognito/userPoolClient:UserPoolClient");
       expect(client.callbackUrls).to.deep.equal(["https://pluto.example.com/oauth2/callback", "https://n8n.pluto.example.com/oauth2/callback"]);
-      expect(client.logoutUrls).to.deep.equal(["https://pluto.example.com", "https://n8n.pluto.example.com"]);
+      expect(client.logoutUrls).to.deep.equal(["https://pluto.example.com", "https://n8n.pluto.example.com", "https://pluto.example.com/signed-out"]);
     });
 
     it("gives the provisioning worker n8n's URL and an operator-filled API key secret it alone may read", () => {
