@@ -29,23 +29,39 @@ function flag(types: string[], prop: string, ok: (v: Plain) => boolean, message:
 }
 
 /** rds-instance-public-access-check (AWS Config; AWSGuard). */
-export const rdsNotPublic = flag([RDS_INSTANCE, RDS_CLUSTER_INSTANCE], "publiclyAccessible", (v) => !isTrue(v), (r) =>
-  `${label(r)} is publicly accessible: the database gets a public address, and only its security group and password stand between the internet and every user's conversations. Fix: publiclyAccessible false, in private subnets.`,
+export const rdsNotPublic = flag(
+  [RDS_INSTANCE, RDS_CLUSTER_INSTANCE],
+  "publiclyAccessible",
+  (v) => !isTrue(v),
+  (r) =>
+    `${label(r)} is publicly accessible: the database gets a public address, and only its security group and password stand between the internet and every user's conversations. Fix: publiclyAccessible false, in private subnets.`,
 );
 
 /** rds-storage-encrypted (AWS Config; AWSGuard). Aurora clusters are encrypted per cluster. */
-export const rdsStorageEncrypted = flag([RDS_INSTANCE, RDS_CLUSTER], "storageEncrypted", isTrue, (r) =>
-  `${label(r)} does not encrypt its storage: its snapshots and disks can be read by whoever gets hold of a copy (a shared snapshot, a misdirected restore). Fix: storageEncrypted true.`,
+export const rdsStorageEncrypted = flag(
+  [RDS_INSTANCE, RDS_CLUSTER],
+  "storageEncrypted",
+  isTrue,
+  (r) =>
+    `${label(r)} does not encrypt its storage: its snapshots and disks can be read by whoever gets hold of a copy (a shared snapshot, a misdirected restore). Fix: storageEncrypted true.`,
 );
 
 /** db-instance-backup-enabled (AWS Config): CreateDBInstance keeps 1 day of backups when the period is not given. */
-export const dbBackupEnabled = flag([RDS_INSTANCE, RDS_CLUSTER], "backupRetentionPeriod", (v) => v === undefined || v === null || (num(v) ?? 1) > 0, (r) =>
-  `${label(r)} keeps no automated backups (backupRetentionPeriod 0): a mistaken delete or a corrupting upgrade cannot be undone by a point-in-time restore. Fix: backupRetentionPeriod 7 or more.`,
+export const dbBackupEnabled = flag(
+  [RDS_INSTANCE, RDS_CLUSTER],
+  "backupRetentionPeriod",
+  (v) => v === undefined || v === null || (num(v) ?? 1) > 0,
+  (r) =>
+    `${label(r)} keeps no automated backups (backupRetentionPeriod 0): a mistaken delete or a corrupting upgrade cannot be undone by a point-in-time restore. Fix: backupRetentionPeriod 7 or more.`,
 );
 
 /** efs-encrypted-check (AWS Config; AWSGuard). */
-export const efsEncrypted = flag(["aws:efs/fileSystem:FileSystem"], "encrypted", isTrue, (r) =>
-  `${label(r)} is not encrypted at rest: uploads and application data are readable from any copy of it (backups restored elsewhere). Fix: encrypted true.`,
+export const efsEncrypted = flag(
+  ["aws:efs/fileSystem:FileSystem"],
+  "encrypted",
+  isTrue,
+  (r) =>
+    `${label(r)} is not encrypted at rest: uploads and application data are readable from any copy of it (backups restored elsewhere). Fix: encrypted true.`,
 );
 
 /** encrypted-volumes (AWS Config; AWSGuard): EBS volumes and instances' block devices. */
@@ -63,7 +79,11 @@ export const encryptedVolumes: Rule = (graph) => {
     for (const d of devices) {
       const enc = at(d, "encrypted");
       if (enc === UNKNOWN) out.push(unknownFinding(i, "a block device's encryption"));
-      else if (!isTrue(enc)) out.push({ resource: i.urn, message: `${label(i)} has an unencrypted block device: its data is readable from any snapshot of it. Fix: encrypted true.` });
+      else if (!isTrue(enc))
+        out.push({
+          resource: i.urn,
+          message: `${label(i)} has an unencrypted block device: its data is readable from any snapshot of it. Fix: encrypted true.`,
+        });
     }
   }
   return out;
@@ -76,7 +96,14 @@ export const kmsRotation: Rule = (graph) =>
     if (spec !== undefined && spec !== "SYMMETRIC_DEFAULT") return [];
     const v = k.props.enableKeyRotation;
     if (v === UNKNOWN) return [unknownFinding(k, "enableKeyRotation")];
-    return isTrue(v) ? [] : [{ resource: k.urn, message: `${label(k)} does not rotate its key material: one leaked or misused key version protects the data for ever. Fix: enableKeyRotation true.` }];
+    return isTrue(v)
+      ? []
+      : [
+          {
+            resource: k.urn,
+            message: `${label(k)} does not rotate its key material: one leaked or misused key version protects the data for ever. Fix: enableKeyRotation true.`,
+          },
+        ];
   });
 
 const isApplication = (lb: GraphResource) => lb.props.loadBalancerType === undefined || lb.props.loadBalancerType === "application";
@@ -117,20 +144,35 @@ export const httpRedirectsToHttps: Rule = (graph) => {
 
 /** alb-http-drop-invalid-header-enabled (AWS Config): malformed header names never reach oauth2-proxy or the app. */
 export const dropInvalidHeaders: Rule = (graph) =>
-  graph.ofType(...LOAD_BALANCER).filter(isApplication).flatMap((lb) => {
-    const v = lb.props.dropInvalidHeaderFields;
-    if (v === UNKNOWN) return [unknownFinding(lb, "dropInvalidHeaderFields")];
-    return isTrue(v)
-      ? []
-      : [{ resource: lb.urn, message: `${label(lb)} passes header fields with invalid names (such as X_Forwarded_Email) to its targets, where servers that fold "_" into "-" can take them for the identity headers oauth2-proxy sets. Fix: dropInvalidHeaderFields true.` }];
-  });
+  graph
+    .ofType(...LOAD_BALANCER)
+    .filter(isApplication)
+    .flatMap((lb) => {
+      const v = lb.props.dropInvalidHeaderFields;
+      if (v === UNKNOWN) return [unknownFinding(lb, "dropInvalidHeaderFields")];
+      return isTrue(v)
+        ? []
+        : [
+            {
+              resource: lb.urn,
+              message: `${label(lb)} passes header fields with invalid names (such as X_Forwarded_Email) to its targets, where servers that fold "_" into "-" can take them for the identity headers oauth2-proxy sets. Fix: dropInvalidHeaderFields true.`,
+            },
+          ];
+    });
 
 /** elb-logging-enabled (AWS Config; AWSGuard). */
 export const lbAccessLogs: Rule = (graph) =>
   graph.ofType(...LOAD_BALANCER).flatMap((lb) => {
     const v = at(lb.props.accessLogs, "enabled");
     if (v === UNKNOWN) return [unknownFinding(lb, "accessLogs.enabled")];
-    return isTrue(v) ? [] : [{ resource: lb.urn, message: `${label(lb)} writes no access logs: after an incident nobody can tell who called what. Fix: accessLogs { enabled: true, bucket }.` }];
+    return isTrue(v)
+      ? []
+      : [
+          {
+            resource: lb.urn,
+            message: `${label(lb)} writes no access logs: after an incident nobody can tell who called what. Fix: accessLogs { enabled: true, bucket }.`,
+          },
+        ];
   });
 
 /** elb-deletion-protection-enabled (AWS Config; AWSGuard), except where `pulumi up` restores the name a Route 53 alias of the stack gives it. */

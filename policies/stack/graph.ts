@@ -71,7 +71,7 @@ export function plain(value: unknown, depth = 0): Plain {
   }
 }
 
-export const isRecord = (v: Plain | unknown): v is Record<string, Plain> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, Plain> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** `obj.key` of a plain value (UNKNOWN stays UNKNOWN; anything else that is not an object gives undefined). */
 export function at(obj: Plain, key: string): Plain {
@@ -95,6 +95,14 @@ export function num(v: Plain): number | undefined {
   if (typeof v === "number" && Number.isFinite(v)) return v;
   if (typeof v === "string" && /^-?\d+$/.test(v.trim())) return Number(v.trim());
   return undefined;
+}
+
+/** A value as a message shows it. */
+export function text(v: Plain): string {
+  if (v === UNKNOWN) return "(not known until deploy)";
+  if (typeof v === "string") return v;
+  if (v === undefined) return "(none)";
+  return JSON.stringify(v);
 }
 
 export function isTrue(v: Plain): boolean {

@@ -10,7 +10,14 @@ const LAMBDA = "aws:lambda/function:Function";
  * UI and the external identity provider; ALLOW_USER_AUTH is choice-based sign-in, password included
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html#CognitoUserPools-CreateUserPoolClient-request-ExplicitAuthFlows).
  */
-const PASSWORD_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"];
+const PASSWORD_FLOWS = [
+  "ALLOW_USER_PASSWORD_AUTH",
+  "ALLOW_USER_SRP_AUTH",
+  "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+  "ALLOW_USER_AUTH",
+  "ADMIN_NO_SRP_AUTH",
+  "USER_PASSWORD_AUTH",
+];
 const ADMIN_SCOPE = "aws.cognito.signin.user.admin";
 
 /** cognito-client-no-password-sign-in. */
@@ -78,13 +85,18 @@ export function lambdaNoPlaintextSecrets(graph: StackGraph): RawStackFinding[] {
   for (const fn of graph.ofType(LAMBDA)) {
     const vars = at(fn.props.environment, "variables");
     if (vars === UNKNOWN) {
-      out.push({ resource: fn.urn, advisory: true, message: `the environment of ${label(fn)} is not known until deploy, so it could not be checked for secrets` });
+      out.push({
+        resource: fn.urn,
+        advisory: true,
+        message: `the environment of ${label(fn)} is not known until deploy, so it could not be checked for secrets`,
+      });
       continue;
     }
     if (typeof vars !== "object" || vars === null) continue;
     for (const [name, raw] of Object.entries(vars as Record<string, unknown>)) {
       if (raw === UNKNOWN) {
-        if (isSecretSetting(name)) out.push({ resource: fn.urn, advisory: true, message: `${name} of ${label(fn)} is not known until deploy, so it could not be checked` });
+        if (isSecretSetting(name))
+          out.push({ resource: fn.urn, advisory: true, message: `${name} of ${label(fn)} is not known until deploy, so it could not be checked` });
         continue;
       }
       const value = typeof raw === "string" ? raw : JSON.stringify(raw);

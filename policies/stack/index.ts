@@ -10,7 +10,7 @@ import { reportAdvisory } from "../report";
 import { RawStackFinding, StackGraph, StackResourceInput } from "./graph";
 import { GRAPH_POLICIES } from "./info";
 import { forwardsOnlyThroughProxy, lbTargetsProxy, refusesForwardedHeaders } from "./ingress";
-import { appPortNotMapped, taskIngressProxyOnly } from "./network";
+import { appPortNotExposed, taskIngressProxyOnly } from "./network";
 import { cognitoClientNoPasswordSignIn, lambdaNoPlaintextSecrets } from "./identity";
 import {
   dbBackupEnabled,
@@ -32,7 +32,7 @@ export const GRAPH_RULES: Record<string, GraphRule> = {
   "alb-forwards-only-through-proxy": forwardsOnlyThroughProxy,
   "alb-refuses-forwarded-headers": refusesForwardedHeaders,
   "ecs-task-ingress-proxy-only": taskIngressProxyOnly,
-  "ecs-app-port-not-mapped": appPortNotMapped,
+  "ecs-app-port-not-exposed": appPortNotExposed,
   "cognito-client-no-password-sign-in": cognitoClientNoPasswordSignIn,
   "lambda-no-plaintext-secrets": lambdaNoPlaintextSecrets,
   "rds-instance-public-access-check": rdsNotPublic,
@@ -64,7 +64,8 @@ function runRule(info: PolicyInfo, graph: StackGraph): RawStackFinding[] {
 }
 
 /** Message of a finding: unchecked ones in the pack's wording for what could not be looked at. */
-const wording = (policy: string, f: RawStackFinding) => (f.advisory && / could not be checked|not known until deploy/.test(f.message) ? uncheckedMessage(policy, f.message) : f.message);
+const wording = (policy: string, f: RawStackFinding) =>
+  f.advisory && / could not be checked|not known until deploy/.test(f.message) ? uncheckedMessage(policy, f.message) : f.message;
 
 /** Runs every enabled graph policy over a list of resources. Never throws. */
 export function checkGraph(resources: StackResourceInput[], config?: RulesConfig): GraphFinding[] {

@@ -31,10 +31,10 @@ export const WIRING_POLICIES: readonly PolicyInfo[] = [
       "A proxied task's security groups must not admit the internet (0.0.0.0/0, ::/0) nor anyone on an application's port: only the load balancer, on oauth2-proxy's port.",
   },
   {
-    name: "ecs-app-port-not-mapped",
+    name: "ecs-app-port-not-exposed",
     defaultLevel: "mandatory",
     description:
-      "In a task with oauth2-proxy, no container may map an application's port (Open WebUI's, n8n's, the proxy's upstreams): the mapping is what lets a load balancer or a service registry send traffic to it.",
+      "A service running oauth2-proxy must not publish an application's port (Open WebUI's, n8n's, the proxy's upstreams) through a service registry (Cloud Map) or Service Connect: callers that resolve the name reach the app without signing in.",
   },
   {
     name: "cognito-client-no-password-sign-in",
@@ -45,7 +45,8 @@ export const WIRING_POLICIES: readonly PolicyInfo[] = [
   {
     name: "lambda-no-plaintext-secrets",
     defaultLevel: "mandatory",
-    description: "Lambda environment variables must not hold secrets (names like *_SECRET, *_TOKEN, *_API_KEY, passwords in URLs); pass a Secrets Manager ARN instead.",
+    description:
+      "Lambda environment variables must not hold secrets (names like *_SECRET, *_TOKEN, *_API_KEY, passwords in URLs); pass a Secrets Manager ARN instead.",
   },
 ];
 

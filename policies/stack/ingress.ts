@@ -2,7 +2,7 @@
  * The way in from the load balancer: which container each ECS service's load balancer entry
  * reaches, where listeners forward, and the listener rules that refuse X-Forwarded-Uri/-Host.
  */
-import { GraphResource, Plain, RawStackFinding, StackGraph, UNKNOWN, at, label, list, num, str } from "./graph";
+import { GraphResource, Plain, RawStackFinding, StackGraph, UNKNOWN, at, label, list, num, str, text } from "./graph";
 import { SERVICE, TASK_DEFINITION, Task, appKind, appPorts, proxyListenPorts, readTask, serviceTask } from "./tasks";
 
 const kinds = (kind: string) => [`aws:lb/${kind}`, `aws:alb/${kind}`];
@@ -60,7 +60,7 @@ export function analyseWiring(graph: StackGraph): Wiring {
           task !== undefined && "unchecked" in task
             ? task.unchecked
             : tdRef === "external"
-              ? `its task definition ${String(service.props.taskDefinition)} is not part of this stack`
+              ? `its task definition ${text(service.props.taskDefinition)} is not part of this stack`
               : "its container or task definition is not known until deploy";
         w.findings.push({ resource: service.urn, advisory: true, message: `${where} could not be checked: ${why}` });
         continue;
@@ -78,8 +78,13 @@ export function analyseWiring(graph: StackGraph): Wiring {
         );
       } else if (port === undefined || !proxyListenPorts(container.container).includes(port)) {
         const listen = proxyListenPorts(container.container);
-        const app = port !== undefined && appPorts(task).includes(port) ? ` Port ${port} is where the application listens: every container of an awsvpc task shares one address, so it reaches the app past the proxy.` : "";
-        bad(`${where} uses port ${port ?? "(none)"} of oauth2-proxy container ${container.container.name}, which listens on ${listen.join(", ")}: ${BYPASS}.${app} Fix: containerPort ${listen[0]}.`);
+        const app =
+          port !== undefined && appPorts(task).includes(port)
+            ? ` Port ${port} is where the application listens: every container of an awsvpc task shares one address, so it reaches the app past the proxy.`
+            : "";
+        bad(
+          `${where} uses port ${port ?? "(none)"} of oauth2-proxy container ${container.container.name}, which listens on ${listen.join(", ")}: ${BYPASS}.${app} Fix: containerPort ${listen[0]}.`,
+        );
       } else if (tg.kind === "resource") {
         w.proxied.add(tg.target.urn);
       }
@@ -160,12 +165,19 @@ export function forwardsOnlyThroughProxy(graph: StackGraph): RawStackFinding[] {
   const w = analyseWiring(graph);
   const out: RawStackFinding[] = [];
   const views = listeners(graph);
-  const guarded = new Set(views.filter((v) => v.forwards.some((f) => f.targets.some((t) => t.key && w.proxied.has(t.key)))).map((v) => loadBalancerOf(graph, v.listener)));
+  const guarded = new Set(
+    views.filter((v) => v.forwards.some((f) => f.targets.some((t) => t.key && w.proxied.has(t.key)))).map((v) => loadBalancerOf(graph, v.listener)),
+  );
   for (const v of views.filter((x) => guarded.has(loadBalancerOf(graph, x.listener)))) {
     for (const u of v.unknown) out.push({ resource: v.listener.urn, advisory: true, message: `${u}, so where it forwards could not be checked` });
     for (const f of v.forwards) {
       for (const t of f.targets) {
-        if (t.unknown) out.push({ resource: f.from.urn, advisory: true, message: `${f.what} forwards to a target group that is not known until deploy, so it could not be checked` });
+        if (t.unknown)
+          out.push({
+            resource: f.from.urn,
+            advisory: true,
+            message: `${f.what} forwards to a target group that is not known until deploy, so it could not be checked`,
+          });
         else if (!t.key || !w.proxied.has(t.key)) {
           out.push({
             resource: f.from.urn,
@@ -190,7 +202,11 @@ export function forwardsOnlyThroughProxy(graph: StackGraph): RawStackFinding[] {
     const tg = graph.get(urn)!;
     const type = tg.props.targetType;
     if (type !== undefined && type !== UNKNOWN && type !== "ip") {
-      out.push({ resource: urn, advisory: true, message: `target group ${tg.name} in front of oauth2-proxy has targetType ${JSON.stringify(type)}; ECS registers Fargate tasks by IP address ("ip").` });
+      out.push({
+        resource: urn,
+        advisory: true,
+        message: `target group ${tg.name} in front of oauth2-proxy has targetType ${JSON.stringify(type)}; ECS registers Fargate tasks by IP address ("ip").`,
+      });
     }
   }
   return out;
@@ -203,7 +219,7 @@ function refusesHeader(rule: GraphResource, header: string): boolean {
   const h = at(conditions[0], "httpHeader");
   const values = list(at(h, "values"));
   if (str(at(h, "httpHeaderName"))?.toLowerCase() !== header.toLowerCase() || values === UNKNOWN || !values.includes("*")) return false;
-  return actions.length === 1 && at(actions[0], "type") === "fixed-response" && /^4\d\d$/.test(String(at(at(actions[0], "fixedResponse"), "statusCode")));
+  return actions.length === 1 && at(actions[0], "type") === "fixed-response" && /^4\d\d$/.test(text(at(at(actions[0], "fixedResponse"), "statusCode")));
 }
 
 /** alb-refuses-forwarded-headers: every listener that forwards to oauth2-proxy refuses X-Forwarded-Uri/-Host first. */
@@ -213,10 +229,7 @@ export function refusesForwardedHeaders(graph: StackGraph): RawStackFinding[] {
   for (const v of listeners(graph)) {
     const toProxy = v.forwards.filter((f) => f.targets.some((t) => t.key && w.proxied.has(t.key)));
     if (toProxy.length === 0) continue;
-    const firstForward = Math.min(
-      ...v.forwards.filter((f) => f.from !== v.listener).map((f) => num(f.from.props.priority) ?? Infinity),
-      Infinity,
-    );
+    const firstForward = Math.min(...v.forwards.filter((f) => f.from !== v.listener).map((f) => num(f.from.props.priority) ?? Infinity), Infinity);
     for (const header of REFUSED_HEADERS) {
       const rules = v.rules.filter((r) => refusesHeader(r, header));
       const why = `${header} from a client would reach oauth2-proxy, which matches skip-auth routes and builds redirects from it when it trusts forwarded headers, and Open WebUI and n8n behind it`;
@@ -228,7 +241,11 @@ export function refusesForwardedHeaders(graph: StackGraph): RawStackFinding[] {
         continue;
       }
       if (rules.some((r) => r.props.priority === UNKNOWN)) {
-        out.push({ resource: v.listener.urn, advisory: true, message: `the priority of the ${header} refusal rule on listener ${v.listener.name} is not known until deploy, so its order could not be checked` });
+        out.push({
+          resource: v.listener.urn,
+          advisory: true,
+          message: `the priority of the ${header} refusal rule on listener ${v.listener.name} is not known until deploy, so its order could not be checked`,
+        });
         continue;
       }
       const best = Math.min(...rules.map((r) => num(r.props.priority) ?? Infinity));

@@ -1,8 +1,8 @@
 /**
  * What reaches a proxied task besides its load balancer: the security groups of its service and
- * the port mappings of its containers.
+ * what its service publishes besides the load balancer (service registries, Service Connect).
  */
-import { GraphResource, Plain, RawStackFinding, StackGraph, UNKNOWN, at, label, list, num, str } from "./graph";
+import { GraphResource, Plain, RawStackFinding, StackGraph, UNKNOWN, at, label, list, num, str, text } from "./graph";
 import { SERVICE, Task, appKind, appPorts, proxyListenPorts, serviceTask } from "./tasks";
 import { taskOf } from "./ingress";
 
@@ -30,7 +30,7 @@ function range(protocol: Plain, from: Plain, to: Plain): { from: number | typeof
 
 const strings = (v: Plain): string[] => {
   const l = list(v);
-  return l === UNKNOWN ? ["(not known until deploy)"] : l.map((x) => (x === UNKNOWN ? "(not known until deploy)" : String(x))).filter((x) => x !== "");
+  return l === UNKNOWN ? [text(UNKNOWN)] : l.map(text).filter((x) => x !== "");
 };
 
 /** Every ingress permission of security group `sg`: inline, SecurityGroupIngressRule and SecurityGroupRule. */
@@ -39,7 +39,12 @@ function ingressOf(graph: StackGraph, sg: GraphResource): Permission[] {
   const inline = list(sg.props.ingress);
   if (inline !== UNKNOWN) {
     for (const p of inline) {
-      const sources = [...strings(at(p, "cidrBlocks")), ...strings(at(p, "ipv6CidrBlocks")), ...strings(at(p, "securityGroups")), ...strings(at(p, "prefixListIds"))];
+      const sources = [
+        ...strings(at(p, "cidrBlocks")),
+        ...strings(at(p, "ipv6CidrBlocks")),
+        ...strings(at(p, "securityGroups")),
+        ...strings(at(p, "prefixListIds")),
+      ];
       if (at(p, "self") === true) sources.push("self");
       out.push({ rule: sg, sources, ...range(at(p, "protocol"), at(p, "fromPort"), at(p, "toPort")) });
     }
@@ -50,11 +55,15 @@ function ingressOf(graph: StackGraph, sg: GraphResource): Permission[] {
   };
   for (const r of graph.ofType(INGRESS_RULE).filter(attachedTo)) {
     const sources = ["cidrIpv4", "cidrIpv6", "referencedSecurityGroupId", "prefixListId"].map((k) => r.props[k]).filter((v) => v !== undefined && v !== null);
-    out.push({ rule: r, sources: sources.map((s) => (s === UNKNOWN ? "(not known until deploy)" : String(s))), ...range(r.props.ipProtocol, r.props.fromPort, r.props.toPort) });
+    out.push({
+      rule: r,
+      sources: sources.map(text),
+      ...range(r.props.ipProtocol, r.props.fromPort, r.props.toPort),
+    });
   }
   for (const r of graph.ofType(SG_RULE).filter((x) => x.props.type === "ingress" && attachedTo(x))) {
     const sources = [...strings(r.props.cidrBlocks), ...strings(r.props.ipv6CidrBlocks), ...strings(r.props.prefixListIds)];
-    if (r.props.sourceSecurityGroupId !== undefined) sources.push(String(r.props.sourceSecurityGroupId === UNKNOWN ? "(not known until deploy)" : r.props.sourceSecurityGroupId));
+    if (r.props.sourceSecurityGroupId !== undefined) sources.push(text(r.props.sourceSecurityGroupId));
     if (r.props.self === true) sources.push("self");
     out.push({ rule: r, sources, ...range(r.props.protocol, r.props.fromPort, r.props.toPort) });
   }
@@ -80,8 +89,18 @@ export function taskIngressProxyOnly(graph: StackGraph): RawStackFinding[] {
   for (const { service, task } of proxiedServices(graph, new Map())) {
     const groups = at(service.props.networkConfiguration, "securityGroups");
     const refs = graph.refs(service, "networkConfiguration", groups, [SECURITY_GROUP]);
-    if (refs.unknown) out.push({ resource: service.urn, advisory: true, message: `the security groups of ${label(service)} are not known until deploy, so who can reach its tasks could not be checked` });
-    for (const ext of refs.external) out.push({ resource: service.urn, advisory: true, message: `security group ${ext} of ${label(service)} is not part of this stack, so its rules could not be checked` });
+    if (refs.unknown)
+      out.push({
+        resource: service.urn,
+        advisory: true,
+        message: `the security groups of ${label(service)} are not known until deploy, so who can reach its tasks could not be checked`,
+      });
+    for (const ext of refs.external)
+      out.push({
+        resource: service.urn,
+        advisory: true,
+        message: `security group ${ext} of ${label(service)} is not part of this stack, so its rules could not be checked`,
+      });
     const apps = appPorts(task);
     const proxyPorts = task.containers.filter((c) => c.proxy).flatMap((c) => proxyListenPorts(c.container));
     for (const sg of refs.targets) {
@@ -113,27 +132,69 @@ export function taskIngressProxyOnly(graph: StackGraph): RawStackFinding[] {
   return out;
 }
 
-/** ecs-app-port-not-mapped: in a task with oauth2-proxy, no container maps an application's port. */
-export function appPortNotMapped(graph: StackGraph): RawStackFinding[] {
+/** The port a port mapping named `name` maps, in any container of the task (Service Connect refers to mappings by name). */
+function portNamed(defs: Plain, name: string): number | undefined {
+  const all = list(defs);
+  if (all === UNKNOWN) return undefined;
+  for (const d of all) {
+    const mappings = list(at(d, "portMappings"));
+    if (mappings === UNKNOWN) continue;
+    const m = mappings.find((x) => at(x, "name") === name);
+    if (m) return num(at(m, "containerPort"));
+  }
+  return undefined;
+}
+
+/**
+ * ecs-app-port-not-exposed: besides the load balancer, a proxied service must not publish an
+ * application's port to a service registry (Cloud Map) or Service Connect, which hand it to every
+ * caller in the namespace.
+ */
+export function appPortNotExposed(graph: StackGraph): RawStackFinding[] {
   const out: RawStackFinding[] = [];
-  const tasks = new Map<string, Task>();
-  for (const td of graph.ofType("aws:ecs/taskDefinition:TaskDefinition")) {
-    const task = taskOf(graph, tasks, td);
-    if ("unchecked" in task) {
-      out.push({ resource: td.urn, advisory: true, message: `${task.unchecked}, so its port mappings could not be checked` });
-      continue;
-    }
-    if (!task.containers.some((c) => c.proxy)) continue;
+  for (const { service, task } of proxiedServices(graph, new Map())) {
     const apps = appPorts(task);
-    for (const tc of task.containers) {
-      const mapped = tc.mappedPorts.filter((p) => apps.includes(p));
-      if (mapped.length === 0) continue;
-      const who = tc.proxy ? `the oauth2-proxy container ${tc.container.name}` : `container ${tc.container.name} (${appKind(tc.container)})`;
+    const exposed = (port: number | undefined, how: string, container?: string) => {
+      if (port === undefined || !apps.includes(port)) return;
+      const tc = task.containers.find((c) => c.container.name === container) ?? task.containers.find((c) => !c.proxy);
       out.push({
-        resource: td.urn,
-        message: `task definition ${str(td.props.family) ?? td.name} maps port ${mapped.join(", ")} of ${who}, where an application behind oauth2-proxy listens: a load balancer entry or service registry can then send requests to it without signing in (all containers of an awsvpc task share one address). Fix: map only oauth2-proxy's port and bind the application to 127.0.0.1.`,
+        resource: service.urn,
+        message: `${label(service)} publishes port ${port}${tc ? ` (${appKind(tc.container)})` : ""} through ${how}: every caller that can resolve the name reaches the application behind oauth2-proxy without signing in, and Open WebUI trusts the identity header. Fix: publish oauth2-proxy's port ${task.containers
+          .filter((c) => c.proxy)
+          .flatMap((c) => proxyListenPorts(c.container))
+          .join(", ")}, and bind the application to 127.0.0.1.`,
       });
-    }
+    };
+    const registries = list(service.props.serviceRegistries);
+    if (registries === UNKNOWN)
+      out.push({
+        resource: service.urn,
+        advisory: true,
+        message: `the service registries of ${label(service)} are not known until deploy, so they could not be checked`,
+      });
+    else for (const r of registries) exposed(num(at(r, "containerPort")) ?? num(at(r, "port")), "a service registry (Cloud Map)", str(at(r, "containerName")));
+    const connect = at(service.props.serviceConnectConfiguration, "services");
+    const services = list(connect);
+    if (services === UNKNOWN)
+      out.push({
+        resource: service.urn,
+        advisory: true,
+        message: `the Service Connect services of ${label(service)} are not known until deploy, so they could not be checked`,
+      });
+    else
+      for (const s of services) {
+        const name = str(at(s, "portName"));
+        if (name !== undefined) exposed(portNamed(parseDefs(task.resource.props.containerDefinitions), name), `Service Connect (port name ${name})`);
+      }
   }
   return out;
+}
+
+function parseDefs(v: Plain): Plain {
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v) as Plain;
+  } catch {
+    return undefined;
+  }
 }

@@ -114,7 +114,8 @@ export function readTask(r: GraphResource): Task | { unchecked: string } {
   const containers = adapted.containers.map((container, i) => {
     const def = defs === UNKNOWN ? undefined : defs[i];
     const mappings = list(at(def, "portMappings"));
-    const mappedPorts = mappings === UNKNOWN ? [] : mappings.map((m) => num(at(m, "containerPort")) ?? num(at(m, "hostPort"))).filter((p): p is number => p !== undefined);
+    const mappedPorts =
+      mappings === UNKNOWN ? [] : mappings.map((m) => num(at(m, "containerPort")) ?? num(at(m, "hostPort"))).filter((p): p is number => p !== undefined);
     return { container, mappedPorts, proxy: isOauth2Proxy(container) };
   });
   return { resource: r, family: str(r.props.family), containers };

@@ -21,7 +21,10 @@ async function found(res: Resources, policy: string): Promise<PolicyViolation[]>
 
 async function expectFinding(res: Resources, policy: string, level: "mandatory" | "advisory", pattern: RegExp): Promise<void> {
   const vs = await found(res, policy);
-  expect(vs.map((v) => v.level), JSON.stringify(vs, null, 1)).to.deep.equal([level]);
+  expect(
+    vs.map((v) => v.level),
+    JSON.stringify(vs, null, 1),
+  ).to.deep.equal([level]);
   expect(vs[0].message).to.match(pattern);
 }
 
@@ -81,7 +84,12 @@ describe("stack policies: Cognito clients, Lambda secrets and the AWS baseline",
       it(`refuses ${name} with a literal value in a Lambda's environment`, async () => {
         const res = await devResources();
         res.props(T.lambda, "provisioning-worker").environment.variables[name] = "hunter2hunter2";
-        await expectFinding(res, "lambda-no-plaintext-secrets", "mandatory", new RegExp(`${name} holds a literal value in the environment of pluto-provisioning-worker`));
+        await expectFinding(
+          res,
+          "lambda-no-plaintext-secrets",
+          "mandatory",
+          new RegExp(`${name} holds a literal value in the environment of pluto-provisioning-worker`),
+        );
       });
     }
 
@@ -101,8 +109,18 @@ describe("stack policies: Cognito clients, Lambda secrets and the AWS baseline",
       ["rds-storage-encrypted", "mandatory", (r) => (r.props(T.rds).storageEncrypted = false), /does not encrypt its storage/],
       ["db-instance-backup-enabled", "advisory", (r) => (r.props(T.rds).backupRetentionPeriod = 0), /keeps no automated backups/],
       ["efs-encrypted-check", "mandatory", (r) => (r.props(T.efs).encrypted = false), /is not encrypted at rest/],
-      ["encrypted-volumes", "mandatory", (r) => r.add("aws:ebs/volume:Volume", "scratch", { availabilityZone: "us-west-2a", size: 10 }), /scratch \(aws:ebs\/volume:Volume\) is not encrypted/],
-      ["encrypted-volumes", "mandatory", (r) => r.add("aws:ec2/instance:Instance", "bastion", { rootBlockDevice: { encrypted: false } }), /bastion .* has an unencrypted block device/],
+      [
+        "encrypted-volumes",
+        "mandatory",
+        (r) => r.add("aws:ebs/volume:Volume", "scratch", { availabilityZone: "us-west-2a", size: 10 }),
+        /scratch \(aws:ebs\/volume:Volume\) is not encrypted/,
+      ],
+      [
+        "encrypted-volumes",
+        "mandatory",
+        (r) => r.add("aws:ec2/instance:Instance", "bastion", { rootBlockDevice: { encrypted: false } }),
+        /bastion .* has an unencrypted block device/,
+      ],
       ["cmk-backing-key-rotation-enabled", "advisory", (r) => (r.props(T.kms).enableKeyRotation = false), /does not rotate its key material/],
       [
         "alb-http-to-https-redirection-check",
@@ -110,7 +128,12 @@ describe("stack policies: Cognito clients, Lambda secrets and the AWS baseline",
         (r) => (r.props(T.listener, "http").defaultActions = [{ type: "forward", targetGroupArn: r.props(T.service).loadBalancers[0].targetGroupArn }]),
         /HTTP listener pluto-ingress-http does not redirect to HTTPS/,
       ],
-      ["alb-http-drop-invalid-header-enabled", "mandatory", (r) => (r.props(T.loadBalancer).dropInvalidHeaderFields = false), /passes header fields with invalid names/],
+      [
+        "alb-http-drop-invalid-header-enabled",
+        "mandatory",
+        (r) => (r.props(T.loadBalancer).dropInvalidHeaderFields = false),
+        /passes header fields with invalid names/,
+      ],
       ["elb-logging-enabled", "advisory", (r) => (r.props(T.loadBalancer).accessLogs.enabled = false), /writes no access logs/],
       [
         "elb-deletion-protection-enabled",
@@ -146,7 +169,9 @@ describe("stack policies: Cognito clients, Lambda secrets and the AWS baseline",
       const res = await devResources();
       res.props(T.rds).publiclyAccessible = true;
       const run = (levels: Record<string, "mandatory" | "advisory" | "disabled">) =>
-        checkGraph(res.list, { levels }).filter((f) => f.policy === "rds-instance-public-access-check").map((f) => f.level);
+        checkGraph(res.list, { levels })
+          .filter((f) => f.policy === "rds-instance-public-access-check")
+          .map((f) => f.level);
       expect(run({})).to.deep.equal(["mandatory"]);
       expect(run({ "rds-instance-public-access-check": "advisory" })).to.deep.equal(["advisory"]);
       expect(run({ "rds-instance-public-access-check": "disabled" })).to.deep.equal([]);

@@ -54,7 +54,11 @@ describe("stack policies: the only way in is through oauth2-proxy", function () 
     it("refuses oauth2-proxy's container name with Open WebUI's port (one address per awsvpc task)", async () => {
       const res = await devResources();
       res.props(T.service).loadBalancers[0].containerPort = 8080;
-      await expectMandatory(res, "ecs-lb-targets-oauth2-proxy", /port 8080 of oauth2-proxy container oauth2-proxy, which listens on 4180.*where the application listens/s);
+      await expectMandatory(
+        res,
+        "ecs-lb-targets-oauth2-proxy",
+        /port 8080 of oauth2-proxy container oauth2-proxy, which listens on 4180.*where the application listens/s,
+      );
     });
 
     it("refuses a container the task definition does not have", async () => {
@@ -86,10 +90,19 @@ describe("stack policies: the only way in is through oauth2-proxy", function () 
       res.add(
         T.listenerRule,
         "api-direct",
-        { listenerArn: res.props(T.listenerRule, "svc-host").listenerArn, priority: 50, actions: [{ type: "forward", targetGroupArn: arn }], conditions: [{ pathPattern: { values: ["/api/*"] } }] },
+        {
+          listenerArn: res.props(T.listenerRule, "svc-host").listenerArn,
+          priority: 50,
+          actions: [{ type: "forward", targetGroupArn: arn }],
+          conditions: [{ pathPattern: { values: ["/api/*"] } }],
+        },
         { listenerArn: [https.urn] },
       );
-      const [v] = await expectMandatory(res, "alb-forwards-only-through-proxy", /listener rule api-direct forwards to target group raw, which no ECS service in this stack registers through its oauth2-proxy/);
+      const [v] = await expectMandatory(
+        res,
+        "alb-forwards-only-through-proxy",
+        /listener rule api-direct forwards to target group raw, which no ECS service in this stack registers through its oauth2-proxy/,
+      );
       expect(v.urn).to.match(/::api-direct$/);
     });
 
@@ -103,7 +116,12 @@ describe("stack policies: the only way in is through oauth2-proxy", function () 
     it("refuses a target registered by hand in oauth2-proxy's target group", async () => {
       const res = await devResources();
       const tg = res.one(T.targetGroup);
-      res.add("aws:lb/targetGroupAttachment:TargetGroupAttachment", "by-hand", { targetGroupArn: UNKNOWN_STRING, targetId: "10.0.1.5", port: 8080 }, { targetGroupArn: [tg.urn] });
+      res.add(
+        "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+        "by-hand",
+        { targetGroupArn: UNKNOWN_STRING, targetId: "10.0.1.5", port: 8080 },
+        { targetGroupArn: [tg.urn] },
+      );
       await expectMandatory(res, "alb-forwards-only-through-proxy", /registers 10\.0\.1\.5 port 8080 in oauth2-proxy's target group/);
     });
   });
@@ -124,7 +142,11 @@ describe("stack policies: the only way in is through oauth2-proxy", function () 
     it("refuses a refusal rule evaluated after the forwarding rule", async () => {
       const res = await devResources();
       res.props(T.listenerRule, "refuse-forwarded-host").priority = 200;
-      await expectMandatory(res, "alb-refuses-forwarded-headers", /X-Forwarded-Host refusal rule .* has priority 200, not before the first forwarding rule \(priority 100\)/);
+      await expectMandatory(
+        res,
+        "alb-refuses-forwarded-headers",
+        /X-Forwarded-Host refusal rule .* has priority 200, not before the first forwarding rule \(priority 100\)/,
+      );
     });
 
     it("does not count a rule that forwards instead of answering 4xx", async () => {
@@ -142,7 +164,12 @@ describe("stack policies: the only way in is through oauth2-proxy", function () 
         ["cidrIpv4", "0.0.0.0/0"],
         ["cidrIpv6", "::/0"],
       ]) {
-        res.add(T.ingressRule, `open-${key}`, { [key]: cidr, fromPort: 4180, toPort: 4180, ipProtocol: "tcp", securityGroupId: res.sgId("pluto-task") }, { securityGroupId: [sg.urn] });
+        res.add(
+          T.ingressRule,
+          `open-${key}`,
+          { [key]: cidr, fromPort: 4180, toPort: 4180, ipProtocol: "tcp", securityGroupId: res.sgId("pluto-task") },
+          { securityGroupId: [sg.urn] },
+        );
       }
       const found = await expectMandatory(res, "ecs-task-ingress-proxy-only", /admits 0\.0\.0\.0\/0 on port 4180: anyone on the internet/);
       expect(found.map((v) => v.urn)).to.deep.equal([res.one(T.ingressRule, "open-cidrIpv4").urn, res.one(T.ingressRule, "open-cidrIpv6").urn]);
@@ -151,7 +178,11 @@ describe("stack policies: the only way in is through oauth2-proxy", function () 
     it("refuses the load balancer's security group reaching Open WebUI's port", async () => {
       const res = await devResources();
       Object.assign(res.props(T.ingressRule, "task-in-proxy"), { fromPort: 4180, toPort: 8080 });
-      await expectMandatory(res, "ecs-task-ingress-proxy-only", /on ports 4180-8080, which includes port 8080 where an application behind oauth2-proxy listens/);
+      await expectMandatory(
+        res,
+        "ecs-task-ingress-proxy-only",
+        /on ports 4180-8080, which includes port 8080 where an application behind oauth2-proxy listens/,
+      );
     });
 
     it("refuses an all-protocols rule and the old aws.ec2.SecurityGroupRule form", async () => {
@@ -160,7 +191,12 @@ describe("stack policies: the only way in is through oauth2-proxy", function () 
       await expectMandatory(res, "ecs-task-ingress-proxy-only", /ports 0-65535, which includes port 8080/);
       const res2 = await devResources();
       const sg = res2.one(T.securityGroup, "pluto-task");
-      res2.add(T.sgRule, "legacy", { type: "ingress", cidrBlocks: ["10.0.0.0/16"], fromPort: 8080, toPort: 8080, protocol: "tcp", securityGroupId: UNKNOWN_STRING }, { securityGroupId: [sg.urn] });
+      res2.add(
+        T.sgRule,
+        "legacy",
+        { type: "ingress", cidrBlocks: ["10.0.0.0/16"], fromPort: 8080, toPort: 8080, protocol: "tcp", securityGroupId: UNKNOWN_STRING },
+        { securityGroupId: [sg.urn] },
+      );
       await expectMandatory(res2, "ecs-task-ingress-proxy-only", /admits 10\.0\.0\.0\/16 on port 8080/);
     });
 
@@ -174,17 +210,27 @@ describe("stack policies: the only way in is through oauth2-proxy", function () 
     });
   });
 
-  describe("ecs-app-port-not-mapped (the app reachable only through the proxy)", () => {
-    it("refuses a port mapping of Open WebUI's port on its own container", async () => {
+  describe("ecs-app-port-not-exposed (the app reachable only through the proxy)", () => {
+    it("refuses Open WebUI's port published to a service registry", async () => {
       const res = await devResources();
-      res.containers((defs) => (defs.find((d) => d.name === "openwebui").portMappings = [{ containerPort: 8080, protocol: "tcp" }]));
-      await expectMandatory(res, "ecs-app-port-not-mapped", /maps port 8080 of container openwebui \(Open WebUI\)/);
+      res.props(T.service).serviceRegistries = [
+        { registryArn: "arn:aws:servicediscovery:us-west-2:123456789012:service/srv-1", containerName: "openwebui", containerPort: 8080 },
+      ];
+      await expectMandatory(res, "ecs-app-port-not-exposed", /publishes port 8080 \(Open WebUI\) through a service registry/);
     });
 
-    it("refuses Open WebUI's port mapped on the oauth2-proxy container", async () => {
+    it("refuses Open WebUI's port published through Service Connect by port name", async () => {
       const res = await devResources();
-      res.containers((defs) => defs.find((d) => d.name === "oauth2-proxy").portMappings.push({ containerPort: 8080 }));
-      await expectMandatory(res, "ecs-app-port-not-mapped", /maps port 8080 of the oauth2-proxy container oauth2-proxy/);
+      res.containers((defs) => (defs.find((d) => d.name === "openwebui").portMappings = [{ name: "web", containerPort: 8080 }]));
+      res.props(T.service).serviceConnectConfiguration = { enabled: true, namespace: "pluto", services: [{ portName: "web" }] };
+      await expectMandatory(res, "ecs-app-port-not-exposed", /publishes port 8080 \(Open WebUI\) through Service Connect \(port name web\)/);
+    });
+
+    it("accepts oauth2-proxy's own port published through Service Connect", async () => {
+      const res = await devResources();
+      res.containers((defs) => (defs.find((d) => d.name === "oauth2-proxy").portMappings[0].name = "proxy"));
+      res.props(T.service).serviceConnectConfiguration = { enabled: true, namespace: "pluto", services: [{ portName: "proxy" }] };
+      expect(await violations(res, "ecs-app-port-not-exposed")).to.deep.equal([]);
     });
   });
 });
