@@ -24,6 +24,8 @@ export interface Wiring {
   proxied: Set<string>;
   /** Target groups (URN or ARN) some service registers a container other than oauth2-proxy in. */
   bypassing: Set<string>;
+  /** Target groups (URN or ARN) of services whose task runs oauth2-proxy, however their entries are wired. */
+  fronting: Set<string>;
   /** Findings of ecs-lb-targets-oauth2-proxy. */
   findings: RawStackFinding[];
 }
@@ -38,7 +40,7 @@ export function taskOf(graph: StackGraph, tasks: Map<string, Task>, r: GraphReso
 
 /** Follows every service's load balancer entries to the container and port they reach. */
 export function analyseWiring(graph: StackGraph): Wiring {
-  const w: Wiring = { tasks: new Map(), proxied: new Set(), bypassing: new Set(), findings: [] };
+  const w: Wiring = { tasks: new Map(), proxied: new Set(), bypassing: new Set(), fronting: new Set(), findings: [] };
   for (const td of graph.ofType(TASK_DEFINITION)) taskOf(graph, w.tasks, td);
   for (const service of graph.ofType(SERVICE)) {
     const entries = list(service.props.loadBalancers);
@@ -65,6 +67,7 @@ export function analyseWiring(graph: StackGraph): Wiring {
         w.findings.push({ resource: service.urn, advisory: true, message: `${where} could not be checked: ${why}` });
         continue;
       }
+      if (tgKey && task.containers.some((c) => c.proxy)) w.fronting.add(tgKey);
       const container = task.containers.find((c) => c.container.name === name);
       const bad = (message: string) => {
         w.findings.push({ resource: service.urn, message });
@@ -166,7 +169,7 @@ export function forwardsOnlyThroughProxy(graph: StackGraph): RawStackFinding[] {
   const out: RawStackFinding[] = [];
   const views = listeners(graph);
   const guarded = new Set(
-    views.filter((v) => v.forwards.some((f) => f.targets.some((t) => t.key && w.proxied.has(t.key)))).map((v) => loadBalancerOf(graph, v.listener)),
+    views.filter((v) => v.forwards.some((f) => f.targets.some((t) => t.key && w.fronting.has(t.key)))).map((v) => loadBalancerOf(graph, v.listener)),
   );
   for (const v of views.filter((x) => guarded.has(loadBalancerOf(graph, x.listener)))) {
     for (const u of v.unknown) out.push({ resource: v.listener.urn, advisory: true, message: `${u}, so where it forwards could not be checked` });
@@ -227,7 +230,7 @@ export function refusesForwardedHeaders(graph: StackGraph): RawStackFinding[] {
   const w = analyseWiring(graph);
   const out: RawStackFinding[] = [];
   for (const v of listeners(graph)) {
-    const toProxy = v.forwards.filter((f) => f.targets.some((t) => t.key && w.proxied.has(t.key)));
+    const toProxy = v.forwards.filter((f) => f.targets.some((t) => t.key && w.fronting.has(t.key)));
     if (toProxy.length === 0) continue;
     const firstForward = Math.min(...v.forwards.filter((f) => f.from !== v.listener).map((f) => num(f.from.props.priority) ?? Infinity), Infinity);
     for (const header of REFUSED_HEADERS) {
