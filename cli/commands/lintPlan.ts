@@ -118,7 +118,9 @@ export function readPlan(doc: unknown): Plan | string | undefined {
     return `${"steps" in doc ? "steps" : "resources"} is not a list`;
   } else return undefined;
   if (typeof plan === "string") return plan;
-  return plan.resources.length ? plan : `the ${plan.kind === "preview" ? "preview has no steps with a new state (run pulumi preview --json --show-sames)" : "plan has no resources"}`;
+  return plan.resources.length
+    ? plan
+    : `the ${plan.kind === "preview" ? "preview has no steps with a new state (run pulumi preview --json --show-sames)" : "plan has no resources"}`;
 }
 
 type PlanFinding = Finding & { resource?: string };
@@ -129,7 +131,8 @@ export function checkPlan(plan: Plan, config: RulesConfig): PlanFinding[] {
   for (const r of plan.resources) {
     const adapted = containersFromResource(r.type, r.props);
     if (adapted === undefined) continue;
-    if ("unchecked" in adapted) out.push({ policy: "(task definition)", level: "advisory", resource: r.urn, message: `could not be checked: ${adapted.unchecked}` });
+    if ("unchecked" in adapted)
+      out.push({ policy: "(task definition)", level: "advisory", resource: r.urn, message: `could not be checked: ${adapted.unchecked}` });
     else for (const f of checkContainers(adapted.containers, config)) out.push({ ...f, resource: r.urn });
   }
   for (const f of checkDeadLetterAlarms(deadLetterInputFromResources(plan.resources), config)) out.push(f);

@@ -24,8 +24,10 @@ export interface Wiring {
   proxied: Set<string>;
   /** Target groups (URN or ARN) some service registers a container other than oauth2-proxy in. */
   bypassing: Set<string>;
-  /** Target groups (URN or ARN) of services whose task runs oauth2-proxy, however their entries are wired. */
+  /** Target groups (URN or ARN) of services whose task runs oauth2-proxy (or may: not known yet), however their entries are wired. */
   fronting: Set<string>;
+  /** Target groups whose service entries could not be checked (reported as such): neither passed nor refused. */
+  undetermined: Set<string>;
   /** Findings of ecs-lb-targets-oauth2-proxy. */
   findings: RawStackFinding[];
 }
@@ -40,7 +42,7 @@ export function taskOf(graph: StackGraph, tasks: Map<string, Task>, r: GraphReso
 
 /** Follows every service's load balancer entries to the container and port they reach. */
 export function analyseWiring(graph: StackGraph): Wiring {
-  const w: Wiring = { tasks: new Map(), proxied: new Set(), bypassing: new Set(), fronting: new Set(), findings: [] };
+  const w: Wiring = { tasks: new Map(), proxied: new Set(), bypassing: new Set(), fronting: new Set(), undetermined: new Set(), findings: [] };
   for (const td of graph.ofType(TASK_DEFINITION)) taskOf(graph, w.tasks, td);
   for (const service of graph.ofType(SERVICE)) {
     const entries = list(service.props.loadBalancers);
@@ -65,6 +67,10 @@ export function analyseWiring(graph: StackGraph): Wiring {
               ? `its task definition ${text(service.props.taskDefinition)} is not part of this stack`
               : "its container or task definition is not known until deploy";
         w.findings.push({ resource: service.urn, advisory: true, message: `${where} could not be checked: ${why}` });
+        if (tgKey) {
+          w.undetermined.add(tgKey);
+          w.fronting.add(tgKey);
+        }
         continue;
       }
       if (tgKey && task.containers.some((c) => c.proxy)) w.fronting.add(tgKey);
@@ -93,7 +99,10 @@ export function analyseWiring(graph: StackGraph): Wiring {
       }
     }
   }
-  for (const b of w.bypassing) w.proxied.delete(b);
+  for (const b of w.bypassing) {
+    w.proxied.delete(b);
+    w.undetermined.delete(b);
+  }
   return w;
 }
 
@@ -181,7 +190,7 @@ export function forwardsOnlyThroughProxy(graph: StackGraph): RawStackFinding[] {
             advisory: true,
             message: `${f.what} forwards to a target group that is not known until deploy, so it could not be checked`,
           });
-        else if (!t.key || !w.proxied.has(t.key)) {
+        else if (!t.key || !(w.proxied.has(t.key) || w.undetermined.has(t.key))) {
           out.push({
             resource: f.from.urn,
             message: `${f.what} forwards to target group ${t.label}, which no ECS service in this stack registers through its oauth2-proxy container, on a load balancer that fronts oauth2-proxy: the requests it matches reach whatever is registered there without signing in. Fix: forward only to the oauth2-proxy service's target group.`,

@@ -70,15 +70,19 @@ function ingressOf(graph: StackGraph, sg: GraphResource): Permission[] {
   return out;
 }
 
-/** The proxied tasks' services with their task, for both rules below. */
-function proxiedServices(graph: StackGraph, tasks: Map<string, Task>): { service: GraphResource; task: Task }[] {
-  const out: { service: GraphResource; task: Task }[] = [];
+/**
+ * Services whose task runs oauth2-proxy, with their task; a task not known yet (preview) counts as
+ * possibly proxied, with no task: what needs no task (the internet let in) is still checked.
+ */
+function proxiedServices(graph: StackGraph, tasks: Map<string, Task>): { service: GraphResource; task?: Task }[] {
+  const out: { service: GraphResource; task?: Task }[] = [];
   for (const service of graph.ofType(SERVICE)) {
     const td = serviceTask(graph, service);
+    if (td === "unknown") out.push({ service });
     if (typeof td !== "object") continue;
     const task = taskOf(graph, tasks, td);
-    if ("unchecked" in task || !task.containers.some((c) => c.proxy)) continue;
-    out.push({ service, task });
+    if ("unchecked" in task) out.push({ service });
+    else if (task.containers.some((c) => c.proxy)) out.push({ service, task });
   }
   return out;
 }
@@ -101,8 +105,8 @@ export function taskIngressProxyOnly(graph: StackGraph): RawStackFinding[] {
         advisory: true,
         message: `security group ${ext} of ${label(service)} is not part of this stack, so its rules could not be checked`,
       });
-    const apps = appPorts(task);
-    const proxyPorts = task.containers.filter((c) => c.proxy).flatMap((c) => proxyListenPorts(c.container));
+    const apps = task ? appPorts(task) : [];
+    const proxyPorts = task ? task.containers.filter((c) => c.proxy).flatMap((c) => proxyListenPorts(c.container)) : [];
     for (const sg of refs.targets) {
       for (const p of ingressOf(graph, sg)) {
         const where = `${p.rule === sg ? `an inline ingress rule of ${label(sg)}` : label(p.rule)} (security group ${sg.name} of ${service.name})`;
@@ -115,7 +119,9 @@ export function taskIngressProxyOnly(graph: StackGraph): RawStackFinding[] {
         if (world.length) {
           out.push({
             resource: p.rule.urn,
-            message: `${where} admits ${world.join(" and ")} on ${ports}: anyone on the internet can reach the task's containers without the load balancer and its listener rules, on any port the range covers (an application's own port skips sign-in). Fix: admit the load balancer's security group on ${proxyPorts.join(", ")} only.`,
+            // Before deploy a task not known yet may not run oauth2-proxy at all (a public web server): reported, not refused.
+            ...(task ? {} : { advisory: true }),
+            message: `${where} admits ${world.join(" and ")} on ${ports}: anyone on the internet can reach the task's containers without the load balancer and its listener rules, on any port the range covers (an application's own port skips sign-in). Fix: admit the load balancer's security group on ${proxyPorts.join(", ") || "oauth2-proxy's port"} only.`,
           });
           continue;
         }
@@ -153,6 +159,7 @@ function portNamed(defs: Plain, name: string): number | undefined {
 export function appPortNotExposed(graph: StackGraph): RawStackFinding[] {
   const out: RawStackFinding[] = [];
   for (const { service, task } of proxiedServices(graph, new Map())) {
+    if (!task) continue;
     const apps = appPorts(task);
     const exposed = (port: number | undefined, how: string, container?: string) => {
       if (port === undefined || !apps.includes(port)) return;
