@@ -40,6 +40,27 @@ describe("stack policies: Cognito clients, Lambda secrets and the AWS baseline",
     for (const p of BASELINE_POLICIES) expect(p.description, p.name).to.match(new RegExp(`AWS Config ${p.name}`));
   });
 
+  it("fails closed: a rule that throws is a finding at its policy's level, through the pack too", async () => {
+    const res = await devResources();
+    const original = GRAPH_RULES["ecs-lb-targets-oauth2-proxy"];
+    GRAPH_RULES["ecs-lb-targets-oauth2-proxy"] = () => {
+      throw new Error("boom");
+    };
+    try {
+      const expected = { policy: "ecs-lb-targets-oauth2-proxy", level: "mandatory" };
+      expect(checkGraph(res.list)).to.deep.equal([
+        {
+          ...expected,
+          message:
+            "Could not be checked by ecs-lb-targets-oauth2-proxy: internal error (boom). The policy will check it once the value is known (pulumi up); until then nothing is verified.",
+        },
+      ]);
+      expect((await found(res, "ecs-lb-targets-oauth2-proxy")).map((v) => [v.policy, v.level])).to.deep.equal([[expected.policy, expected.level]]);
+    } finally {
+      GRAPH_RULES["ecs-lb-targets-oauth2-proxy"] = original;
+    }
+  });
+
   it("the prod stack passes with no finding", async () => {
     const { config, secretKeys } = readStackConfig(path.join(__dirname, "..", "..", "Pulumi.prod.yaml"));
     const prod = await synthesize({ config, secretKeys, stack: "prod" });
