@@ -11,6 +11,7 @@ import { UNKNOWN_SENTINELS } from "../../policies/rules";
 import { Resources, T, devResources } from "../helpers/stackResources";
 import { readStackConfig } from "../../cli/synth/stackConfig";
 import { synthesize } from "../../cli/synth/harness";
+import * as fs from "fs";
 import * as path from "path";
 
 const UNKNOWN_STRING = UNKNOWN_SENTINELS[0];
@@ -38,6 +39,13 @@ describe("stack policies: Cognito clients, Lambda secrets and the AWS baseline",
       expect(names).to.include(p.name);
     }
     for (const p of BASELINE_POLICIES) expect(p.description, p.name).to.match(new RegExp(`AWS Config ${p.name}`));
+  });
+
+  it("docs/stack-policies.md lists every graph policy with its default level", () => {
+    const page = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "stack-policies.md"), "utf8");
+    const rows = new Map([...page.matchAll(/^\| `([a-z0-9-]+)` \| (mandatory|advisory) \|/gm)].map((m) => [m[1], m[2]]));
+    expect([...rows.keys()].sort()).to.deep.equal([...WIRING_POLICIES, ...BASELINE_POLICIES].map((p) => p.name).sort());
+    for (const p of [...WIRING_POLICIES, ...BASELINE_POLICIES]) expect(rows.get(p.name), p.name).to.equal(p.defaultLevel);
   });
 
   it("fails closed: a rule that throws is a finding at its policy's level, through the pack too", async () => {
