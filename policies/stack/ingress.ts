@@ -28,6 +28,8 @@ export interface Wiring {
   fronting: Set<string>;
   /** Target groups whose service entries could not be checked (reported as such): neither passed nor refused. */
   undetermined: Set<string>;
+  /** Proxied target group (URN) -> the oauth2-proxy port ECS registers in it. */
+  proxyPort: Map<string, number>;
   /** Findings of ecs-lb-targets-oauth2-proxy. */
   findings: RawStackFinding[];
 }
@@ -42,7 +44,15 @@ export function taskOf(graph: StackGraph, tasks: Map<string, Task>, r: GraphReso
 
 /** Follows every service's load balancer entries to the container and port they reach. */
 export function analyseWiring(graph: StackGraph): Wiring {
-  const w: Wiring = { tasks: new Map(), proxied: new Set(), bypassing: new Set(), fronting: new Set(), undetermined: new Set(), findings: [] };
+  const w: Wiring = {
+    tasks: new Map(),
+    proxied: new Set(),
+    bypassing: new Set(),
+    fronting: new Set(),
+    undetermined: new Set(),
+    proxyPort: new Map(),
+    findings: [],
+  };
   for (const td of graph.ofType(TASK_DEFINITION)) taskOf(graph, w.tasks, td);
   for (const service of graph.ofType(SERVICE)) {
     const entries = list(service.props.loadBalancers);
@@ -96,6 +106,7 @@ export function analyseWiring(graph: StackGraph): Wiring {
         );
       } else if (tg.kind === "resource") {
         w.proxied.add(tg.target.urn);
+        w.proxyPort.set(tg.target.urn, port);
       }
     }
   }
@@ -218,6 +229,15 @@ export function forwardsOnlyThroughProxy(graph: StackGraph): RawStackFinding[] {
         resource: urn,
         advisory: true,
         message: `target group ${tg.name} in front of oauth2-proxy has targetType ${JSON.stringify(type)}; ECS registers Fargate tasks by IP address ("ip").`,
+      });
+    }
+    const port = num(tg.props.port);
+    const proxyPort = w.proxyPort.get(urn);
+    if (port !== undefined && proxyPort !== undefined && port !== proxyPort) {
+      out.push({
+        resource: urn,
+        advisory: true,
+        message: `target group ${tg.name} in front of oauth2-proxy has port ${port}, not oauth2-proxy's ${proxyPort}: ECS registers the proxy's port, but a target registered without one (by hand, or by another service) receives traffic on ${port}. Fix: port ${proxyPort}.`,
       });
     }
   }

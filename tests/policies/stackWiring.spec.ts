@@ -126,6 +126,16 @@ describe("stack policies: the only way in is through oauth2-proxy", function () 
     });
   });
 
+  it("alb-forwards-only-through-proxy: a proxy target group on another port or target type is advisory", async () => {
+    const res = await devResources();
+    Object.assign(res.props(T.targetGroup), { port: 8080, targetType: "instance" });
+    const found = await violations(res, "alb-forwards-only-through-proxy");
+    expect(found.map((v) => v.level)).to.deep.equal(["advisory", "advisory"]);
+    expect(found.map((v) => v.message).join("\n"))
+      .to.match(/has targetType "instance"/)
+      .and.to.match(/has port 8080, not oauth2-proxy's 4180/);
+  });
+
   describe("alb-refuses-forwarded-headers", () => {
     for (const [suffix, header] of [
       ["refuse-forwarded-uri", "X-Forwarded-Uri"],
