@@ -5,6 +5,7 @@
  * organisation enforces. Pure; no @pulumi imports.
  */
 import { EnforcementLevel, RulesConfig, STACK_POLICIES, TASK_POLICIES } from "./rules";
+import { GRAPH_POLICIES } from "./stack/info";
 
 export const ALLOWLIST_POLICY = "oauth2-proxy-skip-auth-routes-allowlist";
 
@@ -37,7 +38,7 @@ export function rulesConfigFromPackConfig(value: unknown): RulesConfig {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new Error('policy config must be a JSON object like {"all": "mandatory", "ecs-image-pinned": "disabled"}');
   }
-  const known = [...TASK_POLICIES, ...STACK_POLICIES].map((p) => p.name);
+  const known = [...TASK_POLICIES, ...STACK_POLICIES, ...GRAPH_POLICIES].map((p) => p.name);
   const levels: Record<string, EnforcementLevel> = {};
   const config: RulesConfig = { levels };
   const entries = Object.entries(value as Record<string, unknown>);

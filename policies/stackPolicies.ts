@@ -3,6 +3,7 @@ import { StackValidationArgs, StackValidationPolicy, ReportViolation } from "@pu
 import { STACK_POLICIES, checkDeadLetterAlarms, uncheckedMessage } from "./rules";
 import { deadLetterInputFromResources } from "./adapters";
 import { reportUnchecked } from "./report";
+import { graphPolicies } from "./stack";
 
 const info = STACK_POLICIES.find((p) => p.name === "sqs-dlq-alarmed")!;
 
@@ -30,4 +31,4 @@ export const sqsDlqAlarmed: StackValidationPolicy = {
   },
 };
 
-export const stackPolicies: StackValidationPolicy[] = [sqsDlqAlarmed];
+export const stackPolicies: StackValidationPolicy[] = [sqsDlqAlarmed, ...graphPolicies];

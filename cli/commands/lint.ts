@@ -6,6 +6,7 @@ import { table } from "./ops/format";
 import { containersFromTaskDefinitionDocument } from "../../policies/adapters";
 import { rulesConfigFromPackConfig } from "../../policies/config";
 import { Finding, RulesConfig, checkContainers } from "../../policies/rules";
+import { lintPlan } from "./lintPlan";
 
 export interface LintOptions {
   /** Print `[{"file","findings":[...]}]` instead of the human report. */
@@ -101,6 +102,9 @@ export function lintFile(file: string, config: RulesConfig, read: ReadFile = def
   } catch (e) {
     return [{ file: name, error: `${name}: not JSON (${e instanceof Error ? e.message : String(e)})` }];
   }
+  // A whole plan (pluto synth --json, pulumi preview --json, pulumi stack export): the stack policies as well.
+  const plan = lintPlan(name, doc, config);
+  if (plan) return plan;
   // A list of task definitions, not of containers: checking them as containers would pass anything.
   if (Array.isArray(doc) && doc.some(isTaskDefinitionLike)) {
     return doc.map((element, i) =>

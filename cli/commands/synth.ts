@@ -112,7 +112,9 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
   const result = await synthesizeStack(opts);
   const config = result.config;
   // The same pack `pulumi preview --policy-pack policies` runs, over the same inputs.
-  const violations = await runPolicies(result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
+  const violations = await runPolicies(
+    result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, propertyDependencies: r.propertyDependencies })),
+  );
   const document = toDocument(result, violations);
   if (opts.json) {
     try {

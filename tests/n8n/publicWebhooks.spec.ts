@@ -99,7 +99,9 @@ describe("pluto:n8n.publicWebhooks", () => {
     });
 
     it("passes every policy of the pack, advisory ones included", async () => {
-      const vs = await runPolicies(on.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
+      const vs = await runPolicies(
+        on.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, propertyDependencies: r.propertyDependencies })),
+      );
       expect(vs).to.deep.equal([]);
     });
 

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { goldenDefinitions, goldenN8nDefinitions, SIGNOUT_URL, SINGLE_ENCODED_SIGNOUT_URL, withEnv } from "../fixtures/policies/golden";
 import { DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST, TASK_POLICIES, STACK_POLICIES } from "../../policies/rules";
+import { GRAPH_POLICIES } from "../../policies/stack/info";
 import { analyzerPb, Empty, PolicyEngine, startPolicyEngine, Struct } from "../helpers/policyEngine";
 
 const LEVEL_NAMES = ["advisory", "mandatory", "disabled", "remediate"];
@@ -51,7 +52,7 @@ describe("policy pack over the engine protocol (run-policy-pack + gRPC)", functi
     expect(info.getName()).to.equal("pluto");
     expect(info.getVersion()).to.equal(require("../../policies/package.json").version);
     const listed = info.getPoliciesList().map((p: any) => [p.getName(), LEVEL_NAMES[p.getEnforcementlevel()]]);
-    expect(listed).to.deep.equal([...TASK_POLICIES, ...STACK_POLICIES].map((p) => [p.name, p.defaultLevel]));
+    expect(listed).to.deep.equal([...TASK_POLICIES, ...STACK_POLICIES, ...GRAPH_POLICIES].map((p) => [p.name, p.defaultLevel]));
     const allowlist = info.getPoliciesList().find((p: any) => p.getName() === "oauth2-proxy-skip-auth-routes-allowlist");
     expect(allowlist.getConfigschema().getProperties().toJavaScript()).to.have.property("allowlist");
   });

@@ -4,6 +4,7 @@ import { runPolicies, PolicyResourceInput } from "../../policies/runPolicies";
 import { sqsDlqAlarmed } from "../../policies/stackPolicies";
 import { oauth2ProxyNoForwardedHeaderTrust, oauth2ProxySkipAuthRoutesAllowlist, openwebuiNoWebuiAuth } from "../../policies/taskPolicies";
 import { DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST, STACK_POLICIES, TASK_POLICIES } from "../../policies/rules";
+import { GRAPH_POLICIES } from "../../policies/stack/info";
 import { rulesConfigFromPackConfig } from "../../policies/config";
 import { goldenDefinitions, goldenN8nDefinitions, withEnv } from "../fixtures/policies/golden";
 import { assertHasViolation, assertNoViolations, resourceOf, violationsOf } from "./util";
@@ -38,7 +39,7 @@ describe("policy pack", () => {
   it("holds every rule of rules.ts once, with the rules' levels and descriptions", () => {
     expect(PACK_NAME).to.match(/^[a-zA-Z0-9-_.]{1,100}$/);
     expect(packPolicies.map((p) => [p.name, p.enforcementLevel, p.description])).to.deep.equal(
-      [...TASK_POLICIES, ...STACK_POLICIES].map((p) => [p.name, p.defaultLevel, p.description]),
+      [...TASK_POLICIES, ...STACK_POLICIES, ...GRAPH_POLICIES].map((p) => [p.name, p.defaultLevel, p.description]),
     );
   });
 

@@ -69,7 +69,7 @@ describe("the policy pack's package", () => {
     it("is passed by the dev stack: no mandatory finding under it", async () => {
       const stack = await synthStack();
       const violations = await runPolicies(
-        stack.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })),
+        stack.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, propertyDependencies: r.propertyDependencies })),
         config as PackConfig,
       );
       expect(violations.filter((v) => v.level === "mandatory")).to.deep.equal([]);

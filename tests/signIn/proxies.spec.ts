@@ -13,7 +13,8 @@ const TASKS = [
   ["pluto-openwebui", "openwebui", 8080, "pluto.example.com"],
   ["pluto-n8n", "n8n", 5678, "n8n.pluto.example.com"],
 ] as const;
-const throughPack = (s: Stack) => runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
+const throughPack = (s: Stack) =>
+  runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, propertyDependencies: r.propertyDependencies })));
 
 /** The addresses oauth2-proxy v7.15.3 reads from an authenticated-emails file (validator.go: CSV, `#` comments, first field, lower-cased). */
 function emailsOauth2ProxyReads(text: string): string[] {

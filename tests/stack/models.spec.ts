@@ -12,7 +12,8 @@ const GROQ_KEY = `arn:aws:secretsmanager:us-west-2:${ACCOUNT_ID}:secret:provider
 const FAMILY = "pluto-openwebui";
 
 const secretsOf = (c: ContainerDefinition) => Object.fromEntries(c.secrets.map((s) => [s.name, s.valueFrom]));
-const throughPack = (s: Stack) => runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
+const throughPack = (s: Stack) =>
+  runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, propertyDependencies: r.propertyDependencies })));
 const rolePolicies = (s: Stack, suffix: string): Record<string, any> =>
   Object.fromEntries(s.inlinePolicies(s.one("aws:iam/role:Role", suffix)).map((p) => [p.name, JSON.parse(p.policy)]));
 

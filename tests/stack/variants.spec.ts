@@ -5,7 +5,8 @@ import { DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST } from "../../policies/rules";
 import { runPolicies } from "../../policies/runPolicies";
 import { env, Stack, synthStack } from "../helpers/stack";
 
-const throughPack = (s: Stack) => runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
+const throughPack = (s: Stack) =>
+  runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, propertyDependencies: r.propertyDependencies })));
 
 describe("stack shapes", () => {
   describe("single task (the dev stack)", () => {
