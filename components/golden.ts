@@ -391,11 +391,14 @@ export function allowedEmailsWriter(emails: string[], logGroup: string, region: 
     essential: false,
     environment: toEnvList({ ALLOWED_EMAILS: emails.join(",") }),
     secrets: [],
+    // The trap comes first: ECS may stop the task the moment the file exists (the health check passes),
+    // and a TERM before the trap would kill the shell instead of ending it cleanly. The file appears
+    // whole (written aside, then renamed) so the health check never passes on half a list.
     // `sleep & wait` so that the TERM trap runs at once (a shell runs traps only between commands).
     command: [
       "sh",
       "-c",
-      `printf '%s\\n' "$ALLOWED_EMAILS" | tr ',' '\\n' > ${ALLOWED_EMAILS_FILE} && trap 'exit 0' TERM && while :; do sleep 3600 & wait $!; done`,
+      `trap 'exit 0' TERM && printf '%s\\n' "$ALLOWED_EMAILS" | tr ',' '\\n' > ${ALLOWED_EMAILS_FILE}.new && mv ${ALLOWED_EMAILS_FILE}.new ${ALLOWED_EMAILS_FILE} && while :; do sleep 3600 & wait $!; done`,
     ],
     healthCheck: { command: ["CMD-SHELL", `test -s ${ALLOWED_EMAILS_FILE}`], interval: 5, timeout: 2, retries: 3, startPeriod: 0 },
     mountPoints: [{ sourceVolume: ALLOWED_EMAILS_VOLUME, containerPath: ALLOWED_EMAILS_DIR, readOnly: false }],
