@@ -27,11 +27,7 @@ export const REQUIRE_GOOGLE_WORKSPACE_KEY = "requireGoogleWorkspace";
  * wants is a problem naming both keys: with `allowAnyGoogleAccount` every Google account is let in
  * by oauth2-proxy (`EMAIL_DOMAINS=*`), Workspace or not.
  */
-export function withGoogleWorkspaceRule(
-  raw: Partial<Record<string, string>>,
-  list: AllowList | undefined,
-  problems: string[],
-): AllowList | undefined {
+export function withGoogleWorkspaceRule(raw: Partial<Record<string, string>>, list: AllowList | undefined, problems: string[]): AllowList | undefined {
   const given = raw[REQUIRE_GOOGLE_WORKSPACE_KEY]?.trim().toLowerCase();
   if (given !== undefined && given !== "true" && given !== "false") {
     problems.push(`pluto:${REQUIRE_GOOGLE_WORKSPACE_KEY}: expected true or false, got ${JSON.stringify(raw[REQUIRE_GOOGLE_WORKSPACE_KEY])}`);

@@ -48,7 +48,8 @@ describe("functions/allowList: lacksWorkspace (Google's hd claim against the ema
   });
 
   it("is not satisfied without hd, or by another domain's hd", () => {
-    for (const hd of [undefined, null, "", "gmail.com", "other.org", "mail.example.com", 7]) expect(lacksWorkspace("ann@example.com", hd, l), String(hd)).to.equal(true);
+    for (const hd of [undefined, null, "", "gmail.com", "other.org", "mail.example.com", 7])
+      expect(lacksWorkspace("ann@example.com", hd, l), String(hd)).to.equal(true);
   });
 
   it("exempts a listed single address, matched as isAllowed matches it", () => {

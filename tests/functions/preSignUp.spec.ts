@@ -155,7 +155,9 @@ describe("functions/preSignUp: requireGoogleWorkspace (Google's hd claim, mapped
   it("keeps the earlier refusals first: outside the list, then unverified", async () => {
     const outside = await refusal(handlePreSignUp(google({ email: "eve@evil.org" }), { allowList: WORKSPACE, log: memoryLog().log }));
     expect(outside.reason).to.equal("notAllowed");
-    const unverified = await refusal(handlePreSignUp(google({ email_verified: "false", "custom:hd": "example.com" }), { allowList: WORKSPACE, log: memoryLog().log }));
+    const unverified = await refusal(
+      handlePreSignUp(google({ email_verified: "false", "custom:hd": "example.com" }), { allowList: WORKSPACE, log: memoryLog().log }),
+    );
     expect(unverified.reason).to.equal("unverified");
   });
 

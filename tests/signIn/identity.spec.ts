@@ -39,7 +39,7 @@ describe("Identity: triggers, name mapping and the sign-in page", () => {
     expect(dev.inputs(PERMISSION, "-pretoken-invoke")).to.include({ function: "pluto-cognito-name-claim", principal: "cognito-idp.amazonaws.com" });
   });
 
-  it("maps Google's name (the source of the name claim) and leaves the client free to write mapped attributes", () => {
+  it("maps Google's name (the source of the name claim) and lets the client write every mapped attribute", () => {
     const idp = dev.inputs("aws:cognito/identityProvider:IdentityProvider");
     expect(idp.attributeMapping).to.include({ name: "name", email: "email", email_verified: "email_verified" });
     // Cognito fails a federated sign-in that updates a mapped attribute the client cannot write:
