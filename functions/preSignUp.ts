@@ -14,7 +14,7 @@ export const REFUSAL = {
   unverified: "Your Google account's email address is not verified. Verify it with Google, then sign in again.",
   unreadable: "Sign-up refused: the request did not carry a readable email address.",
   notWorkspace:
-    "This workspace admits addresses of your organisation only through its Google Workspace, and the Google account you chose is a personal one. Sign in with your work Google account.",
+    "This workspace admits your organisation's addresses only with its Google Workspace accounts, and the Google account you chose is not one (a personal account with a work address, say). Sign in with your work Google account.",
 } as const;
 
 export type RefusalReason = keyof typeof REFUSAL;
