@@ -5,6 +5,7 @@ import { hasModels, MODEL_SETTINGS, ModelsConfig, parseModelsConfig } from "./mo
 import { backupScheduleFrequencyProblem } from "../config/backupSchedule";
 import { domainLengthProblem } from "../config/domain";
 import { nearest, secretArnProblem, secretKeyProblems, settingCollisions, unknownKeyProblems } from "./configKeys";
+import { googleWorkspaceWarnings, withGoogleWorkspaceRule } from "../config/workspace";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
@@ -164,6 +165,7 @@ export const CONFIG_KEYS = [
   "allowedEmailDomains",
   "allowedEmails",
   "allowAnyGoogleAccount",
+  "requireGoogleWorkspace",
   "openWebUiImage",
   "oauth2ProxyImage",
   "openWebUi",
@@ -407,7 +409,7 @@ export function parseConfig(
   const alarmEmail = required("alarmEmail", "where alarms (failed user provisioning) are emailed");
   if (alarmEmail && !isEmail(alarmEmail)) problems.push(`pluto:alarmEmail: expected an email address, got ${JSON.stringify(alarmEmail)}`);
 
-  const allowList = parseAllowList(raw, problems);
+  const allowList = withGoogleWorkspaceRule(raw, parseAllowList(raw, problems), problems);
   // Without an administrator the first person to sign in becomes one (Open WebUI makes the first account admin).
   const adminEmail = required(
     "adminEmail",
@@ -659,6 +661,7 @@ export function configWarnings(config: Pick<PlutoConfig, "allowList" | "n8n">): 
     warnings.push(
       "pluto:allowAnyGoogleAccount is true: anyone with a Google account can join this workspace (oauth2-proxy EMAIL_DOMAINS=*); the domain and email lists are not enforced",
     );
+  warnings.push(...googleWorkspaceWarnings(config.allowList));
   if (config.n8n?.publicWebhooks)
     warnings.push(
       `pluto:n8n.publicWebhooks is true: n8n's ${N8N_PUBLIC_WEBHOOK_ROUTES.map((r) => r.slice(1)).join(", ")} paths answer anyone on the internet without sign-in; every active Webhook or Form trigger must authenticate its callers itself (its Authentication setting)`,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { HOSTED_DOMAIN_ATTRIBUTE } from "../functions/preSignUp";
 import { storedSecret } from "./storedSecret";
 import { ValidatedCertificate } from "./validatedCertificate";
 import { signedOutUrl } from "./golden";
@@ -67,6 +68,7 @@ export class Identity extends pulumi.ComponentResource {
         userPoolTier: USER_POOL_TIER,
         adminCreateUserConfig: { allowAdminCreateUserOnly: false },
         accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+        schemas: [HOSTED_DOMAIN_SCHEMA],
         lambdaConfig: cognitoTriggers(args),
         tags,
       },
@@ -109,10 +111,10 @@ export class Identity extends pulumi.ComponentResource {
           authorize_scopes: "openid email profile",
         },
         // email_verified must be mapped: oauth2-proxy rejects an id_token whose email_verified is false.
-        // `name` feeds the name claim (see NameClaim). Cognito rewrites every mapped attribute at each
-        // sign-in, so the app client must be allowed to write them: it leaves `writeAttributes`
-        // unset, which lets it write every standard attribute
-        // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html, WriteAttributes).
+        // `name` feeds the name claim (see NameClaim). `hd` is Google's hosted-domain claim, present
+        // only for a Google Workspace account; the PreSignUp trigger reads it as `custom:hd` when
+        // pluto:requireGoogleWorkspace is on. Cognito rewrites every mapped attribute at each
+        // sign-in, so the app client must be allowed to write each of them (GOOGLE_WRITE_ATTRIBUTES).
         attributeMapping: {
           email: "email",
           email_verified: "email_verified",
@@ -121,6 +123,7 @@ export class Identity extends pulumi.ComponentResource {
           family_name: "family_name",
           picture: "picture",
           username: "sub",
+          [HOSTED_DOMAIN_ATTRIBUTE]: "hd",
         },
       },
       { parent: this },
@@ -179,6 +182,7 @@ export class Identity extends pulumi.ComponentResource {
         // which is how a user disabled in Cognito loses access.
         explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
         preventUserExistenceErrors: "ENABLED",
+        writeAttributes: GOOGLE_WRITE_ATTRIBUTES,
       },
       { parent: this, dependsOn: [google] },
     );
@@ -229,3 +233,30 @@ export function cognitoTriggers(
   if (args.preTokenGeneration) config.preTokenGenerationConfig = { lambdaArn: args.preTokenGeneration.arn, lambdaVersion: "V1_0" };
   return Object.keys(config).length > 0 ? config : undefined;
 }
+
+/**
+ * The custom attribute that holds Google's `hd` claim. Declared on every stack, whether or not
+ * pluto:requireGoogleWorkspace is on: Cognito lets a pool gain custom attributes but never lose
+ * or change one (AddCustomAttributes; the provider refuses "modified or removed" schema items), so
+ * turning the setting off again must not touch the schema. Mutable, because Cognito updates mapped
+ * attributes at every sign-in and fails on an immutable one; a string up to 253 characters, the
+ * longest DNS name (docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-specifying-attribute-mapping.html;
+ * docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html#user-pool-settings-custom-attributes).
+ */
+export const HOSTED_DOMAIN_SCHEMA: aws.types.input.cognito.UserPoolSchema = {
+  name: HOSTED_DOMAIN_ATTRIBUTE.slice("custom:".length),
+  attributeDataType: "String",
+  mutable: true,
+  developerOnlyAttribute: false,
+  required: false,
+  stringAttributeConstraints: { minLength: "0", maxLength: "253" },
+};
+
+/**
+ * What the app client may write: every attribute the Google mapping sets. Left unset, a client may
+ * write only the standard attributes, and Cognito fails a federated sign-in that updates a mapped
+ * attribute the client cannot write; a custom one must be listed
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html, WriteAttributes).
+ * `username` is the identity's name, not an attribute.
+ */
+export const GOOGLE_WRITE_ATTRIBUTES = ["email", "email_verified", "name", "given_name", "family_name", "picture", HOSTED_DOMAIN_ATTRIBUTE];

@@ -108,9 +108,13 @@ export function provisioningSettings(args: Partial<ProvisioningSettings>): Provi
   return s;
 }
 
-/** The allow-list as the PreSignUp function's environment carries it. */
+/**
+ * The allow-list as the PreSignUp function's environment carries it; `requireGoogleWorkspace` only
+ * when true, so a stack that leaves it off keeps the environment (and its function) unchanged.
+ */
 export function allowListEnvironment(list: AllowList): Record<string, string> {
-  return { [ENV.allowList]: JSON.stringify({ domains: list.domains, emails: list.emails, anyGoogleAccount: list.anyGoogleAccount }) };
+  const workspace = list.requireGoogleWorkspace ? { requireGoogleWorkspace: true } : {};
+  return { [ENV.allowList]: JSON.stringify({ domains: list.domains, emails: list.emails, anyGoogleAccount: list.anyGoogleAccount, ...workspace }) };
 }
 
 /**

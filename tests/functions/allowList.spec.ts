@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AllowList, isAllowed } from "../../functions/allowList";
+import { AllowList, isAllowed, lacksWorkspace } from "../../functions/allowList";
 
 const list = (over: Partial<AllowList> = {}): AllowList => ({ domains: [], emails: [], anyGoogleAccount: false, ...over });
 
@@ -36,5 +36,27 @@ describe("functions/allowList (oauth2-proxy v7.15.3 validator.go semantics)", ()
     for (const bad of [undefined, null, 42, {}, "", "   ", "no-at-sign", "a@b@example.com"]) {
       expect(isAllowed(bad, open), JSON.stringify(bad)).to.equal(false);
     }
+  });
+});
+
+describe("functions/allowList: lacksWorkspace (Google's hd claim against the email's domain)", () => {
+  const l = list({ domains: ["example.com"], emails: ["Named@Example.com"], requireGoogleWorkspace: true });
+
+  it("is satisfied by an hd equal to the email's domain, in any case", () => {
+    expect(lacksWorkspace("ann@example.com", "example.com", l)).to.equal(false);
+    expect(lacksWorkspace("Ann@Example.COM", " EXAMPLE.com ", l)).to.equal(false);
+  });
+
+  it("is not satisfied without hd, or by another domain's hd", () => {
+    for (const hd of [undefined, null, "", "gmail.com", "other.org", "mail.example.com", 7])
+      expect(lacksWorkspace("ann@example.com", hd, l), String(hd)).to.equal(true);
+  });
+
+  it("exempts a listed single address, matched as isAllowed matches it", () => {
+    expect(lacksWorkspace("named@example.com", undefined, l)).to.equal(false);
+  });
+
+  it("never throws on malformed input", () => {
+    for (const bad of [undefined, null, 42, {}, "", "no-at-sign@"]) expect(lacksWorkspace(bad, "example.com", l), JSON.stringify(bad)).to.equal(true);
   });
 });

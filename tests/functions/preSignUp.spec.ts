@@ -98,9 +98,82 @@ describe("functions/preSignUp: handlePreSignUp", () => {
   });
 });
 
+describe("functions/preSignUp: requireGoogleWorkspace (Google's hd claim, mapped to custom:hd)", () => {
+  const WORKSPACE: AllowList = { ...LIST, requireGoogleWorkspace: true };
+  const google = (attrs: Record<string, string | undefined>) =>
+    preSignUpEvent({ userAttributes: { email: "ada@example.com", email_verified: "true", ...attrs } });
+
+  it("admits a domain member whose Google account belongs to that domain's Workspace", async () => {
+    const logs = memoryLog();
+    for (const hd of ["example.com", "Example.COM"]) {
+      const event = google({ "custom:hd": hd });
+      expect(await handlePreSignUp(event, { allowList: WORKSPACE, log: logs.log }), hd).to.equal(event);
+    }
+    expect(logs.entries.map((e) => e.event)).to.deep.equal(["signup_allowed", "signup_allowed"]);
+  });
+
+  it("refuses a personal Google account registered with a company address, or another organisation's account", async () => {
+    for (const hd of [undefined, "", "gmail.com", "example.com.evil.org", "evil.example.com"]) {
+      const logs = memoryLog();
+      const err = await refusal(handlePreSignUp(google({ "custom:hd": hd }), { allowList: WORKSPACE, log: logs.log }));
+      expect(err.message, String(hd)).to.equal(REFUSAL.notWorkspace);
+      expect(err.reason).to.equal("notWorkspace");
+      expect(logs.entries).to.deep.equal([
+        { level: "warn", event: "signup_refused", reason: "notWorkspace", triggerSource: "PreSignUp_ExternalProvider", domain: "example.com" },
+      ]);
+    }
+  });
+
+  it("exempts an address listed in allowedEmails: it names a person", async () => {
+    const event = preSignUpEvent({ userAttributes: { email: "Guest@Partner.org", email_verified: "true" } });
+    expect(await handlePreSignUp(event, { allowList: WORKSPACE, log: memoryLog().log })).to.equal(event);
+  });
+
+  it("exempts a listed address even when its domain is listed too", async () => {
+    const both: AllowList = { ...WORKSPACE, emails: ["boss@example.com"] };
+    const event = google({ email: "boss@example.com" });
+    expect(await handlePreSignUp(event, { allowList: both, log: memoryLog().log })).to.equal(event);
+    await refusal(handlePreSignUp(google({ email: "ada@example.com" }), { allowList: both, log: memoryLog().log }));
+  });
+
+  it("leaves a personal account in when the setting is off (the default)", async () => {
+    for (const allowList of [LIST, { ...LIST, requireGoogleWorkspace: false }]) {
+      const event = google({});
+      expect(await handlePreSignUp(event, { allowList, log: memoryLog().log })).to.equal(event);
+    }
+  });
+
+  it("checks only Google sign-ins: the other trigger sources carry no hd and cannot sign in through the Google-only app client", async () => {
+    for (const triggerSource of ["PreSignUp_SignUp", "PreSignUp_AdminCreateUser"]) {
+      const event = preSignUpEvent({ triggerSource, userAttributes: { email: "ada@example.com" } });
+      expect(await handlePreSignUp(event, { allowList: WORKSPACE, log: memoryLog().log }), triggerSource).to.equal(event);
+    }
+    const google = preSignUpEvent({ triggerSource: "PreSignUp_ExternalProvider", userAttributes: { email: "ada@example.com", email_verified: "true" } });
+    expect((await refusal(handlePreSignUp(google, { allowList: WORKSPACE, log: memoryLog().log }))).reason).to.equal("notWorkspace");
+  });
+
+  it("keeps the earlier refusals first: outside the list, then unverified", async () => {
+    const outside = await refusal(handlePreSignUp(google({ email: "eve@evil.org" }), { allowList: WORKSPACE, log: memoryLog().log }));
+    expect(outside.reason).to.equal("notAllowed");
+    const unverified = await refusal(
+      handlePreSignUp(google({ email_verified: "false", "custom:hd": "example.com" }), { allowList: WORKSPACE, log: memoryLog().log }),
+    );
+    expect(unverified.reason).to.equal("unverified");
+  });
+
+  it("refuses, never crashes, on odd attribute values", async () => {
+    for (const attrs of [{ "custom:hd": 42 }, { "custom:hd": null }, { "custom:hd": { domain: "example.com" } }]) {
+      const err = await refusal(handlePreSignUp(google(attrs as never), { allowList: WORKSPACE, log: memoryLog().log }));
+      expect(err.reason, JSON.stringify(attrs)).to.equal("notWorkspace");
+    }
+  });
+});
+
 describe("functions/preSignUp: parseAllowList", () => {
   it("reads the JSON the component writes", () => {
     expect(parseAllowList(JSON.stringify(LIST))).to.deep.equal(LIST);
+    expect(parseAllowList(JSON.stringify({ ...LIST, requireGoogleWorkspace: true }))).to.deep.equal({ ...LIST, requireGoogleWorkspace: true });
+    expect(parseAllowList(JSON.stringify({ ...LIST, requireGoogleWorkspace: false }))).to.deep.equal(LIST);
   });
 
   for (const raw of [
@@ -113,6 +186,7 @@ describe("functions/preSignUp: parseAllowList", () => {
     '{"domains":"a.com","emails":[],"anyGoogleAccount":false}',
     '{"domains":[""],"emails":[],"anyGoogleAccount":false}',
     '{"domains":[],"emails":[1],"anyGoogleAccount":false}',
+    '{"domains":["a.com"],"emails":[],"anyGoogleAccount":false,"requireGoogleWorkspace":"true"}',
   ]) {
     it(`rejects ${JSON.stringify(raw)} with a named error`, () => {
       expect(() => parseAllowList(raw)).to.throw(/^the allow-list in the environment /);

@@ -39,13 +39,32 @@ describe("Identity: triggers, name mapping and the sign-in page", () => {
     expect(dev.inputs(PERMISSION, "-pretoken-invoke")).to.include({ function: "pluto-cognito-name-claim", principal: "cognito-idp.amazonaws.com" });
   });
 
-  it("maps Google's name (the source of the name claim) and leaves the client free to write mapped attributes", () => {
+  it("maps Google's name (the source of the name claim) and lets the client write every mapped attribute", () => {
     const idp = dev.inputs("aws:cognito/identityProvider:IdentityProvider");
     expect(idp.attributeMapping).to.include({ name: "name", email: "email", email_verified: "email_verified" });
-    // Unset writeAttributes = every standard attribute writable; a list without a mapped one breaks federated sign-in.
-    expect(dev.inputs("aws:cognito/userPoolClient:UserPoolClient")).to.not.have.property("writeAttributes");
+    // Cognito fails a federated sign-in that updates a mapped attribute the client cannot write:
+    // every mapped pool attribute (username is the identity's name, not one) must be listed.
+    const mapped = Object.keys(idp.attributeMapping).filter((k) => k !== "username");
+    expect([...dev.inputs("aws:cognito/userPoolClient:UserPoolClient").writeAttributes].sort()).to.deep.equal(mapped.sort());
     // preferred_username is a claim the trigger writes, never a pool alias (aliases must be unique).
     expect(dev.inputs("aws:cognito/userPool:UserPool")).to.not.have.property("aliasAttributes");
+  });
+
+  it("carries Google's hd claim to the PreSignUp trigger as a mutable custom:hd, on every stack", () => {
+    expect(dev.inputs("aws:cognito/identityProvider:IdentityProvider").attributeMapping).to.include({ "custom:hd": "hd" });
+    // Declared whatever pluto:requireGoogleWorkspace says: a pool can gain a custom attribute but never lose one.
+    for (const stack of [dev, triggers]) {
+      expect(stack.inputs("aws:cognito/userPool:UserPool").schemas).to.deep.equal([
+        {
+          name: "hd",
+          attributeDataType: "String",
+          mutable: true,
+          developerOnlyAttribute: false,
+          required: false,
+          stringAttributeConstraints: { minLength: "0", maxLength: "253" },
+        },
+      ]);
+    }
   });
 
   it("gives the app client a managed-login branding style, so the version 2 pages render on a fresh stack", () => {

@@ -70,6 +70,7 @@ const FORMS: Record<(typeof CONFIG_KEYS)[number], Form[]> = {
   allowedEmailDomains: [...both(["example.com"]), ...both(["example.com", "example.org"])],
   allowedEmails: both(["ada@partner.example"]),
   allowAnyGoogleAccount: [set("false"), yamlScalar(false), set("False"), set("TRUE")],
+  requireGoogleWorkspace: [set("false"), yamlScalar(true), set("True"), set("TRUE")],
   openWebUiImage: [set("ghcr.io/open-webui/open-webui:v0.8.3"), set(`ghcr.io/open-webui/open-webui@sha256:${"a".repeat(64)}`)],
   oauth2ProxyImage: [set("quay.io/oauth2-proxy/oauth2-proxy:v7.15.3")],
   openWebUi: [...both({ cpu: 2048, memory: 4096 }), structured({ cpu: "2048", memory: "4096" })],
@@ -90,6 +91,7 @@ const NEAREST_TYPE: Partial<Record<string, { type: ConfigType; items?: { type: C
   allowedEmailDomains: { type: "array", items: { type: "string" } },
   allowedEmails: { type: "array", items: { type: "string" } },
   allowAnyGoogleAccount: { type: "boolean" },
+  requireGoogleWorkspace: { type: "boolean" },
 };
 
 describe("Pulumi.yaml declares the stack configuration", () => {

@@ -52,6 +52,17 @@ describe("deployed artefacts: the serialised handlers run against local servers"
       expect(refused.result).to.include({ name: "SignUpRefused", message: REFUSAL.notAllowed });
       expect(refused.lines.map((l) => JSON.parse(l).event)).to.deep.equal(["signup_refused"]);
     });
+
+    it("with requireGoogleWorkspace, refuses a domain member without the matching custom:hd and admits one with it", async () => {
+      const env = functionEnv("-presignup");
+      const list = { ...JSON.parse(env.ALLOW_LIST), requireGoogleWorkspace: true };
+      const handler = loadHandler(dir, await code("-presignup"), { ...env, ALLOW_LIST: JSON.stringify(list) });
+      const email = `someone@${list.domains[0]}`;
+      const workspace = preSignUpEvent({ userAttributes: { email, email_verified: "true", "custom:hd": list.domains[0] } });
+      expect((await captureConsole(() => handler(workspace))).result).to.equal(workspace);
+      const personal = await captureConsole(() => handler(preSignUpEvent({ userAttributes: { email, email_verified: "true" } })).catch((e: Error) => e));
+      expect(personal.result).to.include({ name: "SignUpRefused", message: REFUSAL.notWorkspace });
+    });
   });
 
   describe("producer (pluto-cognito-postconfirm)", () => {
