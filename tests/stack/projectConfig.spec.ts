@@ -84,12 +84,14 @@ const FORMS: Record<(typeof CONFIG_KEYS)[number], Form[]> = {
   backup: both({ retentionDays: 14, schedule: "cron(0 4 * * ? *)" }),
   waf: [...both({ enabled: true }), structured({ requestsPer5Minutes: "500" })],
   models: both({ bedrock: { models: ["amazon.nova-lite-v1:0"] } }),
+  groups: [...both([{ name: "research", description: "Research team" }]), ...both(["research", "ops"])],
 };
 /** The type Pulumi would offer each key that is left untyped. */
 const NEAREST_TYPE: Partial<Record<string, { type: ConfigType; items?: { type: ConfigType } }>> = {
   allowedEmailDomains: { type: "array", items: { type: "string" } },
   allowedEmails: { type: "array", items: { type: "string" } },
   allowAnyGoogleAccount: { type: "boolean" },
+  groups: { type: "array" },
 };
 
 describe("Pulumi.yaml declares the stack configuration", () => {
