@@ -3,7 +3,7 @@ import { AllowList, isAllowed } from "../functions/allowList";
 import { isMovingTag, N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
 import { hasModels, MODEL_SETTINGS, ModelsConfig, parseModelsConfig } from "./models";
 import { nearest, secretArnProblem, secretKeyProblems, settingCollisions, unknownKeyProblems } from "./configKeys";
-import { GroupConfig, parseGroupsConfig } from "../config/groups";
+import { GroupConfig, groupSettingProblems, parseGroupsConfig } from "../config/groups";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
@@ -493,6 +493,7 @@ export function parseConfig(
       problems.push(`pluto:openWebUiSettings.${name}: pluto:models sets Open WebUI's model connections; remove ${name} from openWebUiSettings`);
   const openWebUiSecrets = secretSettings("openWebUiSecrets", raw.openWebUiSecrets, problems);
   problems.push(...settingCollisions({ openWebUiSettings, oauth2ProxySettings, openWebUiSecrets, scaledOut: isScaledOut(openWebUi) }));
+  problems.push(...groupSettingProblems({ openWebUiSettings, oauth2ProxySettings, openWebUiSecrets }));
 
   const redisNodeType = raw.redisNodeType ?? DEFAULTS.redisNodeType;
   if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(redisNodeType))

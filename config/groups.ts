@@ -152,3 +152,32 @@ export function parseGroupsConfig(raw: string | undefined, problems: string[]): 
 export function groupsClaim(groups: readonly GroupConfig[]): string | undefined {
   return groups.length > 0 ? COGNITO_GROUPS_CLAIM : undefined;
 }
+
+/**
+ * Settings that decide groups or roles, which only the stack may set. oauth2-proxy strips a
+ * client's copy of the headers it sets itself and passes every other request header through, so
+ * a trusted header named by hand is one any signed-in member could send: a role header would let
+ * them make themselves administrator, a groups header put them in any group.
+ */
+const OWNED: { key: "openWebUiSettings" | "openWebUiSecrets" | "oauth2ProxySettings"; name: string; why: string }[] = [
+  ...(["openWebUiSettings", "openWebUiSecrets"] as const).flatMap((key) => [
+    { key, name: "WEBUI_AUTH_TRUSTED_GROUPS_HEADER", why: `the stack sets it to ${TRUSTED_GROUPS_HEADER} when pluto:groups lists groups; use that key` },
+    {
+      key,
+      name: "WEBUI_AUTH_TRUSTED_ROLE_HEADER",
+      why:
+        "Open WebUI would set each member's role (admin, user, pending) from this request header at every sign-in, and oauth2-proxy never sets one, " +
+        "so any signed-in member could send it and make themselves administrator; remove it and make administrators in Open WebUI (Admin Panel → Users)",
+    },
+  ]),
+  {
+    key: "oauth2ProxySettings",
+    name: "OAUTH2_PROXY_OIDC_GROUPS_CLAIM",
+    why: `the stack sets it to ${COGNITO_GROUPS_CLAIM} when pluto:groups lists groups; use that key`,
+  },
+];
+
+/** One problem per group or role setting given by hand in the extra settings. */
+export function groupSettingProblems(s: Record<"openWebUiSettings" | "openWebUiSecrets" | "oauth2ProxySettings", Record<string, unknown>>): string[] {
+  return OWNED.filter((o) => o.name in s[o.key]).map((o) => `pluto:${o.key}.${o.name}: ${o.why}`);
+}

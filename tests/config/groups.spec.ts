@@ -112,3 +112,25 @@ describe("pluto:groups", () => {
     }
   });
 });
+
+describe("group and role settings given by hand", () => {
+  it("refuses a trusted role header anywhere, since any signed-in member could send it", () => {
+    const problems = configProblems({ ...VALID_CONFIG, openWebUiSettings: JSON.stringify({ WEBUI_AUTH_TRUSTED_ROLE_HEADER: "X-Role" }) });
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(
+      /^pluto:openWebUiSettings\.WEBUI_AUTH_TRUSTED_ROLE_HEADER: .*oauth2-proxy never sets one, so any signed-in member could send it/,
+    );
+  });
+
+  it("refuses the groups header and claim by hand: the stack sets them from pluto:groups", () => {
+    const problems = configProblems({
+      ...VALID_CONFIG,
+      openWebUiSettings: JSON.stringify({ WEBUI_AUTH_TRUSTED_GROUPS_HEADER: "X-Groups" }),
+      oauth2ProxySettings: JSON.stringify({ OAUTH2_PROXY_OIDC_GROUPS_CLAIM: "groups" }),
+    });
+    expect(problems).to.deep.equal([
+      "pluto:openWebUiSettings.WEBUI_AUTH_TRUSTED_GROUPS_HEADER: the stack sets it to X-Forwarded-Groups when pluto:groups lists groups; use that key",
+      "pluto:oauth2ProxySettings.OAUTH2_PROXY_OIDC_GROUPS_CLAIM: the stack sets it to cognito:groups when pluto:groups lists groups; use that key",
+    ]);
+  });
+});
