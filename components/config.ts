@@ -493,7 +493,6 @@ export function parseConfig(
       problems.push(`pluto:openWebUiSettings.${name}: pluto:models sets Open WebUI's model connections; remove ${name} from openWebUiSettings`);
   const openWebUiSecrets = secretSettings("openWebUiSecrets", raw.openWebUiSecrets, problems);
   problems.push(...settingCollisions({ openWebUiSettings, oauth2ProxySettings, openWebUiSecrets, scaledOut: isScaledOut(openWebUi) }));
-  problems.push(...groupSettingProblems({ openWebUiSettings, oauth2ProxySettings, openWebUiSecrets }));
 
   const redisNodeType = raw.redisNodeType ?? DEFAULTS.redisNodeType;
   if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(redisNodeType))
@@ -559,6 +558,7 @@ export function parseConfig(
   };
 
   const groups = parseGroupsConfig(raw.groups, problems);
+  problems.push(...groupSettingProblems({ openWebUiSettings, oauth2ProxySettings, openWebUiSecrets }, groups));
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {

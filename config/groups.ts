@@ -177,7 +177,36 @@ const OWNED: { key: "openWebUiSettings" | "openWebUiSecrets" | "oauth2ProxySetti
   },
 ];
 
-/** One problem per group or role setting given by hand in the extra settings. */
-export function groupSettingProblems(s: Record<"openWebUiSettings" | "openWebUiSecrets" | "oauth2ProxySettings", Record<string, unknown>>): string[] {
-  return OWNED.filter((o) => o.name in s[o.key]).map((o) => `pluto:${o.key}.${o.name}: ${o.why}`);
+/**
+ * One problem per group or role setting given by hand in the extra settings, and per
+ * OAUTH2_PROXY_ALLOWED_GROUPS that would let nobody in. oauth2-proxy lets a session through only
+ * when one of its groups is allowed (providers/provider_default.go `Authorize`), and the session's
+ * groups come from the groups claim: without `pluto:groups` that is `groups`, which Cognito's
+ * tokens do not carry, and with it only the groups the stack creates can hold anyone.
+ */
+export function groupSettingProblems(
+  s: Record<"openWebUiSettings" | "openWebUiSecrets" | "oauth2ProxySettings", Record<string, unknown>>,
+  groups: readonly GroupConfig[],
+): string[] {
+  const problems = OWNED.filter((o) => o.name in s[o.key]).map((o) => `pluto:${o.key}.${o.name}: ${o.why}`);
+  const allowed = s.oauth2ProxySettings.OAUTH2_PROXY_ALLOWED_GROUPS;
+  if (allowed === undefined) return problems;
+  const at = "pluto:oauth2ProxySettings.OAUTH2_PROXY_ALLOWED_GROUPS";
+  if (groups.length === 0) {
+    problems.push(
+      `${at}: oauth2-proxy would look for the groups in the ID token's \`groups\` claim, which Cognito's tokens do not have, so nobody could sign in; ` +
+        "list the groups in pluto:groups (the proxy then reads cognito:groups)",
+    );
+    return problems;
+  }
+  const known = new Set(groups.map((g) => g.name));
+  const unknown = (typeof allowed === "string" ? allowed : "")
+    .split(",")
+    .map((n) => n.trim())
+    .filter((n) => n !== "" && !known.has(n));
+  if (unknown.length > 0)
+    problems.push(
+      `${at}: ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not in pluto:groups, so no member can be in ${unknown.length === 1 ? "it" : "them"}; list only groups the stack creates`,
+    );
+  return problems;
 }

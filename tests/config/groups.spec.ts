@@ -133,4 +133,24 @@ describe("group and role settings given by hand", () => {
       "pluto:oauth2ProxySettings.OAUTH2_PROXY_OIDC_GROUPS_CLAIM: the stack sets it to cognito:groups when pluto:groups lists groups; use that key",
     ]);
   });
+
+  it("refuses OAUTH2_PROXY_ALLOWED_GROUPS without pluto:groups: Cognito's tokens have no `groups` claim, so nobody could sign in", () => {
+    const problems = configProblems({ ...VALID_CONFIG, oauth2ProxySettings: JSON.stringify({ OAUTH2_PROXY_ALLOWED_GROUPS: "staff" }) });
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(
+      /^pluto:oauth2ProxySettings\.OAUTH2_PROXY_ALLOWED_GROUPS: .*`groups` claim, which Cognito's tokens do not have, so nobody could sign in/,
+    );
+  });
+
+  it("takes OAUTH2_PROXY_ALLOWED_GROUPS naming groups of pluto:groups, and names the ones it lacks", () => {
+    const raw = (allowed: string) => ({
+      ...VALID_CONFIG,
+      groups: JSON.stringify(["staff", "ops"]),
+      oauth2ProxySettings: JSON.stringify({ OAUTH2_PROXY_ALLOWED_GROUPS: allowed }),
+    });
+    expect(configProblems(raw("staff, ops"))).to.deep.equal([]);
+    expect(configProblems(raw("staff,finance,legal"))).to.deep.equal([
+      "pluto:oauth2ProxySettings.OAUTH2_PROXY_ALLOWED_GROUPS: finance, legal are not in pluto:groups, so no member can be in them; list only groups the stack creates",
+    ]);
+  });
 });

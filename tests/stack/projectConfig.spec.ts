@@ -76,7 +76,7 @@ const FORMS: Record<(typeof CONFIG_KEYS)[number], Form[]> = {
   natGateways: [set("none"), set("perAz")],
   database: [...both({ multiAz: true }), structured({ multiAz: "true", allocatedStorage: "50" })],
   openWebUiSettings: both({ ENABLE_WEB_SEARCH: true, WEBUI_NAME: "Pluto" }),
-  oauth2ProxySettings: both({ OAUTH2_PROXY_ALLOWED_GROUPS: "admins" }),
+  oauth2ProxySettings: both({ OAUTH2_PROXY_COOKIE_NAME: "_pluto" }),
   openWebUiSecrets: both({ OPENAI_API_KEY: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pluto/openai-AbC123" }),
   redisNodeType: [set("cache.t4g.small")],
   n8n: [...both({ enabled: true }), structured({ enabled: "true", cpu: 1024, memory: 2048 })],
