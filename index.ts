@@ -15,6 +15,8 @@ import { modelsSummary } from "./components/models";
 import { GATEWAY_BASE_URL } from "./components/modelWiring";
 import { OpenWebUi } from "./components/openWebUi";
 import { UserProvisioning } from "./components/userProvisioning";
+import { AccessGroups } from "./components/accessGroups";
+import { groupsClaim } from "./config/groups";
 
 const config = loadConfig();
 const prefix = config.namePrefix;
@@ -66,6 +68,9 @@ const identity = new Identity(`${prefix}-identity`, {
   tags,
 });
 
+// The groups whose members Open WebUI puts in its groups of the same name (docs/groups.md).
+new AccessGroups(`${prefix}-groups`, { userPoolId: identity.userPool.id, groups: config.groups });
+
 const database = new Database(`${prefix}-db`, {
   namePrefix: prefix,
   subnetIds: network.privateSubnetIds,
@@ -98,6 +103,7 @@ const placement = (app: string): AppPlacement => ({
     clientSecretArn: identity.clientSecretArn,
     authDomain: identity.authDomain,
     allowList: config.allowList,
+    groupsClaim: groupsClaim(config.groups),
   },
   proxySettings: config.oauth2ProxySettings,
   tags,

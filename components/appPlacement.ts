@@ -37,6 +37,8 @@ export interface AppPlacement {
     authDomain: string;
     /** Who may sign in; every app's oauth2-proxy enforces the same list. */
     allowList: AllowList;
+    /** The ID token claim holding the member's groups (`cognito:groups` with `pluto:groups`). Defaults to none. */
+    groupsClaim?: string;
   };
   /** Further OAUTH2_PROXY_* settings for every app's proxy (`pluto:oauth2ProxySettings`). Defaults to none. */
   proxySettings?: Record<string, string>;

@@ -6,6 +6,7 @@ import { backupScheduleFrequencyProblem } from "../config/backupSchedule";
 import { domainLengthProblem } from "../config/domain";
 import { nearest, secretArnProblem, secretKeyProblems, settingCollisions, unknownKeyProblems } from "./configKeys";
 import { googleWorkspaceWarnings, withGoogleWorkspaceRule } from "../config/workspace";
+import { GroupConfig, groupSettingProblems, parseGroupsConfig } from "../config/groups";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
@@ -121,6 +122,8 @@ export interface PlutoConfig {
   waf: WafConfig;
   /** Model connections (Bedrock through the task role, OpenAI-compatible endpoints). Defaults to none. */
   models: ModelsConfig;
+  /** Cognito groups the stack creates, applied by Open WebUI at sign-in (config/groups.ts). Defaults to none. */
+  groups: GroupConfig[];
 }
 
 /** True when Open WebUI may run more than one task, which needs Redis and a shared vector store. */
@@ -180,6 +183,7 @@ export const CONFIG_KEYS = [
   "backup",
   "waf",
   "models",
+  "groups",
 ] as const;
 
 /** Keys holding objects, whose fields are set with `pulumi config set --path pluto:<key>.<field>`. */
@@ -559,6 +563,9 @@ export function parseConfig(
     requestsPer5Minutes: intField("waf", wf, "requestsPer5Minutes", DEFAULTS.waf.requestsPer5Minutes, 10, 2_000_000_000, problems),
   };
 
+  const groups = parseGroupsConfig(raw.groups, problems);
+  problems.push(...groupSettingProblems({ openWebUiSettings, oauth2ProxySettings, openWebUiSecrets }, groups));
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     region: region!,
@@ -585,6 +592,7 @@ export function parseConfig(
     backup,
     waf,
     models,
+    groups,
   };
 }
 

@@ -31,6 +31,7 @@
  */
 import { AllowList } from "../functions/allowList";
 import { UPSTREAM_TIMEOUT_SECONDS } from "../config/timeouts";
+import { TRUSTED_GROUPS_HEADER } from "../config/groups";
 
 /** Port Open WebUI listens on inside the task; reachable only from the sidecar over localhost. */
 export const APP_PORT = 8080;
@@ -104,6 +105,8 @@ export interface OpenWebUiEnvironmentArgs<V> {
   adminEmail: string;
   /** Extra settings (e.g. Redis for scale-out). They may not override a golden key; forbidden ones are refused by the policy check. */
   extra?: Record<string, V>;
+  /** Apply the member's Cognito groups from X-Forwarded-Groups at sign-in (`pluto:groups`, config/groups.ts). Defaults to false. */
+  trustedGroups?: boolean;
 }
 
 /**
@@ -148,6 +151,9 @@ export function openWebUiEnvironment<V>(args: OpenWebUiEnvironmentArgs<V>): Reco
     // which the RDS master user may do (pgvector ships with RDS PostgreSQL 15.2 and later).
     VECTOR_DB: "pgvector",
   };
+  // routers/auths.py `signin` syncs the member's groups from this header, which oauth2-proxy always
+  // sets itself (a client's copy stripped); no role header: oauth2-proxy could not fill one.
+  if (args.trustedGroups) golden.WEBUI_AUTH_TRUSTED_GROUPS_HEADER = TRUSTED_GROUPS_HEADER;
   return { ...golden, ...withoutOverrides("Open WebUI", golden, [], args.extra) };
 }
 
@@ -225,6 +231,8 @@ export interface Oauth2ProxyArgs {
   appContainerName: string;
   /** Further OAUTH2_PROXY_* settings (e.g. allowed groups); golden and allow-list keys cannot be set. Defaults to none. */
   extra?: Record<string, string>;
+  /** The ID token claim X-Forwarded-Groups is filled from (`cognito:groups` with `pluto:groups`). Defaults to oauth2-proxy's `groups`. */
+  groupsClaim?: string;
 }
 
 /** True when single addresses need oauth2-proxy's authenticated-emails file (and its writer). */
@@ -354,6 +362,8 @@ export function oauth2ProxyContainer(args: Oauth2ProxyArgs): ContainerDefinition
     OAUTH2_PROXY_SILENCE_PING_LOGGING: "true",
   };
   if (args.skipAuthRoutes && args.skipAuthRoutes.length > 0) env.OAUTH2_PROXY_SKIP_AUTH_ROUTES = args.skipAuthRoutes.join(",");
+  // legacy_options.go `oidc-groups-claim` (cfg oidc_groups_claim): Cognito names its claim cognito:groups.
+  if (args.groupsClaim) env.OAUTH2_PROXY_OIDC_GROUPS_CLAIM = args.groupsClaim;
   Object.assign(env, withoutOverrides("oauth2-proxy", env, [ALLOW_LIST_KEYS], args.extra));
   return {
     name: OAUTH2_PROXY_CONTAINER,

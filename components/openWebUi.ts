@@ -113,6 +113,7 @@ export class OpenWebUi extends pulumi.ComponentResource {
         .output(args.identity.clientId)
         .apply((clientId) => signOutRedirectUrl({ authDomain: args.identity.authDomain, clientId, appUrl: signedOutUrl(appUrl) })),
       adminEmail: args.adminEmail,
+      trustedGroups: args.identity.groupsClaim !== undefined,
       extra: {
         ...args.settings,
         ...modelWiring.environment,

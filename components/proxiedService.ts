@@ -85,6 +85,8 @@ export interface ProxyArgs {
   skipAuthRoutes?: string[];
   /** Further OAUTH2_PROXY_* settings. Defaults to none. */
   extraEnvironment?: Record<string, string>;
+  /** The ID token claim that fills X-Forwarded-Groups. Defaults to oauth2-proxy's (`groups`). */
+  groupsClaim?: string;
 }
 
 export interface ProxiedServiceArgs {
@@ -341,6 +343,7 @@ export class ProxiedService extends pulumi.ComponentResource {
         upstreamPort: args.app.port ?? APP_PORT,
         skipAuthRoutes: args.proxy.skipAuthRoutes,
         extra: args.proxy.extraEnvironment,
+        groupsClaim: args.proxy.groupsClaim,
         logGroup: v.logGroup,
         region: args.region,
         appContainerName: args.app.name,

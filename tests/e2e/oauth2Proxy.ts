@@ -3,10 +3,11 @@
 // `getPassUserHeaders` and `getPreferredUsernameHeader`): X-Forwarded-User from the `user` claim,
 // which for the OIDC provider is the ID token's `sub` (providers/provider_data.go, oidcUserClaim),
 // X-Forwarded-Email from `email` and X-Forwarded-Preferred-Username from `preferred_username`
-// (X-Forwarded-Groups from `groups`: Cognito tokens here carry none). A claim the token lacks
+// (X-Forwarded-Groups from the groups claim: oauth2ProxyGroups.ts). A claim the token lacks
 // adds no header. Copies a client sent are stripped first (skip-auth-strip-headers, default true).
 
 import { TRUSTED_NAME_HEADER } from "../../components/golden";
+import { forwardedGroups } from "./oauth2ProxyGroups";
 
 /**
  * The trusted name header Open WebUI reads: the golden configuration's, which oauth2-proxy fills
@@ -19,10 +20,13 @@ export interface IdTokenClaims {
   sub: string;
   email: string;
   preferred_username?: string;
+  /** The member's groups, in the claim OAUTH2_PROXY_OIDC_GROUPS_CLAIM names (oauth2ProxyGroups.ts). */
+  "cognito:groups"?: string[];
 }
 
-export function oauth2ProxyHeaders(claims: IdTokenClaims): Record<string, string> {
+/** `proxyEnv`: the oauth2-proxy container's environment as deployed (it names the groups claim). Defaults to none. */
+export function oauth2ProxyHeaders(claims: IdTokenClaims, proxyEnv: Record<string, string | undefined> = {}): Record<string, string> {
   const headers: Record<string, string> = { "X-Forwarded-User": claims.sub, "X-Forwarded-Email": claims.email };
   if (claims.preferred_username) headers["X-Forwarded-Preferred-Username"] = claims.preferred_username;
-  return headers;
+  return { ...headers, ...forwardedGroups({ ...claims }, proxyEnv) };
 }

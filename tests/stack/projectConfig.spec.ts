@@ -77,7 +77,7 @@ const FORMS: Record<(typeof CONFIG_KEYS)[number], Form[]> = {
   natGateways: [set("none"), set("perAz")],
   database: [...both({ multiAz: true }), structured({ multiAz: "true", allocatedStorage: "50" })],
   openWebUiSettings: both({ ENABLE_WEB_SEARCH: true, WEBUI_NAME: "Pluto" }),
-  oauth2ProxySettings: both({ OAUTH2_PROXY_ALLOWED_GROUPS: "admins" }),
+  oauth2ProxySettings: both({ OAUTH2_PROXY_COOKIE_NAME: "_pluto" }),
   openWebUiSecrets: both({ OPENAI_API_KEY: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pluto/openai-AbC123" }),
   redisNodeType: [set("cache.t4g.small")],
   n8n: [...both({ enabled: true }), structured({ enabled: "true", cpu: 1024, memory: 2048 })],
@@ -85,6 +85,7 @@ const FORMS: Record<(typeof CONFIG_KEYS)[number], Form[]> = {
   backup: both({ retentionDays: 14, schedule: "cron(0 4 * * ? *)" }),
   waf: [...both({ enabled: true }), structured({ requestsPer5Minutes: "500" })],
   models: both({ bedrock: { models: ["amazon.nova-lite-v1:0"] } }),
+  groups: [...both([{ name: "research", description: "Research team" }]), ...both(["research", "ops"])],
 };
 /** The type Pulumi would offer each key that is left untyped. */
 const NEAREST_TYPE: Partial<Record<string, { type: ConfigType; items?: { type: ConfigType } }>> = {
@@ -92,6 +93,7 @@ const NEAREST_TYPE: Partial<Record<string, { type: ConfigType; items?: { type: C
   allowedEmails: { type: "array", items: { type: "string" } },
   allowAnyGoogleAccount: { type: "boolean" },
   requireGoogleWorkspace: { type: "boolean" },
+  groups: { type: "array" },
 };
 
 describe("Pulumi.yaml declares the stack configuration", () => {

@@ -183,6 +183,7 @@ describe("stack shapes", () => {
       const s = await synthStack({
         "pluto:openWebUiSettings": JSON.stringify({ OPENAI_API_BASE_URL: "https://api.example.com/v1", ENABLE_OLLAMA_API: false }),
         "pluto:oauth2ProxySettings": JSON.stringify({ OAUTH2_PROXY_ALLOWED_GROUPS: "staff" }),
+        "pluto:groups": JSON.stringify(["staff"]),
         "pluto:n8n": JSON.stringify({ enabled: true }),
       });
       expect(env(s.container("pluto-openwebui", "openwebui"))).to.include({

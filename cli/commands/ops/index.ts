@@ -10,6 +10,7 @@ import { registerRedeploy } from "./redeploy";
 import { registerRestart } from "./restart";
 import { registerUpgrade } from "./upgrade";
 import { registerUsersDisable } from "./usersDisable";
+import { registerUsersGroups } from "./usersGroups";
 import { registerUsersList } from "./usersList";
 import { registerUsersSync } from "./usersSync";
 
@@ -23,10 +24,11 @@ export function opsCommands(overrides: Partial<OpsDeps> = {}): RegisterCommand {
     registerRedeploy(program, io, result, deps);
     registerRestart(program, io, result, deps);
     registerUpgrade(program, io, result, deps);
-    const users = program.command("users").description("the workspace's members in Cognito: list, disable, re-run onboarding");
+    const users = program.command("users").description("the workspace's members in Cognito: list, disable, re-run onboarding, groups");
     registerUsersList(users, io, result, deps);
     registerUsersDisable(users, io, result, deps);
     registerUsersSync(users, io, result, deps);
+    registerUsersGroups(users, io, result, deps);
     registerDlqRedrive(program.command("dlq").description("the provisioning dead-letter queue"), io, result, deps);
   };
 }

@@ -13,7 +13,7 @@ import { listMembers, Member, resolveUserPool, UsersOptions, withUsersOptions } 
  * ListUsers filter well-formed. (components/config.ts has the program's check, but loading it
  * would load Pulumi into the CLI.)
  */
-const EMAIL_ARG = /^[^\s@"\\]+@[^\s@"\\]+\.[^\s@"\\]+$/;
+export const EMAIL_ARG = /^[^\s@"\\]+@[^\s@"\\]+\.[^\s@"\\]+$/;
 
 export interface UsersDisableOptions extends UsersOptions {
   yes?: boolean;
@@ -32,7 +32,7 @@ export interface UsersDisableResult {
  * The members whose email is `email`. Cognito keeps the address as the identity provider gave
  * it, so an exact match is tried first, then the lower-cased address.
  */
-async function membersByEmail(s: Parameters<typeof listMembers>[0], userPoolId: string, email: string): Promise<Member[]> {
+export async function membersByEmail(s: Parameters<typeof listMembers>[0], userPoolId: string, email: string): Promise<Member[]> {
   const exact = await listMembers(s, userPoolId, `email = "${email}"`);
   if (exact.length > 0 || email === email.toLowerCase()) return exact;
   return listMembers(s, userPoolId, `email = "${email.toLowerCase()}"`);

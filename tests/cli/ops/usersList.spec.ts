@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ListUserPoolsCommand, ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminListGroupsForUserCommand, ListUserPoolsCommand, ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { awsError, awsMocks, AwsMocks, pluto, REGION, restoreMocks } from "./fixtures";
 import { member, POOL } from "./usersFixtures";
 
@@ -7,6 +7,7 @@ describe("pluto users list", () => {
   let m: AwsMocks;
   beforeEach(() => {
     m = awsMocks();
+    m.cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [] });
   });
   afterEach(() => restoreMocks(m));
 
@@ -28,10 +29,10 @@ describe("pluto users list", () => {
     ]);
     expect(r.out.split("\n")).to.deep.equal([
       `user pool ${POOL}: 3 members`,
-      "EMAIL              NAME          STATE     CONFIRMATION       EMAIL VERIFIED  CREATED",
-      "user1@example.com  Ada Lovelace  enabled   EXTERNAL_PROVIDER  yes             2026-01-01",
-      "user2@example.com  User 2        disabled  CONFIRMED          no              2026-01-02",
-      "user3@example.com  Grace Hopper  enabled   EXTERNAL_PROVIDER  yes             2026-01-03",
+      "EMAIL              NAME          STATE     CONFIRMATION       EMAIL VERIFIED  CREATED     GROUPS",
+      "user1@example.com  Ada Lovelace  enabled   EXTERNAL_PROVIDER  yes             2026-01-01  -",
+      "user2@example.com  User 2        disabled  CONFIRMED          no              2026-01-02  -",
+      "user3@example.com  Grace Hopper  enabled   EXTERNAL_PROVIDER  yes             2026-01-03  -",
     ]);
   });
 
@@ -51,6 +52,7 @@ describe("pluto users list", () => {
           status: "EXTERNAL_PROVIDER",
           emailVerified: true,
           created: "2026-01-01T10:00:00.000Z",
+          groups: [],
         },
       ],
     });
@@ -64,5 +66,28 @@ describe("pluto users list", () => {
     const denied = await pluto(["users", "list", "--user-pool-id", POOL, "--region", REGION]);
     expect(denied.code).to.equal(2);
     expect(denied.err).to.equal("pluto: access denied calling cognito-idp:ListUsers in eu-west-1: not authorized");
+  });
+
+  it("shows each member's groups from every page, leaving out Cognito's own identity provider group in the table only", async () => {
+    m.cognito.on(ListUsersCommand).resolves({ Users: [member(1), member(2)] });
+    m.cognito
+      .on(AdminListGroupsForUserCommand, { Username: "google_101" })
+      .resolvesOnce({ Groups: [{ GroupName: `${POOL}_Google` }, { GroupName: "research" }], NextToken: "g2" })
+      .resolvesOnce({ Groups: [{ GroupName: "ops" }] });
+    m.cognito.on(AdminListGroupsForUserCommand, { Username: "google_102" }).resolves({ Groups: [{ GroupName: `${POOL}_Google` }] });
+    const r = await pluto(["users", "list", "--user-pool-id", POOL, "--region", REGION]);
+    expect(r.code).to.equal(0);
+    expect(m.cognito.commandCalls(AdminListGroupsForUserCommand).map((c) => c.args[0].input)).to.deep.equal([
+      { UserPoolId: POOL, Username: "google_101", Limit: 60 },
+      { UserPoolId: POOL, Username: "google_101", Limit: 60, NextToken: "g2" },
+      { UserPoolId: POOL, Username: "google_102", Limit: 60 },
+    ]);
+    expect(r.out.split("\n").slice(2)).to.deep.equal([
+      "user1@example.com  User 1  enabled  EXTERNAL_PROVIDER  yes             2026-01-01  research, ops",
+      "user2@example.com  User 2  enabled  EXTERNAL_PROVIDER  yes             2026-01-02  -",
+    ]);
+    m.cognito.on(AdminListGroupsForUserCommand, { Username: "google_101" }).resolves({ Groups: [{ GroupName: `${POOL}_Google` }, { GroupName: "research" }] });
+    const json = await pluto(["users", "list", "--user-pool-id", POOL, "--region", REGION, "--json"]);
+    expect(JSON.parse(json.out).members.map((x: { groups: string[] }) => x.groups)).to.deep.equal([[`${POOL}_Google`, "research"], [`${POOL}_Google`]]);
   });
 });
