@@ -1,0 +1,140 @@
+/**
+ * Reading a container's settings: environment, ECS secrets (present, value unreadable), and the
+ * command line (entryPoint + command), including values Pulumi does not know until deploy.
+ */
+import { Container, RawFinding, TaskRule, isUnknown, quote } from "./types";
+import { isOauth2Proxy } from "./identity";
+
+// ---------------------------------------------------------------------------------------------
+// Reading settings. oauth2-proxy takes each option as OAUTH2_PROXY_<UPPER_SNAKE> or --<kebab>;
+// command-line flags win over the environment (viper precedence). A value in ECS `secrets` is
+// present but unreadable: `undefined` below.
+// ---------------------------------------------------------------------------------------------
+
+export interface Setting {
+  /** The variable or flag it was found as: `OAUTH2_PROXY_X` or `--x`. */
+  key: string;
+  /** Where it was found, for messages: `OAUTH2_PROXY_X=true`, `--x`, `OAUTH2_PROXY_X (from secrets)`. */
+  where: string;
+  /** undefined when the value cannot be read (an ECS secret or an unknown during preview). */
+  value: string | undefined;
+  fromCommand: boolean;
+}
+
+export const PROXY_ENV_PREFIX = "OAUTH2_PROXY_";
+
+export function envName(flag: string): string {
+  return PROXY_ENV_PREFIX + flag.toUpperCase().replace(/-/g, "_");
+}
+
+/** `--name=value`, `--name value` and bare `--name` tokens, also inside `sh -c "..."` strings. */
+export interface FlagToken {
+  name: string;
+  inline?: string;
+  next?: string;
+}
+
+export function flagTokens(command: string[]): FlagToken[] {
+  const tokens: string[] = [];
+  for (const raw of command) {
+    if (raw.startsWith("--") || !/\s/.test(raw)) {
+      tokens.push(raw);
+    } else {
+      // A shell-form command ("sh", "-c", "oauth2-proxy --x") hides flags inside one token.
+      for (const part of raw.split(/\s+/)) if (part) tokens.push(part.replace(/^["']|["']$/g, ""));
+    }
+  }
+  const flags: FlagToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!t.startsWith("--") || t.length < 3) continue;
+    const eq = t.indexOf("=");
+    if (eq > 2) flags.push({ name: t.slice(2, eq), inline: t.slice(eq + 1) });
+    else flags.push({ name: t.slice(2), next: i + 1 < tokens.length && !tokens[i + 1].startsWith("-") ? tokens[i + 1] : undefined });
+  }
+  return flags;
+}
+
+/**
+ * Every occurrence of an oauth2-proxy option in a container. `boolean` options never consume the
+ * next token (pflag: `--x false` sets x to true and leaves "false" as an argument).
+ */
+export function proxySettings(c: Container, flag: string, opts: { boolean: boolean; envNames?: string[] }): Setting[] {
+  const found: Setting[] = [];
+  for (const name of opts.envNames ?? [envName(flag)]) {
+    if (Object.prototype.hasOwnProperty.call(c.environment, name)) {
+      const value = c.environment[name];
+      found.push({ key: name, where: `${name}=${quote(value)}`, value: isUnknown(value) ? undefined : value, fromCommand: false });
+    }
+    if (c.secrets.includes(name)) found.push({ key: name, where: `${name} (from secrets)`, value: undefined, fromCommand: false });
+  }
+  for (const f of flagTokens(c.command)) {
+    if (f.name !== flag) continue;
+    const value = f.inline ?? (opts.boolean ? "true" : (f.next ?? ""));
+    found.push({
+      key: `--${flag}`,
+      where: f.inline !== undefined ? `--${flag}=${f.inline}` : opts.boolean ? `--${flag}` : `--${flag} ${value}`,
+      value: isUnknown(value) ? undefined : value,
+      fromCommand: true,
+    });
+  }
+  return found;
+}
+
+export const FALSE_WORDS = ["false", "0", "no", "off", "f"];
+
+/** undefined (unreadable) counts as "not false": a setting we cannot read could be on. */
+export function isFalse(value: string | undefined): boolean {
+  return value !== undefined && FALSE_WORDS.includes(value.trim().toLowerCase());
+}
+
+/**
+ * The effective value of a boolean oauth2-proxy option: the command line wins over the
+ * environment; empty environment values are ignored (viper treats them as unset).
+ * Returns the deciding setting (undefined: the option's default applies).
+ */
+export function effectiveBoolean(c: Container, flag: string): Setting | undefined {
+  const all = proxySettings(c, flag, { boolean: true }).filter((s) => s.fromCommand || s.value === undefined || s.value.trim() !== "");
+  const fromCommand = all.filter((s) => s.fromCommand);
+  return (fromCommand.length ? fromCommand : all).slice(-1)[0];
+}
+
+export function booleanOn(c: Container, flag: string, defaultValue: boolean): boolean {
+  const s = effectiveBoolean(c, flag);
+  return s === undefined ? defaultValue : !isFalse(s.value);
+}
+
+export function settingNames(c: Container): string[] {
+  return [...Object.keys(c.environment), ...c.secrets];
+}
+
+export function envValue(c: Container, name: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(c.environment, name) ? c.environment[name] : undefined;
+}
+
+export const noHiddenSettings: TaskRule = (containers) => {
+  const out: RawFinding[] = [];
+  const fix = "Fix: give these settings in the task definition's environment (or secrets) where the policy pack can check them.";
+  for (const c of containers) {
+    const files = c.environmentFiles ?? [];
+    if (files.length > 0) {
+      const shown = files.map((f) => (isUnknown(f) ? "(unknown until deploy)" : f)).join(", ");
+      out.push({
+        container: c.name,
+        message: `Container ${c.name} reads environment files (${shown}): the policy rules cannot see the settings in them, so a forbidden one there (WEBUI_AUTH, ENABLE_SIGNUP, OAUTH2_PROXY_REVERSE_PROXY, ...) would go unchecked. ${fix}`,
+      });
+    }
+    if (!isOauth2Proxy(c)) continue;
+    // oauth2-proxy v7.15.3 main.go: both files are given only as command-line flags.
+    for (const flag of ["config", "alpha-config"]) {
+      for (const f of flagTokens(c.command).filter((t) => t.name === flag)) {
+        const file = f.inline ?? f.next ?? "";
+        out.push({
+          container: c.name,
+          message: `--${flag}${file ? ` ${file}` : ""} in container ${c.name}: oauth2-proxy reads settings from that file, which the policy rules cannot see, so a forbidden one there (reverse_proxy, trusted_ips, skip_auth_routes, ...) would go unchecked. ${fix}`,
+        });
+      }
+    }
+  }
+  return out;
+};
