@@ -4,6 +4,7 @@
  */
 import { Container, RawFinding, TaskRule, isUnknown, quote } from "./types";
 import { isOauth2Proxy } from "./identity";
+import { commandWords } from "./shellWords";
 
 // ---------------------------------------------------------------------------------------------
 // Reading settings. oauth2-proxy takes each option as OAUTH2_PROXY_<UPPER_SNAKE> or --<kebab>;
@@ -27,32 +28,51 @@ export function envName(flag: string): string {
   return PROXY_ENV_PREFIX + flag.toUpperCase().replace(/-/g, "_");
 }
 
-/** `--name=value`, `--name value` and bare `--name` tokens, also inside `sh -c "..."` strings. */
+/** `--name=value`, `--name value` and bare `--name` tokens, also inside `sh -c "..."` scripts. */
 export interface FlagToken {
   name: string;
   inline?: string;
   next?: string;
+  /** The value (inline, or the next word) is computed at run time or unknown until deploy. */
+  valueUnknown?: boolean;
 }
 
 export function flagTokens(command: string[]): FlagToken[] {
-  const tokens: string[] = [];
-  for (const raw of command) {
-    if (raw.startsWith("--") || !/\s/.test(raw)) {
-      tokens.push(raw);
-    } else {
-      // A shell-form command ("sh", "-c", "oauth2-proxy --x") hides flags inside one token.
-      for (const part of raw.split(/\s+/)) if (part) tokens.push(part.replace(/^["']|["']$/g, ""));
-    }
-  }
+  return readCommand(command).flags;
+}
+
+/**
+ * The flags of a command line, and the words the rules cannot read that are no flag's value: a
+ * `$VAR`, `$(...)` or operator there could be any option.
+ */
+export function readCommand(command: string[]): { flags: FlagToken[]; unreadable: string[] } {
+  const words = commandWords(command);
   const flags: FlagToken[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (!t.startsWith("--") || t.length < 3) continue;
+  const unreadable: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    const t = w.text;
+    if (!t.startsWith("--") || t.length < 3) {
+      if (!w.known) unreadable.push(t);
+      continue;
+    }
     const eq = t.indexOf("=");
-    if (eq > 2) flags.push({ name: t.slice(2, eq), inline: t.slice(eq + 1) });
-    else flags.push({ name: t.slice(2), next: i + 1 < tokens.length && !tokens[i + 1].startsWith("-") ? tokens[i + 1] : undefined });
+    const name = eq > 2 ? t.slice(2, eq) : t.slice(2);
+    if (!w.known && name.includes("$")) {
+      unreadable.push(t);
+      continue;
+    }
+    if (eq > 2) {
+      flags.push({ name, inline: t.slice(eq + 1), ...(w.known ? {} : { valueUnknown: true }) });
+      continue;
+    }
+    const following = words[i + 1];
+    const next = following && !following.text.startsWith("-") ? following : undefined;
+    flags.push({ name, next: next?.text, ...(next && !next.known ? { valueUnknown: true } : {}) });
+    // A boolean flag leaves the next word as an argument; the rules only read it as a value.
+    if (next && !next.known) i++;
   }
-  return flags;
+  return { flags, unreadable };
 }
 
 /**
@@ -71,10 +91,16 @@ export function proxySettings(c: Container, flag: string, opts: { boolean: boole
   for (const f of flagTokens(c.command)) {
     if (f.name !== flag) continue;
     const value = f.inline ?? (opts.boolean ? "true" : (f.next ?? ""));
+    const unknownValue = f.valueUnknown && (f.inline !== undefined || !opts.boolean);
     found.push({
       key: `--${flag}`,
-      where: f.inline !== undefined ? `--${flag}=${f.inline}` : opts.boolean ? `--${flag}` : `--${flag} ${value}`,
-      value: isUnknown(value) ? undefined : value,
+      where:
+        f.inline !== undefined
+          ? `--${flag}=${f.inline}${unknownValue ? " (computed at run time)" : ""}`
+          : opts.boolean
+            ? `--${flag}`
+            : `--${flag} ${value}${unknownValue ? " (computed at run time)" : ""}`,
+      value: unknownValue || isUnknown(value) ? undefined : value,
       fromCommand: true,
     });
   }
