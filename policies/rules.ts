@@ -20,3 +20,8 @@ export * from "./rules/secrets";
 export * from "./rules/images";
 export * from "./rules/engine";
 export * from "./rules/queues";
+export * from "./rules/shellWords";
+export * from "./rules/oauth2ProxyOptions";
+export * from "./rules/imageFloors";
+export * from "./rules/trustedGroups";
+export * from "./rules/configChecks";

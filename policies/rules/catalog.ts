@@ -70,8 +70,9 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
   },
   {
     name: "openwebui-default-user-role",
-    defaultLevel: "advisory",
-    description: 'Open WebUI should set DEFAULT_USER_ROLE=user; the default `pending` parks new users on "Account activation pending".',
+    defaultLevel: "mandatory",
+    description:
+      'Open WebUI must not make every new member an administrator (DEFAULT_USER_ROLE=admin, or a value the rules cannot read); the default `pending`, which parks new users on "Account activation pending", is advisory.',
   },
   {
     name: "openwebui-signout-redirect",
@@ -87,13 +88,15 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
   },
   {
     name: "ecs-no-hidden-settings",
-    defaultLevel: "advisory",
-    description: "Settings the rules cannot read (ECS environmentFiles, an oauth2-proxy --config or --alpha-config file) are reported, never silently passed.",
+    defaultLevel: "mandatory",
+    description:
+      "Settings the rules cannot read (ECS environmentFiles, an oauth2-proxy --config or --alpha-config file, words of an oauth2-proxy command line computed at run time) are findings, never silently passed: any of them could hold a forbidden setting.",
   },
   {
     name: "oauth2-proxy-no-oidc-email-claim",
-    defaultLevel: "advisory",
-    description: "oauth2-proxy should not override oidc-email-claim or user-id-claim; the defaults already read the email claim.",
+    defaultLevel: "mandatory",
+    description:
+      "oauth2-proxy must not take the email from a claim other than email (oidc-email-claim, user-id-claim): it then skips the email_verified check, and the trusted email can be a name the person chose.",
   },
   {
     name: "oauth2-proxy-no-xauthrequest",
@@ -104,6 +107,35 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
     name: "ecs-image-pinned",
     defaultLevel: "advisory",
     description: "Container images should be pinned to a version tag or digest, never latest/main or no tag.",
+  },
+  {
+    name: "ecs-task-identity",
+    defaultLevel: "mandatory",
+    description:
+      "In a task whose Open WebUI trusts sign-in headers, every container must say what it is: a program computed at run time, an unreadable image, or a container carrying oauth2-proxy settings that runs something else could stand in the sign-in path unseen.",
+  },
+  {
+    name: "oauth2-proxy-dangerous-options",
+    defaultLevel: "mandatory",
+    description:
+      "oauth2-proxy must not use the options that let people in without the identity provider or leak sessions (bearer tokens and extra JWT issuers, preflight skipping, unverified emails, skipped issuer or TLS verification, htpasswd, insecure cookies); weaker ones are advisory.",
+  },
+  {
+    name: "oauth2-proxy-email-domain-any",
+    defaultLevel: "mandatory",
+    description: "oauth2-proxy must not admit every account (EMAIL_DOMAINS=*) unless the stack opted in (allowAnyEmailDomain).",
+  },
+  {
+    name: "image-security-floor",
+    defaultLevel: "mandatory",
+    description:
+      "Images must not be older than their security floor (the oldest release without a known advisory): mandatory for what the internet reaches (Open WebUI, oauth2-proxy, n8n), advisory for the rest (LiteLLM).",
+  },
+  {
+    name: "openwebui-trusted-groups-header",
+    defaultLevel: "mandatory",
+    description:
+      "Open WebUI's trusted groups or role header must be one the task's oauth2-proxy sets and strips from the client (X-Forwarded-Groups); oauth2-proxy sets no role header, so a role header is never safe.",
   },
 ];
 

@@ -16,8 +16,13 @@ import { signoutRedirect } from "./signOut";
 import { noPlaintextSecrets } from "./secrets";
 import { imagePinned } from "./images";
 import { noHiddenSettings } from "./settings";
+import { taskIdentity } from "./identity";
+import { imageSecurityFloor } from "./imageFloors";
+import { trustedGroupsHeader } from "./trustedGroups";
+import { dangerousOptions, emailDomainAny } from "./oauth2ProxyOptions";
 
-const TASK_RULES: Record<string, TaskRule> = {
+/** Each task policy's rule by name (exported so tests can check that a rule that throws fails closed). */
+export const TASK_RULES: Record<string, TaskRule> = {
   "openwebui-no-webui-auth": noWebuiAuth,
   "oauth2-proxy-no-prefer-email-to-user": forbiddenProxyBoolean(
     "prefer-email-to-user",
@@ -46,6 +51,11 @@ const TASK_RULES: Record<string, TaskRule> = {
     "X-Auth-Request-* are response headers for nginx auth_request and never reach Open WebUI; direct proxy mode uses X-Forwarded-* (pass-user-headers).",
   ),
   "ecs-image-pinned": imagePinned,
+  "ecs-task-identity": taskIdentity,
+  "oauth2-proxy-dangerous-options": dangerousOptions,
+  "oauth2-proxy-email-domain-any": emailDomainAny,
+  "image-security-floor": imageSecurityFloor,
+  "openwebui-trusted-groups-header": trustedGroupsHeader,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -95,10 +105,13 @@ export function uncheckedMessage(policy: string, reason: string): string {
 /** Runs every enabled task policy over the containers of one task. Never throws. */
 export function checkContainers(containers: Container[], config?: RulesConfig): Finding[] {
   let list: Container[];
+  let unreadable: string | undefined;
   try {
     list = (Array.isArray(containers) ? containers : []).map(sanitise);
-  } catch {
+  } catch (e) {
+    // Containers that cannot even be read must not pass as an empty task: every policy says so.
     list = [];
+    unreadable = `the containers could not be read (${e instanceof Error ? e.message : String(e)})`;
   }
   const skipAuthRouteAllowlist = allowlistOf(config);
   const findings: Finding[] = [];
@@ -106,12 +119,14 @@ export function checkContainers(containers: Container[], config?: RulesConfig): 
     const level = levelOf(policy, config);
     if (level === "disabled") continue;
     let raw: RawFinding[];
-    try {
-      raw = TASK_RULES[policy.name](list, { skipAuthRouteAllowlist });
-    } catch (e) {
-      // A bug here must not let a task through silently.
-      raw = [{ message: uncheckedMessage(policy.name, `internal error (${e instanceof Error ? e.message : String(e)})`) }];
-    }
+    if (unreadable !== undefined) raw = [{ message: uncheckedMessage(policy.name, unreadable) }];
+    else
+      try {
+        raw = TASK_RULES[policy.name](list, { skipAuthRouteAllowlist, allowAnyEmailDomain: config?.allowAnyEmailDomain === true });
+      } catch (e) {
+        // A bug here must not let a task through silently.
+        raw = [{ message: uncheckedMessage(policy.name, `internal error (${e instanceof Error ? e.message : String(e)})`) }];
+      }
     for (const r of raw) {
       findings.push({
         policy: policy.name,

@@ -174,14 +174,31 @@ export function canonicalHeader(lower: string): string {
   return lower.replace(/(^|-)([a-z])/g, (_, dash: string, ch: string) => dash + ch.toUpperCase());
 }
 
+/**
+ * An email claim other than `email` (oidc-email-claim, or the deprecated user-id-claim, which
+ * providers/providers.go:165 copies into the email claim) turns off oauth2-proxy's email_verified
+ * check (providers/provider_data.go:296 verifyEmail), and the claim it then trusts as the email can
+ * be one the person edits themselves (a name, a nickname): the trusted email header is theirs to choose.
+ */
 export const noOidcEmailClaim: TaskRule = (containers) => {
   const out: RawFinding[] = [];
   for (const c of containers.filter(isOauth2Proxy)) {
     for (const flag of ["oidc-email-claim", "user-id-claim"]) {
       for (const s of proxySettings(c, flag, { boolean: false })) {
+        const claim = s.value?.trim();
+        if (claim === "") continue;
+        if (claim === "email") {
+          out.push({
+            advisory: true,
+            container: c.name,
+            message: `${s.where} in container ${c.name} repeats the default, one edit away from a claim oauth2-proxy does not verify. Fix: remove ${envName(flag)} / --${flag}.`,
+          });
+          continue;
+        }
+        const unread = claim === undefined ? " cannot be read; if it names a claim other than email," : ":";
         out.push({
           container: c.name,
-          message: `${s.where} in container ${c.name}: overriding the email claim (user-id-claim is its deprecated alias and never changes X-Forwarded-User) is a "might help" setting that has broken sign-in before. Fix: remove ${envName(flag)} / --${flag}; the default claim is email.`,
+          message: `${s.where} in container ${c.name}${unread} oauth2-proxy then skips its email_verified check (v7.15.3 providers/provider_data.go:296; user-id-claim is the deprecated alias, copied into the email claim by providers/providers.go:165) and sends that claim as X-Forwarded-Email, which Open WebUI trusts as the account: a person who can set that claim (a name, a nickname, an unverified address) signs in as someone else. Fix: remove ${envName(flag)} / --${flag}; the default claim is email.`,
         });
       }
     }

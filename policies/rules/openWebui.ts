@@ -1,7 +1,7 @@
 /** Open WebUI: its authentication switches and trusted-header sign-in, which rest on the task's oauth2-proxy. */
 import { Container, RawFinding, TaskRule, isUnknown, quote } from "./types";
 import { booleanOn, envValue, settingNames } from "./settings";
-import { isOauth2Proxy, isOpenWebui } from "./identity";
+import { isDecoyProxy, isOauth2Proxy, isOpenWebui, openWebuiPort, proxiesInFrontOf } from "./identity";
 import { upstreamHeaders } from "./oauth2Proxy";
 import { imageTag } from "./images";
 
@@ -80,15 +80,23 @@ export const trustedHeaderMode: TaskRule = (containers) => {
 };
 
 export const trustedHeaderRequiresProxy: TaskRule = (containers) => {
-  if (containers.some(isOauth2Proxy)) return [];
-  return containers.filter(usesTrustedHeaders).map((c) => ({
-    container: c.name,
-    message: `Container ${c.name} trusts sign-in headers (${settingNames(c)
+  const out: RawFinding[] = [];
+  for (const c of containers.filter(usesTrustedHeaders)) {
+    if (proxiesInFrontOf(c, containers).length > 0) continue;
+    const headers = settingNames(c)
       .filter((n) => TRUSTED_HEADER_VARS.includes(n))
-      .join(
-        ", ",
-      )}) but the task has no oauth2-proxy container: anyone who reaches the app can send the header and sign in as any user. Fix: run the oauth2-proxy sidecar in the same task and expose only its port.`,
-  }));
+      .join(", ");
+    const others = containers.filter((p) => p !== c && isOauth2Proxy(p));
+    const why =
+      others.length === 0
+        ? "the task has no oauth2-proxy container"
+        : `no oauth2-proxy of the task stands in front of it (${others.map((p) => `${p.name}: ${isDecoyProxy(p) ? "carries proxy settings but runs something else" : `forwards elsewhere than port ${openWebuiPort(c) ?? "(unreadable)"}`}`).join("; ")})`;
+    out.push({
+      container: c.name,
+      message: `Container ${c.name} trusts sign-in headers (${headers}) but ${why}: anyone who reaches the app can send the header and sign in as any user. Fix: run the oauth2-proxy sidecar in the same task with its upstream at the app's port, and expose only its port.`,
+    });
+  }
+  return out;
 };
 
 export const signupDisabled: TaskRule = (containers) => {
@@ -144,19 +152,27 @@ export const trustedHeaderMinVersion: TaskRule = (containers) => {
 export const defaultUserRole: TaskRule = (containers) => {
   const out: RawFinding[] = [];
   for (const c of containers.filter(isOpenWebui)) {
-    if (c.secrets.includes("DEFAULT_USER_ROLE")) continue;
     const v = envValue(c, "DEFAULT_USER_ROLE");
+    if (c.secrets.includes("DEFAULT_USER_ROLE") || (v !== undefined && isUnknown(v))) {
+      // Unreadable: it could say admin.
+      out.push({
+        container: c.name,
+        message: `DEFAULT_USER_ROLE in container ${c.name} ${c.secrets.includes("DEFAULT_USER_ROLE") ? "comes from secrets" : "is not known until deploy"}, so it cannot be checked; if it is admin, every person who signs in becomes an administrator. Fix: DEFAULT_USER_ROLE=user as plain environment.`,
+      });
+      continue;
+    }
     const role = v?.trim().toLowerCase();
-    if (v !== undefined && (isUnknown(v) || role === "user")) continue;
+    if (role === "user") continue;
     if (role === "admin") {
       out.push({
         container: c.name,
-        message: `DEFAULT_USER_ROLE=admin in container ${c.name}: every new user becomes an administrator. Fix: DEFAULT_USER_ROLE=user.`,
+        message: `DEFAULT_USER_ROLE=admin in container ${c.name}: every new user becomes an administrator, so anyone the allow-list admits can read every chat, change every setting and connection, and add tools that run code. Fix: DEFAULT_USER_ROLE=user.`,
       });
       continue;
     }
     const where = v === undefined ? "DEFAULT_USER_ROLE is not set (defaults to pending)" : `DEFAULT_USER_ROLE=${quote(v)}`;
     out.push({
+      advisory: true,
       container: c.name,
       message: `${where} in container ${c.name}: new users land in the pending role, parked on "Account activation pending" with every API call refused. Fix: DEFAULT_USER_ROLE=user.`,
     });

@@ -151,9 +151,16 @@ export const noHiddenSettings: TaskRule = (containers) => {
       });
     }
     if (!isOauth2Proxy(c)) continue;
+    const { flags, unreadable } = readCommand(c.command);
+    if (unreadable.length > 0) {
+      out.push({
+        container: c.name,
+        message: `The command line of container ${c.name} has words computed at run time (${unreadable.map((w) => quote(w)).join(", ")}): the shell could turn them into any oauth2-proxy option (--skip-jwt-bearer-tokens, --reverse-proxy, a skip-auth route, ...), which the policy rules cannot see. Fix: write the command line out literally, options as plain environment.`,
+      });
+    }
     // oauth2-proxy v7.15.3 main.go: both files are given only as command-line flags.
     for (const flag of ["config", "alpha-config"]) {
-      for (const f of flagTokens(c.command).filter((t) => t.name === flag)) {
+      for (const f of flags.filter((t) => t.name === flag)) {
         const file = f.inline ?? f.next ?? "";
         out.push({
           container: c.name,

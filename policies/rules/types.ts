@@ -27,6 +27,8 @@ export interface RulesConfig {
   levels?: Record<string, EnforcementLevel>;
   /** oauth2-proxy skip-auth routes allowed on proxies in front of other apps than Open WebUI; default `DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST`. */
   skipAuthRouteAllowlist?: string[];
+  /** The stack opted in to any account of the identity provider (oauth2-proxy EMAIL_DOMAINS=*); default false. */
+  allowAnyEmailDomain?: boolean;
 }
 
 export interface PolicyInfo {
@@ -61,7 +63,7 @@ export interface RawFinding {
   advisory?: boolean;
 }
 
-export type TaskRule = (containers: Container[], config: Required<Pick<RulesConfig, "skipAuthRouteAllowlist">>) => RawFinding[];
+export type TaskRule = (containers: Container[], config: Required<Pick<RulesConfig, "skipAuthRouteAllowlist" | "allowAnyEmailDomain">>) => RawFinding[];
 
 /** A value as a message shows it: quoted, shortened, or "(unknown until deploy)". */
 export function quote(value: string): string {

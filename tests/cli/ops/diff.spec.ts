@@ -30,7 +30,7 @@ describe("pluto diff", () => {
     const lines = r.out.split("\n");
     expect(lines[0]).to.equal("pluto-openwebui:40 -> pluto-openwebui:51: 2 added, 2 removed, 2 changed");
     expect(lines).to.include("openwebui");
-    expect(r.out).to.match(/~ +image +ghcr\.io\/open-webui\/open-webui:v0\.8\.2 -> ghcr\.io\/open-webui\/open-webui:main/);
+    expect(r.out).to.match(/~ +image +ghcr\.io\/open-webui\/open-webui:v0\.11\.1 -> ghcr\.io\/open-webui\/open-webui:main/);
     expect(r.out).to.match(/\+ +env +WEBUI_AUTH=false/);
     expect(r.out).to.match(/- +env +DEFAULT_USER_ROLE=user/);
     expect(r.out).to.match(/~ +secret +DATABASE_URL: arn:aws:secretsmanager:.*database-url-AbCdEf -> arn:aws:secretsmanager:.*database-url-v2-AbCdEf/);

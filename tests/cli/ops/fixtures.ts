@@ -79,7 +79,7 @@ export function taskDefinition(rev: number, changes: TdChanges = {}): TaskDefini
     containerDefinitions: [
       {
         name: "openwebui",
-        image: changes.image ?? "ghcr.io/open-webui/open-webui:v0.8.2",
+        image: changes.image ?? "ghcr.io/open-webui/open-webui:v0.11.1",
         essential: true,
         portMappings: [{ containerPort: 8080, protocol: "tcp" }],
         environment: toEnvList(env),
