@@ -16,7 +16,7 @@ describe("the sign-in path's own settings (dev stack)", () => {
   });
 
   it("offers Google and nothing else on the oauth2-proxy app client, with code flow and no password flow", () => {
-    const clients = stack.all("aws:cognito/userPoolClient:UserPoolClient").map((r) => r.inputs as Record<string, unknown>);
+    const clients = stack.all("aws:cognito/userPoolClient:UserPoolClient").map((r) => r.inputs);
     expect(clients.length).to.be.greaterThan(0);
     for (const c of clients) {
       expect(c.supportedIdentityProviders, String(c.name)).to.deep.equal(["Google"]);
@@ -26,7 +26,7 @@ describe("the sign-in path's own settings (dev stack)", () => {
   });
 
   it("drops invalid header fields on every load balancer", () => {
-    const lbs = stack.all("aws:lb/loadBalancer:LoadBalancer").map((r) => r.inputs as Record<string, unknown>);
+    const lbs = stack.all("aws:lb/loadBalancer:LoadBalancer").map((r) => r.inputs);
     expect(lbs.length).to.be.greaterThan(0);
     for (const lb of lbs) expect(lb.dropInvalidHeaderFields, String(lb.name)).to.equal(true);
   });
