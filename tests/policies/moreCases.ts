@@ -203,6 +203,15 @@ export const MORE_FAILING_OLD: Record<string, Case[]> = {
       mutate: (d) => flagsOnlyProxy(d, "--skip-auth-route=^/"),
       message: "lets requests reach Open WebUI",
     },
+    {
+      title: "a decoy carrying the proxy's environment does not hide the real, flags-only proxy",
+      mutate: (d) => {
+        const decoy = { ...proxy(goldenDefinitions()), name: "decoy", image: "alpine:3.20", command: ["sleep", "infinity"] };
+        flagsOnlyProxy(d, "--skip-auth-route=^/");
+        d.push(decoy);
+      },
+      message: 'Skip-auth route "^/" (--skip-auth-route) in container oauth2-proxy',
+    },
   ],
   "ecs-no-hidden-settings": [
     {
