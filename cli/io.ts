@@ -1,5 +1,3 @@
-import * as fs from "fs";
-
 /**
  * What a command may touch of the outside world. Commands take an `Io` instead of using
  * `process` directly so that tests can capture output and pretend to be (or not be) a TTY.
@@ -11,8 +9,33 @@ export interface Io {
   isTTY: boolean;
   /** Environment variables (AWS_REGION, AWS_PROFILE, ...). */
   env: NodeJS.ProcessEnv;
-  /** All of standard input (for `pluto lint -`); throws like a file read when it cannot be read. */
-  readStdin(): string;
+  /** All of standard input (for `pluto lint -`); rejects like a file read when it cannot be read. */
+  readStdin(): string | Promise<string>;
+}
+
+/** The most `pluto lint` reads from one file or standard input; a task definition export is a few KiB. */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+export const tooLarge = (what: string) => `${what} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, far more than any task definition; not read`;
+
+/**
+ * All of standard input, read as a stream: the TTY check may have left fd 0 non-blocking, where a
+ * synchronous read of a pipe fails with EAGAIN as soon as the writer is slower than the reader
+ * (anything over the 64 KiB a pipe buffers). Limited to MAX_INPUT_BYTES.
+ */
+export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    total += b.length;
+    if (total > MAX_INPUT_BYTES) {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw new Error(tooLarge("standard input"));
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 export function processIo(): Io {
@@ -21,7 +44,8 @@ export function processIo(): Io {
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : text + "\n"),
     isTTY: Boolean(process.stdin.isTTY),
     env: process.env,
-    readStdin: () => fs.readFileSync(0, "utf8"),
+    // A stream, never readFileSync(0): fd 0 may be non-blocking (EAGAIN on a pipe over 64 KiB).
+    readStdin: () => readStream(process.stdin),
   };
 }
 

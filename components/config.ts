@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AllowList, isAllowed } from "../functions/allowList";
-import { isMovingTag, N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
+import { isMovingTag, N8N_PUBLIC_WEBHOOK_ROUTES, oauth2ProxySettingProblems } from "../policies/rules";
 import { hasModels, MODEL_SETTINGS, ModelsConfig, parseModelsConfig } from "./models";
 import { backupScheduleFrequencyProblem } from "../config/backupSchedule";
 import { domainLengthProblem } from "../config/domain";
@@ -493,6 +493,7 @@ export function parseConfig(
 
   const openWebUiSettings = settingsMap("openWebUiSettings", raw.openWebUiSettings, /^[A-Z][A-Z0-9_]*$/, "upper-case environment variable names", problems);
   const oauth2ProxySettings = settingsMap("oauth2ProxySettings", raw.oauth2ProxySettings, /^OAUTH2_PROXY_[A-Z0-9_]+$/, "OAUTH2_PROXY_* names", problems);
+  for (const p of oauth2ProxySettingProblems(oauth2ProxySettings)) problems.push(`pluto:oauth2ProxySettings.${p.key}: ${p.problem}`);
   if (hasModels(models))
     for (const name of MODEL_SETTINGS.filter((n) => n in openWebUiSettings))
       problems.push(`pluto:openWebUiSettings.${name}: pluto:models sets Open WebUI's model connections; remove ${name} from openWebUiSettings`);

@@ -364,7 +364,8 @@ export class ProxiedService extends pulumi.ComponentResource {
         cookieSecretArn: COMPUTED,
         sidecars: sidecars.map((c) => ({ environment: known(c.environment ?? {}), secrets: known(c.secrets ?? {}) })),
       }),
-      args.policyConfig,
+      // EMAIL_DOMAINS=* is the stack's explicit opt-in (pluto:allowAnyGoogleAccount), not a mistake.
+      { ...args.policyConfig, allowAnyEmailDomain: args.proxy.allowList.anyGoogleAccount },
     );
     const resolvedSidecars: pulumi.Output<ResolvedValues["sidecars"]> = pulumi.all(
       sidecars.map((c) =>

@@ -8,18 +8,24 @@ import { EnforcementLevel, RulesConfig, STACK_POLICIES, TASK_POLICIES } from "./
 import { GRAPH_POLICIES } from "./stack/info";
 
 export const ALLOWLIST_POLICY = "oauth2-proxy-skip-auth-routes-allowlist";
+export const EMAIL_DOMAIN_ANY_POLICY = "oauth2-proxy-email-domain-any";
 
 const LEVELS = ["mandatory", "advisory", "disabled", "remediate"];
 
 /** Options of one policy as the pack's getConfig() returns them (enforcementLevel removed). */
 export interface AllowlistOptions {
   allowlist?: string[];
+  allowAnyEmailDomain?: boolean;
 }
 
 /** The rules' options for one policy's getConfig() value; ignores anything malformed (the engine validated it against the schema). */
 export function rulesConfigFromPolicyOptions(options: unknown): RulesConfig {
-  const list = typeof options === "object" && options !== null ? (options as AllowlistOptions).allowlist : undefined;
-  return Array.isArray(list) && list.every((r) => typeof r === "string") ? { skipAuthRouteAllowlist: list } : {};
+  const o = typeof options === "object" && options !== null ? (options as AllowlistOptions) : {};
+  const list = o.allowlist;
+  return {
+    ...(Array.isArray(list) && list.every((r) => typeof r === "string") ? { skipAuthRouteAllowlist: list } : {}),
+    ...(o.allowAnyEmailDomain === true ? { allowAnyEmailDomain: true } : {}),
+  };
 }
 
 function asLevel(value: unknown, where: string): EnforcementLevel {
@@ -58,8 +64,17 @@ export function rulesConfigFromPackConfig(value: unknown): RulesConfig {
       if (key === ALLOWLIST_POLICY && opt === "allowlist") {
         if (!Array.isArray(optValue) || !optValue.every((r) => typeof r === "string")) throw new Error(`${key}.allowlist must be a list of strings`);
         config.skipAuthRouteAllowlist = optValue;
+      } else if (key === EMAIL_DOMAIN_ANY_POLICY && opt === "allowAnyEmailDomain") {
+        if (typeof optValue !== "boolean") throw new Error(`${key}.allowAnyEmailDomain must be true or false`);
+        config.allowAnyEmailDomain = optValue;
       } else {
-        throw new Error(`${key}.${opt}: unknown option${key === ALLOWLIST_POLICY ? " (the only option is allowlist)" : " (this policy has no options)"}`);
+        const only =
+          key === ALLOWLIST_POLICY
+            ? " (the only option is allowlist)"
+            : key === EMAIL_DOMAIN_ANY_POLICY
+              ? " (the only option is allowAnyEmailDomain)"
+              : " (this policy has no options)";
+        throw new Error(`${key}.${opt}: unknown option${only}`);
       }
     }
   }

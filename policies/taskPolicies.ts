@@ -120,6 +120,29 @@ export const oauth2ProxyNoXauthrequest = taskPolicy("oauth2-proxy-no-xauthreques
 /** Container images should be pinned to a version tag or digest. */
 export const ecsImagePinned = taskPolicy("ecs-image-pinned");
 
+/** In a task trusting sign-in headers, every container must say what it is (no run-time program, no decoy proxy). */
+export const ecsTaskIdentity = taskPolicy("ecs-task-identity");
+
+/** oauth2-proxy options that let people in without the identity provider or leak sessions (rules/oauth2ProxyOptions.ts's table). */
+export const oauth2ProxyDangerousOptions = taskPolicy("oauth2-proxy-dangerous-options");
+
+/** oauth2-proxy must not admit every account (EMAIL_DOMAINS=*) unless the stack opted in. Config: `allowAnyEmailDomain` (default false). */
+export const oauth2ProxyEmailDomainAny = taskPolicy("oauth2-proxy-email-domain-any", {
+  properties: {
+    allowAnyEmailDomain: {
+      type: "boolean",
+      default: false,
+      description: "The stack deliberately admits every account of the identity provider (pluto:allowAnyGoogleAccount).",
+    },
+  },
+});
+
+/** Images must not be below their security floor (rules/imageFloors.ts SECURITY_FLOORS). */
+export const imageSecurityFloor = taskPolicy("image-security-floor");
+
+/** Open WebUI's trusted groups/role header must be set, and the client's copy stripped, by the task's oauth2-proxy. */
+export const openwebuiTrustedGroupsHeader = taskPolicy("openwebui-trusted-groups-header");
+
 /** All task policies, in rules.ts's order. */
 export const taskPolicies: ResourceValidationPolicy[] = [
   openwebuiNoWebuiAuth,
@@ -141,4 +164,9 @@ export const taskPolicies: ResourceValidationPolicy[] = [
   oauth2ProxyNoOidcEmailClaim,
   oauth2ProxyNoXauthrequest,
   ecsImagePinned,
+  ecsTaskIdentity,
+  oauth2ProxyDangerousOptions,
+  oauth2ProxyEmailDomainAny,
+  imageSecurityFloor,
+  openwebuiTrustedGroupsHeader,
 ];

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { CliError, EXIT } from "../errors";
-import { Io } from "../io";
+import { Io, MAX_INPUT_BYTES, tooLarge } from "../io";
 import type { RegisterCommand } from "./index";
 import { table } from "./ops/format";
 import { containersFromTaskDefinitionDocument } from "../../policies/adapters";
@@ -41,7 +41,32 @@ export type ReadFile = (file: string) => string;
 export const STDIN = "-";
 const STDIN_LABEL = "<stdin>";
 
-const defaultRead: ReadFile = (file) => fs.readFileSync(file, "utf8");
+/**
+ * Reads a file for lint: regular files up to MAX_INPUT_BYTES, pipes (`<(aws ecs ...)`) up to the same
+ * limit, never a device (`/dev/zero` would never end).
+ */
+const defaultRead: ReadFile = (file) => {
+  const st = fs.statSync(file);
+  if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+  if (st.isCharacterDevice() || st.isBlockDevice() || st.isSocket()) throw new Error("is a device or socket, not a file");
+  if (st.isFile() && st.size > MAX_INPUT_BYTES) throw new Error(tooLarge(file));
+  const fd = fs.openSync(file, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_INPUT_BYTES) throw new Error(tooLarge(file));
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+};
 
 function readError(file: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -60,6 +85,31 @@ function readError(file: string, e: unknown): string {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * Why a list is no list of container definitions: ECS requires every one to have a name and an image,
+ * so a list of arbitrary objects (which the rules would find nothing wrong with) is refused by name.
+ */
+function containerListProblem(list: unknown[], what: string): string | undefined {
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (!isRecord(c)) return `${what}[${i}] is ${Array.isArray(c) ? "a list" : c === null ? "null" : `a ${typeof c}`}, not a container definition object`;
+    const missing = ["name", "image"].filter((k) => typeof c[k] !== "string" || c[k] === "");
+    if (missing.length)
+      return `${what}[${i}] is not a container definition: it has no ${missing.map((k) => `"${k}"`).join(" and no ")} (keys: ${Object.keys(c).join(", ") || "none"}), and ECS requires both`;
+  }
+  return undefined;
+}
+
+/** The container definitions a document holds when they are a literal list (a JSON string is the adapters' business). */
+function containerListOf(doc: unknown): { list: unknown[]; what: string } | undefined {
+  if (Array.isArray(doc)) return { list: doc, what: "" };
+  const td = isRecord(doc) && isRecord(doc.taskDefinition) ? doc.taskDefinition : doc;
+  if (!isRecord(td)) return undefined;
+  const key = "containerDefinitions" in td ? "containerDefinitions" : "ContainerDefinitions";
+  const defs = td[key];
+  return Array.isArray(defs) ? { list: defs, what: key } : undefined;
+}
+
 /** `{"taskDefinition": {...}}` (describe-task-definition) or a bare task definition; container definitions have neither key. */
 function isTaskDefinitionLike(v: unknown): boolean {
   return isRecord(v) && ["taskDefinition", "containerDefinitions", "ContainerDefinitions"].some((k) => k in v);
@@ -75,6 +125,9 @@ function label(doc: unknown): string | undefined {
 
 function check(file: string, doc: unknown, config: RulesConfig, index?: number): LintEntry {
   const at = index === undefined ? {} : { index };
+  const listed = containerListOf(doc);
+  const problem = listed && containerListProblem(listed.list, listed.what);
+  if (problem) return { file, ...at, error: `${where(file, index)}: ${problem}` };
   const adapted = containersFromTaskDefinitionDocument(doc);
   if ("unchecked" in adapted) return { file, ...at, error: `${where(file, index)}: ${adapted.unchecked}` };
   const name = label(doc);
@@ -151,7 +204,20 @@ function toJson(e: LintEntry): Record<string, unknown> {
  * `-` reads standard input.
  */
 export async function runLint(files: string[], opts: LintOptions, io: Io, read: ReadFile = defaultRead): Promise<number> {
-  const readAny: ReadFile = (file) => (file === STDIN ? io.readStdin() : read(file));
+  // Standard input is read once, as a stream, before anything is checked.
+  let stdin: { text?: string; error?: Error } = {};
+  if (files.includes(STDIN)) {
+    try {
+      stdin = { text: await io.readStdin() };
+    } catch (e) {
+      stdin = { error: e instanceof Error ? e : new Error(String(e)) };
+    }
+  }
+  const readAny: ReadFile = (file) => {
+    if (file !== STDIN) return read(file);
+    if (stdin.error !== undefined) throw stdin.error;
+    return stdin.text ?? "";
+  };
   const config = opts.config ? readConfig(opts.config, read) : {};
   const entries = files.flatMap((file) => lintFile(file, config, readAny));
   for (const e of entries) {

@@ -11,7 +11,7 @@ import { synthesize, SynthResource, SynthResult } from "../synth/harness";
 import { ConfigError, configWarnings, parseConfig, plutoKeys } from "../../components/config";
 import { describeModels, ModelsSummary } from "../../components/models";
 import { PolicyRefusal } from "../../components/policyCheck";
-import { PolicyViolation, runPolicies } from "../../policies/runPolicies";
+import { PackConfig, PolicyViolation, runPolicies } from "../../policies/runPolicies";
 import { resolveWaits } from "../plan/graph";
 import { packPolicies } from "../../policies/pack";
 import { outputLines, policiesRun, summaryLine } from "../synth/summary";
@@ -111,9 +111,14 @@ export async function synthesizeStack(opts: Pick<SynthOptions, "stack" | "config
 export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
   const result = await synthesizeStack(opts);
   const config = result.config;
-  // The same pack `pulumi preview --policy-pack policies` runs, over the same inputs.
+  // The program accepted this config, so it parses; what deserves a second look is printed, never fatal.
+  const parsed = parseConfig(plutoKeys(config), config["aws:region"], pulumi.secret(SECRET_PLACEHOLDER));
+  // The same pack `pulumi preview --policy-pack policies` runs, over the same inputs; a stack that
+  // opted in to any Google account gives the pack the same opt-in (policy-config.json does for preview).
+  const packConfig: PackConfig = parsed.allowList.anyGoogleAccount ? { "oauth2-proxy-email-domain-any": { allowAnyEmailDomain: true } } : {};
   const violations = await runPolicies(
     result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, propertyDependencies: r.propertyDependencies })),
+    packConfig,
   );
   const document = toDocument(result, violations);
   if (opts.json) {
@@ -127,8 +132,6 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
     io.out(renderTree(result));
     io.out(describeModels(result.outputs.models as ModelsSummary | undefined));
   }
-  // The program accepted this config, so it parses; what deserves a second look is printed, never fatal.
-  const parsed = parseConfig(plutoKeys(config), config["aws:region"], pulumi.secret(SECRET_PLACEHOLDER));
   for (const w of configWarnings(parsed)) io.err(`WARNING  ${w}`);
   for (const v of violations) io.err(`${v.level.toUpperCase()}  ${v.policy}  ${v.urn ?? "(stack)"}\n  ${v.message}`);
   if (!opts.quiet) for (const line of outputLines(result.outputs)) io.out(line);

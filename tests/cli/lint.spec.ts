@@ -37,7 +37,7 @@ describe("pluto lint", () => {
     const r = await lint(f("describe-td51-webui-auth-false.json"));
     expect(r.code).to.equal(1);
     const lines = r.out.split("\n");
-    expect(lines[0]).to.equal(`${f("describe-td51-webui-auth-false.json")}: 6 findings (4 mandatory)`);
+    expect(lines[0]).to.equal(`${f("describe-td51-webui-auth-false.json")}: 8 findings (6 mandatory)`);
     expect(lines[1]).to.match(/^ {2}MANDATORY {2}openwebui-no-webui-auth {18}openwebui {5}WEBUI_AUTH="false" is set/);
     expect(lines[4]).to.match(/^ {2}MANDATORY {2}oauth2-proxy-skip-auth-routes-allowlist {2}oauth2-proxy {2}Skip-auth route "\^\/api\/v1\/scim\/v2\/"/);
     expect(lines[5]).to.match(/^ {2}ADVISORY {3}openwebui-signout-redirect {15}openwebui {5}WEBUI_AUTH_SIGNOUT_REDIRECT_URL is not set/);
@@ -56,6 +56,8 @@ describe("pluto lint", () => {
       ["oauth2-proxy-skip-auth-routes-allowlist", "mandatory", "oauth2-proxy"],
       ["openwebui-trusted-header-min-version", "advisory", "openwebui"],
       ["oauth2-proxy-no-oidc-email-claim", "advisory", "oauth2-proxy"],
+      ["oauth2-proxy-email-domain-any", "mandatory", "oauth2-proxy"],
+      ["image-security-floor", "mandatory", "openwebui"],
     ]);
     for (const x of doc.findings) expect(Object.keys(x)).to.deep.equal(["policy", "level", "container", "message"]);
   });
@@ -66,7 +68,7 @@ describe("pluto lint", () => {
     const docs = JSON.parse(r.out);
     expect(docs.map((d: any) => [d.file, d.findings.length])).to.deep.equal([
       [f("describe-golden.json"), 0],
-      [f("describe-td51-webui-auth-false.json"), 6],
+      [f("describe-td51-webui-auth-false.json"), 8],
     ]);
   });
 
@@ -99,7 +101,7 @@ describe("pluto lint", () => {
     fs.writeFileSync(cfg, JSON.stringify({ all: "advisory", "openwebui-signout-redirect": "disabled" }));
     const relaxed = await lint("--config", cfg, f("describe-td51-webui-auth-false.json"));
     expect(relaxed.code).to.equal(0);
-    expect(relaxed.out).to.contain("5 findings (0 mandatory)");
+    expect(relaxed.out).to.contain("7 findings (0 mandatory)");
     fs.writeFileSync(cfg, JSON.stringify({ "openwebui-no-webui-auth": "loud" }));
     const bad = await lint("--config", cfg, f("describe-golden.json"));
     expect(bad).to.deep.equal({

@@ -5,7 +5,10 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";
-import { ROOT } from "../helpers/stack";
+import { ROOT, pinnedStackFile, withFloorPins } from "../helpers/stack";
+
+/** Pulumi.dev.yaml with its image pins raised to the security floor (tests/helpers/stack.ts FLOOR_PINS). */
+const devYaml = () => withFloorPins(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
 
 describe("pluto synth", () => {
   let dir: string;
@@ -17,7 +20,7 @@ describe("pluto synth", () => {
   it("writes {project, stack, resources, outputs, violations} with secrets masked, and prints the tree", async () => {
     const io = memoryIo();
     const file = path.join(dir, "dev.json");
-    const code = await main(["node", "pluto", "synth", "--stack", "dev", "--json", file], io);
+    const code = await main(["node", "pluto", "synth", "--config", pinnedStackFile(dir), "--json", file], io);
     expect(code).to.equal(0);
     const doc = JSON.parse(fs.readFileSync(file, "utf8"));
     expect(Object.keys(doc)).to.deep.equal(["project", "stack", "resources", "outputs", "violations"]);
@@ -44,12 +47,7 @@ describe("pluto synth", () => {
 
   it("warns on stderr, without failing, when the stack admits any Google account", async () => {
     const open = path.join(dir, "open.yaml");
-    fs.writeFileSync(
-      open,
-      fs
-        .readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")
-        .replace(/ {2}pluto:allowedEmailDomains:\n {4}- example.com\n/, "  pluto:allowAnyGoogleAccount: true\n"),
-    );
+    fs.writeFileSync(open, devYaml().replace(/ {2}pluto:allowedEmailDomains:\n {4}- example.com\n/, "  pluto:allowAnyGoogleAccount: true\n"));
     const io = memoryIo();
     expect(await main(["node", "pluto", "synth", "--quiet", "--config", open], io)).to.equal(0);
     expect(io.stderr).to.deep.equal([
@@ -59,7 +57,7 @@ describe("pluto synth", () => {
 
   it("exits 2 naming pluto:allowedEmailDomains when the stack admits nobody", async () => {
     const closed = path.join(dir, "closed.yaml");
-    fs.writeFileSync(closed, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace(/ {2}pluto:allowedEmailDomains:\n {4}- example.com\n/, ""));
+    fs.writeFileSync(closed, devYaml().replace(/ {2}pluto:allowedEmailDomains:\n {4}- example.com\n/, ""));
     const io = memoryIo();
     expect(await main(["node", "pluto", "synth", "--quiet", "--config", closed], io)).to.equal(2);
     expect(io.stderr.join("\n"))
@@ -71,10 +69,7 @@ describe("pluto synth", () => {
     const bad = path.join(dir, "bad.yaml");
     fs.writeFileSync(
       bad,
-      fs
-        .readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")
-        .replace("pluto:domain: pluto.example.com", "pluto:domain: https://pluto.example.com")
-        .replace("memory: 2048", "memory: 3000"),
+      devYaml().replace("pluto:domain: pluto.example.com", "pluto:domain: https://pluto.example.com").replace("memory: 2048", "memory: 3000"),
     );
     const io = memoryIo();
     const code = await main(["node", "pluto", "synth", "--config", bad], io);
@@ -87,7 +82,7 @@ describe("pluto synth", () => {
 
   it("exits 1 naming the policy when config asks for a setting the pack forbids", async () => {
     const bad = path.join(dir, "forbidden.yaml");
-    fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8") + '  pluto:openWebUiSettings:\n    WEBUI_AUTH: "false"\n');
+    fs.writeFileSync(bad, devYaml() + '  pluto:openWebUiSettings:\n    WEBUI_AUTH: "false"\n');
     const io = memoryIo();
     expect(await main(["node", "pluto", "synth", "--config", bad], io)).to.equal(1);
     const err = io.stderr.join("\n");
@@ -110,7 +105,11 @@ describe("pluto synth", () => {
     this.timeout(60000);
     const file = path.join(dir, "proc.json");
     const env = { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "", PULUMI_ACCESS_TOKEN: "" };
-    const out = execFileSync(path.join(ROOT, "bin", "pluto"), ["synth", "--quiet", "--json", file], { cwd: ROOT, env, encoding: "utf8" });
+    const out = execFileSync(path.join(ROOT, "bin", "pluto"), ["synth", "--quiet", "--config", pinnedStackFile(dir), "--json", file], {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
+    });
     expect(out).to.match(/^pluto \(dev\): \d+ resources; policy pack: \d+ policies run, 0 mandatory, 0 advisory; \d+ outputs: .*\bappUrl\b/);
     expect(out.trim().split("\n"), "--quiet prints the summary line only").to.have.length(1);
     expect(JSON.parse(fs.readFileSync(file, "utf8")).resources.length).to.be.greaterThan(50);

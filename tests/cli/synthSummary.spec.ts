@@ -6,13 +6,18 @@ import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";
 import { outputLines, policiesRun, summaryLine } from "../../cli/synth/summary";
 import { packPolicies } from "../../policies/pack";
-import { ROOT, Stack, synthStack } from "../helpers/stack";
+import { ROOT, Stack, pinnedStackFile, synthStack } from "../helpers/stack";
 
 describe("pluto synth: summary, --config DIR, the prod example", () => {
   it("ends with one summary line: resources, the pack's result and the outputs, after the outputs", async () => {
     // --quiet (the summary line alone) is checked on the real process in synth.spec.ts.
     const io = memoryIo();
-    expect(await main(["node", "pluto", "synth", "--stack", "dev"], io)).to.equal(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-summary-"));
+    try {
+      expect(await main(["node", "pluto", "synth", "--config", pinnedStackFile(dir)], io)).to.equal(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     const last = io.stdout[io.stdout.length - 1];
     const outputs = Object.keys((await synthStack()).result.outputs);
     expect(outputs).to.include.members(["appUrl", "clusterName", "serviceName", "logGroupName"]);
@@ -53,7 +58,11 @@ describe("pluto synth: summary, --config DIR, the prod example", () => {
       try {
         const io = memoryIo();
         const file = path.join(dir, "prod.json");
-        run = { code: await main(["node", "pluto", "synth", "--stack", "prod", "--quiet", "--json", file], io), stdout: io.stdout, stderr: io.stderr };
+        run = {
+          code: await main(["node", "pluto", "synth", "--stack", "prod", "--config", pinnedStackFile(dir, "prod"), "--quiet", "--json", file], io),
+          stdout: io.stdout,
+          stderr: io.stderr,
+        };
         const doc = JSON.parse(fs.readFileSync(file, "utf8"));
         stack = new Stack({ ...doc, resources: doc.resources.map((r: any) => ({ ...r, parent: r.parent ?? undefined })) });
       } finally {

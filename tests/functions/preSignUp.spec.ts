@@ -34,6 +34,20 @@ describe("functions/preSignUp: handlePreSignUp", () => {
     }
   });
 
+  it("refuses an email outside the list for every trigger source, admin-created users included", async () => {
+    // Cognito's PreSignUp sources (developerguide/user-pool-lambda-pre-sign-up.html): an administrator's
+    // AdminCreateUser must not admit someone the allow-list does not, and neither may a source Cognito adds later.
+    for (const triggerSource of ["PreSignUp_SignUp", "PreSignUp_AdminCreateUser", "PreSignUp_ExternalProvider", "PreSignUp_SomethingNew"]) {
+      const logs = memoryLog();
+      const event = preSignUpEvent({ triggerSource, userAttributes: { email: "eve@evil.example.org", email_verified: "true" } });
+      const err = await refusal(handlePreSignUp(event, { allowList: LIST, log: logs.log }));
+      expect(err.reason, triggerSource).to.equal("notAllowed");
+      expect(logs.entries, triggerSource).to.deep.equal([
+        { level: "warn", event: "signup_refused", reason: "notAllowed", triggerSource, domain: "evil.example.org" },
+      ]);
+    }
+  });
+
   it("refuses an email outside the list with the message the person sees, logging only the domain", async () => {
     const logs = memoryLog();
     const err = await refusal(
@@ -187,6 +201,13 @@ describe("functions/preSignUp: parseAllowList", () => {
     '{"domains":[""],"emails":[],"anyGoogleAccount":false}',
     '{"domains":[],"emails":[1],"anyGoogleAccount":false}',
     '{"domains":["a.com"],"emails":[],"anyGoogleAccount":false,"requireGoogleWorkspace":"true"}',
+    // A wrong-typed field fails closed: a string "true" must never open the workspace to every Google account.
+    '{"domains":[],"emails":[],"anyGoogleAccount":"true"}',
+    '{"domains":[],"emails":[],"anyGoogleAccount":1}',
+    '{"domains":[],"emails":[],"anyGoogleAccount":null}',
+    '{"domains":[null],"emails":[],"anyGoogleAccount":false}',
+    '{"domains":[],"emails":{"0":"a@b.c"},"anyGoogleAccount":false}',
+    '{"domains":[["example.com"]],"emails":[],"anyGoogleAccount":false}',
   ]) {
     it(`rejects ${JSON.stringify(raw)} with a named error`, () => {
       expect(() => parseAllowList(raw)).to.throw(/^the allow-list in the environment /);

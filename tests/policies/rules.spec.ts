@@ -47,6 +47,14 @@ describe("rules", () => {
       "openwebui-signup-disabled",
       "oauth2-proxy-skip-auth-routes-allowlist",
       "ecs-no-plaintext-secrets",
+      "openwebui-default-user-role",
+      "ecs-no-hidden-settings",
+      "oauth2-proxy-no-oidc-email-claim",
+      "ecs-task-identity",
+      "oauth2-proxy-dangerous-options",
+      "oauth2-proxy-email-domain-any",
+      "image-security-floor",
+      "openwebui-trusted-groups-header",
     ]);
     expect(names, "retired").to.not.include("openwebui-signup-enabled");
     for (const p of TASK_POLICIES) expect(p.description, p.name).to.have.length.greaterThan(20);

@@ -14,6 +14,7 @@ import {
   withSecret,
 } from "../fixtures/policies/golden";
 import { SHAPES, assertHasViolation, assertNoViolations, resourceOf } from "./util";
+import { MORE_FAILING, MORE_FAILING_OLD, MORE_PASSING } from "./moreCases";
 
 type Defs = EcsContainerDefinition[];
 const webui = (d: Defs) => d[0];
@@ -376,8 +377,8 @@ const FAILING: [ResourceValidationPolicy, Case[]][] = [
   [
     tp.openwebuiDefaultUserRole,
     [
-      { title: "pending", mutate: (d) => withEnv(webui(d), "DEFAULT_USER_ROLE", "pending"), message: "Account activation pending" },
-      { title: "unset (defaults to pending)", mutate: (d) => withoutEnv(webui(d), "DEFAULT_USER_ROLE"), message: "defaults to pending" },
+      { title: "pending", mutate: (d) => withEnv(webui(d), "DEFAULT_USER_ROLE", "pending"), message: "Account activation pending", level: "advisory" },
+      { title: "unset (defaults to pending)", mutate: (d) => withoutEnv(webui(d), "DEFAULT_USER_ROLE"), message: "defaults to pending", level: "advisory" },
       { title: "admin", mutate: (d) => withEnv(webui(d), "DEFAULT_USER_ROLE", "admin"), message: "every new user becomes an administrator" },
     ],
   ],
@@ -452,11 +453,17 @@ const FAILING: [ResourceValidationPolicy, Case[]][] = [
   [
     tp.oauth2ProxyNoOidcEmailClaim,
     [
-      { title: "OIDC_EMAIL_CLAIM env", mutate: (d) => withEnv(proxy(d), "OAUTH2_PROXY_OIDC_EMAIL_CLAIM", "email"), message: "OAUTH2_PROXY_OIDC_EMAIL_CLAIM" },
+      {
+        title: "OIDC_EMAIL_CLAIM env (the default said out loud: advisory)",
+        mutate: (d) => withEnv(proxy(d), "OAUTH2_PROXY_OIDC_EMAIL_CLAIM", "email"),
+        message: "OAUTH2_PROXY_OIDC_EMAIL_CLAIM",
+        level: "advisory",
+      },
       {
         title: "USER_ID_CLAIM env (the guide's working pattern)",
         mutate: (d) => withEnv(proxy(d), "OAUTH2_PROXY_USER_ID_CLAIM", "email"),
         message: "OAUTH2_PROXY_USER_ID_CLAIM",
+        level: "advisory",
       },
       { title: "flag", mutate: (d) => withCommand(proxy(d), "--oidc-email-claim=mail"), message: "--oidc-email-claim=mail" },
     ],
@@ -485,6 +492,9 @@ const FAILING: [ResourceValidationPolicy, Case[]][] = [
     ],
   ],
 ];
+
+for (const [policy, cases] of FAILING) cases.push(...(MORE_FAILING_OLD[policy.name] ?? []));
+FAILING.push(...MORE_FAILING);
 
 describe("task policies (per policy, every resource shape)", () => {
   it("covers every task policy of rules.ts, in its order", () => {
@@ -549,16 +559,10 @@ const PASSING: [string, (d: Defs) => void, (() => Defs)?][] = [
   ],
   ["DATABASE_URL without a password", (d) => withEnv(webui(d), "REDIS_URL", "redis://cache.internal:6379/0")],
   ["a *_TOKEN switch (PASS_ACCESS_TOKEN=false)", (d) => withEnv(proxy(d), "OAUTH2_PROXY_PASS_ACCESS_TOKEN", "false")],
-  ["a secret ARN in a *_SECRET variable", (d) => withEnv(webui(d), "APP_SECRET", "arn:aws:secretsmanager:us-west-2:123456789012:secret:x")],
   ["image pinned by digest (release unknown: no version finding)", (d) => void (webui(d).image = "ghcr.io/open-webui/open-webui@sha256:" + "a".repeat(64))],
-  ["Open WebUI 0.8.0 and 1.0 are new enough", (d) => void (webui(d).image = "ghcr.io/open-webui/open-webui:v0.8.0")],
-  [
-    "an old Open WebUI without trusted headers is not this rule's business",
-    (d) => {
-      webui(d).image = "ghcr.io/open-webui/open-webui:v0.6.30";
-      for (const v of ["WEBUI_AUTH_TRUSTED_EMAIL_HEADER", "WEBUI_AUTH_TRUSTED_NAME_HEADER"]) withoutEnv(webui(d), v);
-    },
-  ],
+  ["Open WebUI 1.0 is new enough", (d) => void (webui(d).image = "ghcr.io/open-webui/open-webui:v1.0.0")],
+  // An old Open WebUI without trusted headers (not the min-version rule's business) is below its
+  // security floor: tests/policies/floors.spec.ts checks that case with the floor policy off.
   ["oauth2-proxy renamed (found by image)", (d) => void (proxy(d).name = "auth-sidecar")],
   ["an empty environmentFiles list", (d) => void (webui(d).environmentFiles = [])],
   [
@@ -567,6 +571,8 @@ const PASSING: [string, (d: Defs) => void, (() => Defs)?][] = [
       withEnv(webui(d), "WEBUI_AUTH_SIGNOUT_REDIRECT_URL", "https://pluto.example.com" + "/oauth2/sign_out?rd=https%3A%2F%2Fauth.pluto.example.com%2Flogout"),
   ],
 ];
+
+PASSING.push(...MORE_PASSING);
 
 describe("task policies: near misses stay quiet", () => {
   for (const [title, mutate, task] of PASSING) {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PolicyRefusal } from "../../components/policyCheck";
+import { ConfigError } from "../../components/config";
 import { synthStack } from "../helpers/stack";
 
 describe("header stripping cannot be switched off through the stack's settings", () => {
@@ -11,8 +11,11 @@ describe("header stripping cannot be switched off through the stack's settings",
       } catch (e) {
         error = e;
       }
-      expect(error).to.be.instanceOf(PolicyRefusal);
-      expect((error as PolicyRefusal).findings.map((f) => [f.policy, f.container])).to.deep.equal([["oauth2-proxy-strip-auth-headers", "oauth2-proxy"]]);
+      // Config validation runs the pack's proxy rules over the settings and names the key.
+      expect(error).to.be.instanceOf(ConfigError);
+      expect((error as ConfigError).message).to.contain(
+        "pluto:oauth2ProxySettings.OAUTH2_PROXY_SKIP_AUTH_STRIP_HEADERS: refused by policy oauth2-proxy-strip-auth-headers",
+      );
     });
   }
 });

@@ -7,6 +7,7 @@ import { EXIT } from "../../errors";
 import { aws } from "./awsErrors";
 import { Check, deploymentCheck, proxyModeCheck, stoppedTasksCheck, versionsCheck } from "./checks";
 import { backupCheck } from "./backupCheck";
+import { imageFloorCheck } from "./imageFloorCheck";
 import { describeService, describeTaskDefinition, listServiceTasks } from "./ecs";
 import { ContainerDiff, countChanges, diffContainers, formatDiff, hasDifferences, snapshotContainers } from "./envDiff";
 import { emit } from "./format";
@@ -114,6 +115,7 @@ export async function runDoctor(
   checks.push(stoppedTasksCheck(await stoppedTasks(session, cluster, serviceName)));
   const running = await runningTasks(session, cluster, serviceName);
   checks.push(versionsCheck(service, running));
+  checks.push(imageFloorCheck(running, td));
   checks.push(await backupCheck(session, deps.now?.() ?? new Date()));
   checks.push(...(await modelChecks(session, td, running, deps.models ?? createModelCheckDeps({ region: opts.region, profile: opts.profile }))));
   return {

@@ -149,6 +149,7 @@ describe("pluto doctor", () => {
       "deployments",
       "stopped-tasks",
       "versions",
+      "image-floor",
       "backups",
       "models",
     ]);

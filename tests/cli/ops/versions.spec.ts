@@ -107,7 +107,7 @@ describe("pluto doctor: one Open WebUI version at a time", () => {
       ]);
       expect(r.out).to.match(/^FAIL {2}versions +2 versions of openwebui running at once/m);
       expect(r.out).to.include("openwebui: ghcr.io/open-webui/open-webui:v0.8.2");
-      expect(r.out).to.match(/^unhealthy: versions failed$/m);
+      expect(r.out).to.match(/^unhealthy: versions, image-floor failed$/m);
       expect(r.code).to.equal(1);
     });
   });
