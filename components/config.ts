@@ -3,6 +3,7 @@ import { AllowList, isAllowed } from "../functions/allowList";
 import { isMovingTag, N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
 import { hasModels, MODEL_SETTINGS, ModelsConfig, parseModelsConfig } from "./models";
 import { nearest, secretArnProblem, secretKeyProblems, settingCollisions, unknownKeyProblems } from "./configKeys";
+import { AlarmThresholds, parseAlarms } from "../config/alarms";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
@@ -118,6 +119,8 @@ export interface PlutoConfig {
   waf: WafConfig;
   /** Model connections (Bedrock through the task role, OpenAI-compatible endpoints). Defaults to none. */
   models: ModelsConfig;
+  /** Thresholds of the operator's alarms (config/alarms.ts states each default). */
+  alarms: AlarmThresholds;
 }
 
 /** True when Open WebUI may run more than one task, which needs Redis and a shared vector store. */
@@ -176,6 +179,7 @@ export const CONFIG_KEYS = [
   "backup",
   "waf",
   "models",
+  "alarms",
 ] as const;
 
 /** Keys holding objects, whose fields are set with `pulumi config set --path pluto:<key>.<field>`. */
@@ -553,6 +557,8 @@ export function parseConfig(
     requestsPer5Minutes: intField("waf", wf, "requestsPer5Minutes", DEFAULTS.waf.requestsPer5Minutes, 10, 2_000_000_000, problems),
   };
 
+  const alarms = parseAlarms(raw.alarms, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     region: region!,
@@ -579,6 +585,7 @@ export function parseConfig(
     backup,
     waf,
     models,
+    alarms,
   };
 }
 
