@@ -4,6 +4,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { BackupClient } from "@aws-sdk/client-backup";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 
 /** Where the SDK should look; both fall back to the standard AWS chain when unset. */
 export interface AwsTarget {
@@ -19,6 +20,7 @@ export interface AwsClients {
   cognito: CognitoIdentityProviderClient;
   backup: BackupClient;
   rds: RDSClient;
+  cloudwatch: CloudWatchClient;
 }
 
 export type AwsClientFactory = (target: AwsTarget) => AwsClients;
@@ -33,6 +35,7 @@ export const createAwsClients: AwsClientFactory = ({ region, profile }) => {
     cognito: new CognitoIdentityProviderClient(config),
     backup: new BackupClient(config),
     rds: new RDSClient(config),
+    cloudwatch: new CloudWatchClient(config),
   };
 };
 

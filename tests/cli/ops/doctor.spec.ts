@@ -150,6 +150,7 @@ describe("pluto doctor", () => {
       "stopped-tasks",
       "versions",
       "backups",
+      "alarms",
       "models",
     ]);
     expect(doc.baselineDiff[0].environment).to.deep.include({ kind: "added", name: "SCIM_TOKEN_FALLBACK", after: "<hidden>" });
