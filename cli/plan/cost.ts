@@ -208,8 +208,18 @@ export function estimateMonthlyCost(resources: PricedResource[], region: string,
     add("CloudWatch Logs ingestion", `${assumptions.logsGb} GB × ${usd(p.logsIngestGb)}`, assumptions.logsGb * p.logsIngestGb);
     add("CloudWatch Logs storage", `${assumptions.logsGb} GB kept × ${usd(p.logsStoreGbMonth)}`, assumptions.logsGb * p.logsStoreGbMonth);
   }
-  const alarms = ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length;
-  if (alarms) add("CloudWatch alarms", `${alarms} × ${usd(p.alarmMonth)}`, alarms * p.alarmMonth);
+  // CloudWatch bills an alarm per metric it reads: a metric math alarm counts each of its metrics.
+  const alarmList = ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm");
+  const alarmMetrics = alarmList.reduce(
+    (n, a) => n + Math.max(1, (Array.isArray(a.inputs.metricQueries) ? (a.inputs.metricQueries as { metric?: unknown }[]) : []).filter((q) => q.metric).length),
+    0,
+  );
+  if (alarmList.length)
+    add(
+      "CloudWatch alarms",
+      `${alarmList.length} alarm(s)${alarmMetrics > alarmList.length ? `, ${alarmMetrics} metrics` : ""} × ${usd(p.alarmMonth)}`,
+      alarmMetrics * p.alarmMonth,
+    );
 
   const secrets = ofType(resources, "aws:secretsmanager/secret:Secret").length;
   if (secrets) add("Secrets Manager secrets", `${secrets} × ${usd(p.secretMonth)}`, secrets * p.secretMonth);
@@ -371,7 +381,7 @@ function savings(resources: PricedResource[], a: Assumptions, p: RegionPrices): 
       key: "natGateways",
       change: "single → none",
       monthly: round(natMonth + a.natGb * p.natGb - tasks * h * p.publicIpv4Hour),
-      tradeoff: "tasks run in public subnets with public IPs (their security groups still admit only the load balancer)",
+      tradeoff: "tasks run in public subnets with public IPs; their security groups still admit only the load balancer",
     });
   }
   for (const db of ofType(resources, "aws:rds/instance:Instance").filter((d) => isTrue(d.inputs.multiAz))) {

@@ -226,6 +226,23 @@ describe("plan cost estimate: model spend, scale-out, Container Insights and sav
     expect(both.savings[0].monthly).to.equal(r2(HOURS_PER_MONTH * 0.129 + 100 * 0.115));
   });
 
+  it("bills a metric math alarm per metric it reads", () => {
+    const e = estimateMonthlyCost(
+      [
+        res("aws:cloudwatch/metricAlarm:MetricAlarm", { metricName: "CPUUtilization" }),
+        res("aws:cloudwatch/metricAlarm:MetricAlarm", {
+          metricQueries: [
+            { id: "e1", expression: "a - b" },
+            { id: "a", metric: {} },
+            { id: "b", metric: {} },
+          ],
+        }),
+      ],
+      "us-east-1",
+    );
+    expect(item(e, "CloudWatch alarms")).to.include({ detail: "2 alarm(s), 3 metrics × $0.1", monthly: 0.3 });
+  });
+
   it("takes the new assumptions from --assume", () => {
     expect(parseAssumptions(["members=50", "millionTokensInPerMember=0.5", "insightsGbPerTask=0"])).to.include({
       members: 50,
