@@ -15,7 +15,7 @@ export interface CommandModule {
 // Keep this list the only place commands are wired. (`typeof import` is a type: it loads nothing.)
 /* eslint-disable @typescript-eslint/no-require-imports -- a synchronous load on demand is the point */
 export const commands: CommandModule[] = [
-  { names: ["doctor", "diff", "logs", "redeploy", "restart", "users", "dlq"], load: () => (require("./ops") as typeof import("./ops")).registerOps },
+  { names: ["doctor", "diff", "logs", "redeploy", "restart", "upgrade", "users", "dlq"], load: () => (require("./ops") as typeof import("./ops")).registerOps },
   { names: ["synth"], load: () => (require("./synth") as typeof import("./synth")).registerSynth },
   { names: ["plan-summary"], load: () => (require("./planSummary") as typeof import("./planSummary")).registerPlanSummary },
   { names: ["lint"], load: () => (require("./lint") as typeof import("./lint")).registerLint },

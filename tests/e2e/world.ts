@@ -19,6 +19,7 @@ import {
 import { BackupClient } from "@aws-sdk/client-backup";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { ENV } from "../../functions/runtime";
@@ -418,6 +419,7 @@ export async function startWorld(): Promise<World> {
           backup: new BackupClient(config),
           rds: new RDSClient(config),
           cloudwatch: new CloudWatchClient(config),
+          autoscaling: new ApplicationAutoScalingClient(config),
         };
       },
       async reset() {

@@ -5,6 +5,7 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { BackupClient } from "@aws-sdk/client-backup";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 
 /** Where the SDK should look; both fall back to the standard AWS chain when unset. */
 export interface AwsTarget {
@@ -21,6 +22,7 @@ export interface AwsClients {
   backup: BackupClient;
   rds: RDSClient;
   cloudwatch: CloudWatchClient;
+  autoscaling: ApplicationAutoScalingClient;
 }
 
 export type AwsClientFactory = (target: AwsTarget) => AwsClients;
@@ -36,6 +38,7 @@ export const createAwsClients: AwsClientFactory = ({ region, profile }) => {
     backup: new BackupClient(config),
     rds: new RDSClient(config),
     cloudwatch: new CloudWatchClient(config),
+    autoscaling: new ApplicationAutoScalingClient(config),
   };
 };
 

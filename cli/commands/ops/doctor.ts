@@ -72,7 +72,7 @@ export function baselineCheck(baselineRef: string, diffs: ContainerDiff[]): Chec
     : { name: "baseline", status: "pass", summary: `same configuration as ${baselineRef}`, details: [] };
 }
 
-async function describeTasks(s: OpsSession, cluster: string, service: string, arns: string[]): Promise<Task[]> {
+export async function describeTasks(s: OpsSession, cluster: string, service: string, arns: string[]): Promise<Task[]> {
   const tasks: Task[] = [];
   // DescribeTasks takes at most 100 tasks per call.
   for (let i = 0; i < arns.length; i += 100) {
@@ -89,7 +89,7 @@ async function stoppedTasks(s: OpsSession, cluster: string, service: string): Pr
 }
 
 /** Every task the service runs or is starting (desired status RUNNING includes PENDING ones). */
-async function runningTasks(s: OpsSession, cluster: string, service: string): Promise<Task[]> {
+export async function runningTasks(s: OpsSession, cluster: string, service: string): Promise<Task[]> {
   return describeTasks(s, cluster, service, await listServiceTasks(s, cluster, service, "RUNNING"));
 }
 

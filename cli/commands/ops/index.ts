@@ -8,6 +8,7 @@ import { registerLogs } from "./logs";
 import { defaultDeps, OpsDeps } from "./options";
 import { registerRedeploy } from "./redeploy";
 import { registerRestart } from "./restart";
+import { registerUpgrade } from "./upgrade";
 import { registerUsersDisable } from "./usersDisable";
 import { registerUsersList } from "./usersList";
 import { registerUsersSync } from "./usersSync";
@@ -21,6 +22,7 @@ export function opsCommands(overrides: Partial<OpsDeps> = {}): RegisterCommand {
     registerLogs(program, io, result, deps);
     registerRedeploy(program, io, result, deps);
     registerRestart(program, io, result, deps);
+    registerUpgrade(program, io, result, deps);
     const users = program.command("users").description("the workspace's members in Cognito: list, disable, re-run onboarding");
     registerUsersList(users, io, result, deps);
     registerUsersDisable(users, io, result, deps);
