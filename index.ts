@@ -11,6 +11,7 @@ import { N8n } from "./components/n8n";
 import { DATABASE_CLIENT, Network } from "./components/network";
 import { Backup } from "./components/backup";
 import { Waf } from "./components/waf";
+import { Monitoring } from "./components/monitoring";
 import { modelsSummary } from "./components/models";
 import { GATEWAY_BASE_URL } from "./components/modelWiring";
 import { OpenWebUi } from "./components/openWebUi";
@@ -159,14 +160,32 @@ const backup = new Backup(`${prefix}-backup`, {
   tags,
 });
 
-if (config.waf.enabled) {
-  new Waf(`${prefix}-waf`, {
+const waf = config.waf.enabled
+  ? new Waf(`${prefix}-waf`, {
+      namePrefix: prefix,
+      loadBalancerArn: ingress.loadBalancer.arn,
+      requestsPer5Minutes: config.waf.requestsPer5Minutes,
+      tags,
+    })
+  : undefined;
+
+// Alarms to the onboarding alarm topic (emailed to alarmEmail) and the dashboard `<prefix>-workspace`.
+const apps = [{ app: "openwebui", service: openWebUi.service }, ...(n8n ? [{ app: "n8n", service: n8n.service }] : [])];
+new Monitoring(`${prefix}-monitoring`, {
+  stack: {
     namePrefix: prefix,
-    loadBalancerArn: ingress.loadBalancer.arn,
-    requestsPer5Minutes: config.waf.requestsPer5Minutes,
-    tags,
-  });
-}
+    region: config.region,
+    clusterName: cluster.clusterName,
+    loadBalancerArnSuffix: ingress.loadBalancer.arnSuffix,
+    services: apps.map(({ app, service }) => ({ app, serviceName: service.serviceName, targetGroupArnSuffix: service.targetGroup.arnSuffix })),
+    dbInstanceId: database.instance.identifier,
+    webAclMetricName: waf?.webAcl.visibilityConfig.metricName,
+    gatewayLogGroupName: config.models.bedrock ? cluster.logGroupName : undefined,
+  },
+  thresholds: config.alarms,
+  alarmTopicArn: provisioning.alarmTopic.arn,
+  tags,
+});
 
 export const appUrl = config.appUrl;
 export const authDomain = identity.authDomain;

@@ -7,6 +7,7 @@ import { domainLengthProblem } from "../config/domain";
 import { nearest, secretArnProblem, secretKeyProblems, settingCollisions, unknownKeyProblems } from "./configKeys";
 import { googleWorkspaceWarnings, withGoogleWorkspaceRule } from "../config/workspace";
 import { GroupConfig, groupSettingProblems, parseGroupsConfig } from "../config/groups";
+import { AlarmThresholds, parseAlarms } from "../config/alarms";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
@@ -124,6 +125,8 @@ export interface PlutoConfig {
   models: ModelsConfig;
   /** Cognito groups the stack creates, applied by Open WebUI at sign-in (config/groups.ts). Defaults to none. */
   groups: GroupConfig[];
+  /** Thresholds of the operator's alarms (config/alarms.ts states each default). */
+  alarms: AlarmThresholds;
 }
 
 /** True when Open WebUI may run more than one task, which needs Redis and a shared vector store. */
@@ -184,6 +187,7 @@ export const CONFIG_KEYS = [
   "waf",
   "models",
   "groups",
+  "alarms",
 ] as const;
 
 /** Keys holding objects, whose fields are set with `pulumi config set --path pluto:<key>.<field>`. */
@@ -566,6 +570,7 @@ export function parseConfig(
 
   const groups = parseGroupsConfig(raw.groups, problems);
   problems.push(...groupSettingProblems({ openWebUiSettings, oauth2ProxySettings, openWebUiSecrets }, groups));
+  const alarms = parseAlarms(raw.alarms, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -594,6 +599,7 @@ export function parseConfig(
     waf,
     models,
     groups,
+    alarms,
   };
 }
 

@@ -106,11 +106,20 @@ export function formatSummary(s: PlanSummary): string[] {
   for (const src of sources) lines.push(`  - ${src}`);
   const c = s.cost;
   lines.push("");
+  const range = c.totalMax > c.total ? ` at the desired task count, up to $${c.totalMax.toFixed(2)} with autoscaling at its maximum` : "";
   lines.push(
-    `Monthly cost, estimated: $${c.total.toFixed(2)} (On-Demand list prices for ${c.priceRegion} as of ${c.pricesAsOf}; AWS changes prices, check the pricing pages before you rely on it)`,
+    `Monthly cost, estimated: $${c.total.toFixed(2)}${range} (On-Demand list prices for ${c.priceRegion} as of ${c.pricesAsOf}; AWS changes prices, check the pricing pages before you rely on it)`,
   );
   const width = Math.max(...c.items.map((i) => i.item.length));
-  for (const i of c.items) lines.push(`  ${i.item.padEnd(width)}  ${`$${i.monthly.toFixed(2)}`.padStart(8)}  ${i.detail}`);
+  const amount = (i: CostEstimate["items"][number]) => `$${i.monthly.toFixed(2)}${i.monthlyMax !== undefined ? `–$${i.monthlyMax.toFixed(2)}` : ""}`;
+  const amountWidth = Math.max(8, ...c.items.map((i) => amount(i).length));
+  for (const i of c.items) lines.push(`  ${i.item.padEnd(width)}  ${amount(i).padStart(amountWidth)}  ${i.detail}`);
+  if (c.items.some((i) => i.item.startsWith("Bedrock ")))
+    lines.push(
+      `  model prices: Bedrock On-Demand per million tokens in us-east-1 as of ${c.modelPricesAsOf} (${c.modelPricesSource}); use per member is an assumption below`,
+    );
+  const best = c.savings[0];
+  if (best) lines.push(`  largest saving: pluto:${best.key} ${best.change} saves about $${best.monthly.toFixed(2)} a month (${best.tradeoff})`);
   lines.push(
     `  assumptions (--assume key=value): ${Object.entries(c.assumptions)
       .map(([k, v]) => `${k}=${v}`)

@@ -11,6 +11,7 @@
  * https://aws.amazon.com/backup/pricing/. The us-east-1 Fargate rates were cross-checked against
  * vantage.sh/blog/fargate-pricing and wring.co/blog/aws-fargate-pricing-guide (2026-03).
  */
+import { parseBedrockModelId } from "../../components/models";
 
 export const PRICES_AS_OF = "2026-11-29";
 export const FALLBACK_REGION = "us-east-1";
@@ -50,6 +51,11 @@ export interface RegionPrices {
   wafMillionRequests: number;
   /** AWS Backup, EFS warm backup storage per GB-month. */
   backupEfsGbMonth: number;
+  /**
+   * CloudWatch custom metric, per metric-month (first 10,000). Container Insights metrics are billed
+   * as custom metrics (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cloudwatch-container-insights.html).
+   */
+  customMetricMonth: number;
 }
 
 const US: RegionPrices = {
@@ -91,6 +97,7 @@ const US: RegionPrices = {
   wafRuleMonth: 1.0,
   wafMillionRequests: 0.6,
   backupEfsGbMonth: 0.05,
+  customMetricMonth: 0.3,
 };
 
 /** Regions with their own rows. Anything else falls back to `FALLBACK_REGION` with a warning. */
@@ -172,4 +179,47 @@ export function pricesFor(region: string): { prices: RegionPrices; priceRegion: 
     priceRegion: FALLBACK_REGION,
     warning: `no prices for ${region} in cli/plan/prices.ts (regions: ${Object.keys(PRICES).join(", ")}); showing ${FALLBACK_REGION} prices, which are usually the lowest`,
   };
+}
+
+/**
+ * Bedrock On-Demand prices, USD per million tokens (input, output), for the models
+ * `pluto:models.bedrock.models` usually names, in us-east-1. Source: https://aws.amazon.com/bedrock/pricing/
+ * (Anthropic and Amazon Nova tables), transcribed as of the date below; no internet on the machine
+ * that wrote this table, so check the page before relying on it. Other regions and regional
+ * cross-Region profiles can cost more (Anthropic's newer models list a premium for regional
+ * endpoints); batch, cached-prompt and provisioned prices are lower and not used here.
+ */
+export const MODEL_PRICES_AS_OF = "2025-11-30";
+export const MODEL_PRICES_SOURCE = "https://aws.amazon.com/bedrock/pricing/";
+
+export interface ModelPrice {
+  inputPerMillion: number;
+  outputPerMillion: number;
+}
+
+export const MODEL_PRICES: Record<string, ModelPrice> = {
+  "anthropic.claude-3-haiku-20240307-v1:0": { inputPerMillion: 0.25, outputPerMillion: 1.25 },
+  "anthropic.claude-3-5-haiku-20241022-v1:0": { inputPerMillion: 0.8, outputPerMillion: 4 },
+  "anthropic.claude-haiku-4-5-20251001-v1:0": { inputPerMillion: 1, outputPerMillion: 5 },
+  "anthropic.claude-3-5-sonnet-20240620-v1:0": { inputPerMillion: 3, outputPerMillion: 15 },
+  "anthropic.claude-3-5-sonnet-20241022-v2:0": { inputPerMillion: 3, outputPerMillion: 15 },
+  "anthropic.claude-3-7-sonnet-20250219-v1:0": { inputPerMillion: 3, outputPerMillion: 15 },
+  "anthropic.claude-sonnet-4-20250514-v1:0": { inputPerMillion: 3, outputPerMillion: 15 },
+  "anthropic.claude-sonnet-4-5-20250929-v1:0": { inputPerMillion: 3, outputPerMillion: 15 },
+  "anthropic.claude-opus-4-20250514-v1:0": { inputPerMillion: 15, outputPerMillion: 75 },
+  "anthropic.claude-opus-4-1-20250805-v1:0": { inputPerMillion: 15, outputPerMillion: 75 },
+  "amazon.nova-micro-v1:0": { inputPerMillion: 0.035, outputPerMillion: 0.14 },
+  "amazon.nova-lite-v1:0": { inputPerMillion: 0.06, outputPerMillion: 0.24 },
+  "amazon.nova-pro-v1:0": { inputPerMillion: 0.8, outputPerMillion: 3.2 },
+  "amazon.nova-premier-v1:0": { inputPerMillion: 2.5, outputPerMillion: 12.5 },
+  "meta.llama3-3-70b-instruct-v1:0": { inputPerMillion: 0.72, outputPerMillion: 0.72 },
+};
+
+/**
+ * The price of a model id or system inference profile id (`us.`, `eu.`, `apac.`, `global.`, …
+ * before the model id, components/models.ts), or undefined when the table does not have it.
+ */
+export function modelPrice(id: string): ModelPrice | undefined {
+  const parsed = parseBedrockModelId(id);
+  return MODEL_PRICES[parsed?.kind === "inference-profile" ? parsed.foundationModelId : id];
 }

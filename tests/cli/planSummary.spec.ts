@@ -88,6 +88,28 @@ describe("pluto plan-summary", () => {
     ]);
   });
 
+  it("prices the gateway's models per member, autoscaling as a range, Container Insights, and names the largest saving", async () => {
+    const file = stackFile(
+      "models.yaml",
+      [
+        ["    desiredCount: 1\n", "    desiredCount: 1\n    autoscaling:\n      maxCount: 3\n"],
+        ["  pluto:natGateways: single", "  pluto:natGateways: perAz"],
+      ],
+      "  pluto:models:\n    bedrock:\n      models:\n        - amazon.nova-lite-v1:0\n",
+    );
+    const r = await pluto(["plan-summary", "--config", file, "--assume", "members=10"]);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out).to.match(/^Monthly cost, estimated: \$[\d.]+ at the desired task count, up to \$[\d.]+ with autoscaling at its maximum \(On-Demand/m);
+    expect(r.out).to.match(/^ {2}Fargate vCPU \(pluto-openwebui\) +\$[\d.]+–\$[\d.]+ +1–3 tasks × 1 vCPU/m);
+    expect(r.out).to.match(/^ {2}Bedrock amazon\.nova-lite-v1:0 +\$[\d.]+ +10 members × \(2M in × \$0\.06 \+ 0\.4M out × \$0\.24\) per 1M tokens$/m);
+    expect(r.out).to.match(
+      /^ {2}model prices: Bedrock On-Demand per million tokens in us-east-1 as of \d{4}-\d\d-\d\d \(https:\/\/aws\.amazon\.com\/bedrock\/pricing\/\)/m,
+    );
+    expect(r.out).to.match(/^ {2}Container Insights metrics +\$[\d.]+ +~\d+ metrics/m);
+    expect(r.out).to.match(/^ {2}largest saving: pluto:natGateways perAz → single saves about \$[\d.]+ a month/m);
+    expect(r.out).to.match(/members=10, millionTokensInPerMember=2, millionTokensOutPerMember=0\.4/);
+  });
+
   it("warns and uses us-east-1 prices for a region without its own", async () => {
     const file = stackFile("mumbai.yaml", [["aws:region: us-west-2", "aws:region: ap-south-1"]]);
     const r = await pluto(["plan-summary", "--config", file]);

@@ -18,6 +18,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { BackupClient } from "@aws-sdk/client-backup";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
@@ -417,6 +418,7 @@ export async function startWorld(): Promise<World> {
           cognito: cognito.client,
           backup: new BackupClient(config),
           rds: new RDSClient(config),
+          cloudwatch: new CloudWatchClient(config),
           autoscaling: new ApplicationAutoScalingClient(config),
         };
       },

@@ -148,6 +148,14 @@ const LIMITS: Record<string, NameRule[]> = {
       doc: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
     },
   ],
+  "aws:cloudwatch/dashboard:Dashboard": [
+    {
+      field: "dashboardName",
+      max: 255,
+      pattern: ALNUM_DASH_UNDERSCORE,
+      doc: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html",
+    },
+  ],
   "aws:sns/topic:Topic": [
     { field: "name", autoNamed: true, max: 256, pattern: ALNUM_DASH_UNDERSCORE, doc: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html" },
   ],

@@ -8,6 +8,7 @@ import * as path from "path";
 import { CONFIG_KEYS, ConfigError, DEFAULTS, parseConfig, plutoKeys, PlutoConfig, RawConfig } from "../../components/config";
 import { SECRET_CONFIG_KEYS } from "../../components/configKeys";
 import { DEFAULT_GATEWAY_IMAGE } from "../../components/models";
+import { ALARM_DEFAULTS } from "../../config/alarms";
 import { applyProjectConfig, ConfigType, matchesType, readProject } from "../../cli/synth/projectConfig";
 import { readStackConfig } from "../../cli/synth/stackConfig";
 import { CLIENT_SECRET, VALID_CONFIG } from "../helpers/config";
@@ -86,6 +87,7 @@ const FORMS: Record<(typeof CONFIG_KEYS)[number], Form[]> = {
   waf: [...both({ enabled: true }), structured({ requestsPer5Minutes: "500" })],
   models: both({ bedrock: { models: ["amazon.nova-lite-v1:0"] } }),
   groups: [...both([{ name: "research", description: "Research team" }]), ...both(["research", "ops"])],
+  alarms: [...both({ dbCpuPercent: 90 }), structured({ dbFreeStorageGiB: "5" })],
 };
 /** The type Pulumi would offer each key that is left untyped. */
 const NEAREST_TYPE: Partial<Record<string, { type: ConfigType; items?: { type: ConfigType } }>> = {
@@ -149,6 +151,7 @@ describe("Pulumi.yaml declares the stack configuration", () => {
       backup: DEFAULTS.backup,
       waf: DEFAULTS.waf,
       models: { gatewayImage: DEFAULT_GATEWAY_IMAGE },
+      alarms: ALARM_DEFAULTS,
     };
     const objectDefaults = Object.entries(DEFAULTS).filter(([k, v]) => (CONFIG_KEYS as readonly string[]).includes(k) && typeof v === "object");
     expect(Object.keys(fields)).to.include.members(objectDefaults.map(([k]) => k));

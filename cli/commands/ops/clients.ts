@@ -4,6 +4,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { BackupClient } from "@aws-sdk/client-backup";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 
 /** Where the SDK should look; both fall back to the standard AWS chain when unset. */
@@ -20,6 +21,7 @@ export interface AwsClients {
   cognito: CognitoIdentityProviderClient;
   backup: BackupClient;
   rds: RDSClient;
+  cloudwatch: CloudWatchClient;
   autoscaling: ApplicationAutoScalingClient;
 }
 
@@ -35,6 +37,7 @@ export const createAwsClients: AwsClientFactory = ({ region, profile }) => {
     cognito: new CognitoIdentityProviderClient(config),
     backup: new BackupClient(config),
     rds: new RDSClient(config),
+    cloudwatch: new CloudWatchClient(config),
     autoscaling: new ApplicationAutoScalingClient(config),
   };
 };

@@ -8,6 +8,7 @@ import { aws } from "./awsErrors";
 import { Check, deploymentCheck, proxyModeCheck, stoppedTasksCheck, versionsCheck } from "./checks";
 import { backupCheck } from "./backupCheck";
 import { imageFloorCheck } from "./imageFloorCheck";
+import { alarmsCheck } from "./alarmsCheck";
 import { describeService, describeTaskDefinition, listServiceTasks } from "./ecs";
 import { ContainerDiff, countChanges, diffContainers, formatDiff, hasDifferences, snapshotContainers } from "./envDiff";
 import { emit } from "./format";
@@ -117,6 +118,7 @@ export async function runDoctor(
   checks.push(versionsCheck(service, running));
   checks.push(imageFloorCheck(running, td));
   checks.push(await backupCheck(session, deps.now?.() ?? new Date()));
+  checks.push(await alarmsCheck(session));
   checks.push(...(await modelChecks(session, td, running, deps.models ?? createModelCheckDeps({ region: opts.region, profile: opts.profile }))));
   return {
     region: session.ctx.region,
@@ -145,7 +147,7 @@ export function registerDoctor(program: Command, io: Io, result: { exitCode: num
     program
       .command("doctor")
       .description(
-        "check the live service: policies, oauth2-proxy mode, baseline drift, deployments, stopped tasks, one version running, age of the latest backups, model connections (exit 0 healthy, 1 findings, 2 cannot check)",
+        "check the live service: policies, oauth2-proxy mode, baseline drift, deployments, stopped tasks, one version running, age of the latest backups, alarm states, model connections (exit 0 healthy, 1 findings, 2 cannot check)",
       )
       .option("--baseline <rev>", "known-good task definition revision to diff the running one against (e.g. 40)")
       .option("--cluster <name>", "ECS cluster (default: <prefix>-cluster)")

@@ -151,6 +151,7 @@ describe("pluto doctor", () => {
       "versions",
       "image-floor",
       "backups",
+      "alarms",
       "models",
     ]);
     expect(doc.baselineDiff[0].environment).to.deep.include({ kind: "added", name: "SCIM_TOKEN_FALLBACK", after: "<hidden>" });

@@ -11,6 +11,7 @@ import {
   ListRecoveryPointsByResourceCommand,
 } from "@aws-sdk/client-backup";
 import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { main } from "../../../cli/main";
 import { memoryIo } from "../../../cli/io";
 import { awslogs, oauth2ProxyContainer, openWebUiEnvironment, signOutRedirectUrl, toEnvList, toSecretList } from "../../../components/golden";
@@ -172,6 +173,13 @@ export function healthyBackups(m: Pick<AwsMocks, "backup" | "rds">, now: Date = 
   });
 }
 
+/** The stack's alarms as CloudWatch lists them, every one OK (what a quiet day looks like). */
+export function quietAlarms(m: Pick<AwsMocks, "cloudwatch">, prefix = "pluto") {
+  m.cloudwatch.on(DescribeAlarmsCommand).resolves({
+    MetricAlarms: ["alb-5xx", "db-cpu", "user-provisioning-dlq-not-empty"].map((role) => ({ AlarmName: `${prefix}-${role}`, StateValue: "OK" })),
+  });
+}
+
 /** Fresh mocks for every client the ops commands use (aws-sdk-client-mock patches all instances); backups start healthy. */
 export function awsMocks() {
   const m = {
@@ -181,8 +189,10 @@ export function awsMocks() {
     cognito: mockClient(CognitoIdentityProviderClient),
     backup: mockClient(BackupClient),
     rds: mockClient(RDSClient),
+    cloudwatch: mockClient(CloudWatchClient),
   };
   healthyBackups(m);
+  quietAlarms(m);
   return m;
 }
 export type AwsMocks = ReturnType<typeof awsMocks>;
