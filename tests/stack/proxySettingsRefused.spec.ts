@@ -36,11 +36,11 @@ describe("pluto:oauth2ProxySettings refuses what the pack refuses", () => {
     });
   }
 
-  it("lets the harmless ones through (allowed groups, the default said out loud, a switch turned off)", () => {
+  it("lets the harmless ones through (a cookie name, the default said out loud, a switch turned off)", () => {
     expect(
       oauth2ProxySettingProblems({ OAUTH2_PROXY_ALLOWED_GROUPS: "admins", OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS: "false", OAUTH2_PROXY_COOKIE_SAMESITE: "lax" }),
     ).to.deep.equal([]);
-    expect(configProblems(withProxySettings({ OAUTH2_PROXY_ALLOWED_GROUPS: "admins" }))).to.deep.equal([]);
+    expect(configProblems(withProxySettings({ OAUTH2_PROXY_COOKIE_NAME: "_pluto" }))).to.deep.equal([]);
   });
 
   it("reports it from `pluto synth` as a config problem: exit 2, the key named, no stack trace", async () => {
