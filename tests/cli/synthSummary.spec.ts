@@ -72,7 +72,7 @@ describe("pluto synth: summary, --config DIR, the prod example", () => {
     });
 
     it("has a NAT gateway per AZ, and two to six Open WebUI tasks with Redis", () => {
-      expect(stack.all("aws:ec2/natGateway:NatGateway").map((n) => n.name)).to.deep.equal(["pluto-nat-1", "pluto-nat-2"]);
+      expect(stack.all("aws:ec2/natGateway:NatGateway").map((n) => n.name)).to.deep.equal(["pluto-prod-nat-1", "pluto-prod-nat-2"]);
       expect(stack.inputs("aws:appautoscaling/target:Target")).to.include({ minCapacity: 2, maxCapacity: 6 });
       expect(stack.all("aws:elasticache/replicationGroup:ReplicationGroup")).to.have.length(1);
     });

@@ -95,7 +95,7 @@ export async function openSession(opts: CommonOptions, deps: Pick<OpsDeps, "clie
   const target: AwsTarget = { region: stackRegion, profile: opts.profile };
   const clients = deps.clients(target);
   const region = await regionOf(clients.ecs, target);
-  return { clients, prefix, names, ctx: { region, profile: opts.profile } };
+  return { clients, prefix, names, ctx: { region, profile: opts.profile ?? (process.env.AWS_PROFILE || undefined) } };
 }
 
 /**
