@@ -1,8 +1,9 @@
 /**
  * The diagrams committed under docs/diagrams/ and embedded in the docs pages, all drawn from the
  * example dev stack (Pulumi.dev.yaml) by the same code as `pluto synth --diagram`, `--sign-in-diagram`
- * and `pluto plan-summary --gantt`, `--cost-pie`. `npm run diagrams` rewrites them;
- * tests/cli/diagrams.spec.ts fails when a committed copy no longer matches the program.
+ * and `pluto plan-summary --gantt`, `--cost-pie`; and the IAM documents under deploy/iam/.
+ * `npm run generate` rewrites them; tests/cli/diagrams.spec.ts and tests/cli/iamPolicies.spec.ts
+ * fail when a committed copy no longer matches the program.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -12,6 +13,9 @@ import { architectureDiagram } from "./architecture";
 import { costPie, criticalPathGantt } from "./planCharts";
 import { signInSequence } from "./signIn";
 import { fenced } from "./mermaid";
+import { readStackForProgram } from "../synth/programConfig";
+import { synthesize } from "../synth/harness";
+import { iamDocuments, INVOKE_TOKENS } from "../synth/iamPolicies";
 
 export const ROOT = path.join(__dirname, "..", "..");
 export const DIAGRAM_DIR = path.join(ROOT, "docs", "diagrams");
@@ -29,7 +33,7 @@ export async function generateDiagrams(stack = "dev"): Promise<Record<string, st
 }
 
 /** The marker a docs page puts before the fenced block it embeds. */
-export const marker = (file: string) => `<!-- generated from docs/diagrams/${file} by \`npm run diagrams\`; do not edit -->`;
+export const marker = (file: string) => `<!-- generated from docs/diagrams/${file} by \`npm run generate\`; do not edit -->`;
 
 /** `page` with the block after each marker replaced by the diagram's current text. */
 export function embed(page: string, diagrams: Record<string, string>): string {
@@ -45,6 +49,36 @@ export function embed(page: string, diagrams: Record<string, string>): string {
   return out;
 }
 
+/**
+ * Every resource type the program creates in the example stacks and in a stack with everything
+ * turned on (prod with n8n and Bedrock models), for the IAM documents.
+ */
+export async function resourceTypes(): Promise<string[]> {
+  const types = new Set<string>();
+  for (const stack of ["dev", "prod"]) (await synthesizeStack({ stack, cwd: ROOT })).resources.forEach((r) => types.add(r.type));
+  const prod = readStackForProgram(ROOT, path.join(ROOT, "Pulumi.prod.yaml"), "prod");
+  const everything = await synthesize({
+    ...prod,
+    config: {
+      ...prod.config,
+      "pluto:n8n": JSON.stringify({ enabled: true }),
+      "pluto:models": JSON.stringify({ bedrock: { models: ["us.amazon.nova-lite-v1:0"], region: "us-east-1" } }),
+    },
+    stack: "prod",
+    program: path.join(ROOT, "index.ts"),
+  });
+  everything.resources.forEach((r) => types.add(r.type));
+  return [...types].sort();
+}
+
+/** deploy/iam/ file → JSON text. */
+export async function generateIam(): Promise<Record<string, string>> {
+  const docs = iamDocuments(await resourceTypes(), INVOKE_TOKENS);
+  return Object.fromEntries(Object.entries(docs).map(([f, d]) => [f, JSON.stringify(d, null, 2) + "\n"]));
+}
+
+export const IAM_DIR = path.join(ROOT, "deploy", "iam");
+
 /** Docs pages that embed diagrams. */
 export const PAGES = ["docs/architecture.md", "docs/deploy.md"];
 
@@ -52,6 +86,9 @@ if (require.main === module) {
   void generateDiagrams().then((diagrams) => {
     fs.mkdirSync(DIAGRAM_DIR, { recursive: true });
     for (const [file, text] of Object.entries(diagrams)) fs.writeFileSync(path.join(DIAGRAM_DIR, file), text);
+    void generateIam().then((iam) => {
+      for (const [file, text] of Object.entries(iam)) fs.writeFileSync(path.join(IAM_DIR, file), text);
+    });
     for (const page of PAGES) {
       const file = path.join(ROOT, page);
       fs.writeFileSync(file, embed(fs.readFileSync(file, "utf8"), diagrams));

@@ -1,6 +1,6 @@
 /**
  * The committed diagrams (docs/diagrams/*.mmd) and their copies in the docs pages are what the
- * program draws today: regenerated here and compared. `npm run diagrams` rewrites them.
+ * program draws today: regenerated here and compared. `npm run generate` rewrites them.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -17,7 +17,7 @@ describe("diagrams generated from the program", () => {
     diagrams = await generateDiagrams();
   });
 
-  it("docs/diagrams/ holds exactly what the program draws now (run `npm run diagrams` after a change)", () => {
+  it("docs/diagrams/ holds exactly what the program draws now (run `npm run generate` after a change)", () => {
     const committed = fs.readdirSync(DIAGRAM_DIR).filter((f) => f.endsWith(".mmd"));
     expect(committed.sort()).to.deep.equal(Object.keys(diagrams).sort());
     for (const [file, text] of Object.entries(diagrams)) expect(fs.readFileSync(path.join(DIAGRAM_DIR, file), "utf8"), file).to.equal(text);
