@@ -49,9 +49,14 @@ const forwards = (rule: SynthResource) => ((rule.inputs.actions ?? []) as { type
 interface Container {
   name: string;
   essential?: boolean;
+  command?: string[];
   portMappings?: { containerPort?: number }[];
   environment?: { name: string; value: string }[];
 }
+
+/** Whether `c` listens on `port`: a port mapping, or its command's `--port` (a sidecar reached only on localhost maps none). */
+const listens = (c: Container, port: number) =>
+  (c.portMappings ?? []).some((p) => p.containerPort === port) || new RegExp(`--port[ =]${port}\\b`).test((c.command ?? []).join(" "));
 
 function containersOf(taskDef: SynthResource | undefined): Container[] {
   try {
@@ -128,23 +133,37 @@ export function architectureDiagram(resources: SynthResource[], title: string): 
   for (const svc of resources.filter((r) => r.type === SERVICE)) {
     const group = groupOf(svc);
     const taskDef = byUrn.get(deps(svc, "taskDefinition")[0] ?? "");
-    const containers = containersOf(taskDef).filter((c) => c.essential !== false);
-    const ids = new Map(containers.map((c) => [c.name, add(`${svc.urn}#${c.name}`, `container ${c.name}`, group)]));
+    const all = containersOf(taskDef);
     const entryName = ((svc.inputs.loadBalancers ?? []) as { containerName?: string }[])[0]?.containerName;
+    // Who forwards to whom on localhost: by the port the target listens on, else (for the entry) the app.
+    const forwardsTo = (c: Container, port: number) =>
+      all.find((t) => t !== c && listens(t, port)) ?? (c.name === entryName ? all.find((t) => t.name !== c.name && t.essential !== false) : undefined);
+    const reached = new Set(all.flatMap((c) => localPorts(c).map((p) => forwardsTo(c, p)?.name)));
+    // Drawn: the long-running containers and any sidecar another one calls (not one-shot helpers).
+    const containers = all.filter((c) => c.essential !== false || reached.has(c.name));
+    const ids = new Map(containers.map((c) => [c.name, add(`${svc.urn}#${c.name}`, `container ${c.name}`, group)]));
     for (const tg of deps(svc, "loadBalancers")) link(node(tg), ids.get(entryName ?? ""), "HTTP");
-    // The app is what the entry container forwards to: by port, else the other essential container.
     let app = entryName ? ids.get(entryName) : ids.get(containers[0]?.name ?? "");
     for (const c of containers) {
       for (const port of localPorts(c)) {
-        const target =
-          containers.find((t) => t !== c && (t.portMappings ?? []).some((p) => p.containerPort === port)) ??
-          (c.name === entryName ? containers.find((t) => t.name !== c.name) : undefined);
+        const target = forwardsTo(c, port);
         if (target) {
           link(ids.get(c.name), ids.get(target.name), `localhost:${port}`);
           if (c.name === entryName) app = ids.get(target.name);
         }
       }
     }
+    // A task role that may invoke Bedrock: the container that names Bedrock models calls it.
+    const taskRole = taskDef ? deps(taskDef, "taskRoleArn") : [];
+    const invokesBedrock = resources.some(
+      (p) =>
+        (taskRole.includes(p.urn) && /bedrock:Invoke/.test(JSON.stringify(p.inputs.inlinePolicies ?? []))) ||
+        (p.type === "aws:iam/rolePolicy:RolePolicy" &&
+          deps(p, "role").some((r) => taskRole.includes(r)) &&
+          /bedrock:Invoke/.test(JSON.stringify(p.inputs.policy ?? ""))),
+    );
+    const caller = containers.find((c) => c.name !== entryName && /bedrock\//.test(JSON.stringify(c.environment ?? [])));
+    if (invokesBedrock && caller) link(ids.get(caller.name), add("bedrock", "Amazon Bedrock", "", "ext"), "task role");
     usesGroups(deps(svc, "networkConfiguration"), app);
     // Sign-in: the entry container holds the app client's secret (a dependency of its task definition's secrets).
     if (taskDef) {
@@ -186,6 +205,14 @@ export function architectureDiagram(resources: SynthResource[], title: string): 
       for (const pool of deps(r, "userPoolId")) link(node(pool), id, "federates");
       link(id, add("google", "Google accounts", "", "ext"), "OAuth 2.0");
     }
+    // A function that calls an app by its public host name goes through the listener rule for that host.
+    // (APP_URL is a link the worker writes into notices, not a host it calls.)
+    const urls = Object.entries(((r.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {}) as Record<string, unknown>)
+      .filter(([k]) => k.endsWith("_URL") && k !== "APP_URL")
+      .map(([, v]) => v);
+    if (r.type === "aws:lambda/function:Function")
+      for (const rule of resources.filter((x) => x.type === RULE && drawn(x)))
+        if (urls.some((u) => typeof u === "string" && hostOf(rule) !== undefined && u === `https://${hostOf(rule)}`)) link(id, node(rule.urn), "HTTPS API");
     if (r.type === "aws:lambda/function:Function")
       for (const d of deps(r, "environment"))
         if (/sqs|sns/.test(byUrn.get(d)?.type ?? "")) link(id, node(d), byUrn.get(d)!.type.includes("sqs") ? "send" : "publish");
@@ -194,7 +221,8 @@ export function architectureDiagram(resources: SynthResource[], title: string): 
     if (r.type === "aws:sqs/queue:Queue") for (const dlq of deps(r, "redrivePolicy")) link(id, node(dlq), "failed messages", true);
   }
 
-  const lines = ["---", `title: ${title}`, "---", "flowchart LR"];
+  // Front matter is YAML: the title is quoted, since it may hold ": ".
+  const lines = ["---", `title: ${JSON.stringify(title)}`, "---", "flowchart LR"];
   const shape = (n: Node) =>
     n.shape === "db" ? `${n.id}[("${label(n.text)}")]` : n.shape === "ext" ? `${n.id}(["${label(n.text)}"])` : `${n.id}["${label(n.text)}"]`;
   const groups = [...new Set([...nodes.values()].map((n) => n.group))];

@@ -14,7 +14,7 @@ import { costPie, criticalPathGantt } from "./planCharts";
 import { signInSequence } from "./signIn";
 import { fenced } from "./mermaid";
 import { readStackForProgram } from "../synth/programConfig";
-import { synthesize } from "../synth/harness";
+import { synthesize, SynthResult } from "../synth/harness";
 import { iamDocuments, INVOKE_TOKENS } from "../synth/iamPolicies";
 
 export const ROOT = path.join(__dirname, "..", "..");
@@ -26,6 +26,10 @@ export async function generateDiagrams(stack = "dev"): Promise<Record<string, st
   const summary = summarise(result, result.config["aws:region"] ?? "us-east-1");
   return {
     "architecture.mmd": architectureDiagram(result.resources, `${result.project} (${result.stack}): what \`pluto synth --diagram\` draws`),
+    "architecture-everything.mmd": architectureDiagram(
+      (await everythingStack()).resources,
+      "pluto (prod with n8n and Bedrock models): the web application firewall, two or more tasks with Redis, the model gateway, n8n",
+    ),
     "sign-in.mmd": signInSequence(result.resources),
     "first-deploy.mmd": criticalPathGantt(summary),
     "monthly-cost.mmd": costPie(summary),
@@ -49,25 +53,32 @@ export function embed(page: string, diagrams: Record<string, string>): string {
   return out;
 }
 
-/**
- * Every resource type the program creates in the example stacks and in a stack with everything
- * turned on (prod with n8n and Bedrock models), for the IAM documents.
- */
+/** The prod example with everything else turned on too: n8n and Bedrock models through the gateway. */
+export async function everythingStack(): Promise<SynthResult> {
+  const prod = readStackForProgram(ROOT, path.join(ROOT, "Pulumi.prod.yaml"), "prod");
+  const before = process.cwd();
+  process.chdir(ROOT); // as synthesizeStack does: Pulumi packages the Lambdas from the project directory
+  try {
+    return await synthesize({
+      ...prod,
+      config: {
+        ...prod.config,
+        "pluto:n8n": JSON.stringify({ enabled: true }),
+        "pluto:models": JSON.stringify({ bedrock: { models: ["us.amazon.nova-lite-v1:0"], region: "us-east-1" } }),
+      },
+      stack: "prod",
+      program: path.join(ROOT, "index.ts"),
+    });
+  } finally {
+    process.chdir(before);
+  }
+}
+
+/** Every resource type the program creates in the example stacks and with everything turned on, for the IAM documents. */
 export async function resourceTypes(): Promise<string[]> {
   const types = new Set<string>();
   for (const stack of ["dev", "prod"]) (await synthesizeStack({ stack, cwd: ROOT })).resources.forEach((r) => types.add(r.type));
-  const prod = readStackForProgram(ROOT, path.join(ROOT, "Pulumi.prod.yaml"), "prod");
-  const everything = await synthesize({
-    ...prod,
-    config: {
-      ...prod.config,
-      "pluto:n8n": JSON.stringify({ enabled: true }),
-      "pluto:models": JSON.stringify({ bedrock: { models: ["us.amazon.nova-lite-v1:0"], region: "us-east-1" } }),
-    },
-    stack: "prod",
-    program: path.join(ROOT, "index.ts"),
-  });
-  everything.resources.forEach((r) => types.add(r.type));
+  (await everythingStack()).resources.forEach((r) => types.add(r.type));
   return [...types].sort();
 }
 

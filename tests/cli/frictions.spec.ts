@@ -24,30 +24,29 @@ describe("CLI frictions", function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  describe("run from outside the repository", () => {
-    it("`bin/pluto synth` finds the project from its own location: no Pulumi stack trace", () => {
-      const r = spawnSync(BIN, ["synth", "--quiet"], { cwd: dir, encoding: "utf8" });
+  describe("run from outside the repository, one --json convention for synth, plan-summary and lint", () => {
+    it("`bin/pluto synth --json -` elsewhere: the document on stdout, the human lines on stderr, no stack trace, no file named -", () => {
+      const r = spawnSync(BIN, ["synth", "--json", "-"], { cwd: dir, encoding: "utf8" });
       expect(r.stderr).to.not.contain("Failed to find package.json");
       expect(r.stderr).to.not.match(/\n\s+at /);
-      expect(r.status).to.equal(0);
-      expect(r.stdout).to.match(/^pluto \(dev\): \d+ resources;/);
-      expect(fs.readdirSync(dir)).to.deep.equal([]);
-    });
-
-    it("`bin/pluto plan-summary` too", () => {
-      const r = spawnSync(BIN, ["plan-summary", "--stack", "prod"], { cwd: dir, encoding: "utf8" });
       expect(r.status, r.stderr).to.equal(0);
-      expect(r.stdout).to.match(/^pluto \(prod\) in eu-west-1: \d+ resources/);
-    });
-  });
-
-  describe("one --json convention for synth, plan-summary and lint", () => {
-    it("`synth --json -` prints the document on stdout and the human lines on stderr; no file named -", () => {
-      const out = execFileSync(BIN, ["synth", "--json", "-"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-      const doc = JSON.parse(out);
-      expect(doc).to.include({ project: "pluto", stack: "dev" });
-      expect(fs.existsSync(path.join(dir, "-"))).to.equal(false);
+      expect(JSON.parse(r.stdout)).to.include({ project: "pluto", stack: "dev" });
+      expect(r.stderr).to.match(/^pluto \(dev\): \d+ resources;/m);
+      expect(fs.readdirSync(dir)).to.deep.equal([]);
       expect(fs.existsSync(path.join(ROOT, "-"))).to.equal(false);
+    });
+
+    it("`plan-summary` from another working directory (in-process: Pulumi looks up package.json from the working directory)", async () => {
+      const before = process.cwd();
+      process.chdir(dir);
+      try {
+        const io = memoryIo();
+        expect(await main(["node", "pluto", "plan-summary", "--stack", "prod"], io)).to.equal(0);
+        expect(io.stdout[0]).to.match(/^pluto \(prod\) in eu-west-1: \d+ resources/);
+      } finally {
+        process.chdir(before);
+      }
+      expect(process.cwd()).to.equal(before);
     });
 
     it("`synth --json --quiet` is stdout plus quiet, never a file named --quiet", async () => {
