@@ -145,7 +145,11 @@ export function checkPreview(wfs: Workflow[]): string[] {
 /** The jobs `id` waits for, directly or through the jobs they wait for. */
 function neededJobs(wf: Workflow, id: string, seen = new Set<string>()): string[] {
   const needs = wf.doc.jobs[id]?.needs;
-  for (const n of [needs ?? []].flat()) if (!seen.has(n)) (seen.add(n), neededJobs(wf, n, seen));
+  for (const n of [needs ?? []].flat()) {
+    if (seen.has(n)) continue;
+    seen.add(n);
+    neededJobs(wf, n, seen);
+  }
   return [...seen];
 }
 
@@ -319,7 +323,7 @@ describe("GitHub workflows", () => {
     it("is caught when the e2e suite is dropped, or slows the preview's own job", () => {
       const wf = named("preview.yml");
       const e2e = wf.doc.jobs.e2e.steps!.find((s) => s.run === "npm run test:e2e")!;
-      delete (wf.doc.jobs as Record<string, Job>).e2e;
+      delete wf.doc.jobs.e2e;
       expect(checkPreview([wf])).to.deep.equal(["preview.yml: no job runs the e2e suite (npm run test:e2e)"]);
       wf.doc.jobs.preview.steps!.splice(2, 0, e2e);
       expect(checkPreview([wf])).to.deep.equal(["preview.yml: job preview: the e2e suite runs in the preview's job; give it a job of its own"]);

@@ -137,7 +137,7 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
   if (opts.diagram !== undefined) writeText(opts.diagram, architectureDiagram(result.resources, `${result.project} (${result.stack})`));
   if (opts.signInDiagram !== undefined) writeText(opts.signInDiagram, signInSequence(result.resources));
   // With the JSON on stdout, everything a person reads goes to stderr.
-  const say = target === "stdout" ? io.err : io.out;
+  const say = (text: string) => (target === "stdout" ? io.err(text) : io.out(text));
   if (!opts.quiet) {
     say(renderTree(result));
     say(describeModels(result.outputs.models as ModelsSummary | undefined));

@@ -17,26 +17,28 @@ const LISTENER = "aws:lb/listener:Listener";
 const RULE = "aws:lb/listenerRule:ListenerRule";
 const TG = "aws:lb/targetGroup:TargetGroup";
 const SERVICE = "aws:ecs/service:Service";
-const TASKDEF = "aws:ecs/taskDefinition:TaskDefinition";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+
+/** An input as label text: strings and numbers as they are, anything else (unknown at synth) empty. */
+const str = (v: unknown): string => (typeof v === "string" || typeof v === "number" ? String(v) : "");
 
 /** The resources drawn, by type, and how each is labelled. */
 const DRAWN: Record<string, (r: SynthResource) => string> = {
   "aws:wafv2/webAcl:WebAcl": () => "WAF web ACL",
   [LB]: () => "Application Load Balancer",
-  [LISTENER]: (r) => `listener ${String(r.inputs.protocol ?? "")} :${String(r.inputs.port ?? "")}`,
+  [LISTENER]: (r) => `listener ${str(r.inputs.protocol)} :${str(r.inputs.port)}`,
   [RULE]: (r) => `rule: host ${hostOf(r) ?? "?"}`,
-  [TG]: (r) => `target group :${String(r.inputs.port ?? "")}`,
-  "aws:rds/instance:Instance": (r) => `RDS ${String(r.inputs.engine ?? "")} ${String(r.inputs.instanceClass ?? "")}`.trim(),
+  [TG]: (r) => `target group :${str(r.inputs.port)}`,
+  "aws:rds/instance:Instance": (r) => `RDS ${str(r.inputs.engine)} ${str(r.inputs.instanceClass)}`.trim(),
   "aws:efs/fileSystem:FileSystem": () => "EFS file system",
   "aws:elasticache/replicationGroup:ReplicationGroup": () => "ElastiCache Redis",
   "aws:cognito/userPool:UserPool": () => "Cognito user pool",
-  "aws:cognito/userPoolDomain:UserPoolDomain": (r) => `hosted UI ${String(r.inputs.domain ?? "")}`,
+  "aws:cognito/userPoolDomain:UserPoolDomain": (r) => `hosted UI ${str(r.inputs.domain)}`,
   "aws:cognito/userPoolClient:UserPoolClient": () => "app client (oauth2-proxy)",
-  "aws:cognito/identityProvider:IdentityProvider": (r) => `identity provider ${String(r.inputs.providerName ?? "")}`,
-  "aws:lambda/function:Function": (r) => `Lambda ${String(r.inputs.name ?? r.name)}`,
-  "aws:sqs/queue:Queue": (r) => `SQS ${String(r.inputs.name ?? r.name)}`,
-  "aws:sns/topic:Topic": (r) => `SNS ${String(r.inputs.name ?? r.name)}`,
+  "aws:cognito/identityProvider:IdentityProvider": (r) => `identity provider ${str(r.inputs.providerName)}`,
+  "aws:lambda/function:Function": (r) => `Lambda ${str(r.inputs.name) || r.name}`,
+  "aws:sqs/queue:Queue": (r) => `SQS ${str(r.inputs.name) || r.name}`,
+  "aws:sns/topic:Topic": (r) => `SNS ${str(r.inputs.name) || r.name}`,
 };
 
 function hostOf(rule: SynthResource): string | undefined {
@@ -60,7 +62,7 @@ const listens = (c: Container, port: number) =>
 
 function containersOf(taskDef: SynthResource | undefined): Container[] {
   try {
-    return JSON.parse(String(taskDef?.inputs.containerDefinitions ?? "[]")) as Container[];
+    return JSON.parse(str(taskDef?.inputs.containerDefinitions) || "[]") as Container[];
   } catch {
     return [];
   }
@@ -190,7 +192,7 @@ export function architectureDiagram(resources: SynthResource[], title: string): 
     const from = deps(rule, "referencedSecurityGroupId");
     const port = rule.inputs.fromPort;
     for (const f of from.flatMap((g) => securityGroupUsers.get(g) ?? []))
-      for (const t of into.flatMap((g) => securityGroupUsers.get(g) ?? [])) if (nodes.get(t)?.shape === "db") link(f, t, `TCP ${String(port)}`);
+      for (const t of into.flatMap((g) => securityGroupUsers.get(g) ?? [])) if (nodes.get(t)?.shape === "db") link(f, t, `TCP ${str(port)}`);
   }
 
   // Identity and onboarding: the user pool's triggers, the functions' queues and topics, Google.
@@ -207,7 +209,7 @@ export function architectureDiagram(resources: SynthResource[], title: string): 
     }
     // A function that calls an app by its public host name goes through the listener rule for that host.
     // (APP_URL is a link the worker writes into notices, not a host it calls.)
-    const urls = Object.entries(((r.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {}) as Record<string, unknown>)
+    const urls = Object.entries((r.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {})
       .filter(([k]) => k.endsWith("_URL") && k !== "APP_URL")
       .map(([, v]) => v);
     if (r.type === "aws:lambda/function:Function")

@@ -19,7 +19,10 @@ interface Container {
 /** The sign-in sequence for the service whose task definition runs oauth2-proxy beside Open WebUI. */
 export function signInSequence(resources: SynthResource[]): string {
   const taskDef = resources.find(
-    (r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && String(r.inputs.containerDefinitions ?? "").includes("WEBUI_AUTH_TRUSTED_EMAIL_HEADER"),
+    (r) =>
+      r.type === "aws:ecs/taskDefinition:TaskDefinition" &&
+      typeof r.inputs.containerDefinitions === "string" &&
+      r.inputs.containerDefinitions.includes("WEBUI_AUTH_TRUSTED_EMAIL_HEADER"),
   );
   if (!taskDef) throw new Error("no Open WebUI task definition in the synthesised stack");
   const containers = JSON.parse(String(taskDef.inputs.containerDefinitions)) as Container[];

@@ -12,7 +12,7 @@ const STACK_FILE = /^Pulumi\.([^.]+)\.ya?ml$/;
 
 /** The stacks with a Pulumi.<stack>.yaml in `dir`, sorted. */
 export function stacksIn(dir: string): string[] {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {

@@ -3,7 +3,7 @@
  * convention, the stack named right, the valid Fargate memory sizes, no advice to do what is done.
  */
 import { expect } from "chai";
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

@@ -43,9 +43,9 @@ export function templateStack(prompts: Record<string, Prompt>, answers: Record<s
 
 describe("the pulumi new template (Pulumi.yaml template:)", () => {
   it("has a description and a described prompt for every key", () => {
-    expect(project.template?.description).to.be.a("string").that.is.not.empty;
+    expect(project.template?.description).to.be.a("string").with.length.above(0);
     for (const [key, p] of Object.entries(prompts)) {
-      expect(p.description, key).to.be.a("string").that.is.not.empty;
+      expect(p.description, key).to.be.a("string").with.length.above(0);
       if (p.default !== undefined) expect(p.default, `${key}: a template default is a string`).to.be.a("string");
     }
   });
