@@ -41,10 +41,11 @@ export interface StackChoice {
 }
 
 /**
- * `stackGiven` is whether `--stack` was on the command line (not its default). Throws a CliError
+ * `stackGiven` is whether `--stack` was on the command line (not its default); `takesConfig` whether
+ * the command has `--config` (the live commands do not). Throws a CliError
  * (exit 2) when the stack has no config file.
  */
-export function chooseStack(opts: { stack: string; config?: string; cwd: string }, stackGiven: boolean): StackChoice {
+export function chooseStack(opts: { stack: string; config?: string; cwd: string }, stackGiven: boolean, takesConfig = true): StackChoice {
   if (opts.config) {
     const named = STACK_FILE.exec(path.basename(opts.config))?.[1];
     return { stack: stackGiven || !named ? opts.stack : named, configFile: opts.config };
@@ -57,7 +58,7 @@ export function chooseStack(opts: { stack: string; config?: string; cwd: string 
     nearest !== undefined && editDistance(opts.stack, nearest) <= Math.max(2, Math.floor(nearest.length / 3)) ? ` (did you mean --stack ${nearest}?)` : "";
   const have = stacks.length ? `the stacks here: ${stacks.join(", ")}` : "no stack has one yet";
   throw new CliError(
-    `no stack "${opts.stack}": ${configFile} does not exist; ${have}${hint}. Create one with \`pulumi stack init ${opts.stack}\` and its keys (docs/deploy.md), or give a file with --config`,
+    `no stack "${opts.stack}": ${configFile} does not exist; ${have}${hint}. Create one with \`pulumi stack init ${opts.stack}\` and its keys (docs/deploy.md)${takesConfig ? ", or give a file with --config" : ""}`,
     EXIT.cannotCheck,
   );
 }
