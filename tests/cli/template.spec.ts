@@ -81,6 +81,22 @@ describe("the pulumi new template (Pulumi.yaml template:)", () => {
     }
   });
 
+  it("every `pulumi new` the docs show keeps the project name, which namespaces the keys", () => {
+    const name = (parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+    const pages = [
+      "README.md",
+      ...fs
+        .readdirSync(path.join(ROOT, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => `docs/${f}`),
+    ];
+    const uses = pages.flatMap((p) =>
+      [...fs.readFileSync(path.join(ROOT, p), "utf8").matchAll(/pulumi new <[^>]+>(\s+--name [\w-]+)?/g)].map((m) => [p, m[0]]),
+    );
+    expect(uses.length).to.be.at.least(3);
+    for (const [p, use] of uses) expect(use.replace(/\s+/g, " "), p).to.match(new RegExp(`--name ${name}$`));
+  });
+
   it("is caught when a required key has no prompt", () => {
     const { ["pluto:adminEmail"]: _dropped, ...rest } = prompts;
     expect(() => templateStack(rest, ANSWERS)).to.not.throw();
