@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import { CliError } from "./errors";
+
 /**
  * What a command may touch of the outside world. Commands take an `Io` instead of using
  * `process` directly so that tests can capture output and pretend to be (or not be) a TTY.
@@ -62,4 +65,38 @@ export function memoryIo(opts: { isTTY?: boolean; env?: NodeJS.ProcessEnv; stdin
     env: opts.env ?? {},
     readStdin: () => opts.stdin ?? "",
   };
+}
+
+/**
+ * Where `--json` sends its document, the one convention of `synth`, `plan-summary` and `lint`: bare
+ * `--json` or `--json -` is standard output (the human lines then go to stderr), `--json FILE` a
+ * file. A value that looks like an option (`--json=--quiet`) is refused rather than created.
+ */
+export function jsonTarget(value: string | boolean | undefined): "stdout" | { file: string } | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true || value === "-") return "stdout";
+  if (value.startsWith("-"))
+    throw new CliError(`--json ${value}: that is an option, not a file name (\`--json FILE\` writes a file, \`--json\` or \`--json -\` prints to stdout)`);
+  return { file: value };
+}
+
+/** Writes a file a command was asked for (`--diagram FILE`), refusing an option-looking name like `jsonTarget`. */
+export function writeText(file: string, text: string): void {
+  if (file.startsWith("-")) throw new CliError(`${file}: that is an option, not a file name`);
+  try {
+    fs.writeFileSync(file, text);
+  } catch (e) {
+    throw new CliError(`cannot write ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Writes `doc` as indented JSON where `jsonTarget` said. */
+export function writeJson(io: Io, target: "stdout" | { file: string }, doc: unknown): void {
+  const text = JSON.stringify(doc, null, 2);
+  if (target === "stdout") return io.out(text);
+  try {
+    fs.writeFileSync(target.file, text + "\n");
+  } catch (e) {
+    throw new CliError(`cannot write ${target.file}: ${(e as Error).message}`);
+  }
 }

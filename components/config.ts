@@ -689,7 +689,7 @@ function checkFargatePair(key: string, cpu: number, memory: number, problems: st
   if (choices.length === 0) problems.push(`pluto:${key}.cpu: ${cpu} is not a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192, 16384)`);
   else if (!choices.includes(memory))
     problems.push(
-      `pluto:${key}.memory: ${memory} MiB is not valid with cpu ${cpu} on Fargate; choose from ${choices[0]} to ${choices[choices.length - 1]} in steps of ${choices[1] - choices[0]}`,
+      `pluto:${key}.memory: ${memory} MiB is not valid with cpu ${cpu} on Fargate; choose ${choices.length <= 4 ? `one of ${choices.join(", ")}` : `from ${choices[0]} to ${choices[choices.length - 1]} in steps of ${choices[1] - choices[0]}`}`,
     );
 }
 

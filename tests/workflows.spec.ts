@@ -11,7 +11,7 @@ import { parse } from "yaml";
 const WORKFLOW_DIR = path.join(__dirname, "..", ".github", "workflows");
 
 type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown>; "working-directory"?: string };
-type Job = { permissions?: unknown; environment?: unknown; concurrency?: unknown; env?: Record<string, unknown>; steps?: Step[] };
+type Job = { permissions?: unknown; environment?: unknown; concurrency?: unknown; env?: Record<string, unknown>; needs?: string | string[]; steps?: Step[] };
 type Workflow = {
   file: string;
   text: string;
@@ -124,7 +124,7 @@ export function checkPinnedActions(wfs: Workflow[]): string[] {
   return problems;
 }
 
-/** The preview on pull requests: tests first, pack dependencies installed, the pack enforced, a PR comment. */
+/** The preview on pull requests: the fast checks first, the e2e suite beside it, pack dependencies installed, the pack enforced, a PR comment. */
 export function checkPreview(wfs: Workflow[]): string[] {
   const onPr = wfs.filter((wf) => "pull_request" in triggers(wf));
   const found = onPr.flatMap((wf) => jobsOf(wf).flatMap(([id, job]) => pulumiSteps(job, "preview").map((step) => ({ wf, id, job, step }))));
@@ -137,35 +137,63 @@ export function checkPreview(wfs: Workflow[]): string[] {
     if (permissionsOf(wf, job)["pull-requests"] !== "write") problems.push(`${where}: commenting needs permissions pull-requests: write`);
     if (!/^\$\{\{\s*secrets\.PULUMI_ACCESS_TOKEN\s*\}\}$/.test(String(step.env?.PULUMI_ACCESS_TOKEN ?? job.env?.PULUMI_ACCESS_TOKEN ?? "")))
       problems.push(`${where}: PULUMI_ACCESS_TOKEN must come from secrets.PULUMI_ACCESS_TOKEN`);
-    problems.push(...checkRunsBefore(where, steps(job), steps(job).indexOf(step)));
+    problems.push(...checkRunsBefore(where, wf, id, steps(job).indexOf(step), "own job"));
   }
   return problems;
 }
 
+/** The jobs `id` waits for, directly or through the jobs they wait for. */
+function neededJobs(wf: Workflow, id: string, seen = new Set<string>()): string[] {
+  const needs = wf.doc.jobs[id]?.needs;
+  for (const n of [needs ?? []].flat()) {
+    if (seen.has(n)) continue;
+    seen.add(n);
+    neededJobs(wf, n, seen);
+  }
+  return [...seen];
+}
+
+const runs = (s: Step, re: RegExp) => s.run !== undefined && s.run.split("\n").some((line) => re.test(line.trim()));
+const CI = /^npm ci(\s|$)(?!.*--prefix)/;
+const CHECKS = [
+  ["the lint", "npm run lint", /^npm run lint\s*$/],
+  ["the unit tests", "npm test", /^npm (run )?test\s*$/],
+] as const;
+const E2E = /^npm run test:e2e\b/;
+
+/** Where in `list` a root-directory step matching `re` is, -1 when none. */
+const stepAt = (list: Step[], re: RegExp) => list.findIndex((s) => !s["working-directory"] && runs(s, re));
+
 /**
- * `npm ci`, then the lint, `npm test` and the e2e suite (as `.ci/run` does), and the pack's own
- * install from its lock file, all before the Pulumi step at `index`.
+ * Before the Pulumi step at `index` of job `id`: `npm ci` and the pack's own install from its lock
+ * file in that job, and the fast checks (the lint, `npm test`), after an `npm ci`, either earlier in
+ * the same job or in a job it needs. The e2e suite: for `up`, the same; for a preview, in a job of
+ * its own (the preview does not wait for the long suite, and is not slowed by it).
  */
-function checkRunsBefore(where: string, all: Step[], index: number): string[] {
-  const before = all.slice(0, index);
-  const at = (pred: (s: Step) => boolean) => before.findIndex(pred);
-  const runs = (s: Step, re: RegExp) => s.run !== undefined && s.run.split("\n").some((line) => re.test(line.trim()));
-  const ci = at((s) => !s["working-directory"] && runs(s, /^npm ci(\s|$)(?!.*--prefix)/));
-  const lint = at((s) => !s["working-directory"] && runs(s, /^npm run lint\s*$/));
-  const test = at((s) => !s["working-directory"] && runs(s, /^npm (run )?test\s*$/));
-  const e2e = at((s) => !s["working-directory"] && runs(s, /^npm run test:e2e\b/));
-  const pack = at((s) => (s["working-directory"] === "policies" && runs(s, /^npm ci\b/)) || runs(s, /^npm ci .*--prefix[ =]policies\b/));
+function checkRunsBefore(where: string, wf: Workflow, id: string, index: number, e2e: "before" | "own job"): string[] {
+  const before = steps(wf.doc.jobs[id]).slice(0, index);
+  const pack = before.findIndex((s) => (s["working-directory"] === "policies" && runs(s, /^npm ci\b/)) || runs(s, /^npm ci .*--prefix[ =]policies\b/));
   const problems: string[] = [];
-  if (ci < 0) problems.push(`${where}: npm ci does not run before the Pulumi step`);
-  if (lint < 0) problems.push(`${where}: the lint (npm run lint) does not run before the Pulumi step`);
-  if (test < 0) problems.push(`${where}: npm test does not run before the Pulumi step`);
-  if (e2e < 0) problems.push(`${where}: the e2e suite (npm run test:e2e) does not run before the Pulumi step`);
-  for (const [what, i] of [
-    ["npm run lint", lint],
-    ["npm test", test],
-    ["npm run test:e2e", e2e],
-  ] as const)
-    if (ci >= 0 && i >= 0 && i < ci) problems.push(`${where}: ${what} runs before npm ci`);
+  if (stepAt(before, CI) < 0) problems.push(`${where}: npm ci does not run before the Pulumi step`);
+  const gates: [string, Step[]][] = [[id, before], ...neededJobs(wf, id).map((n): [string, Step[]] => [n, steps(wf.doc.jobs[n] ?? {})])];
+  const ranIn = (re: RegExp, what: string): boolean => {
+    let found = false;
+    for (const [job, list] of gates) {
+      const i = stepAt(list, re);
+      if (i < 0) continue;
+      const ci = stepAt(list, CI);
+      if (ci < 0 || i < ci) problems.push(`${wf.file}: job ${job}: ${what} runs before npm ci`);
+      found = true;
+    }
+    return found;
+  };
+  for (const [name, what, re] of CHECKS) if (!ranIn(re, what)) problems.push(`${where}: ${name} (${what}) does not run before the Pulumi step`);
+  if (e2e === "before" && !ranIn(E2E, "npm run test:e2e")) problems.push(`${where}: the e2e suite (npm run test:e2e) does not run before the Pulumi step`);
+  if (e2e === "own job") {
+    if (stepAt(steps(wf.doc.jobs[id]), E2E) >= 0) problems.push(`${where}: the e2e suite runs in the preview's job; give it a job of its own`);
+    else if (!jobsOf(wf).some(([other, job]) => other !== id && stepAt(steps(job), E2E) >= 0))
+      problems.push(`${wf.file}: no job runs the e2e suite (npm run test:e2e)`);
+  }
   if (pack < 0)
     problems.push(`${where}: the policy pack's dependencies are not installed from its lock file (npm ci --prefix policies) before the Pulumi step`);
   return problems;
@@ -241,7 +269,7 @@ export function checkUp(wfs: Workflow[]): string[] {
     if (!group) problems.push(`${where}: no concurrency group, two ups could overlap`);
     if (typeof concurrency === "object" && concurrency?.["cancel-in-progress"] === true) problems.push(`${where}: cancel-in-progress would abort a running up`);
     if (!listOf(step.with?.policyPacks).includes("policies")) problems.push(`${where}: up does not enforce the policy pack (policyPacks: policies)`);
-    problems.push(...checkRunsBefore(where, steps(job), steps(job).indexOf(step)));
+    problems.push(...checkRunsBefore(where, wf, id, steps(job).indexOf(step), "before"));
   }
   return problems;
 }
@@ -267,8 +295,11 @@ describe("GitHub workflows", () => {
   });
 
   describe("pull-request preview", () => {
-    it("lints, tests (unit and e2e), installs the pack from its lock file, and previews with --policy-pack policies as a PR comment", () => {
+    it("previews with --policy-pack policies as a PR comment after the fast checks (lint, unit tests), with the e2e suite in its own job", () => {
       expect(checkPreview(real)).to.deep.equal([]);
+      const wf = named("preview.yml");
+      expect(wf.doc.jobs.preview.needs).to.equal("checks");
+      expect(steps(wf.doc.jobs.e2e).some((s) => s.run === "npm run test:e2e")).to.equal(true);
     });
 
     it("is caught without the policy pack", () => {
@@ -277,28 +308,35 @@ describe("GitHub workflows", () => {
       expect(checkPreview([wf])).to.deep.equal(["preview.yml: job preview: preview does not name the policy pack (policyPacks: policies)"]);
     });
 
-    it("is caught when the tests or the e2e suite do not run first, or the pack's dependencies are not installed", () => {
+    it("is caught when the preview does not wait for the checks, or the pack's dependencies are not installed", () => {
       const wf = named("preview.yml");
+      delete wf.doc.jobs.preview.needs;
       const job = wf.doc.jobs.preview;
-      const testStep = job.steps!.find((s) => s.run === "npm test")!;
-      job.steps = job.steps!.filter((s) => s !== testStep && s.run !== "npm run test:e2e");
-      job.steps.push(testStep); // after the preview now
-      job.steps = job.steps.filter((s) => !String(s.run).includes("--prefix policies"));
+      job.steps = job.steps!.filter((s) => !String(s.run).includes("--prefix policies"));
       expect(checkPreview([wf])).to.have.members([
-        "preview.yml: job preview: npm test does not run before the Pulumi step",
-        "preview.yml: job preview: the e2e suite (npm run test:e2e) does not run before the Pulumi step",
+        "preview.yml: job preview: the lint (npm run lint) does not run before the Pulumi step",
+        "preview.yml: job preview: the unit tests (npm test) does not run before the Pulumi step",
         "preview.yml: job preview: the policy pack's dependencies are not installed from its lock file (npm ci --prefix policies) before the Pulumi step",
       ]);
     });
 
+    it("is caught when the e2e suite is dropped, or slows the preview's own job", () => {
+      const wf = named("preview.yml");
+      const e2e = wf.doc.jobs.e2e.steps!.find((s) => s.run === "npm run test:e2e")!;
+      delete wf.doc.jobs.e2e;
+      expect(checkPreview([wf])).to.deep.equal(["preview.yml: no job runs the e2e suite (npm run test:e2e)"]);
+      wf.doc.jobs.preview.steps!.splice(2, 0, e2e);
+      expect(checkPreview([wf])).to.deep.equal(["preview.yml: job preview: the e2e suite runs in the preview's job; give it a job of its own"]);
+    });
+
     it("is caught when the lint is removed, or runs before npm ci", () => {
       const wf = named("preview.yml");
-      const job = wf.doc.jobs.preview;
+      const job = wf.doc.jobs.checks;
       const lintStep = job.steps!.find((s) => s.run === "npm run lint")!;
       job.steps = job.steps!.filter((s) => s !== lintStep);
       expect(checkPreview([wf])).to.deep.equal(["preview.yml: job preview: the lint (npm run lint) does not run before the Pulumi step"]);
       job.steps.unshift(lintStep);
-      expect(checkPreview([wf])).to.deep.equal(["preview.yml: job preview: npm run lint runs before npm ci"]);
+      expect(checkPreview([wf])).to.deep.equal(["preview.yml: job checks: npm run lint runs before npm ci"]);
     });
 
     it("is caught without a PR comment, or without the permission to comment", () => {
@@ -319,8 +357,15 @@ describe("GitHub workflows", () => {
   });
 
   describe("deploy on main", () => {
-    it("runs up on push to main and by hand, behind the production environment, one at a time, pack enforced", () => {
+    it("runs up on push to main and by hand, behind the production environment, one at a time, pack enforced, after the checks and the e2e suite", () => {
       expect(checkUp(real)).to.deep.equal([]);
+      expect(named("up.yml").doc.jobs.up.needs).to.deep.equal(["checks", "e2e"]);
+    });
+
+    it("is caught when up does not wait for the e2e suite", () => {
+      const wf = named("up.yml");
+      wf.doc.jobs.up.needs = ["checks"];
+      expect(checkUp([wf])).to.deep.equal(["up.yml: job up: the e2e suite (npm run test:e2e) does not run before the Pulumi step"]);
     });
 
     it("is caught without the environment, without a concurrency group, or when it can be cancelled", () => {
@@ -337,7 +382,7 @@ describe("GitHub workflows", () => {
 
     it("is caught without the lint", () => {
       const wf = named("up.yml");
-      wf.doc.jobs.up.steps = wf.doc.jobs.up.steps!.filter((s) => s.run !== "npm run lint");
+      wf.doc.jobs.checks.steps = wf.doc.jobs.checks.steps!.filter((s) => s.run !== "npm run lint");
       expect(checkUp([wf])).to.deep.equal(["up.yml: job up: the lint (npm run lint) does not run before the Pulumi step"]);
     });
 

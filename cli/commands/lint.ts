@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { CliError, EXIT } from "../errors";
-import { Io, MAX_INPUT_BYTES, tooLarge } from "../io";
+import { Io, MAX_INPUT_BYTES, tooLarge, writeJson } from "../io";
 import type { RegisterCommand } from "./index";
 import { table } from "./ops/format";
 import { containersFromTaskDefinitionDocument } from "../../policies/adapters";
@@ -224,7 +224,8 @@ export async function runLint(files: string[], opts: LintOptions, io: Io, read: 
     if ("error" in e) io.err(`pluto lint: ${e.error}`);
     else if (!opts.json) for (const line of report(e)) io.out(line);
   }
-  if (opts.json) io.out(JSON.stringify(entries.map(toJson), null, 2));
+  // Bare `--json` only: lint's arguments are files, so a value would be read as one of them.
+  if (opts.json) writeJson(io, "stdout", entries.map(toJson));
   if (entries.some((e) => "error" in e)) return EXIT.cannotCheck;
   return entries.some((e) => "findings" in e && e.findings.some((f) => f.level === "mandatory")) ? EXIT.findings : EXIT.ok;
 }

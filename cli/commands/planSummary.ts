@@ -1,20 +1,29 @@
 import { Command } from "commander";
 import { CliError, EXIT } from "../errors";
-import { Io } from "../io";
+import { Io, jsonTarget, writeJson, writeText } from "../io";
+import { costPie, criticalPathGantt } from "../diagrams/planCharts";
+import { refuseStackArgument } from "../synth/stackName";
 import type { RegisterCommand } from "./index";
 import { synthesizeStack } from "./synth";
 import { SynthResource } from "../synth/harness";
 import { criticalPath, resolveWaits } from "../plan/graph";
-import { creationTime, Duration, sourceKind } from "../plan/durations";
+import { creationTime, Duration, servingAfterUp, ServingWait, sourceKind } from "../plan/durations";
 import { Assumptions, CostEstimate, estimateMonthlyCost, parseAssumptions } from "../plan/cost";
 
 export interface PlanSummaryOptions {
   stack: string;
   config?: string;
-  json?: boolean;
+  /** `--json`: a file, or `-`/no value for stdout (see `jsonTarget`). */
+  json?: string | boolean;
   assume?: string[];
   /** Project directory (holds index.ts and Pulumi.<stack>.yaml). */
   cwd?: string;
+  /** Write the critical path as a Mermaid Gantt chart to this file. */
+  gantt?: string;
+  /** Write the monthly cost by group as a Mermaid pie chart to this file. */
+  costPie?: string;
+  /** Whether `--stack` was given (see `chooseStack`). */
+  stackGiven?: boolean;
 }
 
 export interface PathEntry {
@@ -36,7 +45,12 @@ export interface PlanSummary {
   stack: string;
   region: string;
   resources: number;
-  firstDeploy: { totalSeconds: number; criticalPath: PathEntry[] };
+  firstDeploy: {
+    totalSeconds: number;
+    criticalPath: PathEntry[];
+    /** After `pulumi up` ends: how long until the app answers (ECS starts the tasks then). */
+    servingAfter?: ServingWait;
+  };
   cost: CostEstimate;
 }
 
@@ -77,10 +91,12 @@ export function summarise(result: { project: string; stack: string; resources: S
     stack: result.stack,
     region,
     resources: result.resources.length,
-    firstDeploy: { totalSeconds: schedule.totalSeconds, criticalPath: path },
+    firstDeploy: { totalSeconds: schedule.totalSeconds, criticalPath: path, ...optional("servingAfter", servingAfterUp(result.resources)) },
     cost: estimateMonthlyCost(result.resources, region, assumptions),
   };
 }
+
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
 export function minutes(seconds: number): string {
   const m = Math.floor(seconds / 60);
@@ -102,6 +118,11 @@ export function formatSummary(s: PlanSummary): string[] {
   for (const e of s.firstDeploy.criticalPath.filter((x) => x.remoteComponent)) {
     lines.push(`  Note: ${e.type} ${e.name} is a remote component; whatever uses any of its outputs waits until all of its children exist, used or not.`);
   }
+  const wait = s.firstDeploy.servingAfter;
+  if (wait)
+    lines.push(
+      `  After \`pulumi up\` ends the app is not serving yet: ECS starts the tasks then (waitForSteadyState=false). Allow about ${minutes(wait.seconds)}, at most ${minutes(wait.upToSeconds)} (the health-check grace period; ${wait.source}).`,
+    );
   const sources = [...new Set(s.firstDeploy.criticalPath.filter((e) => sourceKind(e) !== "none").map((e) => `${e.type.split(":").pop()}: ${e.source}`))];
   for (const src of sources) lines.push(`  - ${src}`);
   const c = s.cost;
@@ -137,11 +158,14 @@ export async function runPlanSummary(opts: PlanSummaryOptions, io: Io): Promise<
   } catch (e) {
     throw new CliError((e as Error).message, EXIT.cannotCheck);
   }
+  const target = jsonTarget(opts.json);
   const result = await synthesizeStack(opts);
   const summary = summarise(result, result.config["aws:region"] ?? "us-east-1", assumptions);
-  if (opts.json) io.out(JSON.stringify(summary, null, 2));
-  else for (const line of formatSummary(summary)) io.out(line);
-  for (const w of summary.cost.warnings) if (opts.json) io.err(`warning: ${w}`);
+  if (target) writeJson(io, target, summary);
+  if (opts.gantt !== undefined) writeText(opts.gantt, criticalPathGantt(summary));
+  if (opts.costPie !== undefined) writeText(opts.costPie, costPie(summary));
+  if (target !== "stdout") for (const line of formatSummary(summary)) io.out(line);
+  for (const w of summary.cost.warnings) if (target === "stdout") io.err(`warning: ${w}`);
   return EXIT.ok;
 }
 
@@ -152,8 +176,12 @@ export const registerPlanSummary: RegisterCommand = (program: Command, io: Io, r
     .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml is read", "dev")
     .option("-c, --config <file>", "read stack config from this file instead")
     .option("--assume <key=value...>", "change a usage assumption, e.g. --assume efsGb=50 logsGb=20")
-    .option("--json", "print one JSON document {project, stack, region, resources, firstDeploy, cost}")
-    .action(async (opts: PlanSummaryOptions) => {
-      result.exitCode = await runPlanSummary(opts, io);
+    .option("--json [file]", "write one JSON document {project, stack, region, resources, firstDeploy, cost} to <file>; no file or - prints it to stdout")
+    .option("--gantt <file>", "write the first deploy's critical path as a Mermaid Gantt chart to <file>")
+    .option("--cost-pie <file>", "write the monthly cost by group as a Mermaid pie chart to <file>")
+    .allowExcessArguments(true)
+    .action(async (opts: PlanSummaryOptions, cmd: Command) => {
+      refuseStackArgument("plan-summary", cmd.args);
+      result.exitCode = await runPlanSummary({ ...opts, stackGiven: cmd.getOptionValueSource("stack") !== "default" }, io);
     });
 };

@@ -1,9 +1,10 @@
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Command } from "commander";
 import { CliError, EXIT } from "../errors";
-import { Io } from "../io";
+import { Io, jsonTarget, writeJson, writeText } from "../io";
+import { architectureDiagram } from "../diagrams/architecture";
+import { signInSequence } from "../diagrams/signIn";
 import type { RegisterCommand } from "./index";
 import { SECRET_PLACEHOLDER } from "../synth/stackConfig";
 import { readStackForProgram } from "../synth/programConfig";
@@ -14,16 +15,24 @@ import { PolicyRefusal } from "../../components/policyCheck";
 import { PackConfig, PolicyViolation, runPolicies } from "../../policies/runPolicies";
 import { resolveWaits } from "../plan/graph";
 import { packPolicies } from "../../policies/pack";
-import { outputLines, policiesRun, summaryLine } from "../synth/summary";
+import { nextSteps, outputLines, policiesRun, summaryLine } from "../synth/summary";
+import { chooseStack, refuseStackArgument } from "../synth/stackName";
 
 export interface SynthOptions {
   stack: string;
   /** Stack config file; defaults to Pulumi.<stack>.yaml in the project directory. */
   config?: string;
-  json?: string;
+  /** `--json`: a file, or `-`/no value for stdout (see `jsonTarget`). */
+  json?: string | boolean;
   quiet?: boolean;
-  /** Project directory (holds index.ts and Pulumi.<stack>.yaml). */
+  /** Write the architecture as a Mermaid flowchart to this file (see cli/diagrams/architecture.ts). */
+  diagram?: string;
+  /** Write sign-in and sign-out as a Mermaid sequence diagram to this file (see cli/diagrams/signIn.ts). */
+  signInDiagram?: string;
+  /** Project directory (holds index.ts and Pulumi.<stack>.yaml); defaults to the CLI's own repository. */
   cwd?: string;
+  /** Whether `--stack` was given (a `--config` file named Pulumi.<stack>.yaml names the stack otherwise). */
+  stackGiven?: boolean;
 }
 
 export interface SynthDocument {
@@ -89,12 +98,19 @@ export function renderTree(result: SynthResult): string {
  * and evaluates the program under mocks (shared by `synth` and `plan-summary`). Config problems
  * become exit 2, a refused setting exit 1.
  */
-export async function synthesizeStack(opts: Pick<SynthOptions, "stack" | "config" | "cwd">): Promise<SynthResult & { config: Record<string, string> }> {
+export async function synthesizeStack(
+  opts: Pick<SynthOptions, "stack" | "config" | "cwd" | "stackGiven">,
+): Promise<SynthResult & { config: Record<string, string> }> {
+  // The CLI's own repository, wherever it is run from: the program, Pulumi.yaml and the stacks live there.
   const cwd = opts.cwd ?? path.join(__dirname, "..", "..");
-  const configFile = opts.config ?? path.join(cwd, `Pulumi.${opts.stack}.yaml`);
-  const { config, secretKeys, project } = readStackForProgram(cwd, configFile, opts.stack);
+  const { stack, configFile } = chooseStack({ stack: opts.stack, config: opts.config, cwd }, opts.stackGiven ?? true);
+  const { config, secretKeys, project } = readStackForProgram(cwd, configFile, stack);
+  // `pulumi` runs the program in the project directory, and Pulumi's Lambda packaging looks for
+  // package.json from the working directory (@pulumi/pulumi runtime/closure/codePaths.js).
+  const before = process.cwd();
   try {
-    return { ...(await synthesize({ config, secretKeys, project, stack: opts.stack, program: path.join(cwd, "index.ts") })), config };
+    process.chdir(cwd);
+    return { ...(await synthesize({ config, secretKeys, project, stack, program: path.join(cwd, "index.ts") })), config };
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(`${configFile}: ${e.message}`, EXIT.cannotCheck);
     // The program refused a configuration the policy pack forbids: a finding, like a mandatory violation.
@@ -104,11 +120,14 @@ export async function synthesizeStack(opts: Pick<SynthOptions, "stack" | "config
     const keyed = /(pluto:[A-Za-z0-9.[\]]+: [\s\S]*)$/.exec(String((e as Error)?.message ?? ""));
     if (keyed) throw new CliError(`${configFile}: ${keyed[1]}`, EXIT.cannotCheck);
     throw e;
+  } finally {
+    process.chdir(before);
   }
 }
 
 /** Evaluates the program offline and reports it; resolves to the exit code. */
 export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
+  const target = jsonTarget(opts.json);
   const result = await synthesizeStack(opts);
   const config = result.config;
   // The program accepted this config, so it parses; what deserves a second look is printed, never fatal.
@@ -121,21 +140,23 @@ export async function runSynth(opts: SynthOptions, io: Io): Promise<number> {
     packConfig,
   );
   const document = toDocument(result, violations);
-  if (opts.json) {
-    try {
-      fs.writeFileSync(opts.json, JSON.stringify(document, null, 2) + "\n");
-    } catch (e) {
-      throw new CliError(`cannot write ${opts.json}: ${(e as Error).message}`);
-    }
-  }
+  if (target) writeJson(io, target, document);
+  if (opts.diagram !== undefined) writeText(opts.diagram, architectureDiagram(result.resources, `${result.project} (${result.stack})`));
+  if (opts.signInDiagram !== undefined) writeText(opts.signInDiagram, signInSequence(result.resources));
+  // With the JSON on stdout, everything a person reads goes to stderr.
+  const say = (text: string) => (target === "stdout" ? io.err(text) : io.out(text));
   if (!opts.quiet) {
-    io.out(renderTree(result));
-    io.out(describeModels(result.outputs.models as ModelsSummary | undefined));
+    say(renderTree(result));
+    say(describeModels(result.outputs.models as ModelsSummary | undefined));
+    for (const line of outputLines(result.outputs)) say(line);
+    for (const line of nextSteps(result)) say(line);
   }
-  for (const w of configWarnings(parsed)) io.err(`WARNING  ${w}`);
+  // What deserves a second look is printed, never fatal, last before the summary line, where a long
+  // run does not scroll it away.
+  const warnings = configWarnings(parsed);
+  for (const w of warnings) io.err(`WARNING  ${w}`);
   for (const v of violations) io.err(`${v.level.toUpperCase()}  ${v.policy}  ${v.urn ?? "(stack)"}\n  ${v.message}`);
-  if (!opts.quiet) for (const line of outputLines(result.outputs)) io.out(line);
-  io.out(summaryLine(result, violations, policiesRun(packPolicies)));
+  say(summaryLine(result, violations, policiesRun(packPolicies), warnings.length));
   return violations.some((v) => v.level === "mandatory") ? EXIT.findings : EXIT.ok;
 }
 
@@ -145,9 +166,19 @@ export const registerSynth: RegisterCommand = (program: Command, io: Io, result)
     .description("Evaluate the Pulumi program offline under mocks (no cloud, no Pulumi CLI) and print its resources")
     .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml is read", "dev")
     .option("-c, --config <file>", "read stack config from this file instead")
-    .option("--json <file>", "write {project, stack, resources (with the URNs each waits for), outputs, violations} as JSON to <file>")
+    .option(
+      "--json [file]",
+      "write {project, stack, resources (with the URNs each waits for), outputs, violations} as JSON to <file>; no file or - prints it to stdout",
+    )
     .option("-q, --quiet", "print only the summary line (no resource tree, no outputs)")
-    .action(async (opts: SynthOptions) => {
-      result.exitCode = await runSynth(opts, io);
+    .option("--diagram <file>", "write a Mermaid diagram of the stack's architecture (components and the resources that carry traffic and identity) to <file>")
+    .option(
+      "--sign-in-diagram <file>",
+      "write sign-in and sign-out (browser, load balancer, oauth2-proxy, Cognito, Google, Open WebUI) as a Mermaid sequence diagram to <file>",
+    )
+    .allowExcessArguments(true)
+    .action(async (opts: SynthOptions, cmd: Command) => {
+      refuseStackArgument("synth", cmd.args);
+      result.exitCode = await runSynth({ ...opts, stackGiven: cmd.getOptionValueSource("stack") !== "default" }, io);
     });
 };

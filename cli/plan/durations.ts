@@ -118,3 +118,28 @@ export function sourceKind(d: Pick<Duration, "source">): "measured" | "documente
   if (d.source.startsWith("no ")) return "none";
   return "documented";
 }
+
+export interface ServingWait extends Duration {
+  /** The longest the service waits for a healthy task before it replaces it (its health-check grace period). */
+  upToSeconds: number;
+}
+
+/** Open WebUI's first start, after ECS has the task running: see `servingAfterUp`. */
+export const APP_FIRST_START_SECONDS = 300;
+
+/**
+ * How long after `pulumi up` ends the app starts answering. The services are created with
+ * waitForSteadyState=false, so `up` returns once ECS has accepted them; the tasks start afterwards.
+ * Undefined when no service is created that way.
+ */
+export function servingAfterUp(resources: { type: string; inputs: Record<string, unknown> }[]): ServingWait | undefined {
+  const services = resources.filter((r) => r.type === "aws:ecs/service:Service" && r.inputs.waitForSteadyState === false);
+  if (services.length === 0) return undefined;
+  const grace = Math.max(...services.map((s) => Number(s.inputs.healthCheckGracePeriodSeconds ?? 0)));
+  return {
+    seconds: Math.min(APP_FIRST_START_SECONDS, grace || APP_FIRST_START_SECONDS),
+    upToSeconds: grace || APP_FIRST_START_SECONDS,
+    source:
+      "estimate: Fargate places the task and pulls the images (Open WebUI's is over 1 GB), Open WebUI creates its tables in the new database on first start, and the load balancer needs 2 passing health checks 15 s apart; no public measurement found",
+  };
+}

@@ -23,7 +23,7 @@ describe("pluto synth: summary, --config DIR, the prod example", () => {
     expect(outputs).to.include.members(["appUrl", "clusterName", "serviceName", "logGroupName"]);
     expect(last, last).to.match(
       new RegExp(
-        `^pluto \\(dev\\): \\d+ resources; policy pack: ${policiesRun(packPolicies)} policies run, 0 mandatory, 0 advisory; ${outputs.length} outputs: `,
+        `^pluto \\(dev\\): \\d+ resources; policy pack: ${policiesRun(packPolicies)} policies run, 0 mandatory, 0 advisory; 0 warnings; ${outputs.length} outputs: `,
       ),
     );
     // Export order is the transpiler's (TypeScript keeps declaration order, SWC sorts), so compare as a set.
@@ -35,9 +35,11 @@ describe("pluto synth: summary, --config DIR, the prod example", () => {
     const result = { project: "p", stack: "s", resources: [{}, {}] as never[], outputs: { appUrl: "https://a" } };
     const v = (level: "mandatory" | "advisory") => ({ policy: "x", level, message: "m" });
     expect(summaryLine(result, [v("mandatory"), v("advisory"), v("advisory")], 1)).to.equal(
-      "p (s): 2 resources; policy pack: 1 policy run, 1 mandatory, 2 advisory; 1 output: appUrl",
+      "p (s): 2 resources; policy pack: 1 policy run, 1 mandatory, 2 advisory; 0 warnings; 1 output: appUrl",
     );
-    expect(summaryLine({ ...result, outputs: {} }, [], 15)).to.equal("p (s): 2 resources; policy pack: 15 policies run, 0 mandatory, 0 advisory; 0 outputs");
+    expect(summaryLine({ ...result, outputs: {} }, [], 15)).to.equal(
+      "p (s): 2 resources; policy pack: 15 policies run, 0 mandatory, 0 advisory; 0 warnings; 0 outputs",
+    );
     expect(policiesRun([{ name: "a", enforcementLevel: "disabled" }, { name: "b" }] as never)).to.equal(1);
     expect(outputLines({ n: 1, s: "x" })).to.deep.equal(["outputs (ids and ARNs are the offline mocks' stand-ins):", "  n  1", "  s  x"]);
     expect(outputLines({})).to.deep.equal([]);
@@ -81,7 +83,7 @@ describe("pluto synth: summary, --config DIR, the prod example", () => {
     });
 
     it("has a NAT gateway per AZ, and two to six Open WebUI tasks with Redis", () => {
-      expect(stack.all("aws:ec2/natGateway:NatGateway").map((n) => n.name)).to.deep.equal(["pluto-nat-1", "pluto-nat-2"]);
+      expect(stack.all("aws:ec2/natGateway:NatGateway").map((n) => n.name)).to.deep.equal(["pluto-prod-nat-1", "pluto-prod-nat-2"]);
       expect(stack.inputs("aws:appautoscaling/target:Target")).to.include({ minCapacity: 2, maxCapacity: 6 });
       expect(stack.all("aws:elasticache/replicationGroup:ReplicationGroup")).to.have.length(1);
     });

@@ -116,7 +116,7 @@ describe("stack configuration", () => {
       "an invalid Fargate pair",
       { ...valid, openWebUi: '{"cpu":256,"memory":4096}' },
       "eu-west-1",
-      /^pluto:openWebUi\.memory: 4096 MiB is not valid with cpu 256.*512 to 2048/,
+      /^pluto:openWebUi\.memory: 4096 MiB is not valid with cpu 256.*one of 512, 1024, 2048$/,
     ],
     ["a non-Fargate cpu", { ...valid, openWebUi: '{"cpu":3000}' }, "eu-west-1", /^pluto:openWebUi\.cpu: 3000 is not a Fargate CPU size/],
     ["a fractional desiredCount", { ...valid, openWebUi: '{"desiredCount":1.5}' }, "eu-west-1", /^pluto:openWebUi\.desiredCount: expected a whole number/],

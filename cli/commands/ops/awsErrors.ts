@@ -29,8 +29,13 @@ export function translateAwsError(e: unknown, action: string, ctx: AwsContext): 
   const name = errorName(e);
   const message = errorMessage(e);
   if (name === "CredentialsProviderError" || /Could not load credentials|Could not resolve credentials/i.test(message)) {
-    const where = ctx.profile ? `profile "${ctx.profile}" has no usable credentials; ` : "";
-    return new CliError(`no AWS credentials found (${where}set AWS_PROFILE or use --profile, or configure the default credential chain)`, EXIT.cannotCheck);
+    // With a profile chosen (--profile or AWS_PROFILE), "set AWS_PROFILE" would send the operator in a circle.
+    if (ctx.profile)
+      return new CliError(
+        `no AWS credentials found: profile "${ctx.profile}" has no usable credentials (sign in again, e.g. \`aws sso login --profile ${ctx.profile}\`, or check it in ~/.aws/config)`,
+        EXIT.cannotCheck,
+      );
+    return new CliError("no AWS credentials found (set AWS_PROFILE or use --profile, or configure the default credential chain)", EXIT.cannotCheck);
   }
   if (/^Region is missing/.test(message)) {
     return new CliError("no AWS region configured (set AWS_REGION or use --region)", EXIT.cannotCheck);

@@ -5,6 +5,7 @@ import * as readline from "node:readline/promises";
 import { CliError, EXIT } from "../../errors";
 import { Io } from "../../io";
 import { readStackConfig } from "../../synth/stackConfig";
+import { chooseStack } from "../../synth/stackName";
 import { AwsClientFactory, AwsClients, AwsTarget, createAwsClients, regionOf } from "./clients";
 import { AwsContext } from "./awsErrors";
 import { DEFAULT_PREFIX, StackNames, stackNames } from "./names";
@@ -76,7 +77,8 @@ export function resolveStack(opts: CommonOptions, projectDir: () => string): { p
   const name = parts[parts.length - 1];
   if (parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9._-]+$/.test(p) || p === "." || p === ".."))
     throw new CliError(`--stack "${opts.stack}" is not a stack name`);
-  const { config } = readStackConfig(path.join(projectDir(), `Pulumi.${name}.yaml`));
+  // A stack without a file is refused naming the stacks there, the nearest first (as synth does).
+  const { config } = readStackConfig(chooseStack({ stack: name, cwd: projectDir() }, true, false).configFile);
   return { prefix: opts.prefix ?? config["pluto:namePrefix"] ?? DEFAULT_PREFIX, region: opts.region ?? config["aws:region"] };
 }
 
@@ -95,7 +97,7 @@ export async function openSession(opts: CommonOptions, deps: Pick<OpsDeps, "clie
   const target: AwsTarget = { region: stackRegion, profile: opts.profile };
   const clients = deps.clients(target);
   const region = await regionOf(clients.ecs, target);
-  return { clients, prefix, names, ctx: { region, profile: opts.profile } };
+  return { clients, prefix, names, ctx: { region, profile: opts.profile ?? (process.env.AWS_PROFILE || undefined) } };
 }
 
 /**

@@ -180,7 +180,10 @@ describe("pluto's changing commands, --stack and logs --follow", () => {
       expect(resolveStack({ stack: "my-org/staging" }, project)).to.deep.equal({ prefix: "acme", region: "eu-central-1" });
       expect(resolveStack({ stack: "staging", prefix: "other", region: "us-east-1" }, project)).to.deep.equal({ prefix: "other", region: "us-east-1" });
       expect(resolveStack({}, project)).to.deep.equal({ prefix: "pluto", region: undefined });
-      expect(() => resolveStack({ stack: "nosuch" }, project)).to.throw(`cannot read stack config ${path.join(dir, "Pulumi.nosuch.yaml")}: no such file`);
+      expect(() => resolveStack({ stack: "nosuch" }, project)).to.throw(
+        `no stack "nosuch": ${path.join(dir, "Pulumi.nosuch.yaml")} does not exist; the stacks here: staging.`,
+      );
+      expect(() => resolveStack({ stack: "stagin" }, project)).to.throw("the stacks here: staging (did you mean --stack staging?)");
       expect(() => resolveStack({ stack: "../x" }, project)).to.throw('--stack "../x" is not a stack name');
     });
 
@@ -193,7 +196,10 @@ describe("pluto's changing commands, --stack and logs --follow", () => {
       expect(r.out).to.contain("will force a new deployment of service acme-openwebui in cluster acme-cluster (eu-central-1)");
       expect(m.ecs.commandCalls(DescribeServicesCommand)[0].args[0].input).to.deep.equal({ cluster: "acme-cluster", services: ["acme-openwebui"] });
       const missing = await pluto(["doctor", "--stack", "prod"]);
-      expect(missing).to.deep.include({ code: 2, err: `pluto: cannot read stack config ${path.join(dir, "Pulumi.prod.yaml")}: no such file` });
+      expect(missing.code).to.equal(2);
+      expect(missing.err).to.equal(
+        `pluto: no stack "prod": ${path.join(dir, "Pulumi.prod.yaml")} does not exist; the stacks here: staging. Create one with \`pulumi stack init prod\` and its keys (docs/deploy.md)`,
+      );
     });
   });
 
