@@ -7,10 +7,10 @@ import { REFUSAL } from "../../functions/preSignUp";
 import type { Delivery } from "./eventSource";
 import { account, ledger, ScenarioCount } from "./ledger";
 import { filterPatternMatches } from "./logFilter";
-import type { N8nAvailability } from "./n8n";
-import { tokenOf } from "./n8n";
+import type { N8nAvailability } from "./n8nFront";
+import { tokenOf } from "./n8nFront";
 import { OWUI_ERRORS } from "./openWebUi";
-import { N8N_KEY, World, startWorld } from "./world";
+import { World, startWorld } from "./world";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 /** Cognito keeps the email as typed; the pipeline and Open WebUI lower-case it. */
@@ -26,8 +26,15 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
    */
   let DEADLINE_MS = 0;
 
-  before(async () => {
+  before(async function () {
+    // The real n8n starts once per run: seconds on an idle machine, minutes on a busy one.
+    this.timeout(420_000);
+    const started = Date.now();
     world = await startWorld();
+    const { startMs, setupMs } = world.n8n.real.timings;
+    console.log(
+      `      (the real n8n ${world.n8n.real.version}: ready in ${startMs} ms, owner and API key in ${setupMs} ms; the world in ${Date.now() - started} ms)`,
+    );
     DEADLINE_MS = (world.artefacts.maxReceiveCount + 2) * world.timeouts.scaled.visibilityTimeoutSeconds * 1000 + 20_000;
   });
   after(async () => {
@@ -69,7 +76,12 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
       .filter((n) => n.subject === `New member: ${email}`)
       .map((n) => /https:\/\/\S+\/signup\?token=\S+/.exec(n.message)?.[0])
       .filter((l): l is string => Boolean(l));
-  const resolves = async (link: string) => (await fetch(`${world.n8n.url}/rest/resolve-signup-token?token=${tokenOf(link)}`)).status;
+  const resolves = async (link: string) => (await fetch(`${world.n8n.real.url}/rest/resolve-signup-token?token=${tokenOf(link)}`)).status;
+  /** n8n's users among `emails` (n8n keeps every scenario's users: one n8n per run). */
+  const n8nUsersOf = async (emails: string[]) => {
+    const users = await world.n8n.users();
+    return new Map(emails.filter((e) => users.has(e)).map((e) => [e, users.get(e)!]));
+  };
 
   async function signUpAll(emails: string[]): Promise<Map<string, string>> {
     const subs = new Map<string, string>();
@@ -129,7 +141,9 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
 
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
-    expect(sorted(world.n8n.users.keys())).to.deep.equal(sorted(["owner@example.com", ada, guest]));
+    expect(sorted((await n8nUsersOf([world.n8n.real.owner.email, ada, guest, stranger, unverified])).keys())).to.deep.equal(
+      sorted([world.n8n.real.owner.email, ada, guest]),
+    );
     const notices = await world.notices();
     expect(notices.map((n) => n.subject).sort()).to.deep.equal(sorted([`New member: ${ada}`, `New member: ${guest}`]));
     expect(notices.find((n) => n.subject.endsWith(ada))!.message).to.contain("Ada Lovelace <s0-ada@example.com> has joined https://pluto.example.com.");
@@ -138,13 +152,13 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const [link] = await linksFor(ada);
     expect(link.startsWith(`${world.artefacts.n8nEditorBaseUrl.replace(/\/$/, "")}/signup?token=`)).to.equal(true);
     expect(await resolves(link)).to.equal(200);
-    const accepted = await fetch(`${world.n8n.url}/rest/invitations/accept`, {
+    const accepted = await fetch(`${world.n8n.real.url}/rest/invitations/accept`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ token: tokenOf(link), firstName: "Ada", lastName: "Lovelace", password: "Analytical-Engine-1843" }),
     });
     expect(accepted.status).to.equal(200);
-    expect(world.n8n.users.get(ada)).to.include({ pending: false });
+    expect((await world.n8n.users()).get(ada)).to.include({ isPending: false });
 
     // The guest's first sign-in; nobody can open an account through /signup.
     // A non-ASCII name survives the whole chain: name claim trigger (percent-encoded) → header → Open WebUI (unquote).
@@ -242,7 +256,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
 
     // The operator stores the right key. Each worker container caches the key it read, so fresh
     // containers must start (any configuration change of the function does that) before the redrive.
-    world.secretValues[keyArn] = N8N_KEY;
+    world.secretValues[keyArn] = world.n8n.apiKey;
     const redrive = await runDlqRedrive(
       { prefix: "pluto", region: world.queues.region, wait: true, yes: true },
       { clients: () => world.opsClients(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) },
@@ -264,7 +278,8 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
     expect(sorted(await world.onboarded())).to.deep.equal(sorted(emails));
-    for (const email of emails) expect(world.n8n.users.get(email), email).to.include({ pending: true });
+    const users = await world.n8n.users();
+    for (const email of emails) expect(users.get(email), email).to.include({ isPending: true });
     // Moved messages start counting receives again, so none is dead-lettered at once.
     expect(second.deliveries.map((d) => [d.receiveCount, d.failed])).to.deep.equal(emails.map(() => [1, false]));
   });
@@ -274,7 +289,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const redelivered = "s4-redelivered@example.com";
     const sentTwice = "s4-sent-twice@example.com";
     const emails = [existing, redelivered, sentTwice];
-    world.n8n.users.set(existing, { id: "n8n-existing", email: existing, role: "global:member", pending: false });
+    const member = await world.n8n.addMember(existing);
     await signUpAll(emails);
     // SQS delivers at least once: the same body can arrive as a second message.
     const queued = await world.queues.peek(world.artefacts.queueName);
@@ -294,8 +309,9 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
     expect(source.deliveries.filter((d) => d.failed).map((d) => JSON.parse(d.body).email)).to.deep.equal([redelivered]);
-    expect(sorted(world.n8n.users.keys())).to.deep.equal(sorted(["owner@example.com", ...emails]));
-    expect(world.n8n.users.get(existing)).to.include({ id: "n8n-existing", pending: false });
+    const users = await n8nUsersOf(emails);
+    expect(sorted(users.keys())).to.deep.equal(sorted(emails));
+    expect(users.get(existing)).to.include({ id: member.id, isPending: false });
     expect(n8nStatuses(redelivered), "invited twice, as the same pending user").to.deep.equal([201, 201]);
     const existingNotices = (await world.notices()).filter((n) => n.subject.endsWith(existing));
     expect(existingNotices.length).to.be.at.least(1);
@@ -339,7 +355,10 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
       expect(links, email).to.have.length(1);
       expect(await resolves(links[0]), email).to.equal(200);
     }
-    expect(world.n8n.users.size).to.equal(emails.length + 1);
+    expect(
+      [...(await n8nUsersOf(emails)).values()].map((u) => u.isPending),
+      "one pending n8n user each",
+    ).to.deep.equal(emails.map(() => true));
   });
 
   it("5b. n8n answers 404 for good (wrong URL, or its public API disabled): every message waits in the DLQ, nobody is announced half-onboarded", async () => {
@@ -506,7 +525,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     }
     expect(n8nStatuses(broken)).to.deep.equal(range(world.artefacts.maxReceiveCount).map(() => 500));
     expect(sorted(await world.onboarded()), "nobody announced without an invitation").to.deep.equal(sorted(emails));
-    expect(world.n8n.users.has(broken)).to.equal(false);
+    expect((await world.n8n.users()).has(broken)).to.equal(false);
     const byMessage = deliveriesByMessage(source.deliveries);
     for (const d of source.deliveries.filter((x) => JSON.parse(x.body).email !== broken && x.receiveCount === 1))
       expect(byMessage.get(d.messageId)).to.deep.equal([
@@ -558,6 +577,9 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
       expect(links, email).to.have.length(1);
       expect(await resolves(links[0]), email).to.equal(200);
     }
-    expect(world.n8n.users.size).to.equal(emails.length + 1);
+    expect(
+      [...(await n8nUsersOf(emails)).values()].map((u) => u.isPending),
+      "one pending n8n user each",
+    ).to.deep.equal(emails.map(() => true));
   });
 });

@@ -70,6 +70,8 @@ export interface RealN8n {
   /** The key the operator stores in the stack's secret: `user:create` only, no expiry. */
   apiKey: string;
   owner: { email: string; id: string };
+  /** What a fresh install answers an invitation before the owner exists (no key can exist yet). */
+  beforeOwner: { status: number; body: unknown };
   /** Milliseconds from spawn to a ready n8n, and for the owner and key set-up. */
   timings: { startMs: number; setupMs: number };
   /** A call as the signed-in owner (the editor's session cookie). */
@@ -126,8 +128,12 @@ export async function startRealN8n(deployed: Record<string, string>, opts: { log
   child.stderr!.on("data", keep);
   let exited: number | null | undefined;
   child.on("exit", (code) => (exited = code));
+  // A run that ends without close() (an uncaught error, process.exit) must not leave n8n running.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   const url = `http://127.0.0.1:${port}`;
   const close = async () => {
+    process.removeListener("exit", killOnExit);
     if (exited === undefined) {
       const gone = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
@@ -139,9 +145,10 @@ export async function startRealN8n(deployed: Record<string, string>, opts: { log
   };
 
   try {
+    // Seconds when the machine is idle, up to two minutes on a busy one.
     // /healthz/readiness answers 200 once the database is connected and migrated
     // (packages/cli/src/abstract-server.ts `setupHealthCheck`); /healthz alone answers earlier.
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 300_000;
     for (;;) {
       if (exited !== undefined) throw new Error(`n8n exited (${exited}) while starting:\n${output.slice(-20).join("\n")}`);
       const ready = await fetch(`${url}/healthz/readiness`).then(
@@ -149,7 +156,7 @@ export async function startRealN8n(deployed: Record<string, string>, opts: { log
         () => false,
       );
       if (ready) break;
-      if (Date.now() > deadline) throw new Error(`n8n did not become ready within 120 s:\n${output.slice(-20).join("\n")}`);
+      if (Date.now() > deadline) throw new Error(`n8n did not become ready within 300 s:\n${output.slice(-20).join("\n")}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     const startMs = Date.now() - started;
@@ -177,6 +184,12 @@ export async function startRealN8n(deployed: Record<string, string>, opts: { log
       if (r.status !== 200) throw new Error(`${what}: n8n answered ${r.status} ${JSON.stringify(r.body)}`);
       return r.body.data;
     };
+    const early = await fetch(`${url}/api/v1/users`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-n8n-api-key": "no-key-can-exist-yet" },
+      body: JSON.stringify([{ email: "first@example.com", role: "global:member" }]),
+    });
+    const beforeOwner = { status: early.status, body: await early.json().catch(() => undefined) };
     const setupStarted = Date.now();
     // docs/onboarding.md, "n8n": the owner account first, then Settings > n8n API > Create an API key.
     const owner = await must("owner set-up", "POST", "/rest/owner/setup", OWNER);
@@ -189,6 +202,7 @@ export async function startRealN8n(deployed: Record<string, string>, opts: { log
       version: installed,
       apiKey,
       owner: { email: OWNER.email, id: owner.id },
+      beforeOwner,
       timings: { startMs, setupMs },
       asOwner: call,
       createApiKey,
@@ -203,6 +217,21 @@ export async function startRealN8n(deployed: Record<string, string>, opts: { log
     await close();
     throw err;
   }
+}
+
+let shared: Promise<RealN8n> | undefined;
+
+/** One real n8n for the whole run (every e2e file that needs it), started at the first call. */
+export function sharedRealN8n(deployed: Record<string, string>): Promise<RealN8n> {
+  shared ??= startRealN8n(deployed);
+  return shared;
+}
+
+/** Stops the run's n8n, if one was started (tests/e2e/run.ts, after the last file). */
+export async function closeSharedRealN8n(): Promise<void> {
+  const running = shared;
+  shared = undefined;
+  await (await running?.catch(() => undefined))?.close();
 }
 
 if (require.main === module) console.log(PINNED_N8N_VERSION);

@@ -5,8 +5,14 @@
 // well inside the timeout) is the deployed one. The triggers keep their deployed timings: Cognito
 // gives them 5 s, and the producer's enqueue budget lives inside that.
 
-/** Divides every worker-side duration; 30 turns the deployed 30 s / 180 s / 8 s into 1 s / 6 s / 267 ms. */
-export const DEFAULT_TIME_SCALE = 30;
+/**
+ * Divides every worker-side duration; 10 turns the deployed 30 s / 180 s / 8 s into 3 s / 18 s /
+ * 800 ms. The n8n behind the worker is the real one, whose answers do not shrink with the scale: one
+ * invitation takes 25-45 ms, but the mapping's 2 concurrent batches of 5 queue them up in n8n's
+ * SQLite writes, about 1 s for 10 on a busy 2-CPU machine (measured with n8n 2.41.1). 30 (267 ms)
+ * timed out most invitations; 10 keeps them inside the deadline and a retry still takes seconds.
+ */
+export const DEFAULT_TIME_SCALE = 10;
 
 /** What the program deploys (seconds and milliseconds as the resources carry them). */
 export interface DeployedTimeouts {

@@ -3,8 +3,9 @@
 // processes cut off at the function's timeout, lambdaRuntime.ts), cognito-local with the PreSignUp
 // and PostConfirmation triggers behind a local Lambda Invoke endpoint, the SQS/SNS emulator (a
 // queue subscribed to the new-member topic stands in for the administrators' mailbox), a fake
-// Secrets Manager, the worker's event source mapping, and stand-ins for n8n and Open WebUI, the
-// latter configured with the environment the program deploys. The worker side runs under the
+// Secrets Manager, the worker's event source mapping, the real n8n at the pinned version (set up as
+// the operator does, behind a front that injects the faults it cannot produce: n8nFront.ts), and a
+// stand-in for Open WebUI; both run with the container environment the program deploys. The worker side runs under the
 // deployed timeout rules scaled down together (timeScale.ts); the triggers under Cognito's 5 s.
 import {
   AdminGetUserCommand,
@@ -32,7 +33,8 @@ import { EventSource, mappingRefusal, startEventSource } from "./eventSource";
 import { startLambdaEndpoint, LambdaEndpoint } from "./lambdaInvoke";
 import { deployFunction, LambdaFunction } from "./lambdaRuntime";
 import { DeployedTimeouts, ScaledTimeouts, scaleTimeouts, timeScaleFrom } from "./timeScale";
-import { FakeN8n, startFakeN8n } from "./n8n";
+import { N8nFront, startN8nFront } from "./n8nFront";
+import { sharedRealN8n } from "./realN8n";
 import { IdTokenClaims, oauth2ProxyHeaders } from "./oauth2Proxy";
 import { FakeOpenWebUi, startFakeOpenWebUi } from "./openWebUi";
 import { Delivered, FAKE_CREDENTIALS, QueueEmulator, QueuePair, startQueueEmulator } from "./queue";
@@ -40,7 +42,6 @@ import { Delivered, FAKE_CREDENTIALS, QueueEmulator, QueuePair, startQueueEmulat
 const LAMBDA = "aws:lambda/function:Function";
 const QUEUE = "aws:sqs/queue:Queue";
 const REGION = "us-west-2";
-export const N8N_KEY = "e2e-n8n-api-key-0123456789";
 const PASSWORD = "Corr3ct-Horse-Battery";
 const MAILBOX = "e2e-admin-mailbox";
 /**
@@ -85,6 +86,9 @@ interface Artefacts {
   openWebUiEnv: Record<string, string>;
   /** n8n's editor base URL as deployed: where its invitation links point. */
   n8nEditorBaseUrl: string;
+  /** n8n's container environment and image as deployed. */
+  n8nEnv: Record<string, string>;
+  n8nImage: string;
 }
 
 async function artefact(stack: Stack, suffix: string): Promise<Artefact> {
@@ -99,6 +103,13 @@ async function artefact(stack: Stack, suffix: string): Promise<Artefact> {
 }
 
 const functionName = (arn: unknown) => String(arn).split(":").pop()!;
+
+/** n8n's container environment and image as the program deploys them with n8n enabled. */
+export async function deployedN8n(): Promise<{ env: Record<string, string>; image: string }> {
+  const withN8n = await synthStack({ ...E2E_CONFIG, "pluto:n8n": JSON.stringify({ enabled: true }) });
+  const container = withN8n.container("pluto-n8n", "n8n") as { image: string };
+  return { env: containerEnv(withN8n.container("pluto-n8n", "n8n")), image: container.image };
+}
 
 /** Takes the deployed artefacts and settings from the real program under Pulumi mocks. */
 export async function deployedArtefacts(): Promise<Artefacts> {
@@ -143,6 +154,8 @@ export async function deployedArtefacts(): Promise<Artefacts> {
       ...Object.fromEntries(openWebUi.secrets.map((s) => [s.name, `e2e-${s.name.toLowerCase()}`])),
     },
     n8nEditorBaseUrl: containerEnv(withN8n.container("pluto-n8n", "n8n")).N8N_EDITOR_BASE_URL,
+    n8nEnv: containerEnv(withN8n.container("pluto-n8n", "n8n")),
+    n8nImage: (withN8n.container("pluto-n8n", "n8n") as { image: string }).image,
   };
 }
 
@@ -159,7 +172,8 @@ export interface World {
   userPoolId: string;
   /** Fresh (empty database, booted from the deployed environment) after every reset(). */
   openWebUi: FakeOpenWebUi;
-  n8n: FakeN8n;
+  /** The real n8n, behind the fault-injecting front the worker calls. */
+  n8n: N8nFront;
   /** The fake Secrets Manager's values by ARN; change them as an operator would. */
   secretValues: Record<string, string>;
   secrets: FakeAws;
@@ -167,7 +181,7 @@ export interface World {
   logs: string[];
   /**
    * Deploys the worker afresh (new execution environments, so nothing cached from before; with
-   * n8n: the n8n-configured one, against the fake n8n), with the scaled timeout and n8n timeout.
+   * n8n: the n8n-configured one, against the real n8n's front), with the scaled timeout and n8n timeout.
    */
   deployWorker(opts?: { n8n?: boolean }): LambdaFunction;
   /**
@@ -225,12 +239,14 @@ export async function startWorld(): Promise<World> {
       },
     );
     const { topicArn, mailboxUrl } = await queues.createTopicWithMailbox(artefacts.noticeTopicName, MAILBOX);
+    // Once per run (start and set-up take seconds; run.ts stops it): each scenario uses its own emails.
+    const real = await sharedRealN8n(artefacts.n8nEnv);
+    const n8n = await startN8nFront(real);
+    closers.push(() => n8n.close());
     const n8nKeyArn = artefacts.workerWithN8n.env[ENV.n8nApiKeySecretArn];
-    const secretValues: Record<string, string> = { [n8nKeyArn]: N8N_KEY };
+    const secretValues: Record<string, string> = { [n8nKeyArn]: n8n.apiKey };
     const secrets = await startFakeAws(secretValues);
     closers.push(() => secrets.close());
-    const n8n = await startFakeN8n({ apiKey: N8N_KEY, editorBaseUrl: artefacts.n8nEditorBaseUrl });
-    closers.push(() => n8n.close());
     let openWebUi = await startFakeOpenWebUi(artefacts.openWebUiEnv);
     closers.push(() => openWebUi.close());
 
@@ -429,7 +445,7 @@ export async function startWorld(): Promise<World> {
         openWebUi = await startFakeOpenWebUi(artefacts.openWebUiEnv);
         world.openWebUi = openWebUi;
         await n8n.reset();
-        secretValues[n8nKeyArn] = N8N_KEY;
+        secretValues[n8nKeyArn] = n8n.apiKey;
         lambda.invocations.length = 0;
         logs.length = 0;
         for (const fn of functions) fn.logs.length = 0;

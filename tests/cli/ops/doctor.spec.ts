@@ -151,6 +151,7 @@ describe("pluto doctor", () => {
       "versions",
       "backups",
       "models",
+      "n8n-key",
     ]);
     expect(doc.baselineDiff[0].environment).to.deep.include({ kind: "added", name: "SCIM_TOKEN_FALLBACK", after: "<hidden>" });
     expect(r.out).not.to.include("tok-abc");
