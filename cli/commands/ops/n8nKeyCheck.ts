@@ -25,7 +25,7 @@ export function keyExpiry(key: string): Date | null | undefined {
   if (parts.length !== 3) return undefined;
   let payload: { exp?: unknown };
   try {
-    payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+    payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as { exp?: unknown };
   } catch {
     return undefined;
   }
