@@ -10,7 +10,7 @@ import { filterPatternMatches } from "./logFilter";
 import type { N8nAvailability } from "./n8nFront";
 import { tokenOf } from "./n8nFront";
 import { OWUI_ERRORS } from "./openWebUi";
-import { World, startWorld } from "./world";
+import { deployedOauth2Proxy, World, startWorld } from "./world";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 /** Cognito keeps the email as typed; the pipeline and Open WebUI lower-case it. */
@@ -160,6 +160,8 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(accepted.status).to.equal(200);
     expect((await world.n8n.users()).get(ada)).to.include({ isPending: false });
 
+    // oauth2-proxy refuses the unverified person at sign-in (providers/provider_data.go): no account.
+    expect(await world.signIn(unverified)).to.deep.equal({ status: 500, body: { oauth2Proxy: `email in id_token (${unverified}) isn't verified` } });
     // The guest's first sign-in; nobody can open an account through /signup.
     // A non-ASCII name survives the whole chain: name claim trigger (percent-encoded) → header → Open WebUI (unquote).
     expect((await world.signIn("Guest@Partner.org")).body).to.include({ email: guest, name: "José Núñez", role: "user" });
@@ -441,6 +443,10 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(world.deployWorker().timeoutMs).to.equal(scaled.workerTimeoutMs);
     expect(world.producer.timeoutMs, "the PostConfirmation trigger: Cognito's 5 s, as deployed").to.equal(5000);
     expect(world.artefacts.enqueueBudgetMs).to.be.below(world.producer.timeoutMs);
+    // The mapping the poller copies: without ReportBatchItemFailures Lambda would delete every record
+    // of a batch the worker partly failed, and the poller would too (eventSource.ts).
+    expect(world.artefacts.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
+    expect(world.artefacts.appClient).to.deep.include({ generateSecret: true, explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"] });
   });
 
   it("9. the enqueue fails while people sign up (SQS answers 503, then stops answering): every sign-up succeeds, each failure is one enqueue_failed line the alarm's metric filter counts, and `pluto users sync --since` recovers every member", async () => {
@@ -581,5 +587,28 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
       [...(await n8nUsersOf(emails)).values()].map((u) => u.isPending),
       "one pending n8n user each",
     ).to.deep.equal(emails.map(() => true));
+  });
+
+  it("12. oauth2-proxy's half of the allow-list, on every request: a single address the operator removes is refused at the next request though its Cognito user remains; the domain still admits; an unverified email never gets through", async () => {
+    const guest = "guest@partner.org";
+    const member = "s12-member@example.com";
+    const unverified = "s12-unverified@example.com";
+    await world.signUp("Guest@Partner.org", "José Núñez").catch((e: Error) => {
+      if (e.name !== "UsernameExistsException") throw e; // signed up in scenario 0
+    });
+    await world.signUp(member, nameOf(member));
+    await world.signUp(unverified, "Una Verified", { emailVerified: false });
+    expect((await world.signIn("Guest@Partner.org")).body).to.include({ email: guest, role: "user" });
+    expect((await world.signIn(member)).body).to.include({ email: member, role: "user" });
+    expect(world.artefacts.oauth2Proxy).to.deep.include({ emailDomains: ["example.com"], authenticatedEmails: [guest] });
+
+    // The operator takes the guest off the list and deploys: the proxy's settings as the program now builds them.
+    const narrowed = await deployedOauth2Proxy({ "pluto:allowedEmails": "[]" });
+    expect(narrowed).to.deep.include({ emailDomains: ["example.com"], authenticatedEmails: [] });
+    expect(await world.signIn("Guest@Partner.org", narrowed)).to.deep.equal({ status: 403, body: { oauth2Proxy: "invalid email" } });
+    expect((await world.signIn(member, narrowed)).body).to.include({ email: member, role: "user" });
+    for (const proxy of [world.artefacts.oauth2Proxy, narrowed])
+      expect(await world.signIn(unverified, proxy)).to.deep.equal({ status: 500, body: { oauth2Proxy: `email in id_token (${unverified}) isn't verified` } });
+    expect(world.openWebUi.userByEmail(unverified), "no Open WebUI account").to.equal(undefined);
   });
 });

@@ -18,6 +18,7 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { BackupClient } from "@aws-sdk/client-backup";
+import * as crypto from "crypto";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
@@ -35,7 +36,7 @@ import { deployFunction, LambdaFunction } from "./lambdaRuntime";
 import { DeployedTimeouts, ScaledTimeouts, scaleTimeouts, timeScaleFrom } from "./timeScale";
 import { N8nFront, startN8nFront } from "./n8nFront";
 import { sharedRealN8n } from "./realN8n";
-import { IdTokenClaims, oauth2ProxyHeaders } from "./oauth2Proxy";
+import { IdTokenClaims, Oauth2ProxySettings, oauth2ProxyRequest, oauth2ProxySettings } from "./oauth2Proxy";
 import { FakeOpenWebUi, startFakeOpenWebUi } from "./openWebUi";
 import { Delivered, FAKE_CREDENTIALS, QueueEmulator, QueuePair, startQueueEmulator } from "./queue";
 
@@ -73,6 +74,8 @@ interface Artefacts {
   maxReceiveCount: number;
   batchSize: number;
   maxConcurrency: number;
+  /** The mapping's `functionResponseTypes`: whether Lambda reads the worker's batchItemFailures at all. */
+  functionResponseTypes: string[];
   /** The worker's timeout, the queue's visibility timeout and the worker's n8n timeout, as deployed. */
   timeouts: DeployedTimeouts;
   /** The producer's enqueue budget (ENQUEUE_BUDGET_MS) as deployed. */
@@ -82,10 +85,14 @@ interface Artefacts {
   /** The function names the user pool's triggers name. */
   triggers: { PreSignUp: string; PostConfirmation: string; PreTokenGeneration: string };
   userPool: { name: string; usernameAttributes: string[]; autoVerifiedAttributes: string[] };
+  /** The deployed app client's settings (components/identity.ts): a secret, refresh-token auth only. */
+  appClient: { generateSecret: boolean; explicitAuthFlows: string[]; allowedOauthFlows: string[]; allowedOauthScopes: string[] };
   /** Open WebUI's container environment as deployed (secrets given local values). */
   openWebUiEnv: Record<string, string>;
   /** n8n's editor base URL as deployed: where its invitation links point. */
   n8nEditorBaseUrl: string;
+  /** Who Open WebUI's oauth2-proxy lets through, from its synthesised container and the allowed-emails writer. */
+  oauth2Proxy: Oauth2ProxySettings;
   /** n8n's container environment and image as deployed. */
   n8nEnv: Record<string, string>;
   n8nImage: string;
@@ -103,6 +110,17 @@ async function artefact(stack: Stack, suffix: string): Promise<Artefact> {
 }
 
 const functionName = (arn: unknown) => String(arn).split(":").pop()!;
+
+/** The allow-list settings of Open WebUI's oauth2-proxy in a synthesised stack. */
+function proxyOf(stack: Stack): Oauth2ProxySettings {
+  const writer = stack.containers("pluto-openwebui").find((c) => c.name === "allowed-emails");
+  return oauth2ProxySettings(containerEnv(stack.container("pluto-openwebui", "oauth2-proxy")), writer ? containerEnv(writer) : undefined);
+}
+
+/** Open WebUI's oauth2-proxy as the program deploys it with other allow-list settings (an operator's change). */
+export async function deployedOauth2Proxy(config: Record<string, string>): Promise<Oauth2ProxySettings> {
+  return proxyOf(await synthStack(config));
+}
 
 /** n8n's container environment and image as the program deploys them with n8n enabled. */
 export async function deployedN8n(): Promise<{ env: Record<string, string>; image: string }> {
@@ -135,6 +153,7 @@ export async function deployedArtefacts(): Promise<Artefacts> {
     maxReceiveCount: JSON.parse(queue.redrivePolicy).maxReceiveCount,
     batchSize: mapping.batchSize,
     maxConcurrency: mapping.scalingConfig.maximumConcurrency,
+    functionResponseTypes: mapping.functionResponseTypes ?? [],
     timeouts: {
       workerTimeoutSeconds: worker.timeoutSeconds,
       visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
@@ -148,12 +167,19 @@ export async function deployedArtefacts(): Promise<Artefacts> {
       PreTokenGeneration: functionName(pool.lambdaConfig.preTokenGenerationConfig.lambdaArn),
     },
     userPool: { name: pool.name, usernameAttributes: pool.usernameAttributes, autoVerifiedAttributes: pool.autoVerifiedAttributes },
+    appClient: (({ generateSecret, explicitAuthFlows, allowedOauthFlows, allowedOauthScopes }) => ({
+      generateSecret: generateSecret === true,
+      explicitAuthFlows: explicitAuthFlows ?? [],
+      allowedOauthFlows: allowedOauthFlows ?? [],
+      allowedOauthScopes: allowedOauthScopes ?? [],
+    }))(stack.inputs("aws:cognito/userPoolClient:UserPoolClient")),
     openWebUiEnv: {
       ...containerEnv(openWebUi),
       // Secrets reach the container by ARN; only their presence matters to the rules modelled.
       ...Object.fromEntries(openWebUi.secrets.map((s) => [s.name, `e2e-${s.name.toLowerCase()}`])),
     },
     n8nEditorBaseUrl: containerEnv(withN8n.container("pluto-n8n", "n8n")).N8N_EDITOR_BASE_URL,
+    oauth2Proxy: proxyOf(stack),
     n8nEnv: containerEnv(withN8n.container("pluto-n8n", "n8n")),
     n8nImage: (withN8n.container("pluto-n8n", "n8n") as { image: string }).image,
   };
@@ -194,8 +220,11 @@ export interface World {
   resetPassword(email: string): Promise<void>;
   /** The ID token claims Cognito issues for the member (from their attributes). */
   claimsOf(email: string): Promise<IdTokenClaims>;
-  /** POST /api/v1/auths/signin with the headers oauth2-proxy would add for the member. */
-  signIn(email: string): Promise<{ status: number; body: any }>;
+  /**
+   * A request of the signed-in member through oauth2-proxy (the deployed settings, or `proxy`): when
+   * it lets them through, POST /api/v1/auths/signin with the headers it adds; else its refusal.
+   */
+  signIn(email: string, proxy?: Oauth2ProxySettings): Promise<{ status: number; body: any }>;
   /** The notices the administrators' mailbox holds. */
   notices(): Promise<Delivered[]>;
   /** Emails of the members a notice was delivered for (from the subject). */
@@ -288,8 +317,36 @@ export async function startWorld(): Promise<World> {
       }),
     );
     const userPoolId = pool.UserPool!.Id!;
-    const client = await cognito.client.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "e2e" }));
+    // The deployed app client's own settings: a client secret, and refresh-token auth as its only
+    // explicit flow (people sign in through the hosted UI with Google, OAuth code flow). cognito-local
+    // 5.3.0 has neither a hosted UI nor federation, so the scenarios sign people up and in with
+    // SignUp and USER_PASSWORD_AUTH, which the deployed client would refuse; cognito-local stores
+    // ExplicitAuthFlows and the secret but checks neither (lib/targets/initiateAuth.js and signUp.js
+    // never read them), so the client is created as deployed and every call carries the SECRET_HASH
+    // a client with a secret must send (docs.aws.amazon.com/cognito/latest/developerguide/
+    // signing-up-users-in-your-app.html#cognito-user-pools-computing-secret-hash).
+    const client = await cognito.client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: "e2e",
+        GenerateSecret: artefacts.appClient.generateSecret,
+        ExplicitAuthFlows: artefacts.appClient.explicitAuthFlows as any,
+        AllowedOAuthFlows: artefacts.appClient.allowedOauthFlows as any,
+        AllowedOAuthScopes: artefacts.appClient.allowedOauthScopes,
+        AllowedOAuthFlowsUserPoolClient: artefacts.appClient.allowedOauthFlows.length > 0,
+      }),
+    );
     const clientId = client.UserPoolClient!.ClientId!;
+    const clientSecret = client.UserPoolClient!.ClientSecret;
+    const secretHash = (username: string) =>
+      clientSecret
+        ? {
+            SecretHash: crypto
+              .createHmac("sha256", clientSecret)
+              .update(username + clientId)
+              .digest("base64"),
+          }
+        : {};
     const passwords = new Map<string, string>();
     /**
      * A confirmation as Cognito answers it: when the PostConfirmation trigger fails (an error or a
@@ -343,6 +400,7 @@ export async function startWorld(): Promise<World> {
         await cognito.client.send(
           new SignUpCommand({
             ClientId: clientId,
+            ...secretHash(email),
             Username: email,
             Password: PASSWORD,
             UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
@@ -350,14 +408,18 @@ export async function startWorld(): Promise<World> {
         );
         const user = await userOf(email);
         const code = cognito.confirmationCode(userPoolId, user.Username!);
-        await confirmLikeCognito(() => cognito.client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code })));
+        await confirmLikeCognito(() =>
+          cognito.client.send(new ConfirmSignUpCommand({ ClientId: clientId, ...secretHash(email), Username: email, ConfirmationCode: code })),
+        );
         return user.UserAttributes!.find((a) => a.Name === "sub")!.Value!;
       },
       async resetPassword(email) {
-        await cognito.client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: email }));
+        await cognito.client.send(new ForgotPasswordCommand({ ClientId: clientId, ...secretHash(email), Username: email }));
         const code = cognito.confirmationCode(userPoolId, (await userOf(email)).Username!);
         await confirmLikeCognito(() =>
-          cognito.client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: `${PASSWORD}-2` })),
+          cognito.client.send(
+            new ConfirmForgotPasswordCommand({ ClientId: clientId, ...secretHash(email), Username: email, ConfirmationCode: code, Password: `${PASSWORD}-2` }),
+          ),
         );
         passwords.set(email.toLowerCase(), `${PASSWORD}-2`);
       },
@@ -370,14 +432,28 @@ export async function startWorld(): Promise<World> {
           new InitiateAuthCommand({
             ClientId: clientId,
             AuthFlow: "USER_PASSWORD_AUTH",
-            AuthParameters: { USERNAME: email, PASSWORD: passwords.get(email.toLowerCase()) ?? PASSWORD },
+            AuthParameters: {
+              USERNAME: email,
+              PASSWORD: passwords.get(email.toLowerCase()) ?? PASSWORD,
+              ...(clientSecret ? { SECRET_HASH: secretHash(email).SecretHash! } : {}),
+            },
           }),
         );
         const token = JSON.parse(Buffer.from(auth.AuthenticationResult!.IdToken!.split(".")[1], "base64url").toString("utf8"));
-        return { sub: token.sub, email: token.email, ...(token.preferred_username ? { preferred_username: token.preferred_username } : {}) };
+        return {
+          sub: token.sub,
+          email: token.email,
+          ...(token.preferred_username ? { preferred_username: token.preferred_username } : {}),
+          // Cognito's ID token carries the user's email_verified attribute as a boolean. cognito-local
+          // 5.3.0 writes `Boolean(attributeValue("email_verified"))` (lib/services/tokenGenerator.js),
+          // which turns the text "false" into true, so the claim is taken from the attribute itself.
+          email_verified: (await userOf(email)).UserAttributes?.find((a) => a.Name === "email_verified")?.Value === "true",
+        };
       },
-      async signIn(email) {
-        const headers = oauth2ProxyHeaders(await world.claimsOf(email));
+      async signIn(email, proxy = artefacts.oauth2Proxy) {
+        const outcome = oauth2ProxyRequest(proxy, await world.claimsOf(email));
+        if (outcome.status !== 200) return { status: outcome.status, body: { oauth2Proxy: outcome.reason } };
+        const headers = outcome.headers;
         // Open WebUI's sign-in page posts the (empty) form; the trusted headers decide.
         const res = await fetch(`${world.openWebUi.url}/api/v1/auths/signin`, {
           method: "POST",
@@ -398,6 +474,7 @@ export async function startWorld(): Promise<World> {
           region: REGION,
           batchSize: artefacts.batchSize,
           maxConcurrency: artefacts.maxConcurrency,
+          functionResponseTypes: artefacts.functionResponseTypes,
           functionTimeoutMs: worker.timeoutMs,
           visibilityTimeoutSeconds: timeouts.scaled.visibilityTimeoutSeconds,
           invoke: (event) => worker.invoke(event),
