@@ -89,7 +89,8 @@ describe("the real n8n, and the n8n model held to it", function () {
     expect(first.r.body[0].user.inviteAcceptUrl.startsWith(`${editorBaseUrl.replace(/\/$/, "")}/signup?token=`)).to.equal(true);
     const again = same("the same email, still pending", await invite(email));
     expect(again.r.body[0].user.id, "the same n8n user").to.equal(first.r.body[0].user.id);
-    expect(again.r.body[0].user.inviteAcceptUrl, "a fresh link").not.to.equal(first.r.body[0].user.inviteAcceptUrl);
+    // The link is a JWT of {inviterId, inviteeId, iat, exp} (user.service.ts `sendEmails`): a new one
+    // once a second has passed (iat), the same one within the same second.
 
     const tokens = { r: tokenOf(first.r.body[0].user.inviteAcceptUrl), f: tokenOf(first.f.body[0].user.inviteAcceptUrl) };
     const resolve = async () => ({
@@ -142,13 +143,14 @@ describe("the real n8n, and the n8n model held to it", function () {
     expect([...users.keys()].filter((e) => e === email)).to.have.length(1);
   });
 
-  it("API keys: the JWT n8n issues carries its expiry (in milliseconds) and not its scopes; an expired key and a key without user:create are refused", async () => {
-    const in30Days = Date.now() + 30 * 24 * 3600 * 1000;
+  it("API keys: the JWT n8n issues carries its expiry and not its scopes; an expired key and a key without user:create are refused", async () => {
+    // The key form's expiry, in Unix seconds as the editor sends it (create-api-key-request.dto).
+    const in30Days = Math.floor(Date.now() / 1000) + 30 * 24 * 3600;
     const expiring = await real.createApiKey({ label: "thirty-days", scopes: ["user:create"], expiresAt: in30Days });
     const payload = JSON.parse(Buffer.from(expiring.split(".")[1], "base64url").toString("utf8"));
     expect(payload).to.include({ iss: "n8n", aud: "public-api" }).and.not.have.property("scopes");
     const expiry = keyExpiry(expiring);
-    expect(Math.abs(expiry!.getTime() - in30Days), "read back by pluto doctor").to.be.below(5_000);
+    expect(Math.abs(expiry!.getTime() - in30Days * 1000), "read back by pluto doctor").to.be.below(5_000);
     expect(keyExpiry(real.apiKey), "the operator's key: no expiry").to.equal(null);
 
     const body = [{ email: `scope-${Date.now()}@example.com`, role: "global:member" }];
@@ -158,8 +160,8 @@ describe("the real n8n, and the n8n model held to it", function () {
     expect(await call(real.url, "POST", "/api/v1/users", { key: real.apiKey, body: [] })).to.deep.equal({ status: 201, body: [] });
     expect((await call(real.url, "POST", "/api/v1/users", { key: listOnly, body: [] })).status).to.equal(403);
 
-    const shortLived = await real.createApiKey({ label: "short", scopes: ["user:create"], expiresAt: Date.now() + 1500 });
-    await new Promise((r) => setTimeout(r, 2500));
+    const shortLived = await real.createApiKey({ label: "short", scopes: ["user:create"], expiresAt: Math.floor(Date.now() / 1000) + 2 });
+    await new Promise((r) => setTimeout(r, 3500));
     expect(await call(real.url, "POST", "/api/v1/users", { key: shortLived, body })).to.deep.equal({ status: 401, body: { message: "unauthorized" } });
   });
 });

@@ -322,7 +322,8 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(redeliveredLinks, "announced once, after the retry").to.have.length(1);
     const sentTwiceLinks = await linksFor(sentTwice);
     expect(sentTwiceLinks).to.have.length(2);
-    expect(new Set(sentTwiceLinks).size, "each invitation carries a fresh link").to.equal(2);
+    // Each invitation's link is n8n's JWT of {inviter, invitee, iat}: the two are equal when n8n
+    // signed both within one second (user.service.ts `sendEmails`), and both work either way.
     for (const link of [...redeliveredLinks, ...sentTwiceLinks]) expect(await resolves(link)).to.equal(200);
     const redeliveredId = source.deliveries.find((d) => JSON.parse(d.body).email === redelivered)!.messageId;
     expect(deliveriesByMessage(source.deliveries).get(redeliveredId)).to.deep.equal([

@@ -78,7 +78,7 @@ export interface RealN8n {
   asOwner(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Every n8n user by lower-cased email (`GET /rest/users`, as the editor's Users page). */
   users(): Promise<Map<string, { id: string; email: string; isPending: boolean; role: string }>>;
-  /** Creates a further API key as the owner would in Settings > n8n API. */
+  /** Creates a further API key as the owner would in Settings > n8n API (`expiresAt` in Unix seconds, or null). */
   createApiKey(opts: { label: string; scopes: string[]; expiresAt: number | null }): Promise<string>;
   close(): Promise<void>;
 }
@@ -207,8 +207,13 @@ export async function startRealN8n(deployed: Record<string, string>, opts: { log
       asOwner: call,
       createApiKey,
       async users() {
-        const r = await must("users", "GET", "/rest/users?take=1000&skip=0");
-        const list = (Array.isArray(r) ? r : r.items) as { id: string; email: string; isPending: boolean; role: string }[];
+        // 50 a page at most (@n8n/api-types users-list-filter.dto: createTakeValidator(50)).
+        const list: { id: string; email: string; isPending: boolean; role: string }[] = [];
+        for (let skip = 0; ; skip += 50) {
+          const page = (await must("users", "GET", `/rest/users?take=50&skip=${skip}`)) as { count: number; items: typeof list };
+          list.push(...page.items);
+          if (page.items.length < 50 || list.length >= page.count) break;
+        }
         return new Map(list.map((u) => [u.email.toLowerCase(), u]));
       },
       close,

@@ -6,13 +6,14 @@
 // gives them 5 s, and the producer's enqueue budget lives inside that.
 
 /**
- * Divides every worker-side duration; 10 turns the deployed 30 s / 180 s / 8 s into 3 s / 18 s /
- * 800 ms. The n8n behind the worker is the real one, whose answers do not shrink with the scale: one
- * invitation takes 25-45 ms, but the mapping's 2 concurrent batches of 5 queue them up in n8n's
- * SQLite writes, about 1 s for 10 on a busy 2-CPU machine (measured with n8n 2.41.1). 30 (267 ms)
- * timed out most invitations; 10 keeps them inside the deadline and a retry still takes seconds.
+ * Divides every worker-side duration; 15 turns the deployed 30 s / 180 s / 8 s into 2 s / 12 s /
+ * 533 ms. The n8n behind the worker is the real one, whose answers do not shrink with the scale: an
+ * invitation takes 25-45 ms on an idle machine, and the e2e's front hands n8n one at a time
+ * (n8nFront.ts), so a wave of 10 fits the deadline. 30 (267 ms) left no room for it; 10 (3 s) would
+ * put the worker's cut-off level with the SNS client's own 3 s attempt timeout, which scenario 11
+ * needs to be the later of the two.
  */
-export const DEFAULT_TIME_SCALE = 10;
+export const DEFAULT_TIME_SCALE = 15;
 
 /** What the program deploys (seconds and milliseconds as the resources carry them). */
 export interface DeployedTimeouts {

@@ -15,10 +15,10 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * When an n8n API key expires, from the key itself: n8n's public-API keys are JWTs (`iss: n8n`,
- * `aud: public-api`; packages/cli/src/services/public-api-key.service.ts, n8n 2.41.1) whose `exp`
- * claim is the chosen expiry, written in milliseconds (measured: `expiresAt` is passed through), not
- * JWT seconds; both are read. The signature is not checked: only n8n can, and only the date is
- * wanted. null: no expiry; undefined: not a JWT at all.
+ * `aud: public-api`; packages/cli/src/services/public-api-key.service.ts `generateApiKey`, n8n 2.41.1)
+ * signed with `expiresIn` when the operator chose an expiry, so `exp` is that moment in JWT seconds,
+ * and n8n refuses the key from then on (401). The signature is not checked: only n8n can, and only
+ * the date is wanted. null: no expiry; undefined: not a JWT at all.
  */
 export function keyExpiry(key: string): Date | null | undefined {
   const parts = key.trim().split(".");
@@ -31,7 +31,7 @@ export function keyExpiry(key: string): Date | null | undefined {
   }
   if (!payload || typeof payload !== "object") return undefined;
   if (typeof payload.exp !== "number") return null;
-  return new Date(payload.exp > 1e11 ? payload.exp : payload.exp * 1000);
+  return new Date(payload.exp * 1000);
 }
 
 /** What n8n answered the scope probe: an empty invitation list (creates nothing). */

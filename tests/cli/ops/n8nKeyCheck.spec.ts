@@ -1,6 +1,6 @@
 // pluto doctor's n8n key check: the key the onboarding worker reads, decoded as n8n 2.41.1 issues it
-// (a JWT whose `exp` is the chosen expiry in milliseconds, no scopes inside: measured against the real
-// n8n in tests/e2e/n8nContract.e2e.ts), with Secrets Manager mocked.
+// (a JWT whose `exp` is the chosen expiry in seconds, no scopes inside: checked against the real n8n
+// in tests/e2e/n8nContract.e2e.ts), with Secrets Manager mocked.
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -12,11 +12,11 @@ import { awsError } from "./fixtures";
 
 const NOW = new Date("2026-12-07T12:00:00Z");
 const DAY = 24 * 3600 * 1000;
-/** A key shaped like n8n's: header.payload.signature, payload {sub, iss, aud, jti, iat[, exp in ms]}. */
-function n8nKey(expMs?: number, expUnit: "ms" | "s" = "ms"): string {
+/** A key shaped like n8n's: header.payload.signature, payload {sub, iss, aud, jti, iat[, exp]}. */
+function n8nKey(expMs?: number): string {
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
   const payload = { sub: "owner-id", iss: "n8n", aud: "public-api", jti: "j", iat: Math.floor(NOW.getTime() / 1000) - 86400 };
-  const exp = expMs === undefined ? {} : { exp: expUnit === "ms" ? expMs : Math.floor(expMs / 1000) };
+  const exp = expMs === undefined ? {} : { exp: Math.floor(expMs / 1000) };
   return `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ ...payload, ...exp })}.c2lnbmF0dXJl`;
 }
 
@@ -39,10 +39,9 @@ describe("pluto doctor: the n8n API key", () => {
   };
   beforeEach(() => (probes.length = 0));
 
-  it("reads the expiry from the key (milliseconds as n8n writes it, or JWT seconds); no `exp` is no expiry", () => {
+  it("reads the expiry from the key (JWT seconds); no `exp` is no expiry", () => {
     const at = NOW.getTime() + 30 * DAY;
     expect(keyExpiry(n8nKey(at))!.getTime()).to.equal(at);
-    expect(keyExpiry(n8nKey(at, "s"))!.getTime()).to.equal(at);
     expect(keyExpiry(n8nKey())).to.equal(null);
     for (const bad of ["n8n_api_plain", "a.b", "a.!!!.c", `a.${Buffer.from("null").toString("base64url")}.c`]) expect(keyExpiry(bad), bad).to.equal(undefined);
   });
