@@ -144,13 +144,15 @@ export async function startFakeN8n(opts: { apiKey: string; editorBaseUrl: string
         }
       })();
     const invitee = byId(tokens.get(token) ?? "");
+    // The editor's REST routes answer errors as `{ code, message }` (errors/http-error-serializers.ts
+    // `serializeInternalRestError`), unlike the public API's `{ message }`.
     if (req.method === "GET" && url.pathname === "/rest/resolve-signup-token") {
-      if (!invitee) return send(res, 400, { message: "Invalid invite URL" });
-      if (!invitee.pending) return send(res, 400, { message: "The invitation was likely either deleted or already claimed" });
+      if (!invitee) return send(res, 400, { code: 400, message: "Invalid invite URL" });
+      if (!invitee.pending) return send(res, 400, { code: 400, message: "The invitation was likely either deleted or already claimed" });
       return send(res, 200, { data: { inviter: { firstName: "Owner", lastName: "" } } });
     }
     if (req.method === "POST" && url.pathname === "/rest/invitations/accept") {
-      if (!invitee || !invitee.pending) return send(res, 400, { message: "This invite has been accepted already" });
+      if (!invitee || !invitee.pending) return send(res, 400, { code: 400, message: "This invite has been accepted already" });
       const { firstName } = JSON.parse(raw);
       invitee.pending = false;
       invitee.firstName = String(firstName);

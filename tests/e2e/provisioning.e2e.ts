@@ -18,7 +18,8 @@ const typed = (email: string) => email.replace(/^./, (c) => c.toUpperCase()).rep
 const nameOf = (email: string) => `User ${email.split("@")[0]}`;
 
 describe("end-to-end: who may join, onboarding and first sign-in, on local emulators, with fault injection", function () {
-  this.timeout(240_000);
+  // A scenario that dead-letters waits out maxReceiveCount visibility timeouts (30 s each at the default scale).
+  this.timeout(600_000);
   let world: World;
   /**
    * Upper bound for any one wait on the pipeline, far above what a passing run needs: a message

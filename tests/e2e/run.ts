@@ -14,6 +14,9 @@ async function main(): Promise<number> {
   process.on("warning", (w) => {
     if (!`${w.name} ${w.message}`.includes("NodeVersionSupportWarning")) process.stderr.write(`${w.name}: ${w.message}\n`);
   });
+  // Interrupted (Ctrl-C, a CI timeout): stop the real n8n too, which would otherwise outlive the run.
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => void closeSharedRealN8n().finally(() => process.exit(signal === "SIGINT" ? 130 : 143)));
   const started = Date.now();
   const mocha = new Mocha({ reporter: "spec", timeout: 60_000 });
   for (const file of fs
