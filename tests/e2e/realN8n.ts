@@ -41,7 +41,10 @@ export function n8nInstallDir(version = PINNED_N8N_VERSION, env = process.env): 
  * - N8N_USER_FOLDER and the task-runner broker port: a temporary folder and a free port (deployed,
  *   the EFS volume at ~/.n8n and the default 5679, alone in the task);
  * - telemetry, version checks, templates and the personalization survey: off, as nothing here may
- *   reach the internet (deployed, N8N_DIAGNOSTICS_ENABLED=false is the stack's own choice).
+ *   reach the internet (deployed, N8N_DIAGNOSTICS_ENABLED=false is the stack's own choice);
+ * - NODE_ENV=production, which n8n's images set (docker/images/n8n Dockerfile) and the npm package
+ *   does not: without it n8n answers errors with their stack trace (response-helper.ts
+ *   `sendErrorResponse`, `inDevelopment`).
  * Everything else (N8N_HOST, N8N_PROTOCOL, N8N_EDITOR_BASE_URL, WEBHOOK_URL, N8N_PROXY_HOPS,
  * N8N_SECURE_COOKIE, N8N_PUBLIC_API_DISABLED, N8N_LISTEN_ADDRESS) is the synthesised value.
  * N8N_PROTOCOL=https without N8N_SSL_KEY/N8N_SSL_CERT still serves plain HTTP (abstract-server.ts
@@ -60,6 +63,7 @@ export function localN8nEnv(deployed: Record<string, string>, local: { port: num
     N8N_VERSION_NOTIFICATIONS_ENABLED: "false",
     N8N_TEMPLATES_ENABLED: "false",
     N8N_PERSONALIZATION_ENABLED: "false",
+    NODE_ENV: "production",
   };
 }
 
