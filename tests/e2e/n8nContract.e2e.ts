@@ -69,15 +69,15 @@ describe("the real n8n, and the n8n model held to it", function () {
 
   it("answers the same requests as the model, with the same status and body shape", async () => {
     const email = `contract-${Date.now()}@example.com`;
-    const both = async (method: string, route: string, opts: { key?: "right" | "wrong"; body?: unknown } = {}) => {
-      const key = (k?: string) => (opts.key === "right" ? real.apiKey : opts.key === "wrong" ? "eyJ-not-a-key" : k);
+    const both = async (method: string, route: string, opts: { key: "right" | "wrong" | "none"; body?: unknown }) => {
+      const key = () => (opts.key === "right" ? real.apiKey : opts.key === "wrong" ? "eyJ-not-a-key" : undefined);
       const [r, f] = [
         await call(real.url, method, route, { key: key(), body: opts.body }),
         await call(fake.url, method, route, { key: key(), body: opts.body }),
       ];
       return { r, f };
     };
-    const invite = (e: string, key: "right" | "wrong" | undefined = "right") =>
+    const invite = (e: string, key: "right" | "wrong" | "none" = "right") =>
       both("POST", "/api/v1/users", { key, body: [{ email: e, role: "global:member" }] });
     const same = (what: string, { r, f }: { r: Answer; f: Answer }) => {
       expect([r.status, shape(r.body)], `${what}: real ${JSON.stringify(r.body).slice(0, 200)}`).to.deep.equal([f.status, shape(f.body)]);
@@ -108,7 +108,7 @@ describe("the real n8n, and the n8n model held to it", function () {
     expect(same("an active member", await invite(email)).r.body).to.deep.equal([]);
 
     expect(same("a wrong key", await invite(email, "wrong")).r).to.deep.equal({ status: 401, body: { message: "unauthorized" } });
-    expect(same("no key", await invite(email, undefined)).r).to.deep.equal({ status: 401, body: { message: "'X-N8N-API-KEY' header required" } });
+    expect(same("no key", await invite(email, "none")).r).to.deep.equal({ status: 401, body: { message: "'X-N8N-API-KEY' header required" } });
     expect(same("a malformed address", await invite("not an email")).r).to.deep.equal({
       status: 400,
       body: { message: 'request/body/0/email must match format "email"' },
