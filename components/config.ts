@@ -150,7 +150,7 @@ export const DEFAULTS = {
     deletionProtection: true,
   } as DatabaseSizing,
   redisNodeType: "cache.t4g.micro",
-  n8n: { image: "docker.n8n.io/n8nio/n8n:2.18.0", cpu: 512, memory: 1024, publicWebhooks: false } as N8nConfig,
+  n8n: { image: "docker.n8n.io/n8nio/n8n:2.41.1", cpu: 512, memory: 1024, publicWebhooks: false } as N8nConfig,
   autoscaling: { cpuTarget: 60, requestsPerTarget: 300 },
   accessLogRetentionDays: 90,
   backup: { retentionDays: 35, schedule: "cron(0 3 * * ? *)", restoredDataDirectories: {} } as BackupConfig,

@@ -10,6 +10,8 @@ import { N8N_INVITE_ROUTE, N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
 // One definition, in the policy rules: the pack's default skip-auth allowlist is made of these.
 export { N8N_INVITE_ROUTE, N8N_PUBLIC_WEBHOOK_ROUTES };
 const N8N_PORT = 5678;
+/** Where n8n listens inside its task: loopback only (see the container environment below). */
+export const N8N_LISTEN_ADDRESS = "127.0.0.1";
 
 /**
  * The routes n8n's oauth2-proxy lets through without sign-in: always the invitation route the
@@ -78,6 +80,13 @@ export class N8n extends pulumi.ComponentResource {
           environment: {
             N8N_HOST: args.host,
             N8N_PORT: String(N8N_PORT),
+            // n8n listens on every interface by default (packages/@n8n/config/src/index.ts, n8n 2.41.1:
+            // `listen_address = '::'`, env N8N_LISTEN_ADDRESS; abstract-server.ts `server.listen(port,
+            // address)`). Its proxy and health check reach it on 127.0.0.1 (golden.ts
+            // OAUTH2_PROXY_UPSTREAMS, proxiedService.ts healthCheckCommand), so loopback is all it
+            // needs: a port mapping or security group added by mistake still finds nothing to talk to.
+            // Its task-runner broker already defaults to 127.0.0.1 (runners.config.ts).
+            N8N_LISTEN_ADDRESS: N8N_LISTEN_ADDRESS,
             N8N_PROTOCOL: "https",
             N8N_EDITOR_BASE_URL: `${this.url}/`,
             WEBHOOK_URL: `${this.url}/`,

@@ -8,7 +8,8 @@ export interface Notice {
 }
 
 /** What the n8n step produced for the notice; absent when n8n is not deployed. */
-export type N8nStep = { state: "invited"; emailSent: boolean; acceptUrl?: string } | { state: "member" };
+export type N8nStep =
+  { state: "invited"; emailSent: boolean; acceptUrl?: string; unsafeLink?: boolean } | { state: "member" } | { state: "refused"; reason: string };
 
 /**
  * SNS email subjects must be ASCII, without line breaks or control characters, and under 100
@@ -32,6 +33,11 @@ export function newMemberNotice(member: ProvisioningMessage, appUrl: string, n8n
   ];
   if (n8n?.state === "member") {
     lines.push("", "n8n: they already have an n8n account; nothing to do.");
+  } else if (n8n?.state === "refused") {
+    lines.push(
+      "",
+      `n8n: refused to invite ${member.email} for good ("${n8n.reason}"); nothing will retry it. Invite them by hand from n8n's Users page under an address n8n accepts, or tell them why they have no n8n account.`,
+    );
   } else if (n8n?.state === "invited" && n8n.emailSent) {
     lines.push("", "n8n: invited; n8n emailed them the invitation.");
   } else if (n8n?.state === "invited" && n8n.acceptUrl) {
@@ -39,6 +45,11 @@ export function newMemberNotice(member: ProvisioningMessage, appUrl: string, n8n
       "",
       `n8n: invited. n8n sends no email, so forward this invitation link to ${member.email} (valid for ${N8N_INVITE_VALIDITY}; whoever holds it can claim the invitation, so send it to them alone):`,
       n8n.acceptUrl,
+    );
+  } else if (n8n?.state === "invited" && n8n.unsafeLink) {
+    lines.push(
+      "",
+      "n8n: invited, but the link n8n returned is not an https link, so it is not passed on (check N8N_EDITOR_BASE_URL). Copy the invite link from n8n's Users page.",
     );
   } else if (n8n?.state === "invited") {
     lines.push(

@@ -2,7 +2,7 @@ import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./events";
 import { Fetch, redactAll } from "./http";
 import { describeError, Logger } from "./log";
 import { parseMessage, ProvisioningMessage } from "./message";
-import { inviteToN8n, linkSecrets } from "./n8n";
+import { inviteToN8n, linkSecrets, redactN8n } from "./n8n";
 import { N8nStep, newMemberNotice, Notice } from "./notify";
 
 export interface WorkerDeps {
@@ -45,7 +45,7 @@ export async function handleProvisioningBatch(event: SqsEvent, deps: WorkerDeps)
 }
 
 /**
- * Onboards one member: the n8n invitation (when n8n is deployed), then the notice to the
+ * Onboards one member (the notice carries the link, so an error quoting it is redacted): the n8n invitation (when n8n is deployed), then the notice to the
  * administrators. Either failing fails the record, so a redelivery repeats both; both are safe
  * to repeat (n8n re-invites a pending user as the same user with a fresh link and skips an
  * active one; a second notice is a duplicate email, never a lost member). Resolves true when
@@ -70,12 +70,17 @@ async function onboardRecord(record: SqsRecord, deps: WorkerDeps): Promise<boole
     deps.log({ level: "info", event: "member_notified", ...context, sub: member.sub });
     return true;
   } catch (err) {
-    deps.log({ level: "error", event: "notify_failed", ...context, sub: member.sub, error: redactAll(describeError(err), secrets) });
+    deps.log({ level: "error", event: "notify_failed", ...context, sub: member.sub, error: redactN8n(redactAll(describeError(err), secrets), "") });
     return false;
   }
 }
 
-/** The n8n step; undefined (logged, never thrown) when it failed and the record must be retried. */
+/**
+ * The n8n step; undefined (logged, never thrown) when it failed and the record must be retried. An
+ * address n8n refuses for good is a step of its own: the notice names the member and n8n's reason
+ * and the message is done, instead of five receives into a DLQ nobody is told about. Error texts go
+ * through `redactN8n`: neither the key nor an invitation token reaches a log line.
+ */
 async function invite(member: ProvisioningMessage, n8n: NonNullable<WorkerDeps["n8n"]>, deps: WorkerDeps, context: object): Promise<N8nStep | undefined> {
   let apiKey = "";
   try {
@@ -85,15 +90,32 @@ async function invite(member: ProvisioningMessage, n8n: NonNullable<WorkerDeps["
       deps.log({ level: "error", event: "n8n_invite_failed", ...context, sub: member.sub, status: outcome.status, error: outcome.error });
       return undefined;
     }
+    if (outcome.state === "refused") {
+      deps.log({ level: "warn", event: "n8n_refused", ...context, sub: member.sub, status: outcome.status, reason: outcome.reason });
+      return { state: "refused", reason: outcome.reason };
+    }
     if (outcome.state === "member") {
       deps.log({ level: "info", event: "n8n_member_exists", ...context, sub: member.sub });
       return { state: "member" };
     }
     // The link is a credential: logs say only whether there was one.
-    deps.log({ level: "info", event: "n8n_invited", ...context, sub: member.sub, emailSent: outcome.emailSent, link: Boolean(outcome.acceptUrl) });
-    return { state: "invited", emailSent: outcome.emailSent, ...(outcome.acceptUrl ? { acceptUrl: outcome.acceptUrl } : {}) };
+    deps.log({
+      level: outcome.unsafeLink ? "warn" : "info",
+      event: "n8n_invited",
+      ...context,
+      sub: member.sub,
+      emailSent: outcome.emailSent,
+      link: Boolean(outcome.acceptUrl),
+      ...(outcome.unsafeLink ? { linkRefused: "not an https link" } : {}),
+    });
+    return {
+      state: "invited",
+      emailSent: outcome.emailSent,
+      ...(outcome.acceptUrl ? { acceptUrl: outcome.acceptUrl } : {}),
+      ...(outcome.unsafeLink ? { unsafeLink: true } : {}),
+    };
   } catch (err) {
-    deps.log({ level: "error", event: "n8n_invite_failed", ...context, sub: member.sub, error: redactAll(describeError(err), [apiKey]) });
+    deps.log({ level: "error", event: "n8n_invite_failed", ...context, sub: member.sub, error: redactN8n(describeError(err), apiKey) });
     return undefined;
   }
 }

@@ -8,6 +8,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "./helpers/stack";
+import { N8N_NODE_MAJOR } from "./e2e/realN8n";
 
 /** The steps, in order: the script's top-level `npm` commands (the Node.js set-up above them is not one). */
 function npmSteps(script: string): string[] {
@@ -44,6 +45,33 @@ export function checkCiRun(script: string): string[] {
     ["npm run test:e2e", e2e],
   ] as const)
     if (lint >= 0 && i >= 0 && i < lint) problems.push(`.ci/run runs ${what} before the lint`);
+  problems.push(...checkN8nInstall(script));
+  return problems;
+}
+
+const N8N_VERSION_LINE = 'n8n_version="$(npx ts-node --transpile-only tests/e2e/realN8n.ts)"';
+
+/**
+ * The real n8n the e2e runs: its version read from the code (the pinned image's tag), installed
+ * after the project's own installs and before the e2e, on the Node.js major n8n asks for, into the
+ * version-keyed cache, never through the project's `npm ci`, and renamed into place only when done.
+ */
+export function checkN8nInstall(script: string): string[] {
+  const lines = script.split("\n");
+  const at = (test: (line: string) => boolean) => lines.findIndex(test);
+  const version = at((l) => l.trim() === N8N_VERSION_LINE);
+  if (version < 0) return [".ci/run does not read the pinned n8n version from tests/e2e/realN8n.ts"];
+  const problems: string[] = [];
+  const install = at((l) => /^\s+npm install --ignore-scripts\b/.test(l));
+  const rename = at((l) => /^\s*mv -T "\$tmp" "\$n8n_dir"/.test(l));
+  const lastCi = lines.map((l, i) => (/^npm ci\b/.test(l) ? i : -1)).reduce((a, b) => Math.max(a, b), -1);
+  const e2e = at((l) => /^npm run test:e2e\s*$/.test(l));
+  if (install < 0) problems.push(".ci/run does not install n8n (npm install --ignore-scripts in its own directory)");
+  if (!lines.some((l) => l.trim() === `n8n_node="$(cached_node ${N8N_NODE_MAJOR})"`)) problems.push(`.ci/run does not run n8n on Node.js ${N8N_NODE_MAJOR}`);
+  if (!lines.some((l) => l.trim() === 'n8n_dir="$cache/n8n-$n8n_version"')) problems.push(".ci/run does not key the n8n install by its version");
+  if (rename < 0 || rename < install) problems.push(".ci/run does not move the n8n install into place only once it is complete");
+  if (version < lastCi) problems.push(".ci/run installs n8n before the project's npm ci");
+  if (e2e >= 0 && install > e2e) problems.push(".ci/run installs n8n after the e2e");
   return problems;
 }
 
@@ -65,6 +93,26 @@ describe(".ci/run", () => {
       "npm run lint",
       "npm test",
       "npm run test:e2e",
+    ]);
+  });
+
+  it("installs the real n8n for the e2e at the pinned version, on Node.js 24, into the version-keyed cache, between the installs and the e2e", () => {
+    expect(checkN8nInstall(script)).to.deep.equal([]);
+    expect(checkN8nInstall(script.replace(N8N_VERSION_LINE, 'n8n_version="2.41.1"'))).to.deep.equal([
+      ".ci/run does not read the pinned n8n version from tests/e2e/realN8n.ts",
+    ]);
+    expect(checkN8nInstall(script.replace(`cached_node ${N8N_NODE_MAJOR})`, "cached_node 22)"))).to.deep.equal([
+      `.ci/run does not run n8n on Node.js ${N8N_NODE_MAJOR}`,
+    ]);
+    expect(checkN8nInstall(script.replace('n8n_dir="$cache/n8n-$n8n_version"', 'n8n_dir="$cache/n8n"'))).to.deep.equal([
+      ".ci/run does not key the n8n install by its version",
+    ]);
+    expect(checkN8nInstall(script.replace(/^\s*mv -T "\$tmp" "\$n8n_dir".*$/m, ""))).to.deep.equal([
+      ".ci/run does not move the n8n install into place only once it is complete",
+    ]);
+    const npmCi = "npm ci --no-audit --no-fund\n";
+    expect(checkN8nInstall(script.replace(npmCi, "").replace("npm run build\n", `npm run build\n${npmCi}`))).to.deep.equal([
+      ".ci/run installs n8n before the project's npm ci",
     ]);
   });
 

@@ -1,7 +1,11 @@
 // What Lambda's SQS event source mapping does for the worker: up to `maxConcurrency` pollers each
 // receive up to `batchSize` messages, invoke the function with an SQS event, and delete what
-// succeeded. With `ReportBatchItemFailures` the response decides which records failed (AWS Lambda
-// developer guide, "Handling errors for an SQS event source in Lambda"); failed records are left
+// succeeded. With `ReportBatchItemFailures` among the mapping's `functionResponseTypes` (read from
+// the synthesised mapping) the response decides which records failed (AWS Lambda developer guide,
+// "Handling errors for an SQS event source in Lambda", services-sqs-errorhandling.html); without
+// it Lambda ignores the response and deletes every record of a batch whose invocation succeeded
+// (the whole batch is the unit: "Lambda deletes the messages from the queue" once the function
+// returns successfully, services-sqs-configure.html / with-sqs.html). Failed records are left
 // alone, to come back when their visibility timeout ends, and the queue's redrive policy moves
 // them to the DLQ after maxReceiveCount receives. An invocation that fails (an error, or the
 // function timing out) returns the whole batch. The mapping is refused, as AWS refuses it, when the
@@ -17,6 +21,8 @@ export interface EventSourceOptions {
   region: string;
   batchSize: number;
   maxConcurrency: number;
+  /** The mapping's `functionResponseTypes` as deployed; only `ReportBatchItemFailures` means anything. */
+  functionResponseTypes: string[];
   /** The function's timeout and the queue's visibility timeout, checked as CreateEventSourceMapping checks them. */
   functionTimeoutMs: number;
   visibilityTimeoutSeconds: number;
@@ -46,13 +52,19 @@ export interface EventSource {
 }
 
 /**
- * The ids of the records to leave on the queue. The whole batch fails when the function throws,
- * or answers with a malformed `batchItemFailures` (an entry without a string itemIdentifier, or
- * one naming no record of the batch); an empty or absent response is full success.
+ * The ids of the records to leave on the queue. The whole batch fails when the function throws.
+ * Only with `reportBatchItemFailures` does the response count: then a malformed `batchItemFailures`
+ * (an entry without a string itemIdentifier, or one naming no record of the batch) fails the whole
+ * batch, and an empty or absent response is full success; without it every record is deleted.
  */
-export function failedRecordIds(records: Pick<SqsRecord, "messageId">[], outcome: { ok: true; response: unknown } | { ok: false }): Set<string> {
+export function failedRecordIds(
+  records: Pick<SqsRecord, "messageId">[],
+  outcome: { ok: true; response: unknown } | { ok: false },
+  reportBatchItemFailures = true,
+): Set<string> {
   const all = new Set(records.map((r) => r.messageId));
   if (!outcome.ok) return all;
+  if (!reportBatchItemFailures) return new Set();
   const response = outcome.response;
   if (response === null || response === undefined || response === "") return new Set();
   if (typeof response !== "object") return all;
@@ -101,6 +113,7 @@ export function startEventSource(opts: EventSourceOptions): EventSource {
   const timeline: EventSource["timeline"] = [];
   let stopping = false;
   let batches = 0;
+  const reportsItems = opts.functionResponseTypes.includes("ReportBatchItemFailures");
 
   const pollOnce = async () => {
     const { Messages = [] } = await opts.sqs.send(
@@ -119,7 +132,7 @@ export function startEventSource(opts: EventSourceOptions): EventSource {
     timeline.push({ batch, event: "start" });
     const result = await opts.invoke({ Records: records });
     timeline.push({ batch, event: "end" });
-    const failed = failedRecordIds(records, result.ok ? { ok: true, response: result.result } : { ok: false });
+    const failed = failedRecordIds(records, result.ok ? { ok: true, response: result.result } : { ok: false }, reportsItems);
     const invocationError = result.ok ? undefined : result.errorMessage;
     for (const r of records) {
       deliveries.push({

@@ -44,6 +44,13 @@ describe("e2e harness", () => {
       for (const response of [undefined, null, "", {}, { batchItemFailures: [] }, { batchItemFailures: null }]) expect(ids(response)).to.deep.equal([]);
     });
 
+    it("without ReportBatchItemFailures in the mapping, ignores the response: a successful invocation deletes every record (a thrown error still returns them all)", () => {
+      const without = (outcome: Parameters<typeof failedRecordIds>[1]) => [...failedRecordIds(records, outcome, false)].sort();
+      expect(without({ ok: true, response: { batchItemFailures: [{ itemIdentifier: "m2" }] } })).to.deep.equal([]);
+      expect(without({ ok: true, response: { batchItemFailures: "m1" } })).to.deep.equal([]);
+      expect(without({ ok: false })).to.deep.equal(["m1", "m2"]);
+    });
+
     it("fails the whole batch for a thrown error or a malformed response", () => {
       expect([...failedRecordIds(records, { ok: false })].sort()).to.deep.equal(["m1", "m2"]);
       for (const response of [

@@ -1,4 +1,5 @@
-// The stand-in n8n's invitation rules, as n8n 2.17.7/2.20.0 implement them (see n8n.ts for the files).
+// The n8n model's invitation rules, as n8n 2.41.1 implements them (see n8n.ts for the files; the
+// contract test tests/e2e/n8nContract.e2e.ts holds the model to the real n8n).
 import { expect } from "chai";
 import { FakeN8n, startFakeN8n, tokenOf } from "./n8n";
 import { inviteToN8n } from "../../functions/n8n";
@@ -48,11 +49,16 @@ describe("e2e stand-in: n8n invitations", () => {
     expect(await invite("ada@example.com")).to.deep.equal({ ok: true, status: 201, state: "member" });
   });
 
-  it("refuses a wrong API key (401) and invitations before the owner exists (400)", async () => {
+  it("refuses a wrong API key (401), and on a fresh install, before the owner exists, every key (401: none can exist yet)", async () => {
     expect(await invite("ada@example.com", "wrong")).to.include({ ok: false, status: 401 });
     n8n.ownerSetUp = false;
     const r = await invite("ada@example.com");
-    expect(r).to.include({ ok: false, status: 400 });
-    expect((r as { error: string }).error).to.contain("You must set up your own account before inviting others");
+    expect(r).to.include({ ok: false, status: 401 });
+    expect((r as { error: string }).error).to.contain("unauthorized");
+  });
+
+  it("refuses malformed addresses for good, in the validator's words or the DTO's", async () => {
+    expect(await invite("not-an-email")).to.deep.include({ ok: true, status: 400, state: "refused", reason: 'request/body/0/email must match format "email"' });
+    expect(await invite("josé@exämple.com")).to.deep.include({ ok: true, status: 400, state: "refused", reason: "Invalid email" });
   });
 });

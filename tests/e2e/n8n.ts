@@ -1,10 +1,15 @@
-// A stand-in for n8n's invitation flow as the pinned n8n (2.18.0) implements it; its code was read
-// in the published n8n 2.17.7 and 2.20.0 packages, identical on every path below (dist/ of
-// n8n-io/n8n packages/cli):
+// A model of n8n's invitation API as n8n 2.41.1 (the pinned version) implements it, kept honest by
+// tests/e2e/n8nContract.e2e.ts, which sends it and the real n8n the same requests and requires the
+// same status and body shape. The e2e scenarios run against the real n8n (n8nFront.ts injects the
+// faults); this model serves the fast unit-level tests. Files of n8n-io/n8n packages/cli/src, 2.41.1:
 // - public-api/v1/handlers/users/users.handler.ee.ts `createUser`: POST /api/v1/users with
-//   X-N8N-API-KEY, body [{email, role}], answers 201 with the invitation controller's result;
-// - controllers/invitation.controller.ts `inviteUser`: 400 "You must set up your own account
-//   before inviting others" until the owner exists;
+//   X-N8N-API-KEY, body [{email, role}], answers 201 with user.service.ts `inviteUser`'s result;
+// - public-api/index.ts: the OpenAPI validator refuses a malformed address, 400 `{message:
+//   "request/body/0/email must match format \"email\""}`, and `InviteUsersRequestDto` (zod) what the
+//   validator lets through (non-ASCII), 400 `{message: "Invalid email"}`; no key is 401 `{message:
+//   "'X-N8N-API-KEY' header required"}`, a wrong or expired one 401 `{message: "unauthorized"}`;
+// - before the owner is set up no API key can exist, so a fresh install answers 401 (the 400 "You
+//   must set up your own account before inviting others" of user.service.ts is unreachable there);
 // - services/user.service.ts `inviteUsers`/`sendEmails`: an unknown email becomes a pending user,
 //   a pending one is invited again (same user, new link), an active one is left out of the answer;
 //   the link is `<editor base URL>/signup?token=<JWT, 90 days>` and is returned because no mail
@@ -12,11 +17,9 @@
 // - controllers/auth.controller.ts `resolveSignupToken` (GET /rest/resolve-signup-token) and
 //   invitation.controller.ts `acceptInvitationWithToken` (POST /rest/invitations/accept): the
 //   person opens the link and sets their name and password; a claimed invitation is refused.
-// Faults: "down" closes the port, "503"/"404"/"500" answer every API call so, `failFor` answers an
-// email's invitations with a status for good, and a per-email delay holds the answer after the
-// user is written. A 500 carries n8n's public-API error body, `{ message }` (packages/cli/src/
-// public-api/index.ts, the router's last error handler `res.status(error.status || 400).json({
-// message })`); one from the ALB in front would be an HTML page, which the worker treats alike.
+// Faults (for the unit-level tests only): "down" closes the port, "503"/"404"/"500" answer every API
+// call so, `failFor` answers an email's invitations with a status for good, and a per-email delay
+// holds the answer after the user is written. A 500 carries n8n's error body, `{ message }`.
 import * as crypto from "crypto";
 import * as http from "http";
 import type { AddressInfo } from "net";
@@ -105,8 +108,18 @@ export async function startFakeN8n(opts: { apiKey: string; editorBaseUrl: string
       if (mode === "503") return reply(503, { message: "Service Unavailable" });
       if (mode === "404") return reply(404, { message: "The requested resource could not be found." });
       if (mode === "500") return reply(500, { message: "Internal Server Error" });
-      if (req.headers["x-n8n-api-key"] !== state.apiKey) return reply(401, { message: "unauthorized" });
-      if (!state.ownerSetUp) return reply(400, { message: "You must set up your own account before inviting others" });
+      if (!req.headers["x-n8n-api-key"]) return reply(401, { message: "'X-N8N-API-KEY' header required" });
+      if (!state.ownerSetUp || req.headers["x-n8n-api-key"] !== state.apiKey) return reply(401, { message: "unauthorized" });
+      // The validator's `format: email` (ajv-formats' "fast" email pattern), then the DTO's zod check.
+      const badFormat = emails.findIndex(
+        (e) =>
+          !/^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(
+            e,
+          ),
+      );
+      if (badFormat >= 0 && /^[\x20-\x7e]*$/.test(emails[badFormat]))
+        return reply(400, { message: `request/body/${badFormat}/email must match format "email"` });
+      if (badFormat >= 0) return reply(400, { message: "Invalid email" });
       const failing = state.failFor.get(emails[0]);
       if (failing) return reply(failing, { message: "Internal Server Error" });
       const invited = [];
@@ -131,13 +144,15 @@ export async function startFakeN8n(opts: { apiKey: string; editorBaseUrl: string
         }
       })();
     const invitee = byId(tokens.get(token) ?? "");
+    // The editor's REST routes answer errors as `{ code, message }` (errors/http-error-serializers.ts
+    // `serializeInternalRestError`), unlike the public API's `{ message }`.
     if (req.method === "GET" && url.pathname === "/rest/resolve-signup-token") {
-      if (!invitee) return send(res, 400, { message: "Invalid invite URL" });
-      if (!invitee.pending) return send(res, 400, { message: "The invitation was likely either deleted or already claimed" });
+      if (!invitee) return send(res, 400, { code: 400, message: "Invalid invite URL" });
+      if (!invitee.pending) return send(res, 400, { code: 400, message: "The invitation was likely either deleted or already claimed" });
       return send(res, 200, { data: { inviter: { firstName: "Owner", lastName: "" } } });
     }
     if (req.method === "POST" && url.pathname === "/rest/invitations/accept") {
-      if (!invitee || !invitee.pending) return send(res, 400, { message: "This invite has been accepted already" });
+      if (!invitee || !invitee.pending) return send(res, 400, { code: 400, message: "This invite has been accepted already" });
       const { firstName } = JSON.parse(raw);
       invitee.pending = false;
       invitee.firstName = String(firstName);

@@ -7,10 +7,10 @@ import { REFUSAL } from "../../functions/preSignUp";
 import type { Delivery } from "./eventSource";
 import { account, ledger, ScenarioCount } from "./ledger";
 import { filterPatternMatches } from "./logFilter";
-import type { N8nAvailability } from "./n8n";
-import { tokenOf } from "./n8n";
+import type { N8nAvailability } from "./n8nFront";
+import { tokenOf } from "./n8nFront";
 import { OWUI_ERRORS } from "./openWebUi";
-import { N8N_KEY, World, startWorld } from "./world";
+import { deployedOauth2Proxy, World, startWorld } from "./world";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 /** Cognito keeps the email as typed; the pipeline and Open WebUI lower-case it. */
@@ -18,7 +18,8 @@ const typed = (email: string) => email.replace(/^./, (c) => c.toUpperCase()).rep
 const nameOf = (email: string) => `User ${email.split("@")[0]}`;
 
 describe("end-to-end: who may join, onboarding and first sign-in, on local emulators, with fault injection", function () {
-  this.timeout(240_000);
+  // A scenario that dead-letters waits out maxReceiveCount visibility timeouts (30 s each at the default scale).
+  this.timeout(600_000);
   let world: World;
   /**
    * Upper bound for any one wait on the pipeline, far above what a passing run needs: a message
@@ -26,8 +27,15 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
    */
   let DEADLINE_MS = 0;
 
-  before(async () => {
+  before(async function () {
+    // The real n8n starts once per run: seconds on an idle machine, minutes on a busy one.
+    this.timeout(420_000);
+    const started = Date.now();
     world = await startWorld();
+    const { startMs, setupMs } = world.n8n.real.timings;
+    console.log(
+      `      (the real n8n ${world.n8n.real.version}: ready in ${startMs} ms, owner and API key in ${setupMs} ms; the world in ${Date.now() - started} ms)`,
+    );
     DEADLINE_MS = (world.artefacts.maxReceiveCount + 2) * world.timeouts.scaled.visibilityTimeoutSeconds * 1000 + 20_000;
   });
   after(async () => {
@@ -69,7 +77,12 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
       .filter((n) => n.subject === `New member: ${email}`)
       .map((n) => /https:\/\/\S+\/signup\?token=\S+/.exec(n.message)?.[0])
       .filter((l): l is string => Boolean(l));
-  const resolves = async (link: string) => (await fetch(`${world.n8n.url}/rest/resolve-signup-token?token=${tokenOf(link)}`)).status;
+  const resolves = async (link: string) => (await fetch(`${world.n8n.real.url}/rest/resolve-signup-token?token=${tokenOf(link)}`)).status;
+  /** n8n's users among `emails` (n8n keeps every scenario's users: one n8n per run). */
+  const n8nUsersOf = async (emails: string[]) => {
+    const users = await world.n8n.users();
+    return new Map(emails.filter((e) => users.has(e)).map((e) => [e, users.get(e)!]));
+  };
 
   async function signUpAll(emails: string[]): Promise<Map<string, string>> {
     const subs = new Map<string, string>();
@@ -129,7 +142,9 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
 
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
-    expect(sorted(world.n8n.users.keys())).to.deep.equal(sorted(["owner@example.com", ada, guest]));
+    expect(sorted((await n8nUsersOf([world.n8n.real.owner.email, ada, guest, stranger, unverified])).keys())).to.deep.equal(
+      sorted([world.n8n.real.owner.email, ada, guest]),
+    );
     const notices = await world.notices();
     expect(notices.map((n) => n.subject).sort()).to.deep.equal(sorted([`New member: ${ada}`, `New member: ${guest}`]));
     expect(notices.find((n) => n.subject.endsWith(ada))!.message).to.contain("Ada Lovelace <s0-ada@example.com> has joined https://pluto.example.com.");
@@ -138,14 +153,16 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const [link] = await linksFor(ada);
     expect(link.startsWith(`${world.artefacts.n8nEditorBaseUrl.replace(/\/$/, "")}/signup?token=`)).to.equal(true);
     expect(await resolves(link)).to.equal(200);
-    const accepted = await fetch(`${world.n8n.url}/rest/invitations/accept`, {
+    const accepted = await fetch(`${world.n8n.real.url}/rest/invitations/accept`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ token: tokenOf(link), firstName: "Ada", lastName: "Lovelace", password: "Analytical-Engine-1843" }),
     });
     expect(accepted.status).to.equal(200);
-    expect(world.n8n.users.get(ada)).to.include({ pending: false });
+    expect((await world.n8n.users()).get(ada)).to.include({ isPending: false });
 
+    // oauth2-proxy refuses the unverified person at sign-in (providers/provider_data.go): no account.
+    expect(await world.signIn(unverified)).to.deep.equal({ status: 500, body: { oauth2Proxy: `email in id_token (${unverified}) isn't verified` } });
     // The guest's first sign-in; nobody can open an account through /signup.
     // A non-ASCII name survives the whole chain: name claim trigger (percent-encoded) → header → Open WebUI (unquote).
     expect((await world.signIn("Guest@Partner.org")).body).to.include({ email: guest, name: "José Núñez", role: "user" });
@@ -242,7 +259,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
 
     // The operator stores the right key. Each worker container caches the key it read, so fresh
     // containers must start (any configuration change of the function does that) before the redrive.
-    world.secretValues[keyArn] = N8N_KEY;
+    world.secretValues[keyArn] = world.n8n.apiKey;
     const redrive = await runDlqRedrive(
       { prefix: "pluto", region: world.queues.region, wait: true, yes: true },
       { clients: () => world.opsClients(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) },
@@ -264,7 +281,8 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
     expect(sorted(await world.onboarded())).to.deep.equal(sorted(emails));
-    for (const email of emails) expect(world.n8n.users.get(email), email).to.include({ pending: true });
+    const users = await world.n8n.users();
+    for (const email of emails) expect(users.get(email), email).to.include({ isPending: true });
     // Moved messages start counting receives again, so none is dead-lettered at once.
     expect(second.deliveries.map((d) => [d.receiveCount, d.failed])).to.deep.equal(emails.map(() => [1, false]));
   });
@@ -274,7 +292,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     const redelivered = "s4-redelivered@example.com";
     const sentTwice = "s4-sent-twice@example.com";
     const emails = [existing, redelivered, sentTwice];
-    world.n8n.users.set(existing, { id: "n8n-existing", email: existing, role: "global:member", pending: false });
+    const member = await world.n8n.addMember(existing);
     await signUpAll(emails);
     // SQS delivers at least once: the same body can arrive as a second message.
     const queued = await world.queues.peek(world.artefacts.queueName);
@@ -294,8 +312,9 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(outcome.lost).to.equal(0);
     expect(outcome.dlq).to.deep.equal([]);
     expect(source.deliveries.filter((d) => d.failed).map((d) => JSON.parse(d.body).email)).to.deep.equal([redelivered]);
-    expect(sorted(world.n8n.users.keys())).to.deep.equal(sorted(["owner@example.com", ...emails]));
-    expect(world.n8n.users.get(existing)).to.include({ id: "n8n-existing", pending: false });
+    const users = await n8nUsersOf(emails);
+    expect(sorted(users.keys())).to.deep.equal(sorted(emails));
+    expect(users.get(existing)).to.include({ id: member.id, isPending: false });
     expect(n8nStatuses(redelivered), "invited twice, as the same pending user").to.deep.equal([201, 201]);
     const existingNotices = (await world.notices()).filter((n) => n.subject.endsWith(existing));
     expect(existingNotices.length).to.be.at.least(1);
@@ -304,7 +323,8 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(redeliveredLinks, "announced once, after the retry").to.have.length(1);
     const sentTwiceLinks = await linksFor(sentTwice);
     expect(sentTwiceLinks).to.have.length(2);
-    expect(new Set(sentTwiceLinks).size, "each invitation carries a fresh link").to.equal(2);
+    // Each invitation's link is n8n's JWT of {inviter, invitee, iat}: the two are equal when n8n
+    // signed both within one second (user.service.ts `sendEmails`), and both work either way.
     for (const link of [...redeliveredLinks, ...sentTwiceLinks]) expect(await resolves(link)).to.equal(200);
     const redeliveredId = source.deliveries.find((d) => JSON.parse(d.body).email === redelivered)!.messageId;
     expect(deliveriesByMessage(source.deliveries).get(redeliveredId)).to.deep.equal([
@@ -339,7 +359,10 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
       expect(links, email).to.have.length(1);
       expect(await resolves(links[0]), email).to.equal(200);
     }
-    expect(world.n8n.users.size).to.equal(emails.length + 1);
+    expect(
+      [...(await n8nUsersOf(emails)).values()].map((u) => u.isPending),
+      "one pending n8n user each",
+    ).to.deep.equal(emails.map(() => true));
   });
 
   it("5b. n8n answers 404 for good (wrong URL, or its public API disabled): every message waits in the DLQ, nobody is announced half-onboarded", async () => {
@@ -422,6 +445,10 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     expect(world.deployWorker().timeoutMs).to.equal(scaled.workerTimeoutMs);
     expect(world.producer.timeoutMs, "the PostConfirmation trigger: Cognito's 5 s, as deployed").to.equal(5000);
     expect(world.artefacts.enqueueBudgetMs).to.be.below(world.producer.timeoutMs);
+    // The mapping the poller copies: without ReportBatchItemFailures Lambda would delete every record
+    // of a batch the worker partly failed, and the poller would too (eventSource.ts).
+    expect(world.artefacts.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
+    expect(world.artefacts.appClient).to.deep.include({ generateSecret: true, explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"] });
   });
 
   it("9. the enqueue fails while people sign up (SQS answers 503, then stops answering): every sign-up succeeds, each failure is one enqueue_failed line the alarm's metric filter counts, and `pluto users sync --since` recovers every member", async () => {
@@ -506,7 +533,7 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
     }
     expect(n8nStatuses(broken)).to.deep.equal(range(world.artefacts.maxReceiveCount).map(() => 500));
     expect(sorted(await world.onboarded()), "nobody announced without an invitation").to.deep.equal(sorted(emails));
-    expect(world.n8n.users.has(broken)).to.equal(false);
+    expect((await world.n8n.users()).has(broken)).to.equal(false);
     const byMessage = deliveriesByMessage(source.deliveries);
     for (const d of source.deliveries.filter((x) => JSON.parse(x.body).email !== broken && x.receiveCount === 1))
       expect(byMessage.get(d.messageId)).to.deep.equal([
@@ -558,6 +585,32 @@ describe("end-to-end: who may join, onboarding and first sign-in, on local emula
       expect(links, email).to.have.length(1);
       expect(await resolves(links[0]), email).to.equal(200);
     }
-    expect(world.n8n.users.size).to.equal(emails.length + 1);
+    expect(
+      [...(await n8nUsersOf(emails)).values()].map((u) => u.isPending),
+      "one pending n8n user each",
+    ).to.deep.equal(emails.map(() => true));
+  });
+
+  it("12. oauth2-proxy's half of the allow-list, on every request: a single address the operator removes is refused at the next request though its Cognito user remains; the domain still admits; an unverified email never gets through", async () => {
+    const guest = "guest@partner.org";
+    const member = "s12-member@example.com";
+    const unverified = "s12-unverified@example.com";
+    await world.signUp("Guest@Partner.org", "José Núñez").catch((e: Error) => {
+      if (e.name !== "UsernameExistsException") throw e; // signed up in scenario 0
+    });
+    await world.signUp(member, nameOf(member));
+    await world.signUp(unverified, "Una Verified", { emailVerified: false });
+    expect((await world.signIn("Guest@Partner.org")).body).to.include({ email: guest, role: "user" });
+    expect((await world.signIn(member)).body).to.include({ email: member, role: "user" });
+    expect(world.artefacts.oauth2Proxy).to.deep.include({ emailDomains: ["example.com"], authenticatedEmails: [guest] });
+
+    // The operator takes the guest off the list and deploys: the proxy's settings as the program now builds them.
+    const narrowed = await deployedOauth2Proxy({ "pluto:allowedEmails": "[]" });
+    expect(narrowed).to.deep.include({ emailDomains: ["example.com"], authenticatedEmails: [] });
+    expect(await world.signIn("Guest@Partner.org", narrowed)).to.deep.equal({ status: 403, body: { oauth2Proxy: "invalid email" } });
+    expect((await world.signIn(member, narrowed)).body).to.include({ email: member, role: "user" });
+    for (const proxy of [world.artefacts.oauth2Proxy, narrowed])
+      expect(await world.signIn(unverified, proxy)).to.deep.equal({ status: 500, body: { oauth2Proxy: `email in id_token (${unverified}) isn't verified` } });
+    expect(world.openWebUi.userByEmail(unverified), "no Open WebUI account").to.equal(undefined);
   });
 });

@@ -104,10 +104,10 @@ exports.handler = async (event, context) => {
   describe("scaleTimeouts", () => {
     it(`divides the worker's timeout, the visibility timeout and the n8n timeout by one factor (default ${DEFAULT_TIME_SCALE})`, () => {
       expect(scaleTimeouts({ workerTimeoutSeconds: 30, visibilityTimeoutSeconds: 180, httpTimeoutMs: 8000 }, DEFAULT_TIME_SCALE)).to.deep.equal({
-        factor: 30,
-        workerTimeoutMs: 1000,
-        visibilityTimeoutSeconds: 6,
-        httpTimeoutMs: 267,
+        factor: 6,
+        workerTimeoutMs: 5000,
+        visibilityTimeoutSeconds: 30,
+        httpTimeoutMs: 1333,
       });
     });
 

@@ -3,8 +3,9 @@
 // processes cut off at the function's timeout, lambdaRuntime.ts), cognito-local with the PreSignUp
 // and PostConfirmation triggers behind a local Lambda Invoke endpoint, the SQS/SNS emulator (a
 // queue subscribed to the new-member topic stands in for the administrators' mailbox), a fake
-// Secrets Manager, the worker's event source mapping, and stand-ins for n8n and Open WebUI, the
-// latter configured with the environment the program deploys. The worker side runs under the
+// Secrets Manager, the worker's event source mapping, the real n8n at the pinned version (set up as
+// the operator does, behind a front that injects the faults it cannot produce: n8nFront.ts), and a
+// stand-in for Open WebUI; both run with the container environment the program deploys. The worker side runs under the
 // deployed timeout rules scaled down together (timeScale.ts); the triggers under Cognito's 5 s.
 import {
   AdminGetUserCommand,
@@ -17,6 +18,7 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { BackupClient } from "@aws-sdk/client-backup";
+import * as crypto from "crypto";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
@@ -34,15 +36,15 @@ import { EventSource, mappingRefusal, startEventSource } from "./eventSource";
 import { startLambdaEndpoint, LambdaEndpoint } from "./lambdaInvoke";
 import { deployFunction, LambdaFunction } from "./lambdaRuntime";
 import { DeployedTimeouts, ScaledTimeouts, scaleTimeouts, timeScaleFrom } from "./timeScale";
-import { FakeN8n, startFakeN8n } from "./n8n";
-import { IdTokenClaims, oauth2ProxyHeaders } from "./oauth2Proxy";
+import { N8nFront, startN8nFront } from "./n8nFront";
+import { sharedRealN8n } from "./realN8n";
+import { IdTokenClaims, Oauth2ProxySettings, oauth2ProxyRequest, oauth2ProxySettings } from "./oauth2Proxy";
 import { FakeOpenWebUi, startFakeOpenWebUi } from "./openWebUi";
 import { Delivered, FAKE_CREDENTIALS, QueueEmulator, QueuePair, startQueueEmulator } from "./queue";
 
 const LAMBDA = "aws:lambda/function:Function";
 const QUEUE = "aws:sqs/queue:Queue";
 const REGION = "us-west-2";
-export const N8N_KEY = "e2e-n8n-api-key-0123456789";
 const PASSWORD = "Corr3ct-Horse-Battery";
 const MAILBOX = "e2e-admin-mailbox";
 /**
@@ -74,6 +76,8 @@ interface Artefacts {
   maxReceiveCount: number;
   batchSize: number;
   maxConcurrency: number;
+  /** The mapping's `functionResponseTypes`: whether Lambda reads the worker's batchItemFailures at all. */
+  functionResponseTypes: string[];
   /** The worker's timeout, the queue's visibility timeout and the worker's n8n timeout, as deployed. */
   timeouts: DeployedTimeouts;
   /** The producer's enqueue budget (ENQUEUE_BUDGET_MS) as deployed. */
@@ -83,10 +87,17 @@ interface Artefacts {
   /** The function names the user pool's triggers name. */
   triggers: { PreSignUp: string; PostConfirmation: string; PreTokenGeneration: string };
   userPool: { name: string; usernameAttributes: string[]; autoVerifiedAttributes: string[] };
+  /** The deployed app client's settings (components/identity.ts): a secret, refresh-token auth only. */
+  appClient: { generateSecret: boolean; explicitAuthFlows: string[]; allowedOauthFlows: string[]; allowedOauthScopes: string[] };
   /** Open WebUI's container environment as deployed (secrets given local values). */
   openWebUiEnv: Record<string, string>;
   /** n8n's editor base URL as deployed: where its invitation links point. */
   n8nEditorBaseUrl: string;
+  /** Who Open WebUI's oauth2-proxy lets through, from its synthesised container and the allowed-emails writer. */
+  oauth2Proxy: Oauth2ProxySettings;
+  /** n8n's container environment and image as deployed. */
+  n8nEnv: Record<string, string>;
+  n8nImage: string;
 }
 
 async function artefact(stack: Stack, suffix: string): Promise<Artefact> {
@@ -101,6 +112,24 @@ async function artefact(stack: Stack, suffix: string): Promise<Artefact> {
 }
 
 const functionName = (arn: unknown) => String(arn).split(":").pop()!;
+
+/** The allow-list settings of Open WebUI's oauth2-proxy in a synthesised stack. */
+function proxyOf(stack: Stack): Oauth2ProxySettings {
+  const writer = stack.containers("pluto-openwebui").find((c) => c.name === "allowed-emails");
+  return oauth2ProxySettings(containerEnv(stack.container("pluto-openwebui", "oauth2-proxy")), writer ? containerEnv(writer) : undefined);
+}
+
+/** Open WebUI's oauth2-proxy as the program deploys it with other allow-list settings (an operator's change). */
+export async function deployedOauth2Proxy(config: Record<string, string>): Promise<Oauth2ProxySettings> {
+  return proxyOf(await synthStack(config));
+}
+
+/** n8n's container environment and image as the program deploys them with n8n enabled. */
+export async function deployedN8n(): Promise<{ env: Record<string, string>; image: string }> {
+  const withN8n = await synthStack({ ...E2E_CONFIG, "pluto:n8n": JSON.stringify({ enabled: true }) });
+  const container = withN8n.container("pluto-n8n", "n8n") as { image: string };
+  return { env: containerEnv(withN8n.container("pluto-n8n", "n8n")), image: container.image };
+}
 
 /** Takes the deployed artefacts and settings from the real program under Pulumi mocks. */
 export async function deployedArtefacts(): Promise<Artefacts> {
@@ -126,6 +155,7 @@ export async function deployedArtefacts(): Promise<Artefacts> {
     maxReceiveCount: JSON.parse(queue.redrivePolicy).maxReceiveCount,
     batchSize: mapping.batchSize,
     maxConcurrency: mapping.scalingConfig.maximumConcurrency,
+    functionResponseTypes: mapping.functionResponseTypes ?? [],
     timeouts: {
       workerTimeoutSeconds: worker.timeoutSeconds,
       visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
@@ -139,12 +169,21 @@ export async function deployedArtefacts(): Promise<Artefacts> {
       PreTokenGeneration: functionName(pool.lambdaConfig.preTokenGenerationConfig.lambdaArn),
     },
     userPool: { name: pool.name, usernameAttributes: pool.usernameAttributes, autoVerifiedAttributes: pool.autoVerifiedAttributes },
+    appClient: (({ generateSecret, explicitAuthFlows, allowedOauthFlows, allowedOauthScopes }) => ({
+      generateSecret: generateSecret === true,
+      explicitAuthFlows: explicitAuthFlows ?? [],
+      allowedOauthFlows: allowedOauthFlows ?? [],
+      allowedOauthScopes: allowedOauthScopes ?? [],
+    }))(stack.inputs("aws:cognito/userPoolClient:UserPoolClient")),
     openWebUiEnv: {
       ...containerEnv(openWebUi),
       // Secrets reach the container by ARN; only their presence matters to the rules modelled.
       ...Object.fromEntries(openWebUi.secrets.map((s) => [s.name, `e2e-${s.name.toLowerCase()}`])),
     },
     n8nEditorBaseUrl: containerEnv(withN8n.container("pluto-n8n", "n8n")).N8N_EDITOR_BASE_URL,
+    oauth2Proxy: proxyOf(stack),
+    n8nEnv: containerEnv(withN8n.container("pluto-n8n", "n8n")),
+    n8nImage: (withN8n.container("pluto-n8n", "n8n") as { image: string }).image,
   };
 }
 
@@ -161,7 +200,8 @@ export interface World {
   userPoolId: string;
   /** Fresh (empty database, booted from the deployed environment) after every reset(). */
   openWebUi: FakeOpenWebUi;
-  n8n: FakeN8n;
+  /** The real n8n, behind the fault-injecting front the worker calls. */
+  n8n: N8nFront;
   /** The fake Secrets Manager's values by ARN; change them as an operator would. */
   secretValues: Record<string, string>;
   secrets: FakeAws;
@@ -169,7 +209,7 @@ export interface World {
   logs: string[];
   /**
    * Deploys the worker afresh (new execution environments, so nothing cached from before; with
-   * n8n: the n8n-configured one, against the fake n8n), with the scaled timeout and n8n timeout.
+   * n8n: the n8n-configured one, against the real n8n's front), with the scaled timeout and n8n timeout.
    */
   deployWorker(opts?: { n8n?: boolean }): LambdaFunction;
   /**
@@ -182,8 +222,11 @@ export interface World {
   resetPassword(email: string): Promise<void>;
   /** The ID token claims Cognito issues for the member (from their attributes). */
   claimsOf(email: string): Promise<IdTokenClaims>;
-  /** POST /api/v1/auths/signin with the headers oauth2-proxy would add for the member. */
-  signIn(email: string): Promise<{ status: number; body: any }>;
+  /**
+   * A request of the signed-in member through oauth2-proxy (the deployed settings, or `proxy`): when
+   * it lets them through, POST /api/v1/auths/signin with the headers it adds; else its refusal.
+   */
+  signIn(email: string, proxy?: Oauth2ProxySettings): Promise<{ status: number; body: any }>;
   /** The notices the administrators' mailbox holds. */
   notices(): Promise<Delivered[]>;
   /** Emails of the members a notice was delivered for (from the subject). */
@@ -227,12 +270,14 @@ export async function startWorld(): Promise<World> {
       },
     );
     const { topicArn, mailboxUrl } = await queues.createTopicWithMailbox(artefacts.noticeTopicName, MAILBOX);
+    // Once per run (start and set-up take seconds; run.ts stops it): each scenario uses its own emails.
+    const real = await sharedRealN8n(artefacts.n8nEnv);
+    const n8n = await startN8nFront(real);
+    closers.push(() => n8n.close());
     const n8nKeyArn = artefacts.workerWithN8n.env[ENV.n8nApiKeySecretArn];
-    const secretValues: Record<string, string> = { [n8nKeyArn]: N8N_KEY };
+    const secretValues: Record<string, string> = { [n8nKeyArn]: n8n.apiKey };
     const secrets = await startFakeAws(secretValues);
     closers.push(() => secrets.close());
-    const n8n = await startFakeN8n({ apiKey: N8N_KEY, editorBaseUrl: artefacts.n8nEditorBaseUrl });
-    closers.push(() => n8n.close());
     let openWebUi = await startFakeOpenWebUi(artefacts.openWebUiEnv);
     closers.push(() => openWebUi.close());
 
@@ -274,8 +319,36 @@ export async function startWorld(): Promise<World> {
       }),
     );
     const userPoolId = pool.UserPool!.Id!;
-    const client = await cognito.client.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "e2e" }));
+    // The deployed app client's own settings: a client secret, and refresh-token auth as its only
+    // explicit flow (people sign in through the hosted UI with Google, OAuth code flow). cognito-local
+    // 5.3.0 has neither a hosted UI nor federation, so the scenarios sign people up and in with
+    // SignUp and USER_PASSWORD_AUTH, which the deployed client would refuse; cognito-local stores
+    // ExplicitAuthFlows and the secret but checks neither (lib/targets/initiateAuth.js and signUp.js
+    // never read them), so the client is created as deployed and every call carries the SECRET_HASH
+    // a client with a secret must send (docs.aws.amazon.com/cognito/latest/developerguide/
+    // signing-up-users-in-your-app.html#cognito-user-pools-computing-secret-hash).
+    const client = await cognito.client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: "e2e",
+        GenerateSecret: artefacts.appClient.generateSecret,
+        ExplicitAuthFlows: artefacts.appClient.explicitAuthFlows as any,
+        AllowedOAuthFlows: artefacts.appClient.allowedOauthFlows as any,
+        AllowedOAuthScopes: artefacts.appClient.allowedOauthScopes,
+        AllowedOAuthFlowsUserPoolClient: artefacts.appClient.allowedOauthFlows.length > 0,
+      }),
+    );
     const clientId = client.UserPoolClient!.ClientId!;
+    const clientSecret = client.UserPoolClient!.ClientSecret;
+    const secretHash = (username: string) =>
+      clientSecret
+        ? {
+            SecretHash: crypto
+              .createHmac("sha256", clientSecret)
+              .update(username + clientId)
+              .digest("base64"),
+          }
+        : {};
     const passwords = new Map<string, string>();
     /**
      * A confirmation as Cognito answers it: when the PostConfirmation trigger fails (an error or a
@@ -329,6 +402,7 @@ export async function startWorld(): Promise<World> {
         await cognito.client.send(
           new SignUpCommand({
             ClientId: clientId,
+            ...secretHash(email),
             Username: email,
             Password: PASSWORD,
             UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
@@ -336,14 +410,18 @@ export async function startWorld(): Promise<World> {
         );
         const user = await userOf(email);
         const code = cognito.confirmationCode(userPoolId, user.Username!);
-        await confirmLikeCognito(() => cognito.client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code })));
+        await confirmLikeCognito(() =>
+          cognito.client.send(new ConfirmSignUpCommand({ ClientId: clientId, ...secretHash(email), Username: email, ConfirmationCode: code })),
+        );
         return user.UserAttributes!.find((a) => a.Name === "sub")!.Value!;
       },
       async resetPassword(email) {
-        await cognito.client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: email }));
+        await cognito.client.send(new ForgotPasswordCommand({ ClientId: clientId, ...secretHash(email), Username: email }));
         const code = cognito.confirmationCode(userPoolId, (await userOf(email)).Username!);
         await confirmLikeCognito(() =>
-          cognito.client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: `${PASSWORD}-2` })),
+          cognito.client.send(
+            new ConfirmForgotPasswordCommand({ ClientId: clientId, ...secretHash(email), Username: email, ConfirmationCode: code, Password: `${PASSWORD}-2` }),
+          ),
         );
         passwords.set(email.toLowerCase(), `${PASSWORD}-2`);
       },
@@ -356,14 +434,28 @@ export async function startWorld(): Promise<World> {
           new InitiateAuthCommand({
             ClientId: clientId,
             AuthFlow: "USER_PASSWORD_AUTH",
-            AuthParameters: { USERNAME: email, PASSWORD: passwords.get(email.toLowerCase()) ?? PASSWORD },
+            AuthParameters: {
+              USERNAME: email,
+              PASSWORD: passwords.get(email.toLowerCase()) ?? PASSWORD,
+              ...(clientSecret ? { SECRET_HASH: secretHash(email).SecretHash! } : {}),
+            },
           }),
         );
         const token = JSON.parse(Buffer.from(auth.AuthenticationResult!.IdToken!.split(".")[1], "base64url").toString("utf8"));
-        return { sub: token.sub, email: token.email, ...(token.preferred_username ? { preferred_username: token.preferred_username } : {}) };
+        return {
+          sub: token.sub,
+          email: token.email,
+          ...(token.preferred_username ? { preferred_username: token.preferred_username } : {}),
+          // Cognito's ID token carries the user's email_verified attribute as a boolean. cognito-local
+          // 5.3.0 writes `Boolean(attributeValue("email_verified"))` (lib/services/tokenGenerator.js),
+          // which turns the text "false" into true, so the claim is taken from the attribute itself.
+          email_verified: (await userOf(email)).UserAttributes?.find((a) => a.Name === "email_verified")?.Value === "true",
+        };
       },
-      async signIn(email) {
-        const headers = oauth2ProxyHeaders(await world.claimsOf(email));
+      async signIn(email, proxy = artefacts.oauth2Proxy) {
+        const outcome = oauth2ProxyRequest(proxy, await world.claimsOf(email));
+        if (outcome.status !== 200) return { status: outcome.status, body: { oauth2Proxy: outcome.reason } };
+        const headers = outcome.headers;
         // Open WebUI's sign-in page posts the (empty) form; the trusted headers decide.
         const res = await fetch(`${world.openWebUi.url}/api/v1/auths/signin`, {
           method: "POST",
@@ -384,6 +476,7 @@ export async function startWorld(): Promise<World> {
           region: REGION,
           batchSize: artefacts.batchSize,
           maxConcurrency: artefacts.maxConcurrency,
+          functionResponseTypes: artefacts.functionResponseTypes,
           functionTimeoutMs: worker.timeoutMs,
           visibilityTimeoutSeconds: timeouts.scaled.visibilityTimeoutSeconds,
           invoke: (event) => worker.invoke(event),
@@ -433,7 +526,7 @@ export async function startWorld(): Promise<World> {
         openWebUi = await startFakeOpenWebUi(artefacts.openWebUiEnv);
         world.openWebUi = openWebUi;
         await n8n.reset();
-        secretValues[n8nKeyArn] = N8N_KEY;
+        secretValues[n8nKeyArn] = n8n.apiKey;
         lambda.invocations.length = 0;
         logs.length = 0;
         for (const fn of functions) fn.logs.length = 0;

@@ -52,3 +52,15 @@ describe("functions/http + n8n: what never reaches a log", () => {
     expect(OPERATOR_SECRET_PLACEHOLDER.startsWith(UNSET_KEY_PREFIX)).to.equal(true);
   });
 });
+
+describe("functions/notify: what n8n refused", () => {
+  it("names the member and n8n's reason, and says nothing will retry it", () => {
+    const body = newMemberNotice(ADA, "u", { state: "refused", reason: "Invalid email" }).body;
+    expect(body).to.contain('n8n: refused to invite ada@example.com for good ("Invalid email"); nothing will retry it.');
+  });
+
+  it("says a link that is not https was withheld, and where to find the real one", () => {
+    const body = newMemberNotice(ADA, "u", { state: "invited", emailSent: false, unsafeLink: true }).body;
+    expect(body).to.contain("not an https link").and.contain("Users page");
+  });
+});

@@ -8,6 +8,9 @@
 //   worker.ts invite: a thrown error (the API key; undici echoes an invalid header value)
 //   worker.ts notify: a thrown error (the invitation link, and its token on its own)
 //   worker.ts n8n_invited: the link is logged as a boolean only
+//   n8n.ts   redactN8n: an invitation link or token (any JWT) in a non-2xx body, an unreadable 2xx
+//            body, a per-user error or a refusal reason; worker.ts: in a thrown error and in a
+//            notify error that quotes a token n8n handed out earlier (not this answer's link)
 // What the logs must not hold is checked in the raw entries and in the JSON lines Lambda writes.
 import { expect } from "chai";
 import { handleProvisioningBatch, WorkerDeps } from "../../functions/worker";
@@ -121,5 +124,66 @@ describe("credentials never reach a log line (one test per redaction site)", () 
     const { entries, text } = await run({});
     expect(entries[0]).to.deep.include({ event: "n8n_invited", link: true });
     expect(text).not.to.contain(TOKEN);
+  });
+
+  describe("invitation links and tokens (n8n's own, echoed where the worker does not expect them)", () => {
+    const other = "eyJhbGciOiJIUzI1NiJ9.eyJpbnZpdGVlSWQiOiJ1LTIifQ.b3RoZXItdG9rZW4";
+    const linkOf = (token: string) => `https://n8n.example.com/signup?token=${token}`;
+
+    it("n8n.ts, a non-2xx answer that quotes a link: its token is cut", async () => {
+      const { entries, text } = await run({ reply: () => ({ status: 502, body: `upstream sent ${linkOf(TOKEN)} then failed` }) });
+      expect(entries[0]).to.include({ event: "n8n_invite_failed", status: 502 });
+      expect(String(entries[0].error)).to.contain("signup?token=[redacted]");
+      expect(text).not.to.contain(TOKEN);
+    });
+
+    it("n8n.ts, a 2xx answer it cannot read that carries a link (an object, not n8n's array): its token is cut", async () => {
+      const { entries, text } = await run({ reply: () => ({ status: 201, body: { user: { email: "user1@example.com", inviteAcceptUrl: linkOf(TOKEN) } } }) });
+      expect(String(entries[0].error)).to.contain("unexpected body");
+      expect(text).not.to.contain(TOKEN);
+    });
+
+    it("n8n.ts, a per-user error that quotes the link it could not mail (percent-encoded): the token is cut", async () => {
+      const { entries, text } = await run({
+        reply: () => ({
+          status: 201,
+          body: [{ user: { email: "user1@example.com", emailSent: false }, error: `SMTP 550 for ${encodeURIComponent(linkOf(TOKEN))}` }],
+        }),
+      });
+      expect(entries[0]).to.include({ event: "n8n_invite_failed" });
+      expect(String(entries[0].error)).to.contain("token%3D[redacted]");
+      expect(text).not.to.contain(TOKEN);
+    });
+
+    it("n8n.ts, a refusal reason that quotes a token: cut before it is logged and put in the notice", async () => {
+      const notices: string[] = [];
+      const { entries, text } = await run({
+        reply: () => ({ status: 400, body: { message: `request/body/0/email must match format "email" (${other})` } }),
+        notify: async (n) => void notices.push(n.body),
+      });
+      expect(entries.map((e) => e.event)).to.deep.equal(["n8n_refused", "member_notified"]);
+      expect(text).not.to.contain(other);
+      expect(notices.join("\n")).not.to.contain(other);
+    });
+
+    it("worker.ts invite: a thrown error that quotes a token (any JWT, such as the API key itself) is cut", async () => {
+      const { entries, text } = await run({
+        fetch: async () => {
+          throw new Error(`socket hang up after ${linkOf(other)}`);
+        },
+      });
+      expect(entries[0]).to.include({ event: "n8n_invite_failed" });
+      expect(text).not.to.contain(other);
+    });
+
+    it("worker.ts notify: an error that quotes a link n8n handed out before (not this invitation's) is cut too", async () => {
+      const { entries, text } = await run({
+        notify: async () => {
+          throw new Error(`InvalidParameter: duplicate of message with ${linkOf(other)}`);
+        },
+      });
+      expect(entries.map((e) => e.event)).to.deep.equal(["n8n_invited", "notify_failed"]);
+      expect(text).not.to.contain(other);
+    });
   });
 });

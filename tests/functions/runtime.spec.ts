@@ -27,7 +27,12 @@ describe("functions/runtime: workerFactory (Secrets Manager and SNS mocked, real
     sns.on(PublishCommand).resolves({ MessageId: "sns-1" });
     n8n = await startServer((req) => ({
       status: 201,
-      body: [{ user: { id: "u", email: JSON.parse(req.body)[0].email, emailSent: false, inviteAcceptUrl: `${n8nUrl()}/signup?token=${TOKEN}` }, error: "" }],
+      body: [
+        {
+          user: { id: "u", email: JSON.parse(req.body)[0].email, emailSent: false, inviteAcceptUrl: `https://n8n.example.com/signup?token=${TOKEN}` },
+          error: "",
+        },
+      ],
     }));
     Object.assign(process.env, {
       AWS_REGION: "us-west-2",
@@ -48,7 +53,6 @@ describe("functions/runtime: workerFactory (Secrets Manager and SNS mocked, real
     secrets.restore();
     sns.restore();
   });
-  const n8nUrl = () => n8n.url;
 
   it("without n8n: publishes one notice per member to NOTICE_TOPIC_ARN and reads no secret", async () => {
     const handler = workerFactory();

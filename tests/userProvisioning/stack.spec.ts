@@ -215,8 +215,9 @@ describe("UserProvisioning under Pulumi mocks", function () {
       const bytes = Object.values(assets).reduce((n, text) => n + Buffer.byteLength(text), 0);
       // The suite transpiles with SWC, whose output is about a third larger than TypeScript's
       // (which Pulumi and `pluto synth` use: 16.1 KB for the worker); `npm run bench` holds the
-      // real bytes to 20 KB, this bound only catches a dependency pulled into an archive.
-      expect(bytes, `${suffix} archive bytes`).to.be.at.most(24 * 1024);
+      // real bytes to 20 KB, this bound only catches a dependency pulled into an archive (any SDK
+      // module is far larger than the room left here).
+      expect(bytes, `${suffix} archive bytes`).to.be.at.most(32 * 1024);
       const required = [...new Set([...assets["__index.js"].matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]))].sort();
       expect(required, `${suffix} requires`).to.deep.equal(clients);
       expect(assets["__index.js"]).not.to.match(/@pulumi\//);

@@ -9,6 +9,7 @@ import { Check, deploymentCheck, proxyModeCheck, stoppedTasksCheck, versionsChec
 import { backupCheck } from "./backupCheck";
 import { imageFloorCheck } from "./imageFloorCheck";
 import { alarmsCheck } from "./alarmsCheck";
+import { n8nKeyCheck } from "./n8nKeyCheck";
 import { describeService, describeTaskDefinition, listServiceTasks } from "./ecs";
 import { ContainerDiff, countChanges, diffContainers, formatDiff, hasDifferences, snapshotContainers } from "./envDiff";
 import { emit } from "./format";
@@ -20,6 +21,7 @@ export interface DoctorOptions extends CommonOptions {
   baseline?: string;
   cluster?: string;
   service?: string;
+  n8nUrl?: string;
 }
 
 export interface DoctorReport {
@@ -119,7 +121,9 @@ export async function runDoctor(
   checks.push(imageFloorCheck(running, td));
   checks.push(await backupCheck(session, deps.now?.() ?? new Date()));
   checks.push(await alarmsCheck(session));
-  checks.push(...(await modelChecks(session, td, running, deps.models ?? createModelCheckDeps({ region: opts.region, profile: opts.profile }))));
+  const models = deps.models ?? createModelCheckDeps({ region: opts.region, profile: opts.profile });
+  checks.push(...(await modelChecks(session, td, running, models)));
+  checks.push(await n8nKeyCheck(session, models, deps.now?.() ?? new Date(), { n8nUrl: opts.n8nUrl }));
   return {
     region: session.ctx.region,
     cluster,
@@ -151,7 +155,8 @@ export function registerDoctor(program: Command, io: Io, result: { exitCode: num
       )
       .option("--baseline <rev>", "known-good task definition revision to diff the running one against (e.g. 40)")
       .option("--cluster <name>", "ECS cluster (default: <prefix>-cluster)")
-      .option("--service <name>", "ECS service (default: <prefix>-openwebui)"),
+      .option("--service <name>", "ECS service (default: <prefix>-openwebui)")
+      .option("--n8n-url <url>", "n8n's URL (https://n8n.<domain>): also ask n8n whether the stored API key may invite (user:create)"),
   ).action(async (opts: DoctorOptions) => {
     const report = await runDoctor(opts, deps);
     emit(io, Boolean(opts.json), report, () => formatDoctor(report));

@@ -153,6 +153,7 @@ describe("pluto doctor", () => {
       "backups",
       "alarms",
       "models",
+      "n8n-key",
     ]);
     expect(doc.baselineDiff[0].environment).to.deep.include({ kind: "added", name: "SCIM_TOKEN_FALLBACK", after: "<hidden>" });
     expect(r.out).not.to.include("tok-abc");

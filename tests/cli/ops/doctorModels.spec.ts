@@ -181,7 +181,8 @@ describe("pluto doctor: model connections", () => {
       .resolves({ SecretString: JSON.stringify({ openai: OPENAI_KEY, other: "x" }) });
     const r = await doctor();
     expect(r.checks.find((c) => c.name === "model:openai")!.status).to.equal("pass");
-    expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).to.deep.equal([{ SecretId: OPENAI_KEY_ARN, VersionStage: "AWSPREVIOUS" }]);
+    const modelSecretCalls = secrets.commandCalls(GetSecretValueCommand).filter((c) => c.args[0].input.SecretId !== "pluto/n8n/api-key");
+    expect(modelSecretCalls.map((c) => c.args[0].input)).to.deep.equal([{ SecretId: OPENAI_KEY_ARN, VersionStage: "AWSPREVIOUS" }]);
     expect(fetchCalls[0].authorization).to.equal(`Bearer ${OPENAI_KEY}`);
   });
 
