@@ -73,7 +73,10 @@ function localPorts(c: Container): number[] {
   return (c.environment ?? []).flatMap((e) => [...String(e.value).matchAll(/\/\/(?:127\.0\.0\.1|localhost):(\d+)/g)].map((m) => Number(m[1])));
 }
 
-export function architectureDiagram(resources: SynthResource[], title: string): string {
+export function architectureDiagram(registered: SynthResource[], title: string): string {
+  // Registration order differs between transpilers (TypeScript keeps declaration order, SWC sorts
+  // exports): draw in URN order so that the same program always draws the same text.
+  const resources = [...registered].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const topOf = (r: SynthResource): SynthResource => {
     let at = r;

@@ -5,10 +5,9 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";
-import { ROOT, pinnedStackFile, withFloorPins } from "../helpers/stack";
+import { ROOT, stackFile } from "../helpers/stack";
 
-/** Pulumi.dev.yaml with its image pins raised to the security floor (tests/helpers/stack.ts FLOOR_PINS). */
-const devYaml = () => withFloorPins(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
+const devYaml = () => fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
 
 describe("pluto synth", () => {
   let dir: string;
@@ -20,7 +19,7 @@ describe("pluto synth", () => {
   it("writes {project, stack, resources, outputs, violations} with secrets masked, and prints the tree", async () => {
     const io = memoryIo();
     const file = path.join(dir, "dev.json");
-    const code = await main(["node", "pluto", "synth", "--config", pinnedStackFile(dir), "--json", file], io);
+    const code = await main(["node", "pluto", "synth", "--config", stackFile(), "--json", file], io);
     expect(code).to.equal(0);
     const doc = JSON.parse(fs.readFileSync(file, "utf8"));
     expect(Object.keys(doc)).to.deep.equal(["project", "stack", "resources", "outputs", "violations"]);

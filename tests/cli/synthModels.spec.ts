@@ -5,12 +5,12 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";
-import { ROOT, pinnedStackFile, withFloorPins } from "../helpers/stack";
+import { ROOT, stackFile } from "../helpers/stack";
 
 /** Pulumi.dev.yaml with `pluto:models` added, as `pulumi config set --path` would store it. */
 function devConfigWithModels(dir: string, name: string, models: string): string {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, withFloorPins(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) + `  pluto:models:\n${models}`);
+  fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8") + `  pluto:models:\n${models}`);
   return file;
 }
 
@@ -23,7 +23,7 @@ describe("pluto synth and model connections", () => {
 
   it("says that no model is connected for a stack without pluto:models", async () => {
     const io = memoryIo();
-    expect(await main(["node", "pluto", "synth", "--config", pinnedStackFile(dir)], io)).to.equal(0);
+    expect(await main(["node", "pluto", "synth", "--config", stackFile()], io)).to.equal(0);
     expect(io.stdout.join("\n")).to.match(/^models: none connected; Open WebUI will list no model until pluto:models is set/m);
   });
 

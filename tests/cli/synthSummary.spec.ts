@@ -6,7 +6,7 @@ import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";
 import { outputLines, policiesRun, summaryLine } from "../../cli/synth/summary";
 import { packPolicies } from "../../policies/pack";
-import { ROOT, Stack, pinnedStackFile, synthStack } from "../helpers/stack";
+import { ROOT, Stack, stackFile, synthStack } from "../helpers/stack";
 
 describe("pluto synth: summary, --config DIR, the prod example", () => {
   it("ends with one summary line: resources, the pack's result and the outputs, after the outputs", async () => {
@@ -14,7 +14,7 @@ describe("pluto synth: summary, --config DIR, the prod example", () => {
     const io = memoryIo();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-summary-"));
     try {
-      expect(await main(["node", "pluto", "synth", "--config", pinnedStackFile(dir)], io)).to.equal(0);
+      expect(await main(["node", "pluto", "synth", "--config", stackFile()], io)).to.equal(0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -61,7 +61,7 @@ describe("pluto synth: summary, --config DIR, the prod example", () => {
         const io = memoryIo();
         const file = path.join(dir, "prod.json");
         run = {
-          code: await main(["node", "pluto", "synth", "--stack", "prod", "--config", pinnedStackFile(dir, "prod"), "--quiet", "--json", file], io),
+          code: await main(["node", "pluto", "synth", "--stack", "prod", "--config", stackFile("prod"), "--quiet", "--json", file], io),
           stdout: io.stdout,
           stderr: io.stderr,
         };

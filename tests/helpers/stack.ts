@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as path from "path";
 import { readStackConfig } from "../../cli/synth/stackConfig";
 import { synthesize, SynthResource, SynthResult } from "../../cli/synth/harness";
@@ -6,44 +5,15 @@ import { ContainerDefinition } from "../../components/golden";
 
 export const ROOT = path.join(__dirname, "..", "..");
 
-/**
- * Images at their security floor (policies/rules/imageFloors.ts): the tests' stand-in for the stack's
- * pins, which must not be below the floor or the pack (and ProxiedService) refuses the stack.
- */
-export const FLOOR_PINS = {
-  openWebUiImage: "ghcr.io/open-webui/open-webui:v0.11.1",
-  n8nImage: "docker.n8n.io/n8nio/n8n:2.30.1",
-};
-
-/** A stack config text with its image pins raised to the security floor (see FLOOR_PINS). */
-export function withFloorPins(yaml: string): string {
-  return yaml.replace(/(pluto:openWebUiImage: ).*/, `$1${FLOOR_PINS.openWebUiImage}`);
+/** The example stack file Pulumi.<stack>.yaml (its pins are above every security floor). */
+export function stackFile(stack: "dev" | "prod" = "dev"): string {
+  return path.join(ROOT, `Pulumi.${stack}.yaml`);
 }
 
-/** A copy of Pulumi.<stack>.yaml with the floor pins, in `dir`; returns its path. */
-export function pinnedStackFile(dir: string, stack: "dev" | "prod" = "dev"): string {
-  const file = path.join(dir, `Pulumi.${stack}.yaml`);
-  fs.writeFileSync(file, withFloorPins(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")));
-  return file;
-}
-
-/** The example dev stack's config (Pulumi.dev.yaml), as the Pulumi CLI would hand it over, images at their floor. */
+/** The example dev stack's config (Pulumi.dev.yaml), as the Pulumi CLI would hand it over. */
 export function devConfig(): { config: Record<string, string>; secretKeys: string[] } {
   const read = readStackConfig(path.join(ROOT, "Pulumi.dev.yaml"));
-  read.config["pluto:openWebUiImage"] = FLOOR_PINS.openWebUiImage;
   return read;
-}
-
-/** n8n's config with the floor image unless the test names one. */
-function n8nAtFloor(value: string): string {
-  try {
-    const o = JSON.parse(value) as Record<string, unknown>;
-    if (typeof o === "object" && o !== null && !Array.isArray(o) && o.image === undefined && o.enabled !== false)
-      return JSON.stringify({ ...o, image: FLOOR_PINS.n8nImage });
-  } catch {
-    // Not JSON: the test checks a config error; leave it as it is.
-  }
-  return value;
 }
 
 /** A synthesised stack with finders that fail loudly when a resource is missing. */
@@ -125,7 +95,7 @@ export function synthStack(overrides: Record<string, string | undefined> = {}): 
     const { config, secretKeys } = devConfig();
     for (const [k, v] of Object.entries(overrides)) {
       if (v === undefined) delete config[k];
-      else config[k] = k === "pluto:n8n" ? n8nAtFloor(v) : v;
+      else config[k] = v;
     }
     synthesised.set(
       key,

@@ -109,7 +109,10 @@ describe("every oauth2-proxy: the allow-list and the golden sign-in settings", (
           return false;
         }
       };
-      const child = spawn("/bin/sh", [flag, script.replaceAll(ALLOWED_EMAILS_FILE, file)], { env: { PATH: process.env.PATH, ...env(writer) }, stdio: "ignore" });
+      const child = spawn("/bin/sh", [flag, script.replaceAll(ALLOWED_EMAILS_FILE, file)], {
+        env: { PATH: process.env.PATH, ...env(writer) },
+        stdio: "ignore",
+      });
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       try {
         // Wait for the file the way ECS does, by running the health check until it passes.

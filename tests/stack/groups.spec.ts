@@ -8,7 +8,8 @@ import { runPolicies } from "../../policies/runPolicies";
 import { env, Stack, synthStack } from "../helpers/stack";
 
 const GROUPS = [{ name: "research", description: "Research team" }, { name: "ops" }];
-const throughPack = (s: Stack) => runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, propertyDependencies: r.propertyDependencies })));
+const throughPack = (s: Stack) =>
+  runPolicies(s.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, propertyDependencies: r.propertyDependencies })));
 
 describe("stack with pluto:groups", () => {
   let stack: Stack;

@@ -11,7 +11,7 @@ import { RawConfig } from "../../components/config";
 import { oauth2ProxySettingProblems } from "../../policies/rules";
 import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";
-import { ROOT, withFloorPins } from "../helpers/stack";
+import { ROOT } from "../helpers/stack";
 import { configProblems, VALID_CONFIG } from "../helpers/config";
 
 const withProxySettings = (obj: Record<string, string>): RawConfig => ({ ...VALID_CONFIG, oauth2ProxySettings: JSON.stringify(obj) });
@@ -49,8 +49,7 @@ describe("pluto:oauth2ProxySettings refuses what the pack refuses", () => {
       const file = path.join(dir, "Pulumi.x.yaml");
       fs.writeFileSync(
         file,
-        withFloorPins(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) +
-          '  pluto:oauth2ProxySettings:\n    OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS: "true"\n',
+        fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8") + '  pluto:oauth2ProxySettings:\n    OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS: "true"\n',
       );
       const io = memoryIo();
       expect(await main(["node", "pluto", "synth", "--config", file], io)).to.equal(2);
