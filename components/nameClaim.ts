@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { nameClaimHandler } from "../functions/nameClaim";
 import { handlerOnlyCodePaths } from "./lambdaPackaging";
-import { assumeRole, onlyThesePolicies } from "./proxiedService";
+import { assumeRole, onlyThesePolicies } from "../iam/rolePolicies";
 
 export interface NameClaimArgs {
   /** Prefix of physical names: the function is `${namePrefix}-cognito-name-claim`. */

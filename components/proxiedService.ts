@@ -5,14 +5,10 @@ import {
   ALLOWED_EMAILS_CONTAINER,
   ALLOWED_EMAILS_VOLUME,
   APP_PORT,
-  ContainerDefinition,
   OAUTH2_PROXY_CONTAINER,
   PROXY_PORT,
-  awslogs,
   needsAllowedEmailsFile,
   oauth2ProxyContainers,
-  toEnvList,
-  toSecretList,
 } from "./golden";
 import { AllowList } from "../functions/allowList";
 import { SERVICE_RULE_PRIORITY_MIN } from "./ingress";
@@ -23,53 +19,8 @@ import { cappedName } from "./names";
 import { secretResourceArn } from "./models";
 import { assertContainersPass } from "./policyCheck";
 import { RulesConfig } from "../policies/rules";
-
-export interface AppContainerArgs {
-  /** Container name; also the log stream prefix (`openwebui` for Open WebUI). */
-  name: string;
-  /** Pinned image reference. */
-  image: string;
-  /** Port the app listens on; reachable only by the sidecar over localhost. Defaults to 8080. */
-  port?: number;
-  /** Plain settings. Never put a secret here: use `secrets`. */
-  environment: Record<string, pulumi.Input<string>>;
-  /** Secret settings: name → Secrets Manager ARN. Defaults to none. */
-  secrets?: Record<string, pulumi.Input<string>>;
-  /** Path the container health check requests on localhost. */
-  healthCheckPath: string;
-  /**
-   * What runs the container health check: `curl` (Open WebUI's image installs it), or `node` for
-   * Node.js images, which certainly have Node but not necessarily curl or wget. Defaults to curl.
-   */
-  healthCheckClient?: "curl" | "node";
-  /** Seconds the app may take to become healthy on first start (max 300). Defaults to 300. */
-  healthCheckStartPeriod?: number;
-  /** Where the persistent volume is mounted, if any. */
-  dataPath?: string;
-  /** Replaces the image's CMD. Defaults to the image's own. */
-  command?: string[];
-}
-
-/** A further container in the task beside the app and its proxy (e.g. the Bedrock gateway). */
-export interface SidecarContainerArgs {
-  /** Container name; also its log stream prefix. */
-  name: string;
-  /** Pinned image reference. */
-  image: string;
-  /** Whether the task stops when this container stops. Defaults to false: a helper must not take the app down. */
-  essential?: boolean;
-  /** Plain settings. Never put a secret here: use `secrets`. Defaults to none. */
-  environment?: Record<string, pulumi.Input<string>>;
-  /** Secret settings: name → Secrets Manager `valueFrom` (readable by the execution role). Defaults to none. */
-  secrets?: Record<string, pulumi.Input<string>>;
-  /** Defaults to the image's ENTRYPOINT and CMD. */
-  entryPoint?: string[];
-  command?: string[];
-  /** Defaults to none. */
-  healthCheck?: ContainerDefinition["healthCheck"];
-  /** ECS container restart policy. Defaults to none (a stopped non-essential container stays stopped). */
-  restartPolicy?: { enabled: boolean; restartAttemptPeriod?: number };
-}
+import { AppContainerArgs, SidecarContainerArgs, appContainer, sidecarContainer } from "../ecs/taskContainers";
+import { assumeRole, exclusiveRolePolicies, executionRolePolicies } from "../iam/rolePolicies";
 
 export interface ProxyArgs {
   /** Pinned oauth2-proxy image. */
@@ -161,71 +112,6 @@ export function validateProxiedServiceArgs(args: Pick<ProxiedServiceArgs, "cpu" 
     names.push(sidecar.name);
   }
   return problems;
-}
-
-/**
- * The container health check command. `node` needs nothing but Node.js (global `fetch`, Node 18+);
- * ECS runs it in exec form, without a shell.
- */
-export function healthCheckCommand(app: Pick<AppContainerArgs, "healthCheckClient" | "healthCheckPath" | "port">): string[] {
-  const url = `http://127.0.0.1:${app.port ?? APP_PORT}${app.healthCheckPath}`;
-  if (app.healthCheckClient === "node")
-    return ["CMD", "node", "-e", `fetch(${JSON.stringify(url)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
-  return ["CMD-SHELL", `curl --silent --fail ${url} || exit 1`];
-}
-
-/** The app container definition: health-checked (the proxy waits for HEALTHY) and logging under its own stream prefix. */
-export function appContainer(
-  app: AppContainerArgs,
-  environment: Record<string, string>,
-  secrets: Record<string, string>,
-  logGroup: string,
-  region: string,
-): ContainerDefinition {
-  return {
-    name: app.name,
-    image: app.image,
-    essential: true,
-    ...(app.command ? { command: app.command } : {}),
-    // No portMappings: in awsvpc mode the sidecar reaches the app over localhost, and without a
-    // mapping no load balancer or service connect can ever be pointed at the app port.
-    environment: toEnvList(environment),
-    secrets: toSecretList(secrets),
-    healthCheck: {
-      command: healthCheckCommand(app),
-      interval: 15,
-      timeout: 5,
-      retries: 5,
-      startPeriod: app.healthCheckStartPeriod ?? 300,
-    },
-    mountPoints: app.dataPath ? [{ sourceVolume: "data", containerPath: app.dataPath, readOnly: false }] : undefined,
-    logConfiguration: awslogs(logGroup, region, app.name),
-  };
-}
-
-/** A container definition with the fields only sidecars use. */
-export type TaskContainer = ContainerDefinition & { entryPoint?: string[]; restartPolicy?: SidecarContainerArgs["restartPolicy"] };
-
-/** A sidecar's container definition: no port mappings, so no load balancer can ever target it. */
-export function sidecarContainer(
-  s: SidecarContainerArgs,
-  environment: Record<string, string>,
-  secrets: Record<string, string>,
-  logGroup: string,
-  region: string,
-): TaskContainer {
-  return {
-    name: s.name,
-    image: s.image,
-    essential: s.essential ?? false,
-    ...(s.entryPoint ? { entryPoint: s.entryPoint } : {}),
-    ...(s.command ? { command: s.command } : {}),
-    environment: toEnvList(environment),
-    secrets: toSecretList(secrets),
-    ...(s.healthCheck ? { healthCheck: s.healthCheck } : {}),
-    ...(s.restartPolicy ? { restartPolicy: s.restartPolicy } : {}),
-    logConfiguration: awslogs(logGroup, region, s.name),
-  };
 }
 
 /**
@@ -571,79 +457,3 @@ export function autoscalingProblems(a: Autoscaling, loadBalancerArnSuffix: unkno
 
 /** AWS's limit on target group names (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html). */
 export const TARGET_GROUP_NAME_MAX = 32;
-
-/**
- * The execution role's permissions, and nothing more: read the task's own secrets, write to the
- * stack's own log group (the awslogs driver needs CreateLogStream and PutLogEvents,
- * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html).
- * Images come from public registries (ghcr.io, quay.io, docker.n8n.io), which need no permission.
- */
-export function executionRolePolicies(secretArns: pulumi.Input<pulumi.Input<string>[]>, logGroupArn: pulumi.Input<string>): InlinePolicy[] {
-  return [
-    {
-      name: "read-task-secrets",
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        // One ARN may back several variables (REDIS_URL and WEBSOCKET_REDIS_URL); list it once.
-        Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: pulumi.output(secretArns).apply((arns) => [...new Set(arns)]) }],
-      }),
-    },
-    {
-      name: "write-task-logs",
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroupArn}:log-stream:*` }],
-      }),
-    },
-  ];
-}
-
-/** An inline policy of a role: its name (unique in the role) and its JSON document. */
-export interface InlinePolicy {
-  name: string;
-  policy: pulumi.Input<string>;
-}
-
-/**
- * Gives `role` exactly these inline policies and managed policies, and no others: each as a
- * resource of its own (`aws.iam.RolePolicy`, `aws.iam.RolePolicyAttachment`), with
- * `RolePoliciesExclusive` and `RolePolicyAttachmentsExclusive` removing whatever else is attached
- * (the role's own `inlinePolicies` and `managedPolicyArns` are deprecated in @pulumi/aws 7 for
- * these). Inline policies keep the names they had as `inlinePolicies`, so a stack deployed before
- * overwrites them in place. Returns the resources, for `dependsOn` of whatever needs the permissions.
- */
-export function exclusiveRolePolicies(name: string, role: aws.iam.Role, inline: InlinePolicy[], managedArns: string[]): pulumi.Resource[] {
-  const policies = inline.map((p) => new aws.iam.RolePolicy(`${name}-${p.name}`, { role: role.name, name: p.name, policy: p.policy }, { parent: role }));
-  const attachments = managedArns.map(
-    (arn) => new aws.iam.RolePolicyAttachment(`${name}-${arn.split("/").pop()}`, { role: role.name, policyArn: arn }, { parent: role }),
-  );
-  return [...policies, ...attachments, ...onlyThesePolicies(name, role, policies, attachments)];
-}
-
-/** The two exclusive resources that remove from `role` every policy but `policies` and `attachments`. */
-export function onlyThesePolicies(
-  name: string,
-  role: aws.iam.Role,
-  policies: aws.iam.RolePolicy[],
-  attachments: aws.iam.RolePolicyAttachment[] = [],
-): pulumi.Resource[] {
-  return [
-    new aws.iam.RolePoliciesExclusive(
-      `${name}-inline-only`,
-      { roleName: role.name, policyNames: policies.map((p) => p.name) },
-      { parent: role, dependsOn: policies },
-    ),
-    new aws.iam.RolePolicyAttachmentsExclusive(
-      `${name}-managed-only`,
-      { roleName: role.name, policyArns: attachments.map((a) => a.policyArn) },
-      { parent: role, dependsOn: attachments },
-    ),
-  ];
-}
-
-export function assumeRole(service: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-  });
-}

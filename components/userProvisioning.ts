@@ -6,7 +6,7 @@ import { ENV, preSignUpFactory, producerFactory, workerFactory } from "../functi
 import { isEmail, isHostName } from "./config";
 import { handlerOnlyCodePaths } from "./lambdaPackaging";
 import { operatorSecret, StoredSecret } from "./storedSecret";
-import { onlyThesePolicies } from "./proxiedService";
+import { onlyThesePolicies } from "../iam/rolePolicies";
 
 export interface UserProvisioningArgs {
   /** Prefix of physical names; queues `${namePrefix}-user-provisioning` and `${namePrefix}-user-provisioning-dlq`,

@@ -3,7 +3,7 @@ import { StackValidationArgs, StackValidationPolicy, ReportViolation } from "@pu
 import { STACK_POLICIES, checkDeadLetterAlarms, uncheckedMessage } from "./rules";
 import { deadLetterInputFromResources } from "./adapters";
 import { reportUnchecked } from "./report";
-import { graphPolicies } from "./stack";
+import { engineResources, graphPolicies } from "./stack";
 
 const info = STACK_POLICIES.find((p) => p.name === "sqs-dlq-alarmed")!;
 
@@ -17,15 +17,7 @@ export const sqsDlqAlarmed: StackValidationPolicy = {
   description: info.description,
   enforcementLevel: info.defaultLevel,
   validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-    const input = deadLetterInputFromResources(
-      args.resources.map((r) => ({
-        type: r.type,
-        urn: r.urn,
-        name: r.name,
-        props: r.props,
-        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, deps]) => [k, deps.map((d) => d.urn)])),
-      })),
-    );
+    const input = deadLetterInputFromResources(engineResources(args));
     for (const f of checkDeadLetterAlarms({ ...input, unchecked: [] })) reportViolation(f.message, f.resource);
     for (const u of input.unchecked) reportUnchecked(reportViolation, uncheckedMessage(info.name, u.reason), u.resource);
   },

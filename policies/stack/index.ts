@@ -63,6 +63,17 @@ function runRule(info: PolicyInfo, graph: StackGraph): RawStackFinding[] {
   }
 }
 
+/** The engine's resources as the rules read them: property dependencies by URN. */
+export function engineResources(args: StackValidationArgs): StackResourceInput[] {
+  return args.resources.map((r) => ({
+    type: r.type,
+    urn: r.urn,
+    name: r.name,
+    props: r.props,
+    propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, deps]) => [k, deps.map((d) => d.urn)])),
+  }));
+}
+
 /** Message of a finding: unchecked ones in the pack's wording for what could not be looked at. */
 const wording = (policy: string, f: RawStackFinding) =>
   f.advisory && / could not be checked|not known until deploy/.test(f.message) ? uncheckedMessage(policy, f.message) : f.message;
@@ -87,15 +98,7 @@ function graphPolicy(info: PolicyInfo): StackValidationPolicy {
     description: info.description,
     enforcementLevel: info.defaultLevel,
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-      const graph = new StackGraph(
-        args.resources.map((r) => ({
-          type: r.type,
-          urn: r.urn,
-          name: r.name,
-          props: r.props,
-          propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, deps]) => [k, deps.map((d) => d.urn)])),
-        })),
-      );
+      const graph = new StackGraph(engineResources(args));
       for (const f of runRule(info, graph)) {
         const message = wording(info.name, f);
         if (f.advisory) reportAdvisory(reportViolation, message, f.resource);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { sidecarContainer, validateProxiedServiceArgs } from "../../components/proxiedService";
+import { validateProxiedServiceArgs } from "../../components/proxiedService";
+import { sidecarContainer } from "../../ecs/taskContainers";
 
 const app = { name: "openwebui", image: "ghcr.io/open-webui/open-webui:v0.11.4", environment: {}, healthCheckPath: "/health" };
 
