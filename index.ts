@@ -25,7 +25,8 @@ const tags = { "pluto:stack": prefix };
 const n8nHost = config.n8n ? `n8n.${config.domain}` : undefined;
 const extraHosts = n8nHost ? [n8nHost] : [];
 
-// Each app gets its own security groups: n8n must not reach Open WebUI's database, Redis or files.
+// Each app gets its own security groups: n8n must not reach Open WebUI's Redis or files; in the
+// database it has a role and database of its own (n8n/database.ts).
 const network = new Network(prefix, { natGateways: config.natGateways, services: [DATABASE_CLIENT, ...(n8nHost ? ["n8n"] : [])], tags });
 
 const ingress = new Ingress(`${prefix}-ingress`, {
@@ -148,6 +149,7 @@ const n8n =
         config: config.n8n,
         proxyImage: config.oauth2ProxyImage,
         dataDirectory: config.backup.restoredDataDirectories.n8n,
+        database: { host: database.instance.address, port: database.instance.port, adminUrlSecretArn: database.databaseUrlSecretArn },
       })
     : undefined;
 

@@ -2,10 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 
-/** The names in a package.json's `dependencies` (devDependencies are never packaged). */
+/**
+ * The names in a package.json's `dependencies` and `optionalDependencies`: Pulumi packages both
+ * into a function's archive (devDependencies never).
+ */
 export function productionDependencies(packageJsonPath: string): string[] {
-  const manifest = JSON.parse(fs.readFileSync(packageJsonPath, "utf8")) as { dependencies?: Record<string, string> };
-  return Object.keys(manifest.dependencies ?? {}).sort();
+  const manifest = JSON.parse(fs.readFileSync(packageJsonPath, "utf8")) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+  return [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {})].sort();
 }
 
 /**

@@ -42,7 +42,8 @@ function serviceRole(service: string, role: "task" | "efs"): string {
 /**
  * The VPC and the security groups that encode who may talk to whom:
  * internet → ALB on 443/80; ALB → each service's tasks on the proxy port only; each service's tasks
- * → its own file system; Open WebUI's tasks → the database. The app port (8080) is opened to nothing:
+ * → its own file system and the database (each service under its own role); Open WebUI's tasks →
+ * Redis. The app port (8080) is opened to nothing:
  * trusted-header auth is a full bypass for anyone who reaches it.
  */
 export class Network extends pulumi.ComponentResource {
@@ -220,13 +221,17 @@ export class Network extends pulumi.ComponentResource {
         "NFS from the tasks",
       );
     }
-    ingress(
-      "db-in-tasks",
-      this.databaseSecurityGroup,
-      5432,
-      { referencedSecurityGroupId: this.taskSecurityGroups[DATABASE_CLIENT].id },
-      "PostgreSQL from the tasks",
-    );
+    // Every service keeps its data in the instance, each in a database of its own under a role of
+    // its own: n8n's role may open only n8n's database (n8n/databaseSetup.js), so the boundary
+    // between the services in PostgreSQL is the role, as the security groups are for the rest.
+    for (const service of services)
+      ingress(
+        service === DATABASE_CLIENT ? "db-in-tasks" : `db-in-${serviceRole(service, "task")}`,
+        this.databaseSecurityGroup,
+        5432,
+        { referencedSecurityGroupId: this.taskSecurityGroups[service].id },
+        service === DATABASE_CLIENT ? "PostgreSQL from the tasks" : `PostgreSQL from ${service}'s tasks`,
+      );
 
     this.registerOutputs({
       vpcId: this.vpcId,

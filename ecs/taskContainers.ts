@@ -30,6 +30,8 @@ export interface AppContainerArgs {
   dataPath?: string;
   /** Replaces the image's CMD. Defaults to the image's own. */
   command?: string[];
+  /** Containers that must have exited 0 before the app starts (ECS `dependsOn` SUCCESS), e.g. a database set-up. Defaults to none. */
+  startsAfter?: string[];
 }
 
 /** A further container in the task beside the app and its proxy (e.g. the Bedrock gateway). */
@@ -51,6 +53,8 @@ export interface SidecarContainerArgs {
   healthCheck?: ContainerDefinition["healthCheck"];
   /** ECS container restart policy. Defaults to none (a stopped non-essential container stays stopped). */
   restartPolicy?: { enabled: boolean; restartAttemptPeriod?: number };
+  /** Mounts the service's data volume here (read-write), as the app's `dataPath`. Defaults to no mount. */
+  dataPath?: string;
 }
 
 /**
@@ -77,6 +81,7 @@ export function appContainer(
     image: app.image,
     essential: true,
     ...(app.command ? { command: app.command } : {}),
+    ...(app.startsAfter?.length ? { dependsOn: app.startsAfter.map((containerName) => ({ containerName, condition: "SUCCESS" })) } : {}),
     // No portMappings: in awsvpc mode the sidecar reaches the app over localhost, and without a
     // mapping no load balancer or service connect can ever be pointed at the app port.
     environment: toEnvList(environment),
@@ -114,6 +119,7 @@ export function sidecarContainer(
     secrets: toSecretList(secrets),
     ...(s.healthCheck ? { healthCheck: s.healthCheck } : {}),
     ...(s.restartPolicy ? { restartPolicy: s.restartPolicy } : {}),
+    ...(s.dataPath ? { mountPoints: [{ sourceVolume: "data", containerPath: s.dataPath, readOnly: false }] } : {}),
     logConfiguration: awslogs(logGroup, region, s.name),
   };
 }

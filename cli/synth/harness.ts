@@ -105,7 +105,9 @@ export async function toJsonValue(v: unknown): Promise<unknown> {
   const o = v as Record<string, unknown>;
   if (o["4dabf18193072939515e22adb298388d"] === SECRET_SIG) return "[secret]";
   if (pulumi.asset.AssetArchive.isInstance(o)) {
-    const assets = (await (v as pulumi.asset.AssetArchive).assets) as Record<string, unknown>;
+    const assets = (await (v as pulumi.asset.AssetArchive).assets) as Record<string, unknown> | undefined;
+    // isInstance only checks the archive flag, which FileArchive and RemoteArchive carry too.
+    if (!assets) return { path: await (v as { path?: Promise<string> }).path };
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(assets).sort()) out[key] = await toJsonValue(assets[key]);
     return { assets: out };

@@ -63,8 +63,8 @@ describe("each service is isolated from the others", () => {
     expect(admitted(stack, n8n)).to.deep.equal([alb.id]);
   });
 
-  it("admits only Open WebUI's tasks to the database and to Redis", () => {
-    expect(admitted(stack, stack.one(SG, "pluto-db"))).to.deep.equal([ow.id]);
+  it("admits Open WebUI's and n8n's tasks to the database (each under its own role), only Open WebUI's to Redis", () => {
+    expect(admitted(stack, stack.one(SG, "pluto-db")).sort()).to.deep.equal([ow.id, n8n.id].sort());
     expect(admitted(stack, stack.one(SG, "pluto-cache-sg"))).to.deep.equal([ow.id]);
   });
 

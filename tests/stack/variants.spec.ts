@@ -127,7 +127,7 @@ describe("stack shapes", () => {
       expect(app.name).to.equal("n8n");
       expect(app.image).to.match(/^docker\.n8n\.io\/n8nio\/n8n:\d+\.\d+\.\d+$/);
       expect(app.mountPoints).to.deep.equal([{ sourceVolume: "data", containerPath: "/home/node/.n8n", readOnly: false }]);
-      expect(app.secrets.map((s) => s.name)).to.deep.equal(["N8N_ENCRYPTION_KEY"]);
+      expect(app.secrets.map((s) => s.name).sort()).to.deep.equal(["DB_POSTGRESDB_PASSWORD", "N8N_ENCRYPTION_KEY"]);
       expect(env(app)).to.include({ N8N_HOST: "n8n.pluto.example.com", N8N_PROTOCOL: "https", WEBHOOK_URL: "https://n8n.pluto.example.com/" });
       expect(env(proxy)).to.include({
         OAUTH2_PROXY_UPSTREAMS: "http://127.0.0.1:5678/",

@@ -102,9 +102,9 @@ describe("lambdaPackaging", () => {
     }
   });
 
-  it("excludes every root dependency from CallbackFunction archives by default", () => {
+  it("excludes every root dependency, optional ones too, from CallbackFunction archives by default", () => {
     const root = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
-    expect(handlerOnlyCodePaths().extraExcludePackages).to.have.members(Object.keys(root.dependencies));
+    expect(handlerOnlyCodePaths().extraExcludePackages).to.have.members([...Object.keys(root.dependencies), ...Object.keys(root.optionalDependencies ?? {})]);
     expect(handlerOnlyCodePaths().extraExcludePackages).to.include("@pulumi/pulumi");
   });
 });
