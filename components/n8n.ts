@@ -6,7 +6,7 @@ import { ProxiedService } from "./proxiedService";
 import { FileStorage } from "./fileStorage";
 import { storedSecret } from "./storedSecret";
 import { N8N_INVITE_ROUTE, N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
-import { N8N_DATA_PATH, N8N_DATABASE_CONTAINER, n8nDatabaseContainer, n8nDatabaseEnvironment } from "../n8n/database";
+import { N8N_DATA_PATH, N8N_DATABASE_CONTAINER, n8nDatabaseContainer, n8nDatabaseEnvironment, n8nDatabaseWarnings } from "../n8n/database";
 
 // One definition, in the policy rules: the pack's default skip-auth allowlist is made of these.
 export { N8N_INVITE_ROUTE, N8N_PUBLIC_WEBHOOK_ROUTES };
@@ -76,6 +76,8 @@ export class N8n extends pulumi.ComponentResource {
       },
       this,
     ).valueFrom;
+
+    for (const warning of n8nDatabaseWarnings(args.region)) void pulumi.log.warn(warning, this);
 
     // Letters and digits: n8n hands the password to `pg` as it is, and ALTER ROLE gets it quoted.
     const databasePassword = new random.RandomPassword(`${name}-database-password`, { length: 40, special: false }, { parent: this });

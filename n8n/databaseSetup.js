@@ -60,23 +60,93 @@ async function setUp() {
     const roleExists = (await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role])).rowCount > 0;
     if (!roleExists) await client.query(`CREATE ROLE "${role}" LOGIN`);
     // A password cannot be a bind parameter in ALTER ROLE; escapeLiteral quotes it for the server.
-    await client.query(`ALTER ROLE "${role}" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD ${client.escapeLiteral(password)}`);
+    await client.query(`ALTER ROLE "${role}" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD ${client.escapeLiteral(password)}`);
     // Owning a database for another role takes membership in it (PostgreSQL 16: CREATE DATABASE
     // ... OWNER needs SET ROLE on the owner). The creator of the role may grant it.
-    const member = (await client.query("SELECT pg_has_role(current_user, $1, 'SET') AS ok", [role])).rows[0].ok;
+    const member = (await client.query("SELECT pg_has_role(current_user, $1, 'MEMBER') AS ok", [role])).rows[0].ok;
     if (!member) await client.query(`GRANT "${role}" TO CURRENT_USER`);
     const databaseExists = (await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rowCount > 0;
     if (!databaseExists) await client.query(`CREATE DATABASE "${database}" OWNER "${role}" ENCODING 'UTF8'`);
     else await client.query(`ALTER DATABASE "${database}" OWNER TO "${role}"`);
     await client.query(`REVOKE ALL ON DATABASE "${database}" FROM PUBLIC`);
     await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE "${connection.database}" FROM PUBLIC`);
-    console.log(`pluto: n8n's database ${database} and role ${role} are ready (${roleExists ? "role kept" : "role created"}, ${databaseExists ? "database kept" : "database created"})`);
+    console.log(
+      `pluto: n8n's database ${database} and role ${role} are ready (${roleExists ? "role kept" : "role created"}, ${databaseExists ? "database kept" : "database created"})`,
+    );
   } finally {
     await client.end();
   }
 }
 
-setUp().catch((err) => {
-  console.error(`pluto: n8n's database set-up failed: ${err.message}`);
+/** n8n's own connection (its role, its database), as n8n makes it. */
+function n8nConnection() {
+  return {
+    host: required("DB_POSTGRESDB_HOST"),
+    port: Number(process.env.DB_POSTGRESDB_PORT || 5432),
+    user: identifier("DB_POSTGRESDB_USER"),
+    password: required("DB_POSTGRESDB_PASSWORD"),
+    database: identifier("DB_POSTGRESDB_DATABASE"),
+    ssl: adminConnection().ssl,
+    connectionTimeoutMillis: 20_000,
+  };
+}
+
+/**
+ * n8n's import turns foreign keys off with `SET session_replication_role = replica`, which
+ * PostgreSQL allows superusers only (n8n 2.41.1 packages/cli/src/services/import.service.ts
+ * `foreignKeyCommands`), so n8n's own role cannot. On SQLite the same import defers them instead
+ * (`PRAGMA defer_foreign_keys`): here, as the tables' owner, the move makes n8n's foreign keys
+ * DEFERRABLE INITIALLY DEFERRED for the import (`--skipTogglingForeignKeyConstraints`), so they
+ * are checked when its transaction commits, and makes them NOT DEFERRABLE again afterwards, as
+ * n8n's migrations create them.
+ */
+async function setForeignKeys(deferred) {
+  const { Client } = require(require.resolve("pg", { paths: [N8N_PACKAGE_DIR] }));
+  const client = new Client(n8nConnection());
+  await client.connect();
+  try {
+    const schema = process.env.DB_POSTGRESDB_SCHEMA || "public";
+    const keys = await client.query(
+      `SELECT c.conname, t.relname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+       WHERE c.contype = 'f' AND n.nspname = $1 AND c.condeferrable = $2`,
+      [schema, !deferred],
+    );
+    for (const { conname, relname } of keys.rows)
+      await client.query(
+        `ALTER TABLE ${client.escapeIdentifier(schema)}.${client.escapeIdentifier(relname)} ALTER CONSTRAINT ${client.escapeIdentifier(conname)} ${deferred ? "DEFERRABLE INITIALLY DEFERRED" : "NOT DEFERRABLE"}`,
+      );
+    console.log(`pluto: ${keys.rowCount} foreign keys of n8n's tables ${deferred ? "deferred for the import" : "checked immediately again"}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Prints `yes` when n8n's database already holds what people made (a workflow, a credential, a user
+ * with an email), `no` when it holds only what n8n's migrations seed (roles, scopes, settings, a
+ * personal project and a shell owner without an email). An error exits 1: never read as `no`.
+ */
+async function holdsData() {
+  const { Client } = require(require.resolve("pg", { paths: [N8N_PACKAGE_DIR] }));
+  const client = new Client(n8nConnection());
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT EXISTS (SELECT 1 FROM workflow_entity) OR EXISTS (SELECT 1 FROM credentials_entity) OR EXISTS (SELECT 1 FROM "user" WHERE email IS NOT NULL) AS held`,
+    );
+    console.log(rows[0].held ? "yes" : "no");
+  } finally {
+    await client.end();
+  }
+}
+
+const steps = { setup: setUp, "holds-data": holdsData, "defer-foreign-keys": () => setForeignKeys(true), "restore-foreign-keys": () => setForeignKeys(false) };
+const step = process.argv[1] || "setup";
+if (!steps[step]) {
+  console.error(`pluto: unknown step ${JSON.stringify(step)} (${Object.keys(steps).join(", ")})`);
+  process.exit(2);
+}
+steps[step]().catch((err) => {
+  console.error(`pluto: n8n's database ${step === "setup" ? "set-up" : step} failed: ${err.message}`);
   process.exit(1);
 });

@@ -54,7 +54,7 @@ describe("the real n8n, and the n8n model held to it", function () {
     const deployed = await deployedN8n();
     image = deployed.image;
     editorBaseUrl = deployed.env.N8N_EDITOR_BASE_URL;
-    real = await sharedRealN8n(deployed.env);
+    real = await sharedRealN8n(deployed.env, deployed.init);
     fake = await startFakeN8n({ apiKey: real.apiKey, editorBaseUrl });
   });
   after(() => fake?.close());

@@ -12,6 +12,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULTS } from "../../components/config";
+import { startPostgres } from "../helpers/postgres";
 
 /** The version of the pinned image (`docker.n8n.io/n8nio/n8n:<version>`): the npm version the e2e runs. */
 export function n8nVersionOf(image: string): string {
@@ -50,11 +51,16 @@ export function n8nInstallDir(version = PINNED_N8N_VERSION, env = process.env): 
  * N8N_PROTOCOL=https without N8N_SSL_KEY/N8N_SSL_CERT still serves plain HTTP (abstract-server.ts
  * `init`: https only with both), as it does behind the ALB.
  */
-export function localN8nEnv(deployed: Record<string, string>, local: { port: number; brokerPort: number; userFolder: string }): Record<string, string> {
+export function localN8nEnv(
+  deployed: Record<string, string>,
+  local: { port: number; brokerPort: number; userFolder: string; database?: LocalN8nDatabase; encryptionKey?: string },
+): Record<string, string> {
   const env: Record<string, string> = { ...deployed };
   delete env.N8N_ENCRYPTION_KEY;
   return {
     ...env,
+    ...localDatabaseEnv(deployed, local.database),
+    ...(local.encryptionKey ? { N8N_ENCRYPTION_KEY: local.encryptionKey } : {}),
     N8N_PORT: String(local.port),
     N8N_USER_FOLDER: local.userFolder,
     N8N_RUNNERS_BROKER_PORT: String(local.brokerPort),
@@ -65,6 +71,98 @@ export function localN8nEnv(deployed: Record<string, string>, local: { port: num
     N8N_PERSONALIZATION_ENABLED: "false",
     NODE_ENV: "production",
   };
+}
+
+/** The local PostgreSQL that stands for the stack's RDS instance, and n8n's role password on it. */
+export interface LocalN8nDatabase {
+  host: string;
+  port: number;
+  /** The CA of the server's certificate: what DB_POSTGRESDB_SSL_CA carries deployed (the region's RDS CAs). */
+  ca: string;
+  /** n8n's role password (deployed: the `<prefix>/n8n/database-password` secret). */
+  password: string;
+  /** The master's URL (deployed: Open WebUI's DATABASE_URL secret), for the set-up container only. */
+  adminUrl: string;
+}
+
+/**
+ * The deployed database settings with the local server's address, CA and password: every other
+ * DB_* setting (type, database, user, TLS required and verified) is the synthesised one. A stack
+ * whose n8n runs on PostgreSQL cannot run here without one.
+ */
+export function localDatabaseEnv(deployed: Record<string, string>, database: LocalN8nDatabase | undefined): Record<string, string> {
+  if (deployed.DB_TYPE !== "postgresdb") return {};
+  if (!database) throw new Error("the stack's n8n keeps its data in PostgreSQL (DB_TYPE=postgresdb): give startRealN8n a local database");
+  return {
+    DB_POSTGRESDB_HOST: database.host,
+    DB_POSTGRESDB_PORT: String(database.port),
+    DB_POSTGRESDB_PASSWORD: database.password,
+    ...(deployed.DB_POSTGRESDB_SSL_CA ? { DB_POSTGRESDB_SSL_CA: database.ca } : {}),
+  };
+}
+
+/** The installed n8n and the Node.js it runs on; fails with what to run when `.ci/run` has not installed them. */
+export function installedN8n(): { dir: string; bin: string; node: string; version: string } {
+  const dir = n8nInstallDir();
+  const bin = path.join(dir, "node_modules", "n8n", "bin", "n8n");
+  const node = path.join(ciCache(), `node-${process.platform}-${process.arch}-${N8N_NODE_MAJOR}`, "bin", "node");
+  for (const [what, file] of [
+    [`n8n ${PINNED_N8N_VERSION}`, bin],
+    [`Node.js ${N8N_NODE_MAJOR}`, node],
+  ])
+    if (!fs.existsSync(file)) throw new Error(`${what} is not installed at ${file}: run .ci/run once (it installs both into the cache)`);
+  const version = JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "n8n", "package.json"), "utf8")).version;
+  if (version !== PINNED_N8N_VERSION) throw new Error(`${dir} holds n8n ${version}, not the pinned ${PINNED_N8N_VERSION}`);
+  return { dir, bin, node, version };
+}
+
+/**
+ * Runs the synthesised `n8n-database` container here as ECS would before n8n starts: its entry
+ * point (`sh -c SCRIPT NAME SETUP`), its environment with the local database, the data directory
+ * at `userFolder/.n8n`, and `n8n` on the PATH as the image has it. n8n's own `pg` is the client
+ * (the image resolves it from /usr/local/lib/node_modules/n8n; here from the installed package).
+ */
+/** Runs `n8n ARGS…` (the installed CLI) with an environment; its exit code and output. */
+export async function runN8nCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const n8n = installedN8n();
+  const child = spawn(n8n.node, [n8n.bin, ...args], {
+    env: { PATH: `${path.dirname(n8n.node)}:${process.env.PATH ?? ""}`, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return { code, output };
+}
+
+export async function runN8nDatabaseInit(
+  container: { entryPoint: string[]; env: Record<string, string> },
+  local: { userFolder: string; database: LocalN8nDatabase; encryptionKey: string },
+): Promise<{ code: number | null; output: string }> {
+  const n8n = installedN8n();
+  const shims = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-n8n-bin-"));
+  fs.writeFileSync(path.join(shims, "n8n"), `#!/bin/sh\nexec ${JSON.stringify(n8n.node)} ${JSON.stringify(n8n.bin)} "$@"\n`, { mode: 0o755 });
+  const [cmd, ...args] = container.entryPoint;
+  const env = {
+    ...container.env,
+    ...localDatabaseEnv(container.env, local.database),
+    PLUTO_ADMIN_DATABASE_URL: local.database.adminUrl,
+    N8N_ENCRYPTION_KEY: local.encryptionKey,
+    N8N_USER_FOLDER: local.userFolder,
+    PLUTO_N8N_PACKAGE_DIR: path.join(n8n.dir, "node_modules", "n8n"),
+    PATH: `${shims}:${path.dirname(n8n.node)}:${process.env.PATH ?? ""}`,
+    HOME: local.userFolder,
+    N8N_DIAGNOSTICS_ENABLED: "false",
+    NODE_ENV: "production",
+  };
+  const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  fs.rmSync(shims, { recursive: true, force: true });
+  return { code, output };
 }
 
 export interface RealN8n {
@@ -101,21 +199,21 @@ const OWNER = { email: "owner@example.com", firstName: "Owner", lastName: "Pluto
  * Starts the installed n8n with the stack's environment and sets it up. Fails with what to run when
  * `.ci/run` has not installed it (or Node.js 24) yet.
  */
-export async function startRealN8n(deployed: Record<string, string>, opts: { log?: (line: string) => void } = {}): Promise<RealN8n> {
-  const dir = n8nInstallDir();
-  const bin = path.join(dir, "node_modules", "n8n", "bin", "n8n");
-  const node = path.join(ciCache(), `node-${process.platform}-${process.arch}-${N8N_NODE_MAJOR}`, "bin", "node");
-  for (const [what, file] of [
-    [`n8n ${PINNED_N8N_VERSION}`, bin],
-    [`Node.js ${N8N_NODE_MAJOR}`, node],
-  ])
-    if (!fs.existsSync(file)) throw new Error(`${what} is not installed at ${file}: run .ci/run once (it installs both into the cache)`);
-  const installed = JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "n8n", "package.json"), "utf8")).version;
-  if (installed !== PINNED_N8N_VERSION) throw new Error(`${dir} holds n8n ${installed}, not the pinned ${PINNED_N8N_VERSION}`);
-
-  const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-e2e-n8n-"));
+export async function startRealN8n(
+  deployed: Record<string, string>,
+  opts: {
+    log?: (line: string) => void;
+    /** The local PostgreSQL when the stack's n8n runs on it (DB_TYPE=postgresdb). */
+    database?: LocalN8nDatabase;
+    /** An existing user folder, kept on close; its owner signs in instead of being set up. Defaults to a new one, removed on close. */
+    userFolder?: string;
+    encryptionKey?: string;
+  } = {},
+): Promise<RealN8n> {
+  const { bin, node, version: installed } = installedN8n();
+  const userFolder = opts.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), "pluto-e2e-n8n-"));
   const port = await freePort();
-  const env = localN8nEnv(deployed, { port, brokerPort: await freePort(), userFolder });
+  const env = localN8nEnv(deployed, { port, brokerPort: await freePort(), userFolder, database: opts.database, encryptionKey: opts.encryptionKey });
   const started = Date.now();
   const child: ChildProcess = spawn(node, [bin, "start"], {
     env: { PATH: `${path.dirname(node)}:${process.env.PATH ?? ""}`, HOME: userFolder, ...env },
@@ -154,7 +252,7 @@ export async function startRealN8n(deployed: Record<string, string>, opts: { log
       await gone;
       clearTimeout(timer);
     }
-    fs.rmSync(userFolder, { recursive: true, force: true });
+    if (!opts.userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
   };
 
   try {
@@ -205,10 +303,15 @@ export async function startRealN8n(deployed: Record<string, string>, opts: { log
     const beforeOwner = { status: early.status, body: await early.json().catch(() => undefined) };
     const setupStarted = Date.now();
     // docs/onboarding.md, "n8n": the owner account first, then Settings > n8n API > Create an API key.
-    const owner = await must("owner set-up", "POST", "/rest/owner/setup", OWNER);
-    await must("sign-in", "POST", "/rest/login", { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+    const credentials = { emailOrLdapLoginId: OWNER.email, password: OWNER.password };
+    // An n8n whose data came from before (a kept folder, a migrated database) has its owner already.
+    const existing = opts.userFolder || opts.database ? await call("POST", "/rest/login", credentials) : undefined;
+    const owner = existing?.status === 200 ? existing.body.data : await must("owner set-up", "POST", "/rest/owner/setup", OWNER);
+    await must("sign-in", "POST", "/rest/login", credentials);
     const createApiKey: RealN8n["createApiKey"] = async (key) => (await must("API key", "POST", "/rest/api-keys", key)).rawApiKey;
-    const apiKey = await createApiKey({ label: "pluto-provisioning", scopes: ["user:create"], expiresAt: null });
+    // Labels are unique per user: an owner who came with the data may have this one already.
+    const label = existing?.status === 200 ? `pluto-provisioning-${Date.now()}` : "pluto-provisioning";
+    const apiKey = await createApiKey({ label, scopes: ["user:create"], expiresAt: null });
     const setupMs = Date.now() - setupStarted;
     return {
       url,
@@ -237,11 +340,55 @@ export async function startRealN8n(deployed: Record<string, string>, opts: { log
   }
 }
 
+/** The synthesised `n8n-database` container's entry point and environment. */
+export interface DeployedN8nInit {
+  entryPoint: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * n8n as its task starts it: a PostgreSQL standing for the stack's instance (TLS required, the
+ * master not a superuser: tests/helpers/postgres.ts), the `n8n-database` container run to success,
+ * then n8n on the database it made.
+ */
+export async function startDeployedN8n(deployed: Record<string, string>, init: DeployedN8nInit): Promise<RealN8n> {
+  if (deployed.DB_TYPE !== "postgresdb") return startRealN8n(deployed);
+  const postgres = await startPostgres();
+  const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-e2e-n8n-"));
+  const database: LocalN8nDatabase = {
+    host: postgres.host,
+    port: postgres.port,
+    ca: postgres.ca,
+    password: "e2e-n8n-role-password",
+    adminUrl: postgres.adminUrl,
+  };
+  const encryptionKey = "e2e-encryption-key-0123456789abcdef";
+  const stop = async () => {
+    await postgres.stop();
+    fs.rmSync(userFolder, { recursive: true, force: true });
+  };
+  try {
+    const ran = await runN8nDatabaseInit(init, { userFolder, database, encryptionKey });
+    if (ran.code !== 0) throw new Error(`the n8n-database container exited ${ran.code}:\n${ran.output}`);
+    const n8n = await startRealN8n(deployed, { database, userFolder, encryptionKey });
+    return {
+      ...n8n,
+      async close() {
+        await n8n.close();
+        await stop();
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
 let shared: Promise<RealN8n> | undefined;
 
 /** One real n8n for the whole run (every e2e file that needs it), started at the first call. */
-export function sharedRealN8n(deployed: Record<string, string>): Promise<RealN8n> {
-  shared ??= startRealN8n(deployed);
+export function sharedRealN8n(deployed: Record<string, string>, init: DeployedN8nInit): Promise<RealN8n> {
+  shared ??= startDeployedN8n(deployed, init);
   return shared;
 }
 

@@ -37,7 +37,8 @@ import { startLambdaEndpoint, LambdaEndpoint } from "./lambdaInvoke";
 import { deployFunction, LambdaFunction } from "./lambdaRuntime";
 import { DeployedTimeouts, ScaledTimeouts, scaleTimeouts, timeScaleFrom } from "./timeScale";
 import { N8nFront, startN8nFront } from "./n8nFront";
-import { sharedRealN8n } from "./realN8n";
+import { DeployedN8nInit, sharedRealN8n } from "./realN8n";
+import { N8N_DATABASE_CONTAINER } from "../../n8n/database";
 import { IdTokenClaims, Oauth2ProxySettings, oauth2ProxyRequest, oauth2ProxySettings } from "./oauth2Proxy";
 import { FakeOpenWebUi, startFakeOpenWebUi } from "./openWebUi";
 import { Delivered, FAKE_CREDENTIALS, QueueEmulator, QueuePair, startQueueEmulator } from "./queue";
@@ -98,6 +99,7 @@ interface Artefacts {
   /** n8n's container environment and image as deployed. */
   n8nEnv: Record<string, string>;
   n8nImage: string;
+  n8nInit: DeployedN8nInit;
 }
 
 async function artefact(stack: Stack, suffix: string): Promise<Artefact> {
@@ -125,10 +127,16 @@ export async function deployedOauth2Proxy(config: Record<string, string>): Promi
 }
 
 /** n8n's container environment and image as the program deploys them with n8n enabled. */
-export async function deployedN8n(): Promise<{ env: Record<string, string>; image: string }> {
+export async function deployedN8n(): Promise<{ env: Record<string, string>; image: string; init: DeployedN8nInit }> {
   const withN8n = await synthStack({ ...E2E_CONFIG, "pluto:n8n": JSON.stringify({ enabled: true }) });
   const container = withN8n.container("pluto-n8n", "n8n") as { image: string };
-  return { env: containerEnv(withN8n.container("pluto-n8n", "n8n")), image: container.image };
+  return { env: containerEnv(withN8n.container("pluto-n8n", "n8n")), image: container.image, init: n8nInit(withN8n) };
+}
+
+/** The synthesised `n8n-database` container: what runs before n8n starts. */
+function n8nInit(stack: Stack): DeployedN8nInit {
+  const c = stack.container("pluto-n8n", N8N_DATABASE_CONTAINER);
+  return { entryPoint: (c as unknown as { entryPoint: string[] }).entryPoint, env: containerEnv(c) };
 }
 
 /** Takes the deployed artefacts and settings from the real program under Pulumi mocks. */
@@ -184,6 +192,7 @@ export async function deployedArtefacts(): Promise<Artefacts> {
     oauth2Proxy: proxyOf(stack),
     n8nEnv: containerEnv(withN8n.container("pluto-n8n", "n8n")),
     n8nImage: (withN8n.container("pluto-n8n", "n8n") as { image: string }).image,
+    n8nInit: n8nInit(withN8n),
   };
 }
 
@@ -271,7 +280,7 @@ export async function startWorld(): Promise<World> {
     );
     const { topicArn, mailboxUrl } = await queues.createTopicWithMailbox(artefacts.noticeTopicName, MAILBOX);
     // Once per run (start and set-up take seconds; run.ts stops it): each scenario uses its own emails.
-    const real = await sharedRealN8n(artefacts.n8nEnv);
+    const real = await sharedRealN8n(artefacts.n8nEnv, artefacts.n8nInit);
     const n8n = await startN8nFront(real);
     closers.push(() => n8n.close());
     const n8nKeyArn = artefacts.workerWithN8n.env[ENV.n8nApiKeySecretArn];

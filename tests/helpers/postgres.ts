@@ -75,10 +75,16 @@ function openssl(args: string[], cwd: string): void {
 function makeCertificates(dir: string): void {
   const days = "2";
   for (const ca of ["ca", "other-ca"])
-    openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${ca}.key`, "-out", `${ca}.crt`, "-days", days, "-subj", `/CN=pluto test ${ca}`], dir);
+    openssl(
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${ca}.key`, "-out", `${ca}.crt`, "-days", days, "-subj", `/CN=pluto test ${ca}`],
+      dir,
+    );
   openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"], dir);
   fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-  openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", days, "-extfile", "san.ext"], dir);
+  openssl(
+    ["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", days, "-extfile", "san.ext"],
+    dir,
+  );
 }
 
 export async function startPostgres(): Promise<LocalPostgres> {
@@ -100,7 +106,10 @@ export async function startPostgres(): Promise<LocalPostgres> {
   fs.chmodSync(path.join(data, "server.key"), 0o600);
   if (process.getuid?.() === 0) execFileSync("chown", ["nobody:nogroup", path.join(data, "server.crt"), path.join(data, "server.key")]);
   // TCP with TLS and a password only; the local socket (trust) is the tests' superuser door.
-  fs.writeFileSync(path.join(data, "pg_hba.conf"), ["local all postgres trust", "hostssl all all 127.0.0.1/32 scram-sha-256", "hostnossl all all 0.0.0.0/0 reject", ""].join("\n"));
+  fs.writeFileSync(
+    path.join(data, "pg_hba.conf"),
+    ["local all postgres trust", "hostssl all all 127.0.0.1/32 scram-sha-256", "hostnossl all all 0.0.0.0/0 reject", ""].join("\n"),
+  );
   if (process.getuid?.() === 0) execFileSync("chown", ["nobody:nogroup", path.join(data, "pg_hba.conf")]);
 
   const port = await freePort();
