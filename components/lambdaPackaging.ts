@@ -7,7 +7,10 @@ import type * as pulumi from "@pulumi/pulumi";
  * into a function's archive (devDependencies never).
  */
 export function productionDependencies(packageJsonPath: string): string[] {
-  const manifest = JSON.parse(fs.readFileSync(packageJsonPath, "utf8")) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+  const manifest = JSON.parse(fs.readFileSync(packageJsonPath, "utf8")) as {
+    dependencies?: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
+  };
   return [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {})].sort();
 }
 
