@@ -2,8 +2,10 @@
 //
 // Runs inside n8n's image, in the task's `n8n-database` container (n8n/database.ts), with nothing
 // but Node.js and n8n's own PostgreSQL client: n8n depends on `pg` directly (n8n 2.41.1
-// packages/cli/package.json `dependencies`), and its image installs n8n at
-// /usr/local/lib/node_modules/n8n (docker/images/n8n/Dockerfile `COPY ... /usr/local/lib/node_modules/n8n`).
+// packages/cli/package.json `dependencies`), its build deploys n8n with its direct dependencies in
+// its own node_modules (scripts/build-n8n.mjs: `pnpm --filter=n8n --prod --legacy deploy
+// --no-optional ./compiled`), and its image copies that to /usr/local/lib/node_modules/n8n
+// (docker/images/n8n/Dockerfile `COPY --from=app-artifact-processor /app /usr/local/lib/node_modules/n8n`).
 //
 // It connects as the stack's database master (Open WebUI's DATABASE_URL), which on RDS has
 // CREATEROLE and CREATEDB but is not a superuser (rds_superuser), and:
