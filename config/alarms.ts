@@ -3,7 +3,7 @@
  * degraded (components/monitoring.ts). Pure: the raw value in, the thresholds and every problem
  * (each naming its key) out.
  */
-import { nearest } from "../components/configKeys";
+import { nearest } from "./keys";
 
 export interface AlarmThresholds {
   /** 5xx answers the load balancer itself gives (no healthy target, timeouts) in 5 minutes. Defaults to 10. */

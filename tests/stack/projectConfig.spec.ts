@@ -1,13 +1,13 @@
 /**
  * Pulumi.yaml declares every `pluto:` key; these tests keep the declarations, the validation code
- * (components/config.ts) and the README's table of keys telling the same story.
+ * (config/) and the README's table of keys telling the same story.
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { CONFIG_KEYS, ConfigError, DEFAULTS, parseConfig, plutoKeys, PlutoConfig, RawConfig } from "../../components/config";
-import { SECRET_CONFIG_KEYS } from "../../components/configKeys";
-import { DEFAULT_GATEWAY_IMAGE } from "../../components/models";
+import { CONFIG_KEYS, ConfigError, DEFAULTS, parseConfig, plutoKeys, PlutoConfig, RawConfig } from "../../config";
+import { SECRET_CONFIG_KEYS } from "../../config/keys";
+import { DEFAULT_GATEWAY_IMAGE } from "../../config/models";
 import { ALARM_DEFAULTS } from "../../config/alarms";
 import { applyProjectConfig, ConfigType, matchesType, readProject } from "../../cli/synth/projectConfig";
 import { readStackConfig } from "../../cli/synth/stackConfig";
@@ -130,7 +130,7 @@ describe("Pulumi.yaml declares the stack configuration", () => {
     }
   });
 
-  it("takes the values of DEFAULTS (components/config.ts) for the scalar defaults", () => {
+  it("takes the values of DEFAULTS (config/) for the scalar defaults", () => {
     const scalar = Object.entries(DEFAULTS).filter(([k, v]) => (CONFIG_KEYS as readonly string[]).includes(k) && typeof v !== "object");
     expect(scalar.map(([k]) => k)).to.have.members([
       "namePrefix",

@@ -4,7 +4,7 @@
  * so the program, the policy-free CLI (`pluto doctor`) and the tests share one source of truth.
  */
 
-import { secretVersionSelectorProblem } from "../config/secretArn";
+import { secretVersionSelectorProblem } from "./secretArn";
 
 /**
  * The LiteLLM proxy image the Bedrock gateway runs: a published release tag, never `main-latest`.
@@ -348,7 +348,7 @@ function parseOpenAi(raw: unknown, stackRegion: string | undefined, problems: st
 
 /**
  * Validates `pluto:models` (JSON text as Pulumi hands structured config over) and appends one
- * problem per mistake, each naming its key. `pinProblem` is the image-pinning rule of config.ts.
+ * problem per mistake, each naming its key. `pinProblem` is the image-pinning rule of config/index.ts.
  */
 export function parseModelsConfig(
   raw: string | undefined,

@@ -2,12 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { AllowList, isAllowed } from "../functions/allowList";
 import { isMovingTag, N8N_PUBLIC_WEBHOOK_ROUTES, oauth2ProxySettingProblems } from "../policies/rules";
 import { hasModels, MODEL_SETTINGS, ModelsConfig, parseModelsConfig } from "./models";
-import { backupScheduleFrequencyProblem } from "../config/backupSchedule";
-import { domainLengthProblem } from "../config/domain";
-import { nearest, secretArnProblem, secretKeyProblems, settingCollisions, unknownKeyProblems } from "./configKeys";
-import { googleWorkspaceWarnings, withGoogleWorkspaceRule } from "../config/workspace";
-import { GroupConfig, groupSettingProblems, parseGroupsConfig } from "../config/groups";
-import { AlarmThresholds, parseAlarms } from "../config/alarms";
+import { backupScheduleFrequencyProblem } from "./backupSchedule";
+import { domainLengthProblem } from "./domain";
+import { nearest, secretArnProblem, secretKeyProblems, settingCollisions, unknownKeyProblems } from "./keys";
+import { googleWorkspaceWarnings, withGoogleWorkspaceRule } from "./workspace";
+import { GroupConfig, groupSettingProblems, parseGroupsConfig } from "./groups";
+import { AlarmThresholds, parseAlarms } from "./alarms";
 
 /** Network egress for the private subnets. `none` saves the NAT cost: tasks then run in public subnets with public IPs. */
 export type NatGateways = "none" | "single" | "perAz";
