@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AllowList } from "../functions/allowList";
 import { AlarmThresholds, resolveAlarms } from "./alarms";
 import { GroupConfig } from "./groups";
-import { ModelsConfig, NO_MODELS } from "./models";
+import { ModelsConfig } from "./models";
+import { resolveModels } from "./schema/models";
 import { googleWorkspaceWarnings } from "./workspace";
 import { resolveBackup, BackupConfig } from "./schema/backup";
 import { DatabaseSizing, resolveDatabase } from "./schema/database";
@@ -88,7 +89,7 @@ export class ConfigError extends Error {
 function assemble(v: ParsedKeys, region: string, googleClientSecret: pulumi.Output<string>): PlutoConfig {
   // The schema reports every required key that is missing, so past it these are all set.
   const domain = v.domain!;
-  const models = v.models ?? NO_MODELS;
+  const models = resolveModels(v.models, region);
   const allowList: AllowList = { domains: v.allowedEmailDomains ?? [], emails: v.allowedEmails ?? [], anyGoogleAccount: v.allowAnyGoogleAccount ?? false };
   return {
     region,

@@ -86,6 +86,21 @@ export function field<T>(absent: T | null | undefined, read: (value: unknown, ct
     .transform((v, ctx) => (v === undefined ? absent : read(v, ctx)));
 }
 
+/** A value read by `read` whether it is given or not (`read` gets undefined then). */
+export function always<T>(read: (value: unknown, ctx: Ctx) => T | null): z.ZodType<T | null, unknown> {
+  return z
+    .unknown()
+    .optional()
+    .transform((v, ctx) => read(v, ctx));
+}
+
+/** One problem per field not in `known`, without a guess (for fields with names too short to misspell). */
+export function strictFields(known: readonly string[]) {
+  return (value: Record<string, unknown>, ctx: Ctx): void => {
+    for (const f of Object.keys(value)) if (!known.includes(f)) report(ctx, `unknown field (expected one of: ${known.join(", ")})`, [f]);
+  };
+}
+
 /** A whole number from `min` to `max`, given as a number or as text (`pulumi config set` stores text). */
 export function wholeNumber(min: number, max: number): z.ZodType<number | null | undefined, unknown> {
   return field<number>(undefined, (v, ctx) => {
@@ -217,12 +232,13 @@ export function jsonMap<T>(key: string, entry: (name: string, value: unknown, ct
 
 /**
  * A list key as Pulumi hands it over: `pulumi config set --path 'pluto:key[0]' value` stores a
- * YAML list, which reaches the program as JSON text. Anything else is reported with that hint.
+ * YAML list, which reaches the program as JSON text. Anything else is reported with that hint;
+ * `example` follows `pluto:key[0]` in it (`' value`, or `.field' value` for a list of objects).
  */
 export function jsonList(key: string, example: string, noun = "a list") {
   return json(
     Array.isArray,
-    (raw) => `expected ${noun} (set items with \`pulumi config set --path 'pluto:${key}[0]' ${example}\`), got ${JSON.stringify(raw)}`,
+    (raw) => `expected ${noun} (set items with \`pulumi config set --path 'pluto:${key}[0]${example}\`), got ${JSON.stringify(raw)}`,
     [] as unknown[],
   );
 }
@@ -232,7 +248,7 @@ export function jsonList(key: string, example: string, noun = "a list") {
  * (why not, printed after the item's key). Null when any item is wrong.
  */
 export function textList(key: string, example: string, check: (item: string) => string | undefined) {
-  return jsonList(key, example).transform((items, ctx) => {
+  return jsonList(key, `' ${example}`).transform((items, ctx) => {
     if (items === null) return null;
     const out: string[] = [];
     let wrong = false;

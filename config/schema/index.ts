@@ -18,7 +18,7 @@ import { Ctx, KeySpec, ParseContext, reportLine } from "./fields";
 import { groups } from "./groups";
 import { adminEmail, alarmEmail, domain, googleClientId, googleClientSecret, hostedZoneName, namePrefix } from "./identity";
 import { oauth2ProxyImage, openWebUiImage } from "./images";
-import { models } from "./models";
+import { models, resolveModels } from "./models";
 import { n8n, N8N_DEFAULTS, n8nProblems, resolveN8n } from "./n8n";
 import { accessLogRetentionDays, natGateways, waf, WAF_DEFAULTS } from "./network";
 import { oauth2ProxySettings, openWebUiSecrets, openWebUiSettings } from "./settings";
@@ -40,6 +40,7 @@ const alarms: KeySpec<Record<string, number>> = {
     .map(([field, value]) => `${field} (default ${value})`)
     .join(", ")}.`,
   default: {},
+  structured: true,
   schema: () => alarmsSchema,
 };
 
@@ -174,7 +175,8 @@ function crossKeyRules(v: ParsedKeys, c: ParseContext, ctx: Ctx): void {
     }
   }
 
-  const sizing = resolveOpenWebUi(v.openWebUi, Boolean(v.models?.bedrock));
+  const models = resolveModels(v.models, c.region);
+  const sizing = resolveOpenWebUi(v.openWebUi, Boolean(models.bedrock));
   openWebUiProblems(v.openWebUi, sizing).forEach(line);
   databaseProblems(v.database, resolveDatabase(v.database)).forEach(line);
   n8nProblems(resolveN8n(v.n8n)).forEach(line);
@@ -185,7 +187,7 @@ function crossKeyRules(v: ParsedKeys, c: ParseContext, ctx: Ctx): void {
     oauth2ProxySettings: v.oauth2ProxySettings ?? {},
     openWebUiSecrets: v.openWebUiSecrets ?? {},
   };
-  if (v.models && hasModels(v.models))
+  if (hasModels(models))
     for (const name of MODEL_SETTINGS.filter((n) => n in settings.openWebUiSettings))
       line(`pluto:openWebUiSettings.${name}: pluto:models sets Open WebUI's model connections; remove ${name} from openWebUiSettings`);
   settingCollisions({ ...settings, scaledOut: isScaledOut(sizing) }).forEach(line);

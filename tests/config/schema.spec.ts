@@ -8,7 +8,7 @@ import { configSchema } from "../../config/schema";
 import { keyPath, problemsOf } from "../../config/schema/fields";
 import { configBlock } from "../../cli/synth/projectYaml";
 import YAML from "yaml";
-import { VALID_CONFIG } from "../helpers/config";
+import { configProblems, VALID_CONFIG } from "../helpers/config";
 
 const specs = Object.entries(KEYS);
 
@@ -25,8 +25,26 @@ describe("the configuration schema", () => {
   it("derives the key lists from the declarations", () => {
     expect(REQUIRED_KEYS).to.deep.equal(["domain", "googleClientId", "googleClientSecret", "alarmEmail", "adminEmail"]);
     expect(SECRET_CONFIG_KEYS).to.deep.equal(["googleClientSecret"]);
-    expect(STRUCTURED_KEYS).to.deep.equal(["openWebUi", "database", "openWebUiSettings", "oauth2ProxySettings", "openWebUiSecrets", "n8n", "backup", "waf"]);
+    expect(STRUCTURED_KEYS).to.deep.equal([
+      "openWebUi",
+      "database",
+      "openWebUiSettings",
+      "oauth2ProxySettings",
+      "openWebUiSecrets",
+      "n8n",
+      "backup",
+      "waf",
+      "models",
+      "alarms",
+    ]);
     for (const key of STRUCTURED_KEYS) expect(KEYS[key].default, key).to.be.an("object").and.not.be.an("array");
+  });
+
+  it("tells of every structured key set without --path how to set its field", () => {
+    for (const key of STRUCTURED_KEYS)
+      expect(configProblems({ ...VALID_CONFIG, [`${key}.field`]: "1" }), key).to.deep.equal([
+        `pluto:${key}.field: Pulumi stored this as one key named "${key}.field" because it was set without --path; set the field with \`pulumi config set --path pluto:${key}.field <value>\` and remove this key with \`pulumi config rm pluto:${key}.field\``,
+      ]);
   });
 
   it("takes DEFAULTS from the declarations", () => {
