@@ -111,17 +111,17 @@ const groupItem = z
           report(ctx, typeof name === "string" ? `${JSON.stringify(name)} ${problem}` : "required — the group's name, e.g. research");
           return null;
         }),
-        description: field<string>("", (description, ctx) => {
-          if (typeof description !== "string") report(ctx, `expected text, got ${JSON.stringify(description)}`);
-          else if (description.length > GROUP_DESCRIPTION_MAX)
-            report(ctx, `has ${description.length} characters; Cognito takes at most ${GROUP_DESCRIPTION_MAX}`);
-          else return description;
-          return null;
-        }),
+        description: z.unknown().optional(),
       })
       .superRefine((fields, ctx) => {
         for (const f of Object.keys(fields)) if (![...FIELDS, "admin"].includes(f)) report(ctx, `unknown field (expected one of: ${FIELDS.join(", ")})`, [f]);
         if (fields.name === undefined) report(ctx, "required — the group's name, e.g. research", ["name"]);
+        // A group without a usable name is reported once, for its name.
+        if (typeof fields.name !== "string") return;
+        const description = fields.description ?? "";
+        if (typeof description !== "string") report(ctx, `expected text, got ${JSON.stringify(description)}`, ["description"]);
+        else if (description.length > GROUP_DESCRIPTION_MAX)
+          report(ctx, `has ${description.length} characters; Cognito takes at most ${GROUP_DESCRIPTION_MAX}`, ["description"]);
       }),
   );
 
@@ -146,7 +146,22 @@ export const groupsSchema = jsonList("groups", ".name' research", "a list of gro
       else seen.set(item.name.toLowerCase(), i);
     });
   })
-  .transform((items): GroupConfig[] => (items ?? []).flatMap((g) => (g?.name ? [{ name: g.name, description: g.description ?? "" }] : [])));
+  .transform(usableGroups);
+
+/**
+ * The groups among parsed items that have a usable name, each name once (the first spelling): all
+ * of them once the list is valid, and what the rules across keys may rely on while it is not.
+ */
+export function usableGroups(items: readonly unknown[] | null | undefined): GroupConfig[] {
+  const groups: GroupConfig[] = [];
+  for (const item of items ?? []) {
+    if (!isObject(item) || typeof item.name !== "string") continue;
+    const name = item.name;
+    if (groups.some((g) => g.name.toLowerCase() === name.toLowerCase())) continue;
+    groups.push({ name, description: typeof item.description === "string" ? item.description : "" });
+  }
+  return groups;
+}
 
 /**
  * Validates `pluto:groups` (JSON text of a list, as Pulumi hands a list over) and appends one

@@ -13,7 +13,7 @@ import { googleWorkspaceWarnings } from "./workspace";
 import { resolveBackup, BackupConfig } from "./schema/backup";
 import { DatabaseSizing, resolveDatabase } from "./schema/database";
 import { ParseContext, problemsOf, RawConfig } from "./schema/fields";
-import { configSchema, DEFAULTS, ParsedKeys } from "./schema";
+import { CONFIG_KEYS, configSchema, DEFAULTS, ParsedKeys } from "./schema";
 import { N8nConfig, publicWebhooksWarning, resolveN8n } from "./schema/n8n";
 import { NatGateways, resolveWaf, WafConfig } from "./schema/network";
 import { resolveOpenWebUi, ServiceSizing } from "./schema/sizing";
@@ -135,7 +135,7 @@ export function parseConfig(
 ): PlutoConfig {
   const context: ParseContext = { raw, region, secretGiven: googleClientSecret !== undefined, secretKeys };
   const result = configSchema(context).safeParse(raw);
-  if (!result.success) throw new ConfigError(problemsOf(result.error.issues));
+  if (!result.success) throw new ConfigError(problemsOf(result.error.issues, CONFIG_KEYS));
   return assemble(result.data, region!, googleClientSecret!);
 }
 

@@ -69,10 +69,26 @@ export function keyPath(path: readonly PropertyKey[]): string {
 type Params = { line?: boolean; first?: boolean } | undefined;
 const paramsOf = (i: z.core.$ZodIssue): Params => (i.code === "custom" ? (i.params as Params) : undefined);
 
-/** The issues of a failed parse as problem lines, in the order they were found (those marked `first` first). */
-export function problemsOf(issues: readonly z.core.$ZodIssue[]): string[] {
-  const ordered = [...issues.filter((i) => paramsOf(i)?.first), ...issues.filter((i) => !paramsOf(i)?.first)];
-  return ordered.map((i) => (paramsOf(i)?.line ? i.message : `${keyPath(i.path)}: ${i.message}`));
+/**
+ * The issues of a failed parse as problem lines. Those marked `first` (about the configuration as
+ * a whole) come first; then, when `keyOrder` is given, each key's problems together in that order
+ * (a rule across keys reports with the key it names), an unknown field before its key's other
+ * problems; otherwise in the order they were found.
+ */
+export function problemsOf(issues: readonly z.core.$ZodIssue[], keyOrder: readonly string[] = []): string[] {
+  const lines = issues.map((i) => (paramsOf(i)?.line ? i.message : `${keyPath(i.path)}: ${i.message}`));
+  const rank = (i: z.core.$ZodIssue, line: string): number[] => {
+    if (paramsOf(i)?.first) return [0];
+    const key = /^pluto:([A-Za-z0-9]+)/.exec(line)?.[1] ?? "";
+    const at = keyOrder.indexOf(key);
+    return [1, at < 0 ? keyOrder.length : at, i.message.startsWith("unknown field (") ? 0 : 1];
+  };
+  const ranked = issues.map((i, n) => ({ line: lines[n], rank: [...rank(i, lines[n]), n] }));
+  ranked.sort((a, b) => {
+    for (let k = 0; k < Math.max(a.rank.length, b.rank.length); k++) if ((a.rank[k] ?? -1) !== (b.rank[k] ?? -1)) return (a.rank[k] ?? -1) - (b.rank[k] ?? -1);
+    return 0;
+  });
+  return ranked.map((r) => r.line);
 }
 
 /**
@@ -163,14 +179,16 @@ export function unknownFields(known: readonly string[]) {
 
 /**
  * An object of the fields in `shape`, each read by its own schema; any other field is reported.
- * `notAnObject` is the problem for a value that is not an object. For a field inside a structured key.
+ * `notAnObject` is the problem for a value that is not an object, which also lacks the `required`
+ * fields. For a field inside a structured key.
  */
-export function fieldsOf<S extends z.ZodRawShape>(shape: S, notAnObject: string) {
+export function fieldsOf<S extends z.ZodRawShape>(shape: S, notAnObject: string, required: string[] = []) {
   return z
     .unknown()
     .transform((v, ctx) => {
       if (isObject(v)) return v;
       report(ctx, notAnObject);
+      for (const f of required) report(ctx, "required when autoscaling is set", [f]);
       return null;
     })
     .pipe(z.looseObject(shape).superRefine(unknownFields(Object.keys(shape))));

@@ -84,9 +84,10 @@ export const domain: KeySpec<string> = {
         report(ctx, `expected a host name like "pluto.example.com" (no scheme, path or trailing dot), got ${JSON.stringify(value)}`);
         return null;
       }
+      // Still a host name: the rules across keys (the hosted zone) read it.
       const tooLong = domainLengthProblem(value);
       if (tooLong) reportLine(ctx, tooLong);
-      return tooLong ? null : value;
+      return value;
     }),
 };
 

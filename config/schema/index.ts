@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { isAllowed } from "../../functions/allowList";
-import { groupSettingProblems } from "../groups";
+import { groupSettingProblems, usableGroups } from "../groups";
 import { secretKeyProblems, settingCollisions, unknownKeyProblems } from "../keys";
 import { hasModels, MODEL_SETTINGS } from "../models";
 import { googleWorkspaceConflict } from "../workspace";
@@ -191,7 +191,7 @@ function crossKeyRules(v: ParsedKeys, c: ParseContext, ctx: Ctx): void {
     for (const name of MODEL_SETTINGS.filter((n) => n in settings.openWebUiSettings))
       line(`pluto:openWebUiSettings.${name}: pluto:models sets Open WebUI's model connections; remove ${name} from openWebUiSettings`);
   settingCollisions({ ...settings, scaledOut: isScaledOut(sizing) }).forEach(line);
-  groupSettingProblems(settings, v.groups ?? []).forEach(line);
+  groupSettingProblems(settings, usableGroups(v.groups)).forEach(line);
 }
 
 /** The whole configuration's schema for one parse: every key, then the rules that span keys. */

@@ -86,7 +86,7 @@ const openWebUiShape = {
   cpu: wholeNumber(...FARGATE_CPU),
   memory: wholeNumber(...FARGATE_MEMORY),
   desiredCount: wholeNumber(0, 20),
-  autoscaling: fieldsOf(autoscalingShape, "expected an object with minCount, maxCount, cpuTarget, requestsPerTarget")
+  autoscaling: fieldsOf(autoscalingShape, "expected an object with minCount, maxCount, cpuTarget, requestsPerTarget", ["maxCount"])
     .superRefine((a, ctx) => {
       if (a.maxCount === undefined) report(ctx, "required when autoscaling is set", ["maxCount"]);
     })

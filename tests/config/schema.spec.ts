@@ -81,4 +81,18 @@ describe("the configuration schema", () => {
       "pluto:openWebUi.memory: 512 MiB is not valid with cpu 1024 on Fargate; choose from 2048 to 8192 in steps of 1024",
     ]);
   });
+
+  it("lists the problems of the whole configuration first, then each key's together in the schema's order, an unknown field first", () => {
+    const raw = { ...VALID_CONFIG, colour: "blue", waf: '{"enabled":"x","nope":1}', namePrefix: "Bad", openWebUi: '{"cpu":300}' };
+    const keys = configProblems(raw, { region: null }).map((p) => /^[^ ]+?(?=: )/.exec(p)?.[0]);
+    expect(keys).to.deep.equal(["pluto:colour", "aws:region", "pluto:namePrefix", "pluto:openWebUi.cpu", "pluto:waf.nope", "pluto:waf.enabled"]);
+  });
+
+  it("runs the rules across keys on the groups that are usable while others are wrong", () => {
+    const raw = { ...VALID_CONFIG, groups: '[{"name":"a b"}]', oauth2ProxySettings: '{"OAUTH2_PROXY_ALLOWED_GROUPS":"a"}' };
+    expect(configProblems(raw)).to.deep.equal([
+      "pluto:oauth2ProxySettings.OAUTH2_PROXY_ALLOWED_GROUPS: oauth2-proxy would look for the groups in the ID token's `groups` claim, which Cognito's tokens do not have, so nobody could sign in; list the groups in pluto:groups (the proxy then reads cognito:groups)",
+      `pluto:groups[0].name: "a b" contains white space: Cognito refuses it (CreateGroup GroupName pattern [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+) and Open WebUI strips it from each end of the name`,
+    ]);
+  });
 });
