@@ -1,6 +1,6 @@
 // Composition only: read the validated config, create the components, export what operators need.
-import { isScaledOut, loadConfig } from "./components/config";
-import { AppPlacement } from "./components/appPlacement";
+import { isScaledOut, loadConfig } from "./config";
+import { AppPlacement } from "./ecs/appPlacement";
 import { Cache } from "./components/cache";
 import { Cluster } from "./components/cluster";
 import { Database } from "./components/database";
@@ -12,8 +12,8 @@ import { DATABASE_CLIENT, Network } from "./components/network";
 import { Backup } from "./components/backup";
 import { Waf } from "./components/waf";
 import { Monitoring } from "./components/monitoring";
-import { modelsSummary } from "./components/models";
-import { GATEWAY_BASE_URL } from "./components/modelWiring";
+import { modelsSummary } from "./config/models";
+import { GATEWAY_BASE_URL } from "./settings/modelWiring";
 import { OpenWebUi } from "./components/openWebUi";
 import { UserProvisioning } from "./components/userProvisioning";
 import { AccessGroups } from "./components/accessGroups";

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { assumeRole, exclusiveRolePolicies } from "../iam/rolePolicies";
-import { DEFAULTS, isBackupCron } from "./config";
+import { DEFAULTS, isBackupCron } from "../config";
 import { backupScheduleFrequencyProblem } from "../config/backupSchedule";
 
 /**

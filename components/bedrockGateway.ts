@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { BedrockModels, bedrockInvokePolicy, onDemandProblem, parseBedrockModelId, ResolvedInferenceProfile } from "./models";
-import { gatewayContainer, GatewayContainerSpec } from "./modelWiring";
-import { storedSecret } from "./storedSecret";
+import { BedrockModels, bedrockInvokePolicy, onDemandProblem, parseBedrockModelId, ResolvedInferenceProfile } from "../config/models";
+import { gatewayContainer, GatewayContainerSpec } from "../settings/modelWiring";
+import { storedSecret } from "../secrets/storedSecret";
 
 export interface BedrockGatewayArgs {
   /** Prefix of physical names (`<prefix>/bedrock-gateway/master-key`). */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { storedSecret } from "./storedSecret";
+import { storedSecret } from "../secrets/storedSecret";
 
 export interface CacheArgs {
   /** Prefix of the secret's name (`<prefix>/openwebui/redis-url`). */

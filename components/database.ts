@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { DatabaseSizing, DEFAULTS, storageAutoscalingProblem } from "./config";
-import { storedSecret } from "./storedSecret";
+import { DatabaseSizing, DEFAULTS, storageAutoscalingProblem } from "../config";
+import { storedSecret } from "../secrets/storedSecret";
 
 export interface DatabaseArgs {
   namePrefix: string;

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { HOSTED_DOMAIN_ATTRIBUTE } from "../functions/preSignUp";
-import { storedSecret } from "./storedSecret";
+import { storedSecret } from "../secrets/storedSecret";
 import { ValidatedCertificate } from "./validatedCertificate";
-import { signedOutUrl } from "./golden";
+import { signedOutUrl } from "../settings/golden";
 
 /** CloudFront, behind every Cognito custom domain, takes ACM certificates from this region only. */
 export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";

@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ValidatedCertificate } from "./validatedCertificate";
 import { AccessLogBucket } from "./accessLogBucket";
-import { cappedName } from "./names";
-import { SIGNED_OUT_PATH } from "./golden";
+import { cappedName } from "../naming/names";
+import { SIGNED_OUT_PATH } from "../settings/golden";
 import { IDLE_TIMEOUT_SECONDS } from "../config/timeouts";
 
 /** AWS's limit on load balancer names (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html). */

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { N8nConfig } from "./config";
-import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
+import { N8nConfig } from "../config";
+import { AppPlacement, appStorage, placedServiceArgs } from "../ecs/appPlacement";
 import { ProxiedService } from "./proxiedService";
 import { FileStorage } from "./fileStorage";
-import { storedSecret } from "./storedSecret";
+import { storedSecret } from "../secrets/storedSecret";
 import { N8N_INVITE_ROUTE, N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
 import { N8N_DATA_PATH, N8N_DATABASE_CONTAINER, n8nDatabaseContainer, n8nDatabaseEnvironment, n8nDatabaseWarnings } from "../n8n/database";
 

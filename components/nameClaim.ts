@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { nameClaimHandler } from "../functions/nameClaim";
-import { handlerOnlyCodePaths } from "./lambdaPackaging";
+import { handlerOnlyCodePaths } from "../packaging/lambdaPackaging";
 import { assumeRole, onlyThesePolicies } from "../iam/rolePolicies";
 
 export interface NameClaimArgs {

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
-import { NatGateways } from "./config";
-import { PROXY_PORT } from "./golden";
-import { awsxNatUrns, awsxPrivateRouteUrn } from "./awsxVpcUrns";
+import { NatGateways } from "../config";
+import { PROXY_PORT } from "../settings/golden";
+import { awsxNatUrns, awsxPrivateRouteUrn } from "../naming/awsxVpcUrns";
 
 export interface NetworkArgs {
   /** NAT strategy for private subnets. `none` runs tasks in public subnets with public IPs (no NAT cost). Defaults to `single`. */

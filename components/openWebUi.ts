@@ -1,15 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { ServiceSizing } from "./config";
+import { ServiceSizing } from "../config";
 import { FileStorage } from "./fileStorage";
-import { openWebUiEnvironment, scaleOutEnvironment, scaleOutSecrets, signedOutUrl, signOutRedirectUrl } from "./golden";
+import { openWebUiEnvironment, scaleOutEnvironment, scaleOutSecrets, signedOutUrl, signOutRedirectUrl } from "../settings/golden";
 import { ProxiedService } from "./proxiedService";
-import { AppPlacement, appStorage, placedServiceArgs } from "./appPlacement";
-import { storedSecret } from "./storedSecret";
+import { AppPlacement, appStorage, placedServiceArgs } from "../ecs/appPlacement";
+import { storedSecret } from "../secrets/storedSecret";
 import { BedrockGateway } from "./bedrockGateway";
-import { ModelsConfig, NO_MODELS, parseSecretReference } from "./models";
-import { openWebUiModelWiring, wiredConnections } from "./modelWiring";
+import { ModelsConfig, NO_MODELS, parseSecretReference } from "../config/models";
+import { openWebUiModelWiring, wiredConnections } from "../settings/modelWiring";
 
 export interface OpenWebUiArgs extends AppPlacement {
   namePrefix: string;

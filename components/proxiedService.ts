@@ -9,15 +9,15 @@ import {
   PROXY_PORT,
   needsAllowedEmailsFile,
   oauth2ProxyContainers,
-} from "./golden";
+} from "../settings/golden";
 import { AllowList } from "../functions/allowList";
 import { SERVICE_RULE_PRIORITY_MIN } from "./ingress";
-import { storedSecret } from "./storedSecret";
-import { Autoscaling, fargateMemoryChoices } from "./config";
+import { storedSecret } from "../secrets/storedSecret";
+import { Autoscaling, fargateMemoryChoices } from "../config";
 import { FileStorage } from "./fileStorage";
-import { cappedName } from "./names";
-import { secretResourceArn } from "./models";
-import { assertContainersPass } from "./policyCheck";
+import { cappedName } from "../naming/names";
+import { secretResourceArn } from "../config/models";
+import { assertContainersPass } from "../ecs/policyCheck";
 import { RulesConfig } from "../policies/rules";
 import { AppContainerArgs, SidecarContainerArgs, appContainer, sidecarContainer } from "../ecs/taskContainers";
 import { assumeRole, exclusiveRolePolicies, executionRolePolicies } from "../iam/rolePolicies";

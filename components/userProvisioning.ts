@@ -3,9 +3,9 @@ import * as aws from "@pulumi/aws";
 import type { AllowList } from "../functions/allowList";
 import { ENQUEUE_FAILED } from "../functions/producer";
 import { ENV, preSignUpFactory, producerFactory, workerFactory } from "../functions/runtime";
-import { isEmail, isHostName } from "./config";
-import { handlerOnlyCodePaths } from "./lambdaPackaging";
-import { operatorSecret, StoredSecret } from "./storedSecret";
+import { isEmail, isHostName } from "../config";
+import { handlerOnlyCodePaths } from "../packaging/lambdaPackaging";
+import { operatorSecret, StoredSecret } from "../secrets/storedSecret";
 import { onlyThesePolicies } from "../iam/rolePolicies";
 
 export interface UserProvisioningArgs {

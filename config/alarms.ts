@@ -3,7 +3,8 @@
  * degraded (components/monitoring.ts). Pure: the raw value in, the thresholds and every problem
  * (each naming its key) out.
  */
-import { nearest } from "../components/configKeys";
+import { z } from "zod";
+import { jsonMap, problemsOf, report, unknownFields, wholeNumber } from "./schema/fields";
 
 export interface AlarmThresholds {
   /** 5xx answers the load balancer itself gives (no healthy target, timeouts) in 5 minutes. Defaults to 10. */
@@ -62,42 +63,45 @@ export const ALARM_LIMITS: Record<keyof AlarmThresholds, [number, number]> = {
   modelThrottlesPer5Minutes: [1, 1_000_000],
 };
 
-const KEY = "pluto:alarms";
+const known = Object.keys(ALARM_DEFAULTS) as (keyof AlarmThresholds)[];
+const isKnown = (field: string): field is keyof AlarmThresholds => (known as string[]).includes(field);
+const fieldSchemas = Object.fromEntries(known.map((k) => [k, wholeNumber(...ALARM_LIMITS[k])]));
+
+/**
+ * `pluto:alarms` as parsed: JSON text of an object (unset or empty reads as `{}`), each field a
+ * whole number in its range, reported in the order given.
+ */
+export const alarmsSchema = z
+  .string()
+  .optional()
+  .transform((raw) => (raw === "" ? undefined : raw))
+  .pipe(
+    jsonMap("pluto:alarms", (field, value, ctx) => {
+      if (!isKnown(field)) {
+        unknownFields(known)({ [field]: value }, ctx);
+        return undefined;
+      }
+      // `pulumi config set --path` stores text; a number in YAML arrives as a number.
+      const result = fieldSchemas[field].safeParse(value);
+      if (!result.success) for (const issue of result.error.issues) report(ctx, issue.message, [field]);
+      return result.success ? (result.data ?? undefined) : undefined;
+    }),
+  );
+
+/** The thresholds with every default applied; a wrong field reads as its default. */
+export function resolveAlarms(f: Partial<Record<string, number>> | null | undefined): AlarmThresholds {
+  const out: AlarmThresholds = { ...ALARM_DEFAULTS };
+  for (const k of known) out[k] = f?.[k] ?? ALARM_DEFAULTS[k];
+  return out;
+}
 
 /**
  * The thresholds from `pluto:alarms` as Pulumi hands it over (JSON text of an object, or undefined
  * when unset). Fields left out keep their defaults; `problems` gets one line per wrong field.
  */
 export function parseAlarms(raw: string | undefined, problems: string[]): AlarmThresholds {
-  const out: AlarmThresholds = { ...ALARM_DEFAULTS };
-  if (raw === undefined || raw === "") return out;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    value = undefined;
-  }
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    problems.push(`${KEY}: expected an object (set fields with \`pulumi config set --path pluto:alarms.<field> <value>\`), got ${JSON.stringify(raw)}`);
-    return out;
-  }
-  const known = Object.keys(ALARM_DEFAULTS) as (keyof AlarmThresholds)[];
-  for (const [field, v] of Object.entries(value as Record<string, unknown>)) {
-    if (!(known as string[]).includes(field)) {
-      const guess = nearest(field, known);
-      const hint = guess ? `did you mean ${guess}? ` : "";
-      problems.push(`${KEY}.${field}: unknown field (${hint}expected one of: ${known.join(", ")})`);
-      continue;
-    }
-    const key = field as keyof AlarmThresholds;
-    const [min, max] = ALARM_LIMITS[key];
-    // `pulumi config set --path` stores text; a number in YAML arrives as a number.
-    const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${KEY}.${key}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
-      continue;
-    }
-    out[key] = n;
-  }
-  return out;
+  const result = z.object({ alarms: alarmsSchema }).safeParse({ alarms: raw });
+  if (result.success) return resolveAlarms(result.data.alarms);
+  problems.push(...problemsOf(result.error.issues));
+  return { ...ALARM_DEFAULTS };
 }

@@ -20,6 +20,9 @@
  *    the member to the groups that exist and removes them from every other group.
  */
 
+import { z } from "zod";
+import { field, isObject, jsonList, problemsOf, report } from "./schema/fields";
+
 /** The claim Cognito puts the member's groups in. */
 export const COGNITO_GROUPS_CLAIM = "cognito:groups";
 
@@ -32,8 +35,6 @@ export interface GroupConfig {
   /** Shown in the Cognito console. Defaults to "". */
   description: string;
 }
-
-const KEY = "pluto:groups";
 
 /** CreateGroup: GroupName 1-128 characters; Description at most 2048 (Cognito API Reference, CreateGroup). */
 export const GROUP_NAME_MAX = 128;
@@ -72,10 +73,6 @@ export function groupNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /**
  * Why `admin: true` is refused: membership cannot make someone an Open WebUI administrator safely.
  * Open WebUI's WEBUI_AUTH_TRUSTED_ROLE_HEADER would take the role from a header at every sign-in
@@ -88,64 +85,93 @@ export const ADMIN_REFUSED =
   "(WEBUI_AUTH_TRUSTED_ROLE_HEADER) that oauth2-proxy never sets, so nothing could fill it safely; " +
   "remove the field and make administrators in Open WebUI (Admin Panel → Users)";
 
+/** The fields a group item may have; `admin` only to refuse it with the reason. */
+const FIELDS = ["name", "description"];
+
+/** One item: `{name, description?}` or just the name. Null when it cannot be a group; problems name the field. */
+const groupItem = z
+  .unknown()
+  .transform((item, ctx) => {
+    if (typeof item === "string") return { name: item };
+    if (isObject(item)) return item;
+    report(ctx, `expected {name, description} or a group name, got ${JSON.stringify(item)}`);
+    return null;
+  })
+  .pipe(
+    z
+      .looseObject({
+        admin: field<false>(undefined, (admin, ctx) => {
+          if (admin === true || admin === "true") report(ctx, ADMIN_REFUSED);
+          else if (admin !== false && admin !== "false") report(ctx, `expected false or no field, got ${JSON.stringify(admin)}`);
+          return false;
+        }),
+        name: field<string>(undefined, (name, ctx) => {
+          const problem = typeof name === "string" ? groupNameProblem(name) : "";
+          if (problem === undefined) return name as string;
+          report(ctx, typeof name === "string" ? `${JSON.stringify(name)} ${problem}` : "required — the group's name, e.g. research");
+          return null;
+        }),
+        description: z.unknown().optional(),
+      })
+      .superRefine((fields, ctx) => {
+        for (const f of Object.keys(fields)) if (![...FIELDS, "admin"].includes(f)) report(ctx, `unknown field (expected one of: ${FIELDS.join(", ")})`, [f]);
+        if (fields.name === undefined) report(ctx, "required — the group's name, e.g. research", ["name"]);
+        // A group without a usable name is reported once, for its name.
+        if (typeof fields.name !== "string") return;
+        const description = fields.description ?? "";
+        if (typeof description !== "string") report(ctx, `expected text, got ${JSON.stringify(description)}`, ["description"]);
+        else if (description.length > GROUP_DESCRIPTION_MAX)
+          report(ctx, `has ${description.length} characters; Cognito takes at most ${GROUP_DESCRIPTION_MAX}`, ["description"]);
+      }),
+  );
+
 /**
- * Validates `pluto:groups` (JSON text of a list, as Pulumi hands a list over). Each item is
- * `{name, description?}` or just the name. Problems name the item (`pluto:groups[1].name`).
+ * `pluto:groups` as Pulumi hands a list over (JSON text). Each item is `{name, description?}` or
+ * just the name; problems name the item (`pluto:groups[1].name`).
+ */
+export const groupsSchema = jsonList("groups", ".name' research", "a list of groups")
+  .pipe(z.array(groupItem).nullable())
+  .superRefine((items, ctx) => {
+    // Open WebUI matches names exactly, so two spellings of one name would be two groups there.
+    const seen = new Map<string, number>();
+    items?.forEach((item, i) => {
+      if (!item?.name) return;
+      const earlier = seen.get(item.name.toLowerCase());
+      if (earlier !== undefined)
+        report(
+          ctx,
+          `${JSON.stringify(item.name)} is also pluto:groups[${earlier}] (names differing only in case are one group to a reader); give each group once`,
+          [i, "name"],
+        );
+      else seen.set(item.name.toLowerCase(), i);
+    });
+  })
+  .transform(usableGroups);
+
+/**
+ * The groups among parsed items that have a usable name, each name once (the first spelling): all
+ * of them once the list is valid, and what the rules across keys may rely on while it is not.
+ */
+export function usableGroups(items: readonly unknown[] | null | undefined): GroupConfig[] {
+  const groups: GroupConfig[] = [];
+  for (const item of items ?? []) {
+    if (!isObject(item) || typeof item.name !== "string") continue;
+    const name = item.name;
+    if (groups.some((g) => g.name.toLowerCase() === name.toLowerCase())) continue;
+    groups.push({ name, description: typeof item.description === "string" ? item.description : "" });
+  }
+  return groups;
+}
+
+/**
+ * Validates `pluto:groups` (JSON text of a list, as Pulumi hands a list over) and appends one
+ * problem per mistake; the groups when there is none.
  */
 export function parseGroupsConfig(raw: string | undefined, problems: string[]): GroupConfig[] {
-  if (raw === undefined) return [];
-  const hint = `set items with \`pulumi config set --path 'pluto:groups[0].name' research\``;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    value = undefined;
-  }
-  if (!Array.isArray(value)) {
-    problems.push(`${KEY}: expected a list of groups (${hint}), got ${JSON.stringify(raw)}`);
-    return [];
-  }
-  const groups: GroupConfig[] = [];
-  const seen = new Map<string, number>();
-  value.forEach((item: unknown, i) => {
-    const at = `${KEY}[${i}]`;
-    const fields: Record<string, unknown> | undefined = typeof item === "string" ? { name: item } : isObject(item) ? item : undefined;
-    if (!fields) {
-      problems.push(`${at}: expected {name, description} or a group name, got ${JSON.stringify(item)}`);
-      return;
-    }
-    for (const f of Object.keys(fields))
-      if (!["name", "description", "admin"].includes(f)) problems.push(`${at}.${f}: unknown field (expected one of: name, description)`);
-    const admin = fields.admin;
-    if (admin === true || admin === "true") problems.push(`${at}.admin: ${ADMIN_REFUSED}`);
-    else if (admin !== undefined && admin !== false && admin !== "false")
-      problems.push(`${at}.admin: expected false or no field, got ${JSON.stringify(admin)}`);
-    const name = fields.name;
-    if (typeof name !== "string") {
-      problems.push(`${at}.name: required — the group's name, e.g. research`);
-      return;
-    }
-    const problem = groupNameProblem(name);
-    if (problem) {
-      problems.push(`${at}.name: ${JSON.stringify(name)} ${problem}`);
-      return;
-    }
-    // Open WebUI matches names exactly, so two spellings of one name would be two groups there.
-    const earlier = seen.get(name.toLowerCase());
-    if (earlier !== undefined) {
-      problems.push(
-        `${at}.name: ${JSON.stringify(name)} is also pluto:groups[${earlier}] (names differing only in case are one group to a reader); give each group once`,
-      );
-      return;
-    }
-    seen.set(name.toLowerCase(), i);
-    const description = fields.description ?? "";
-    if (typeof description !== "string") problems.push(`${at}.description: expected text, got ${JSON.stringify(description)}`);
-    else if (description.length > GROUP_DESCRIPTION_MAX)
-      problems.push(`${at}.description: has ${description.length} characters; Cognito takes at most ${GROUP_DESCRIPTION_MAX}`);
-    groups.push({ name, description: typeof description === "string" ? description : "" });
-  });
-  return groups;
+  const result = z.object({ groups: groupsSchema }).safeParse({ groups: raw });
+  if (result.success) return result.data.groups;
+  problems.push(...problemsOf(result.error.issues));
+  return [];
 }
 
 /** oauth2-proxy's setting for a stack with groups, else none. */

@@ -22,26 +22,15 @@ import type { AllowList } from "../functions/allowList";
 export const REQUIRE_GOOGLE_WORKSPACE_KEY = "requireGoogleWorkspace";
 
 /**
- * Reads `pluto:requireGoogleWorkspace` (true/false, any case; unset is false) and returns `list`
- * with the rule, or `list` unchanged when off. A combination that cannot mean what the operator
- * wants is a problem naming both keys: with `allowAnyGoogleAccount` every Google account is let in
- * by oauth2-proxy (`EMAIL_DOMAINS=*`), Workspace or not.
+ * A combination that cannot mean what the operator wants, as a problem naming both keys: with
+ * `allowAnyGoogleAccount` every Google account is let in by oauth2-proxy (`EMAIL_DOMAINS=*`),
+ * Workspace or not.
  */
-export function withGoogleWorkspaceRule(raw: Partial<Record<string, string>>, list: AllowList | undefined, problems: string[]): AllowList | undefined {
-  const given = raw[REQUIRE_GOOGLE_WORKSPACE_KEY]?.trim().toLowerCase();
-  if (given !== undefined && given !== "true" && given !== "false") {
-    problems.push(`pluto:${REQUIRE_GOOGLE_WORKSPACE_KEY}: expected true or false, got ${JSON.stringify(raw[REQUIRE_GOOGLE_WORKSPACE_KEY])}`);
-    return list;
-  }
-  if (given !== "true" || !list) return list;
-  if (list.anyGoogleAccount) {
-    problems.push(
-      `pluto:${REQUIRE_GOOGLE_WORKSPACE_KEY}: true cannot be combined with pluto:allowAnyGoogleAccount: true, which lets every Google account in ` +
-        "(Workspace or not) at every oauth2-proxy; list your domains in pluto:allowedEmailDomains instead, or set one of the two to false",
-    );
-    return list;
-  }
-  return { ...list, requireGoogleWorkspace: true };
+export function googleWorkspaceConflict(): string {
+  return (
+    `pluto:${REQUIRE_GOOGLE_WORKSPACE_KEY}: true cannot be combined with pluto:allowAnyGoogleAccount: true, which lets every Google account in ` +
+    "(Workspace or not) at every oauth2-proxy; list your domains in pluto:allowedEmailDomains instead, or set one of the two to false"
+  );
 }
 
 /** A setting that does nothing deserves a word: without domains, every member is a named address and exempt. */

@@ -1,10 +1,10 @@
 /**
- * The container definitions of a proxied task beside the golden ones (components/golden.ts): the
+ * The container definitions of a proxied task beside the golden ones (settings/golden.ts): the
  * app container and further sidecars. Pure functions over plain values, so tests and the policy
  * pack see what ECS gets.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { APP_PORT, ContainerDefinition, awslogs, toEnvList, toSecretList } from "../components/golden";
+import { APP_PORT, ContainerDefinition, awslogs, toEnvList, toSecretList } from "../settings/golden";
 
 export interface AppContainerArgs {
   /** Container name; also the log stream prefix (`openwebui` for Open WebUI). */

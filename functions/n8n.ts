@@ -10,7 +10,7 @@ export const N8N_USERS_PATH = "/api/v1/users";
 export const N8N_MEMBER_ROLE = "global:member";
 /**
  * How the API key secret begins until the operator stores a real key (the component creates it
- * with components/storedSecret.ts `OPERATOR_SECRET_PLACEHOLDER`); calling n8n with it would only
+ * with secrets/storedSecret.ts `OPERATOR_SECRET_PLACEHOLDER`); calling n8n with it would only
  * earn a 401, so the worker says what to do instead.
  */
 export const UNSET_KEY_PREFIX = "set-me:";

@@ -1,7 +1,8 @@
 /**
  * The diagrams committed under docs/diagrams/ and embedded in the docs pages, all drawn from the
  * example dev stack (Pulumi.dev.yaml) by the same code as `pluto synth --diagram`, `--sign-in-diagram`
- * and `pluto plan-summary --gantt`, `--cost-pie`; and the IAM documents under deploy/iam/.
+ * and `pluto plan-summary --gantt`, `--cost-pie`; the IAM documents under deploy/iam/; and the
+ * `config:` block of Pulumi.yaml, from the configuration schema (cli/synth/projectYaml.ts).
  * `npm run generate` rewrites them; tests/cli/diagrams.spec.ts and tests/cli/iamPolicies.spec.ts
  * fail when a committed copy no longer matches the program.
  */
@@ -16,6 +17,7 @@ import { fenced } from "./mermaid";
 import { readStackForProgram } from "../synth/programConfig";
 import { synthesize, SynthResult } from "../synth/harness";
 import { iamDocuments, INVOKE_TOKENS } from "../synth/iamPolicies";
+import { writeProjectYaml } from "../synth/projectYaml";
 
 export const ROOT = path.join(__dirname, "..", "..");
 export const DIAGRAM_DIR = path.join(ROOT, "docs", "diagrams");
@@ -94,15 +96,18 @@ export const IAM_DIR = path.join(ROOT, "deploy", "iam");
 export const PAGES = ["docs/architecture.md", "docs/deploy.md"];
 
 if (require.main === module) {
-  void generateDiagrams().then((diagrams) => {
-    fs.mkdirSync(DIAGRAM_DIR, { recursive: true });
-    for (const [file, text] of Object.entries(diagrams)) fs.writeFileSync(path.join(DIAGRAM_DIR, file), text);
-    void generateIam().then((iam) => {
-      for (const [file, text] of Object.entries(iam)) fs.writeFileSync(path.join(IAM_DIR, file), text);
+  // Pulumi.yaml first: the stacks the diagrams are drawn from read its defaults.
+  void writeProjectYaml(ROOT)
+    .then(() => generateDiagrams())
+    .then((diagrams) => {
+      fs.mkdirSync(DIAGRAM_DIR, { recursive: true });
+      for (const [file, text] of Object.entries(diagrams)) fs.writeFileSync(path.join(DIAGRAM_DIR, file), text);
+      void generateIam().then((iam) => {
+        for (const [file, text] of Object.entries(iam)) fs.writeFileSync(path.join(IAM_DIR, file), text);
+      });
+      for (const page of PAGES) {
+        const file = path.join(ROOT, page);
+        fs.writeFileSync(file, embed(fs.readFileSync(file, "utf8"), diagrams));
+      }
     });
-    for (const page of PAGES) {
-      const file = path.join(ROOT, page);
-      fs.writeFileSync(file, embed(fs.readFileSync(file, "utf8"), diagrams));
-    }
-  });
 }

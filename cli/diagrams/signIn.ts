@@ -1,7 +1,7 @@
 /**
  * Sign-in and sign-out as a Mermaid sequence diagram (https://mermaid.js.org/syntax/sequenceDiagram.html),
  * every URL and header read from the synthesised Open WebUI task definition: the settings
- * components/golden.ts gives oauth2-proxy (login, redeem and redirect URLs, upstream, e-mail domains,
+ * settings/golden.ts gives oauth2-proxy (login, redeem and redirect URLs, upstream, e-mail domains,
  * cookie refresh) and Open WebUI (trusted header, sign-out redirect from `signOutRedirectUrl`). The
  * steps between are the products' documented behaviour: oauth2-proxy v7.15.3
  * (docs/docs/configuration/overview.md: --login-url, --redeem-url, --skip-provider-button,
@@ -9,7 +9,7 @@
  * identity_provider, /oauth2/idpresponse, /logout with client_id and logout_uri).
  */
 import type { SynthResource } from "../synth/harness";
-import { OAUTH2_PROXY_CONTAINER } from "../../components/golden";
+import { OAUTH2_PROXY_CONTAINER } from "../../settings/golden";
 
 interface Container {
   name: string;

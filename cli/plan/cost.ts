@@ -1,4 +1,4 @@
-import { GATEWAY_CONFIG_VARIABLE, GATEWAY_CONTAINER, gatewayModels } from "../../components/modelWiring";
+import { GATEWAY_CONFIG_VARIABLE, GATEWAY_CONTAINER, gatewayModels } from "../../settings/modelWiring";
 import { HOURS_PER_MONTH, MODEL_PRICES_AS_OF, MODEL_PRICES_SOURCE, modelPrice, PRICES_AS_OF, pricesFor, RegionPrices } from "./prices";
 
 /** What the cost estimate reads from a synthesised resource. */

@@ -11,7 +11,7 @@
  * https://aws.amazon.com/backup/pricing/. The us-east-1 Fargate rates were cross-checked against
  * vantage.sh/blog/fargate-pricing and wring.co/blog/aws-fargate-pricing-guide (2026-03).
  */
-import { parseBedrockModelId } from "../../components/models";
+import { parseBedrockModelId } from "../../config/models";
 
 export const PRICES_AS_OF = "2026-11-29";
 export const FALLBACK_REGION = "us-east-1";
@@ -217,7 +217,7 @@ export const MODEL_PRICES: Record<string, ModelPrice> = {
 
 /**
  * The price of a model id or system inference profile id (`us.`, `eu.`, `apac.`, `global.`, …
- * before the model id, components/models.ts), or undefined when the table does not have it.
+ * before the model id, config/models.ts), or undefined when the table does not have it.
  */
 export function modelPrice(id: string): ModelPrice | undefined {
   const parsed = parseBedrockModelId(id);

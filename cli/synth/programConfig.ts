@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CliError, EXIT } from "../errors";
-import { ConfigError, parseConfig, plutoKeys } from "../../components/config";
+import { ConfigError, parseConfig, plutoKeys } from "../../config";
 import { applyProjectConfig, declarationProblems, readProject } from "./projectConfig";
 import { readStackConfig, SECRET_PLACEHOLDER, StackConfig } from "./stackConfig";
 

@@ -43,7 +43,7 @@ const COGNITO_LOGOUT_PARAMS = ["client_id", "logout_uri", "redirect_uri", "respo
 
 /**
  * The sign-out value the operator meant, encoded as oauth2-proxy and Cognito read it: `rd` encoded
- * once, and the app URL inside it encoded once more (components/golden.ts signOutRedirectUrl builds the
+ * once, and the app URL inside it encoded once more (settings/golden.ts signOutRedirectUrl builds the
  * same). `logout` is the Cognito logout URL as oauth2-proxy hands it on; undefined when it does not
  * name a client and an app URL.
  */

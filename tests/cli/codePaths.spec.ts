@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { rememberedCodePaths } from "../../cli/synth/harness";
-import { handlerOnlyCodePaths } from "../../components/lambdaPackaging";
+import { handlerOnlyCodePaths } from "../../packaging/lambdaPackaging";
 
 // The original, from the module that defines it (the harness replaced only the runtime's export).
 const original = (require("@pulumi/pulumi/runtime/closure/codePaths") as { computeCodePaths: typeof rememberedCodePaths }).computeCodePaths;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ALARM_DEFAULTS, ALARM_LIMITS, parseAlarms } from "../../config/alarms";
-import { ConfigError, parseConfig } from "../../components/config";
+import { ConfigError, parseConfig } from "../../config";
 import { CLIENT_SECRET, VALID_CONFIG } from "../helpers/config";
 
 describe("pluto:alarms", () => {

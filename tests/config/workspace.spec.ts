@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { configWarnings } from "../../components/config";
+import { configWarnings } from "../../config";
 import { allowListEnvironment } from "../../components/userProvisioning";
 import { parseAllowList } from "../../functions/preSignUp";
 import { configProblems, parsed, VALID_CONFIG } from "../helpers/config";

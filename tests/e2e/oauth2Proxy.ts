@@ -17,7 +17,7 @@
 //   `preferred_username`, X-Forwarded-Groups from the claim OAUTH2_PROXY_OIDC_GROUPS_CLAIM names
 //   (oauth2ProxyGroups.ts). A claim the token lacks adds no header. Copies a client sent are stripped first (skip-auth-strip-headers).
 
-import { TRUSTED_NAME_HEADER } from "../../components/golden";
+import { TRUSTED_NAME_HEADER } from "../../settings/golden";
 import { forwardedGroups } from "./oauth2ProxyGroups";
 
 /**

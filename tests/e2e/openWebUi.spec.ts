@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { FakeOpenWebUi, OWUI_ERRORS, pyUnquote, startFakeOpenWebUi } from "./openWebUi";
 import { NAME_HEADER, oauth2ProxyHeaders } from "./oauth2Proxy";
-import { openWebUiEnvironment } from "../../components/golden";
+import { openWebUiEnvironment } from "../../settings/golden";
 
 const TRUSTED = {
   WEBUI_AUTH_TRUSTED_EMAIL_HEADER: "X-Forwarded-Email",

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULTS } from "../../components/config";
+import { DEFAULTS } from "../../config";
 import { startPostgres } from "../helpers/postgres";
 
 /** The version of the pinned image (`docker.n8n.io/n8nio/n8n:<version>`): the npm version the e2e runs. */

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { newMemberNotice, snsSubject } from "../../functions/notify";
 import { linkSecrets, UNSET_KEY_PREFIX } from "../../functions/n8n";
 import { redactAll } from "../../functions/http";
-import { OPERATOR_SECRET_PLACEHOLDER } from "../../components/storedSecret";
+import { OPERATOR_SECRET_PLACEHOLDER } from "../../secrets/storedSecret";
 
 const ADA = { email: "ada@example.com", name: "Ada Lovelace", sub: "sub-ada" };
 const LINK = "https://n8n.example.com/signup?token=eyJ.abc.def";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { handleProvisioningBatch, WorkerDeps } from "../../functions/worker";
 import type { Notice } from "../../functions/notify";
-import { OPERATOR_SECRET_PLACEHOLDER } from "../../components/storedSecret";
+import { OPERATOR_SECRET_PLACEHOLDER } from "../../secrets/storedSecret";
 import { memoryLog, provisioningMessage, refusedUrl, Reply, serverPool, sqsRecord } from "./helpers";
 
 const N8N_KEY = "n8n-api-key-0123456789abcdef";

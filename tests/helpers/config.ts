@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseConfig, PlutoConfig, RawConfig } from "../../components/config";
+import { ConfigError, parseConfig, PlutoConfig, RawConfig } from "../../config";
 
 /**
  * The smallest configuration the program accepts, as Pulumi hands it over (lists and objects as

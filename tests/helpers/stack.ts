@@ -1,7 +1,7 @@
 import * as path from "path";
 import { readStackConfig } from "../../cli/synth/stackConfig";
 import { synthesize, SynthResource, SynthResult } from "../../cli/synth/harness";
-import { ContainerDefinition } from "../../components/golden";
+import { ContainerDefinition } from "../../settings/golden";
 
 export const ROOT = path.join(__dirname, "..", "..");
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { parseConfig, RawConfig } from "../../components/config";
-import { DEFAULT_GATEWAY_IMAGE, NO_MODELS } from "../../components/models";
+import { parseConfig, RawConfig } from "../../config";
+import { DEFAULT_GATEWAY_IMAGE, NO_MODELS } from "../../config/models";
 import { CLIENT_SECRET as secret, configProblems, VALID_CONFIG } from "../helpers/config";
 const base = VALID_CONFIG;
 const problems = (raw: RawConfig, region: string | null = "eu-west-1") => configProblems(raw, { region });

@@ -13,7 +13,7 @@ import {
   parseBedrockModelId,
   parseSecretReference,
   secretResourceArn,
-} from "../../components/models";
+} from "../../config/models";
 import {
   GATEWAY_BASE_URL,
   gatewayConfig,
@@ -22,7 +22,7 @@ import {
   liveConnections,
   openWebUiModelWiring,
   wiredConnections,
-} from "../../components/modelWiring";
+} from "../../settings/modelWiring";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pluto/openai-key-AbCdEf";
 const ARN2 = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:groq-Zz99Yy";

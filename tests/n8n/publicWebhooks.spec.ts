@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { configWarnings, parseConfig, RawConfig } from "../../components/config";
+import { configWarnings, parseConfig, RawConfig } from "../../config";
 import { N8N_INVITE_ROUTE, N8N_PUBLIC_WEBHOOK_ROUTES, n8nSkipAuthRoutes } from "../../components/n8n";
 import { checkContainers, Container, DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST } from "../../policies/rules";
 import { containersFromContainerDefinitions } from "../../policies/adapters";

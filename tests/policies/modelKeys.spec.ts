@@ -1,7 +1,7 @@
 import { ecsNoPlaintextSecrets } from "../../policies/taskPolicies";
 import { goldenDefinitions, withCommand, withEnv, withSecret, EcsContainerDefinition } from "../fixtures/policies/golden";
-import { gatewayContainer, openWebUiModelWiring } from "../../components/modelWiring";
-import { toEnvList, toSecretList } from "../../components/golden";
+import { gatewayContainer, openWebUiModelWiring } from "../../settings/modelWiring";
+import { toEnvList, toSecretList } from "../../settings/golden";
 import { assertHasViolation, assertNoViolations, resourceOf, SHAPES } from "./util";
 
 const ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:pluto/openai-key-AbCdEf";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { checkContainers, Container, Finding } from "../../policies/rules";
-import { signOutRedirectUrl } from "../../components/golden";
+import { signOutRedirectUrl } from "../../settings/golden";
 import { SIGNOUT_URL, SINGLE_ENCODED_SIGNOUT_URL } from "../fixtures/policies/golden";
 
 const POLICY = "openwebui-signout-redirect";

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ALLOWED_EMAILS_FILE, ContainerDefinition } from "../../components/golden";
+import { ALLOWED_EMAILS_FILE, ContainerDefinition } from "../../settings/golden";
 import { isOauth2Proxy, isOpenWebui } from "../../policies/rules";
 import { containersFromContainerDefinitions } from "../../policies/adapters";
 import { runPolicies } from "../../policies/runPolicies";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { namePrefixProblems } from "../../components/config";
-import { AUTO_NAME_SUFFIX_LENGTH, modelledAutoName } from "../../components/names";
+import { namePrefixProblems } from "../../config";
+import { AUTO_NAME_SUFFIX_LENGTH, modelledAutoName } from "../../naming/names";
 import { SynthResource } from "../../cli/synth/harness";
 import { Stack, synthStack } from "../helpers/stack";
 

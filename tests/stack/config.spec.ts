@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { configWarnings, fargateMemoryChoices, imagePinProblem, parseConfig, plutoKeys, RawConfig } from "../../components/config";
+import { configWarnings, fargateMemoryChoices, imagePinProblem, parseConfig, plutoKeys, RawConfig } from "../../config";
 import { CLIENT_SECRET as secret, configProblems, VALID_CONFIG } from "../helpers/config";
 const valid = VALID_CONFIG;
 const problems = (raw: RawConfig, region: string | null = "eu-west-1") => configProblems(raw, { region });

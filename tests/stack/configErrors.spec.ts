@@ -4,14 +4,14 @@
  * problem (exit 2 from `pluto synth`, every problem listed, each naming its key), never a stack trace.
  */
 import { expect } from "chai";
-import { secretResourceArn } from "../../components/models";
+import { secretResourceArn } from "../../config/models";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { configSecretKeys, parseConfig, RawConfig } from "../../components/config";
-import { editDistance, nearest, secretArnProblem } from "../../components/configKeys";
-import { GOLDEN_KEYS } from "../../components/golden";
+import { configSecretKeys, parseConfig, RawConfig } from "../../config";
+import { editDistance, nearest, secretArnProblem } from "../../config/keys";
+import { GOLDEN_KEYS } from "../../settings/golden";
 import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";
 import { env, ROOT, synthStack } from "../helpers/stack";
@@ -28,7 +28,7 @@ describe("config mistakes a new user makes", () => {
     it("names pluto:openWebUiSettings.WEBUI_URL and why, with the other problems", () => {
       const p = problems({ ...settings("openWebUiSettings", { WEBUI_URL: "https://other.example.com" }), alarmEmail: "nope" });
       expect(p).to.include(
-        "pluto:openWebUiSettings.WEBUI_URL: WEBUI_URL is part of the golden configuration (components/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here",
+        "pluto:openWebUiSettings.WEBUI_URL: WEBUI_URL is part of the golden configuration (settings/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here",
       );
       expect(p.some((x) => x.startsWith("pluto:alarmEmail:"))).to.equal(true);
     });
@@ -42,7 +42,7 @@ describe("config mistakes a new user makes", () => {
           .and.satisfy((p: string[]) => p[0].startsWith(`pluto:openWebUiSettings.${name}: ${name} `));
       for (const name of GOLDEN_KEYS.oauth2Proxy)
         expect(problems(settings("oauth2ProxySettings", { [name]: "x" })), name).to.deep.equal([
-          `pluto:oauth2ProxySettings.${name}: ${name} is part of the golden oauth2-proxy configuration (components/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here`,
+          `pluto:oauth2ProxySettings.${name}: ${name} is part of the golden oauth2-proxy configuration (settings/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here`,
         ]);
       expect(problems(settings("openWebUiSettings", { WEBUI_ADMIN_EMAIL: "a@example.com" }))[0]).to.contain("use that key instead");
     });
@@ -190,7 +190,7 @@ describe("config mistakes a new user makes", () => {
         'pluto:openWebUiSecrets.PARTIAL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pluto/openai-key" is not a full secret ARN; copy it from `aws secretsmanager describe-secret --secret-id NAME --query ARN` (it ends in a 6-character suffix)',
         "pluto:openWebUiSecrets.NUMBER: expected the ARN of a Secrets Manager secret, got 42",
         "pluto:openWebUiSecrets.DATABASE_URL: DATABASE_URL is a secret the stack generates and passes through ECS secrets; remove it here",
-        "pluto:openWebUiSecrets.WEBUI_URL: WEBUI_URL is part of the golden configuration (components/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here",
+        "pluto:openWebUiSecrets.WEBUI_URL: WEBUI_URL is part of the golden configuration (settings/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here",
       ]);
       expect(problems({ ...settings("openWebUiSecrets", { OPENAI_API_KEY: ARN }), openWebUiSettings: '{"OPENAI_API_KEY":"x"}' })).to.deep.equal([
         "pluto:openWebUiSecrets.OPENAI_API_KEY: OPENAI_API_KEY is also in pluto:openWebUiSettings; give it in one of them",

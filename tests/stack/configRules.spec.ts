@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { defaultMaxAllocatedStorage, MAX_RDS_STORAGE_GIB, parseConfig, RawConfig, storageAutoscalingProblem } from "../../components/config";
+import { defaultMaxAllocatedStorage, MAX_RDS_STORAGE_GIB, parseConfig, RawConfig, storageAutoscalingProblem } from "../../config";
 import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";
 import { ROOT, synthStack } from "../helpers/stack";

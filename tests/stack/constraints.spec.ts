@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { databaseUrl, isValidRdsPassword, PASSWORD_SPECIALS, RDS_FORBIDDEN_PASSWORD_CHARS } from "../../components/database";
-import { oauth2ProxyCookieSecretBytes } from "../../components/golden";
+import { oauth2ProxyCookieSecretBytes } from "../../settings/golden";
 import { autoscalingProblems, validateProxiedServiceArgs } from "../../components/proxiedService";
 import { synthStack } from "../helpers/stack";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { oauth2ProxyContainer, openWebUiEnvironment, signOutRedirectUrl } from "../../components/golden";
+import { oauth2ProxyContainer, openWebUiEnvironment, signOutRedirectUrl } from "../../settings/golden";
 
 const allowList = { domains: ["example.com"], emails: [], anyGoogleAccount: false };
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { secretResourceArn } from "../../components/models";
+import { secretResourceArn } from "../../config/models";
 import { ACCOUNT_ID } from "../../cli/synth/mocks";
 import { redisUrl } from "../../components/cache";
 import { fileStorageProblems, fileSystemPolicyDocument } from "../../components/fileStorage";

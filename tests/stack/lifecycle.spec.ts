@@ -5,7 +5,7 @@ import { ACCOUNT_ID } from "../../cli/synth/mocks";
 import { accessLogBucketPolicy, ELB_LOG_DELIVERY_SERVICE } from "../../components/accessLogBucket";
 import { finalSnapshotIdentifier, parameterGroupFamily } from "../../components/database";
 import { healthCheckCommand } from "../../ecs/taskContainers";
-import { SECRET_RECOVERY_WINDOW_DAYS } from "../../components/storedSecret";
+import { SECRET_RECOVERY_WINDOW_DAYS } from "../../secrets/storedSecret";
 import { Stack, synthStack } from "../helpers/stack";
 
 const full = () =>

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { runPolicies } from "../../policies/runPolicies";
 import { ACCOUNT_ID } from "../../cli/synth/mocks";
-import { GATEWAY_BASE_URL } from "../../components/modelWiring";
-import { secretResourceArn } from "../../components/models";
-import { ContainerDefinition } from "../../components/golden";
+import { GATEWAY_BASE_URL } from "../../settings/modelWiring";
+import { secretResourceArn } from "../../config/models";
+import { ContainerDefinition } from "../../settings/golden";
 import { env, Stack, synthStack } from "../helpers/stack";
 
 // The dev stack runs in us-west-2 (Pulumi.dev.yaml).

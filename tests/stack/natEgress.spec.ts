@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { synthStack, Stack } from "../helpers/stack";
-import { awsxNatUrns, awsxPrivateRouteUrn, childUrn } from "../../components/awsxVpcUrns";
+import { awsxNatUrns, awsxPrivateRouteUrn, childUrn } from "../../naming/awsxVpcUrns";
 import { natLayout } from "../../components/network";
 import { resolveWaits, criticalPath } from "../../cli/plan/graph";
 import { creationTime } from "../../cli/plan/durations";

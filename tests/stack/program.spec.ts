@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { secretResourceArn } from "../../components/models";
+import { secretResourceArn } from "../../config/models";
 import { env, Stack, synthStack } from "../helpers/stack";
 
 const TD = "aws:ecs/taskDefinition:TaskDefinition";

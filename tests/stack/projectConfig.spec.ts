@@ -1,15 +1,18 @@
 /**
- * Pulumi.yaml declares every `pluto:` key; these tests keep the declarations, the validation code
- * (components/config.ts) and the README's table of keys telling the same story.
+ * Pulumi.yaml declares every `pluto:` key; its `config:` block is generated from the schema
+ * (config/schema/). These tests keep the declarations, the validation and the docs' table of keys
+ * telling the same story.
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { CONFIG_KEYS, ConfigError, DEFAULTS, parseConfig, plutoKeys, PlutoConfig, RawConfig } from "../../components/config";
-import { SECRET_CONFIG_KEYS } from "../../components/configKeys";
-import { DEFAULT_GATEWAY_IMAGE } from "../../components/models";
+import YAML from "yaml";
+import { CONFIG_KEYS, ConfigError, DEFAULTS, parseConfig, plutoKeys, PlutoConfig, RawConfig, REQUIRED_KEYS } from "../../config";
+import { SECRET_CONFIG_KEYS } from "../../config/keys";
+import { DEFAULT_GATEWAY_IMAGE } from "../../config/models";
 import { ALARM_DEFAULTS } from "../../config/alarms";
 import { applyProjectConfig, ConfigType, matchesType, readProject } from "../../cli/synth/projectConfig";
+import { projectYaml } from "../../cli/synth/projectYaml";
 import { readStackConfig } from "../../cli/synth/stackConfig";
 import { CLIENT_SECRET, VALID_CONFIG } from "../helpers/config";
 import { ROOT } from "../helpers/stack";
@@ -99,6 +102,24 @@ const NEAREST_TYPE: Partial<Record<string, { type: ConfigType; items?: { type: C
 };
 
 describe("Pulumi.yaml declares the stack configuration", () => {
+  it("holds the config: block the schema generates (`npm run generate` rewrites it)", async () => {
+    const text = fs.readFileSync(project.file, "utf8");
+    expect(text === (await projectYaml(text, project.file)), "Pulumi.yaml differs from the schema in config/schema/: run `npm run generate`").to.equal(true);
+  });
+
+  it("asks `pulumi new` only for keys the schema declares, secret where the schema says so", () => {
+    const template = (YAML.parse(fs.readFileSync(project.file, "utf8")) as { template: { config: Record<string, { secret?: boolean }> } }).template.config;
+    const asked = Object.keys(template).filter((k) => k !== "aws:region");
+    expect(asked.length).to.be.greaterThan(0);
+    for (const key of asked) {
+      expect(key, key).to.match(/^pluto:/);
+      expect(CONFIG_KEYS, key).to.include(key.slice("pluto:".length));
+      expect(Boolean(template[key].secret), key).to.equal(SECRET_CONFIG_KEYS.includes(key.slice("pluto:".length) as never));
+    }
+    // Every key the stack must set is asked for, so the stack `pulumi new` makes can be deployed.
+    for (const key of REQUIRED_KEYS) expect(asked, key).to.include(`pluto:${key}`);
+  });
+
   it("declares exactly the keys the program reads, each under the project's namespace with a description", () => {
     expect(project.name).to.equal("pluto");
     expect(Object.keys(project.config).sort()).to.deep.equal(CONFIG_KEYS.map((k) => `pluto:${k}`).sort());
@@ -130,7 +151,7 @@ describe("Pulumi.yaml declares the stack configuration", () => {
     }
   });
 
-  it("takes the values of DEFAULTS (components/config.ts) for the scalar defaults", () => {
+  it("takes the values of DEFAULTS (config/) for the scalar defaults", () => {
     const scalar = Object.entries(DEFAULTS).filter(([k, v]) => (CONFIG_KEYS as readonly string[]).includes(k) && typeof v !== "object");
     expect(scalar.map(([k]) => k)).to.have.members([
       "namePrefix",

@@ -3,7 +3,7 @@ import { Stack, synthStack } from "../helpers/stack";
 import { resolveWaits } from "../../cli/plan/graph";
 import { BACKUP_SERVICE_POLICIES, validateBackupArgs } from "../../components/backup";
 import { COUNTED_RULES, MANAGED_RULE_GROUPS, validateWafArgs } from "../../components/waf";
-import { ConfigError, parseConfig, RawConfig } from "../../components/config";
+import { ConfigError, parseConfig, RawConfig } from "../../config";
 import * as pulumi from "@pulumi/pulumi";
 
 const FS = "aws:efs/fileSystem:FileSystem";

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { RawConfig } from "../../components/config";
+import { RawConfig } from "../../config";
 import { oauth2ProxySettingProblems } from "../../policies/rules";
 import { main } from "../../cli/main";
 import { memoryIo } from "../../cli/io";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { synthesize } from "../../cli/synth/harness";
-import { parseSecretReference } from "../../components/models";
+import { parseSecretReference } from "../../config/models";
 import { Stack, synthStack } from "../helpers/stack";
 
 const PROGRAM = path.join(__dirname, "storedSecretProgram.ts");

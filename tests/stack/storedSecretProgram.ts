@@ -3,8 +3,8 @@
 // a new value (a replaced Redis cluster's URL, say) does to the task definition.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { storedSecret } from "../../components/storedSecret";
-import { toSecretList } from "../../components/golden";
+import { storedSecret } from "../../secrets/storedSecret";
+import { toSecretList } from "../../settings/golden";
 
 class Holder extends pulumi.ComponentResource {
   constructor(name: string) {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConfigError } from "../../components/config";
+import { ConfigError } from "../../config";
 import { synthStack } from "../helpers/stack";
 
 describe("header stripping cannot be switched off through the stack's settings", () => {

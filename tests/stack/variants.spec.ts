@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PolicyRefusal } from "../../components/policyCheck";
+import { PolicyRefusal } from "../../ecs/policyCheck";
 import { N8N_INVITE_ROUTE } from "../../components/n8n";
 import { DEFAULT_SKIP_AUTH_ROUTE_ALLOWLIST } from "../../policies/rules";
 import { runPolicies } from "../../policies/runPolicies";

@@ -5,7 +5,7 @@ import * as path from "path";
 import { allowListEnvironment, membershipProblems, PROVISIONING_DEFAULTS, provisioningSettings } from "../../components/userProvisioning";
 import type { AllowList } from "../../functions/allowList";
 import { parseAllowList } from "../../functions/preSignUp";
-import { handlerOnlyCodePaths, productionDependencies } from "../../components/lambdaPackaging";
+import { handlerOnlyCodePaths, productionDependencies } from "../../packaging/lambdaPackaging";
 
 describe("UserProvisioning settings", () => {
   it("defaults to a 30 s worker, 8 s HTTP timeout, batches of 5, 5 receives, 1.5 s enqueue budget, 30-day logs", () => {

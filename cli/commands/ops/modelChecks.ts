@@ -1,8 +1,8 @@
 import { Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { BedrockClient, GetFoundationModelAvailabilityCommand, GetInferenceProfileCommand } from "@aws-sdk/client-bedrock";
-import { parseBedrockModelId, parseSecretReference } from "../../../components/models";
-import { LiveConnection, liveConnections } from "../../../components/modelWiring";
+import { parseBedrockModelId, parseSecretReference } from "../../../config/models";
+import { LiveConnection, liveConnections } from "../../../settings/modelWiring";
 import { CliError } from "../../errors";
 import { aws, AwsContext, translateAwsError } from "./awsErrors";
 import { Check } from "./checks";

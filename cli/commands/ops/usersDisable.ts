@@ -10,7 +10,7 @@ import { listMembers, Member, resolveUserPool, UsersOptions, withUsersOptions } 
 
 /**
  * An address as the operator types it. No quotes, backslashes or spaces, which also keeps the
- * ListUsers filter well-formed. (components/config.ts has the program's check, but loading it
+ * ListUsers filter well-formed. (config/index.ts has the program's check, but loading it
  * would load Pulumi into the CLI.)
  */
 export const EMAIL_ARG = /^[^\s@"\\]+@[^\s@"\\]+\.[^\s@"\\]+$/;

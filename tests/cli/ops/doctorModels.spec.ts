@@ -11,8 +11,8 @@ import {
 import { formatDoctor, runDoctor } from "../../../cli/commands/ops/doctor";
 import { createAwsClients } from "../../../cli/commands/ops/clients";
 import { ModelCheckDeps } from "../../../cli/commands/ops/modelChecks";
-import { gatewayContainer, openWebUiModelWiring, wiredConnections } from "../../../components/modelWiring";
-import { toEnvList, toSecretList } from "../../../components/golden";
+import { gatewayContainer, openWebUiModelWiring, wiredConnections } from "../../../settings/modelWiring";
+import { toEnvList, toSecretList } from "../../../settings/golden";
 import { awsError, awsMocks, AwsMocks, pluto, REGION, restoreMocks, secretArn, service, taskArn, taskDefinition } from "./fixtures";
 
 const OPENAI_KEY_ARN = secretArn("openai-key");

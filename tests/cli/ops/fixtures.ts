@@ -14,7 +14,7 @@ import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { main } from "../../../cli/main";
 import { memoryIo } from "../../../cli/io";
-import { awslogs, oauth2ProxyContainer, openWebUiEnvironment, signOutRedirectUrl, toEnvList, toSecretList } from "../../../components/golden";
+import { awslogs, oauth2ProxyContainer, openWebUiEnvironment, signOutRedirectUrl, toEnvList, toSecretList } from "../../../settings/golden";
 
 export const REGION = "eu-west-1";
 export const ACCOUNT = "123456789012";

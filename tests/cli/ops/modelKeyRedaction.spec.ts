@@ -9,8 +9,8 @@ import { BedrockClient } from "@aws-sdk/client-bedrock";
 import { modelChecks } from "../../../cli/commands/ops/modelChecks";
 import { createAwsClients } from "../../../cli/commands/ops/clients";
 import { stackNames } from "../../../cli/commands/ops/names";
-import { openWebUiModelWiring, wiredConnections } from "../../../components/modelWiring";
-import { toEnvList, toSecretList } from "../../../components/golden";
+import { openWebUiModelWiring, wiredConnections } from "../../../settings/modelWiring";
+import { toEnvList, toSecretList } from "../../../settings/golden";
 import { REGION, secretArn, taskDefinition } from "./fixtures";
 
 const KEY_ARN = secretArn("openai-key");

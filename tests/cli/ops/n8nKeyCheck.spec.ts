@@ -7,7 +7,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { KEY_WARN_DAYS, keyExpiry, n8nKeyCheck, n8nKeyFinding } from "../../../cli/commands/ops/n8nKeyCheck";
 import type { OpsSession } from "../../../cli/commands/ops/options";
 import { stackNames } from "../../../cli/commands/ops/names";
-import { OPERATOR_SECRET_PLACEHOLDER } from "../../../components/storedSecret";
+import { OPERATOR_SECRET_PLACEHOLDER } from "../../../secrets/storedSecret";
 import { awsError } from "./fixtures";
 
 const NOW = new Date("2026-12-07T12:00:00Z");

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { DEFAULT_ASSUMPTIONS, estimateMonthlyCost, gatewayModelIds, INSIGHTS_METRICS, parseAssumptions, PricedResource } from "../../../cli/plan/cost";
 import { HOURS_PER_MONTH, MODEL_PRICES, MODEL_PRICES_AS_OF, modelPrice, PRICES, PRICES_AS_OF, pricesFor } from "../../../cli/plan/prices";
-import { GATEWAY_CONFIG_VARIABLE, GATEWAY_CONTAINER, gatewayConfig } from "../../../components/modelWiring";
+import { GATEWAY_CONFIG_VARIABLE, GATEWAY_CONTAINER, gatewayConfig } from "../../../settings/modelWiring";
 
 const res = (type: string, inputs: Record<string, unknown> = {}, name = type.split(":").pop()!): PricedResource => ({ type, name, inputs });
 const item = (e: ReturnType<typeof estimateMonthlyCost>, name: string) => {

@@ -6,7 +6,7 @@ import type { TaskDefinition } from "@aws-sdk/client-ecs";
  * Task definitions written out by hand in the shape `aws ecs describe-task-definition` prints
  * (every field ECS returns: revision, status, requiresAttributes, compatibilities, registeredAt, the
  * container defaults ECS fills in such as `cpu: 0` and `hostPort`), never built from
- * components/golden.ts: doctor and diff are tested against what AWS hands back, not against our own
+ * settings/golden.ts: doctor and diff are tested against what AWS hands back, not against our own
  * assumptions. The SDK returns the same document with its timestamps as Date objects (the CLI prints
  * them as ISO text), so the loader converts those.
  */

@@ -3,7 +3,7 @@
  * Bedrock gateway sidecar (a LiteLLM proxy). Pure, so `pluto doctor` reads a live task definition
  * with the very functions that wrote it.
  */
-import { BedrockModels, BEDROCK_CONNECTION } from "./models";
+import { BedrockModels, BEDROCK_CONNECTION } from "../config/models";
 
 // ---------------------------------------------------------------------------------------------
 // Open WebUI

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { FileStorage, PosixIdentity } from "./fileStorage";
-import { ProxiedServiceArgs } from "./proxiedService";
+import { FileStorage, PosixIdentity } from "../components/fileStorage";
+import { ProxiedServiceArgs } from "../components/proxiedService";
 import { AllowList } from "../functions/allowList";
 
 /**

@@ -1,6 +1,6 @@
 import { containersFromContainerDefinitions } from "../policies/adapters";
 import { checkContainers, Finding, mandatoryFindings, RulesConfig } from "../policies/rules";
-import { ContainerDefinition } from "./golden";
+import { ContainerDefinition } from "../settings/golden";
 
 /** A container configuration the policy pack would block; raised before any resource is created. */
 export class PolicyRefusal extends Error {

@@ -1,35 +1,15 @@
 /**
  * The parts of config validation that are about keys rather than values: unknown and misspelt keys,
  * dotted keys set without `--path`, secrets given in clear text, and extra settings that would
- * collide with what the stack sets itself. Pure; `parseConfig` (config.ts) collects the problems.
+ * collide with what the stack sets itself. Pure; `parseConfig` (config/index.ts) collects the problems.
  */
-import { GOLDEN_KEYS } from "./golden";
+import { GOLDEN_KEYS } from "../settings/golden";
+import { SECRET_CONFIG_KEYS } from "./schema";
+import { nearest } from "./spelling";
 
-/** Keys whose value must be a Pulumi secret (`pulumi config set --secret`). */
-export const SECRET_CONFIG_KEYS = ["googleClientSecret"] as const;
-
-/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-/** The known name closest to `word` (case ignored), when it is close enough to be a typo of it. */
-export function nearest(word: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  // A third of the length, at least 1 and at most 3 edits: `domian` → `domain`, never `n8n` → `namePrefix`.
-  return bestDistance <= Math.min(3, Math.max(1, Math.floor(word.length / 3))) ? best : undefined;
-}
+/** Keys whose value must be a Pulumi secret (`pulumi config set --secret`): the schema marks them. */
+export { SECRET_CONFIG_KEYS } from "./schema";
+export { editDistance, nearest } from "./spelling";
 
 /**
  * One problem per key the program does not read. `pulumi config set pluto:database.multiAz true`
@@ -58,7 +38,7 @@ export function unknownKeyProblems(keys: string[], known: readonly string[], str
 /**
  * A secret given in clear text sits readable in `Pulumi.<stack>.yaml` (and in the repository's
  * history once committed); the Pulumi CLI tells the program which keys were encrypted
- * (`secretKeys`, see `configSecretKeys` in config.ts). An empty secret is refused too.
+ * (`secretKeys`, see `configSecretKeys` in config/index.ts). An empty secret is refused too.
  */
 export function secretKeyProblems(raw: Partial<Record<string, string>>, secretKeys: readonly string[] | undefined): string[] {
   const problems: string[] = [];
@@ -81,7 +61,7 @@ export function secretKeyProblems(raw: Partial<Record<string, string>>, secretKe
 function collision(name: string, scaledOut: boolean): string | undefined {
   if (GOLDEN_KEYS.openWebUiStack.includes(name)) return "is set by the stack from pluto:adminEmail (with a generated password); use that key instead";
   if (GOLDEN_KEYS.openWebUi.includes(name))
-    return "is part of the golden configuration (components/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here";
+    return "is part of the golden configuration (settings/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here";
   if (scaledOut && GOLDEN_KEYS.openWebUiScaleOut.includes(name))
     return "is set by the stack because Open WebUI runs more than one task (websockets through Redis); remove it here";
   if (GOLDEN_KEYS.openWebUiSecrets.includes(name)) return "is a secret the stack generates and passes through ECS secrets; remove it here";
@@ -109,7 +89,7 @@ export function settingCollisions(s: ExtraSettings): string[] {
   for (const name of Object.keys(s.oauth2ProxySettings))
     if (GOLDEN_KEYS.oauth2Proxy.includes(name))
       problems.push(
-        `pluto:oauth2ProxySettings.${name}: ${name} is part of the golden oauth2-proxy configuration (components/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here`,
+        `pluto:oauth2ProxySettings.${name}: ${name} is part of the golden oauth2-proxy configuration (settings/golden.ts) that keeps sign-in working, and the stack sets it itself; remove it here`,
       );
   for (const name of Object.keys(s.openWebUiSecrets)) {
     const why = collision(name, s.scaledOut);
