@@ -4,11 +4,8 @@
  * collide with what the stack sets itself. Pure; `parseConfig` (config/index.ts) collects the problems.
  */
 import { GOLDEN_KEYS } from "../settings/golden";
-import { SECRET_CONFIG_KEYS } from "./schema";
 import { nearest } from "./spelling";
 
-/** Keys whose value must be a Pulumi secret (`pulumi config set --secret`): the schema marks them. */
-export { SECRET_CONFIG_KEYS } from "./schema";
 export { editDistance, nearest } from "./spelling";
 
 /**
@@ -39,10 +36,11 @@ export function unknownKeyProblems(keys: string[], known: readonly string[], str
  * A secret given in clear text sits readable in `Pulumi.<stack>.yaml` (and in the repository's
  * history once committed); the Pulumi CLI tells the program which keys were encrypted
  * (`secretKeys`, see `configSecretKeys` in config/index.ts). An empty secret is refused too.
+ * `raw` holds the keys the schema marks secret (SECRET_CONFIG_KEYS), and only those.
  */
 export function secretKeyProblems(raw: Partial<Record<string, string>>, secretKeys: readonly string[] | undefined): string[] {
   const problems: string[] = [];
-  for (const key of SECRET_CONFIG_KEYS) {
+  for (const key of Object.keys(raw)) {
     const value = raw[key];
     if (value === undefined) continue;
     const set = `\`pulumi config set --secret pluto:${key} <value>\``;
