@@ -10,10 +10,13 @@ export interface DatabaseArgs {
   securityGroupId: pulumi.Input<string>;
   /** Instance size and protection. Defaults to `DEFAULTS.database` in config.ts. */
   sizing?: DatabaseSizing;
-  /** PostgreSQL major version. Defaults to "16". */
+  /** PostgreSQL major version. Defaults to `DEFAULT_ENGINE_VERSION` ("16"). */
   engineVersion?: string;
   tags?: Record<string, string>;
 }
+
+/** The PostgreSQL major version of the stack's instance. */
+export const DEFAULT_ENGINE_VERSION = "16";
 
 /** Characters RDS forbids in a master password, besides anything non-printable. */
 export const RDS_FORBIDDEN_PASSWORD_CHARS = ["/", "@", '"', " "];
@@ -65,7 +68,7 @@ export class Database extends pulumi.ComponentResource {
     const sizing = args.sizing ?? DEFAULTS.database;
     const storageProblem = storageAutoscalingProblem(sizing.allocatedStorage, sizing.maxAllocatedStorage);
     if (storageProblem) throw new Error(`Database ${name}: maxAllocatedStorage ${storageProblem}`);
-    const engineVersion = args.engineVersion ?? "16";
+    const engineVersion = args.engineVersion ?? DEFAULT_ENGINE_VERSION;
     const tags = { Name: name, ...args.tags };
     const dbName = "openwebui";
     const username = "openwebui";

@@ -63,10 +63,12 @@ async function setUp() {
     if (!roleExists) await client.query(`CREATE ROLE "${role}" LOGIN`);
     // A password cannot be a bind parameter in ALTER ROLE; escapeLiteral quotes it for the server.
     await client.query(`ALTER ROLE "${role}" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD ${client.escapeLiteral(password)}`);
-    // Owning a database for another role takes membership in it (PostgreSQL 16: CREATE DATABASE
-    // ... OWNER needs SET ROLE on the owner). The creator of the role may grant it.
-    const member = (await client.query("SELECT pg_has_role(current_user, $1, 'MEMBER') AS ok", [role])).rows[0].ok;
-    if (!member) await client.query(`GRANT "${role}" TO CURRENT_USER`);
+    // Making a database for another role needs SET ROLE on it (CREATE DATABASE ... OWNER). Since
+    // PostgreSQL 16 the creator of a role holds it WITH ADMIN only, not SET (createrole_self_grant
+    // is empty by default), so the master grants the role to itself; before 16, membership is SET.
+    const version = Number((await client.query("SHOW server_version_num")).rows[0].server_version_num);
+    const canSet = (await client.query(`SELECT pg_has_role(current_user, $1, '${version >= 160000 ? "SET" : "MEMBER"}') AS ok`, [role])).rows[0].ok;
+    if (!canSet) await client.query(`GRANT "${role}" TO CURRENT_USER`);
     const databaseExists = (await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rowCount > 0;
     if (!databaseExists) await client.query(`CREATE DATABASE "${database}" OWNER "${role}" ENCODING 'UTF8'`);
     else await client.query(`ALTER DATABASE "${database}" OWNER TO "${role}"`);

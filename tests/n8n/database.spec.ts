@@ -20,6 +20,7 @@ import {
 } from "../../n8n/database";
 import { X509Certificate } from "crypto";
 import { env, Stack, synthStack } from "../helpers/stack";
+import { DEFAULT_ENGINE_VERSION } from "../../components/database";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SETUP = n8nDatabaseEntryPoint()[4];
@@ -67,6 +68,11 @@ describe("n8n's database and role in the stack's PostgreSQL", function () {
     };
   });
   after(async () => pg?.stop());
+
+  it("stands for the stack's instance: the same PostgreSQL major version", () => {
+    const [{ server_version_num }] = JSON.parse(pg.superuserQuery("SHOW server_version_num")) as { server_version_num: string }[];
+    expect(String(Math.floor(Number(server_version_num) / 10000))).to.equal(DEFAULT_ENGINE_VERSION);
+  });
 
   it("makes a role that logs in over TLS and owns n8n's database, and nothing more", async () => {
     const ran = await runSetup(vars);
