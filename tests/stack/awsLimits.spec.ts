@@ -429,3 +429,26 @@ describe("pluto:namePrefix", () => {
     for (const ok of ["pluto", "a", "internals", "acme-ai-2", "x".repeat(20)]) expect(namePrefixProblems(ok), ok).to.deep.equal([]);
   });
 });
+
+// ECS refuses a task definition over 64 KiB ("Task definition size", Amazon ECS service quotas:
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html). n8n's task
+// carries its database set-up program and the region's RDS certificate authorities.
+export const TASK_DEFINITION_MAX_BYTES = 64 * 1024;
+
+describe("task definitions within ECS's size limit", () => {
+  it("keeps every task definition under 64 KiB with everything turned on and a long allow-list", async () => {
+    const stack = await synthStack({
+      "pluto:models": JSON.stringify({ bedrock: { models: ["anthropic.claude-3-5-haiku-20241022-v1:0", "us.amazon.nova-lite-v1:0"] } }),
+      "pluto:n8n": JSON.stringify({ enabled: true, publicWebhooks: true }),
+      "pluto:allowedEmails": JSON.stringify(Array.from({ length: 50 }, (_, i) => `member-${i}@partner.example`)),
+    });
+    const sizes = stack.all("aws:ecs/taskDefinition:TaskDefinition").map((t) => {
+      const { family, ...rest } = t.inputs as { family: string };
+      return { family, bytes: Buffer.byteLength(JSON.stringify({ family, ...rest })) };
+    });
+    expect(sizes.map((s) => s.family).sort()).to.deep.equal(["pluto-n8n", "pluto-openwebui"]);
+    for (const s of sizes) expect(s.bytes, `${s.family}: ${s.bytes} bytes`).to.be.below(TASK_DEFINITION_MAX_BYTES);
+    // The n8n task is the largest; at least half the limit stays free for operators' settings.
+    expect(sizes.find((s) => s.family === "pluto-n8n")!.bytes).to.be.below(TASK_DEFINITION_MAX_BYTES / 2);
+  });
+});
