@@ -448,7 +448,8 @@ describe("task definitions within ECS's size limit", () => {
     });
     expect(sizes.map((s) => s.family).sort()).to.deep.equal(["pluto-n8n", "pluto-openwebui"]);
     for (const s of sizes) expect(s.bytes, `${s.family}: ${s.bytes} bytes`).to.be.below(TASK_DEFINITION_MAX_BYTES);
-    // The n8n task is the largest; at least half the limit stays free for operators' settings.
-    expect(sizes.find((s) => s.family === "pluto-n8n")!.bytes).to.be.below(TASK_DEFINITION_MAX_BYTES / 2);
+    // The n8n task is the largest (about 31 KB: the set-up program and three CA certificates, in both
+    // of its n8n containers); a quarter of the limit stays free for operators' own settings.
+    expect(sizes.find((s) => s.family === "pluto-n8n")!.bytes).to.be.below((TASK_DEFINITION_MAX_BYTES * 3) / 4);
   });
 });
