@@ -143,6 +143,9 @@ export const imageSecurityFloor = taskPolicy("image-security-floor");
 /** Open WebUI's trusted groups/role header must be set, and the client's copy stripped, by the task's oauth2-proxy. */
 export const openwebuiTrustedGroupsHeader = taskPolicy("openwebui-trusted-groups-header");
 
+/** Apps behind oauth2-proxy listen on 127.0.0.1 only (Open WebUI HOST, n8n N8N_LISTEN_ADDRESS). */
+export const appListensOnLoopback = taskPolicy("app-listens-on-loopback");
+
 /** All task policies, in rules.ts's order. */
 export const taskPolicies: ResourceValidationPolicy[] = [
   openwebuiNoWebuiAuth,
@@ -169,4 +172,5 @@ export const taskPolicies: ResourceValidationPolicy[] = [
   oauth2ProxyEmailDomainAny,
   imageSecurityFloor,
   openwebuiTrustedGroupsHeader,
+  appListensOnLoopback,
 ];

@@ -137,6 +137,12 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
     description:
       "Open WebUI's trusted groups or role header must be one the task's oauth2-proxy sets and strips from the client (X-Forwarded-Groups); oauth2-proxy sets no role header, so a role header is never safe.",
   },
+  {
+    name: "app-listens-on-loopback",
+    defaultLevel: "advisory",
+    description:
+      "Apps behind oauth2-proxy should listen on 127.0.0.1 only (Open WebUI HOST, n8n N8N_LISTEN_ADDRESS): then a load balancer entry or security group rule pointed at the app port by mistake reaches nothing.",
+  },
 ];
 
 export const STACK_POLICIES: readonly PolicyInfo[] = [

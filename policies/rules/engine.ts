@@ -20,6 +20,7 @@ import { taskIdentity } from "./identity";
 import { imageSecurityFloor } from "./imageFloors";
 import { trustedGroupsHeader } from "./trustedGroups";
 import { dangerousOptions, emailDomainAny } from "./oauth2ProxyOptions";
+import { appListensOnLoopback } from "./loopback";
 
 /** Each task policy's rule by name (exported so tests can check that a rule that throws fails closed). */
 export const TASK_RULES: Record<string, TaskRule> = {
@@ -56,6 +57,7 @@ export const TASK_RULES: Record<string, TaskRule> = {
   "oauth2-proxy-email-domain-any": emailDomainAny,
   "image-security-floor": imageSecurityFloor,
   "openwebui-trusted-groups-header": trustedGroupsHeader,
+  "app-listens-on-loopback": appListensOnLoopback,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ describe("pluto lint", () => {
   it("exits 0 when the only findings are advisory (bare task definition)", async () => {
     const r = await lint(f("bare-default-role-pending.json"));
     expect(r.code).to.equal(0);
-    expect(r.out).to.contain("1 finding (0 mandatory)");
+    expect(r.out).to.contain("2 findings (0 mandatory)");
+    expect(r.out).to.match(/ADVISORY {2}app-listens-on-loopback +openwebui {2}Open WebUI \(container openwebui\) listens on "0\.0\.0\.0"/);
     expect(r.out).to.match(/ADVISORY {2}openwebui-default-user-role {2}openwebui {2}DEFAULT_USER_ROLE="pending"/);
   });
 
@@ -37,7 +38,7 @@ describe("pluto lint", () => {
     const r = await lint(f("describe-td51-webui-auth-false.json"));
     expect(r.code).to.equal(1);
     const lines = r.out.split("\n");
-    expect(lines[0]).to.equal(`${f("describe-td51-webui-auth-false.json")}: 8 findings (6 mandatory)`);
+    expect(lines[0]).to.equal(`${f("describe-td51-webui-auth-false.json")}: 9 findings (6 mandatory)`);
     expect(lines[1]).to.match(/^ {2}MANDATORY {2}openwebui-no-webui-auth {18}openwebui {5}WEBUI_AUTH="false" is set/);
     expect(lines[4]).to.match(/^ {2}MANDATORY {2}oauth2-proxy-skip-auth-routes-allowlist {2}oauth2-proxy {2}Skip-auth route "\^\/api\/v1\/scim\/v2\/"/);
     expect(lines[5]).to.match(/^ {2}ADVISORY {3}openwebui-signout-redirect {15}openwebui {5}WEBUI_AUTH_SIGNOUT_REDIRECT_URL is not set/);
@@ -58,6 +59,7 @@ describe("pluto lint", () => {
       ["oauth2-proxy-no-oidc-email-claim", "advisory", "oauth2-proxy"],
       ["oauth2-proxy-email-domain-any", "mandatory", "oauth2-proxy"],
       ["image-security-floor", "mandatory", "openwebui"],
+      ["app-listens-on-loopback", "advisory", "openwebui"],
     ]);
     for (const x of doc.findings) expect(Object.keys(x)).to.deep.equal(["policy", "level", "container", "message"]);
   });
@@ -68,7 +70,7 @@ describe("pluto lint", () => {
     const docs = JSON.parse(r.out);
     expect(docs.map((d: any) => [d.file, d.findings.length])).to.deep.equal([
       [f("describe-golden.json"), 0],
-      [f("describe-td51-webui-auth-false.json"), 8],
+      [f("describe-td51-webui-auth-false.json"), 9],
     ]);
   });
 
@@ -101,7 +103,7 @@ describe("pluto lint", () => {
     fs.writeFileSync(cfg, JSON.stringify({ all: "advisory", "openwebui-signout-redirect": "disabled" }));
     const relaxed = await lint("--config", cfg, f("describe-td51-webui-auth-false.json"));
     expect(relaxed.code).to.equal(0);
-    expect(relaxed.out).to.contain("7 findings (0 mandatory)");
+    expect(relaxed.out).to.contain("8 findings (0 mandatory)");
     fs.writeFileSync(cfg, JSON.stringify({ "openwebui-no-webui-auth": "loud" }));
     const bad = await lint("--config", cfg, f("describe-golden.json"));
     expect(bad).to.deep.equal({

@@ -64,6 +64,7 @@ describe("pluto lint: lists of task definitions, standard input, unreadable file
           "openwebui-trusted-header-min-version",
           "oauth2-proxy-email-domain-any",
           "image-security-floor",
+          "app-listens-on-loopback",
         ],
       ],
     ]);
@@ -84,7 +85,7 @@ describe("pluto lint: lists of task definitions, standard input, unreadable file
     const r = await lint([file]);
     expect(r.code).to.equal(2);
     expect(r.err).to.equal(`pluto lint: ${file}[1]: not a task definition (the list mixes task definitions with something else)`);
-    expect(r.out).to.contain(`${file}[0] (pluto-openwebui:51): 8 findings (6 mandatory)`);
+    expect(r.out).to.contain(`${file}[0] (pluto-openwebui:51): 9 findings (6 mandatory)`);
   });
 
   it("reads standard input for `-`", async () => {

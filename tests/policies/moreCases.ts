@@ -175,6 +175,30 @@ export const MORE_FAILING: [ResourceValidationPolicy, Case[]][] = [
       },
     ],
   ],
+  [
+    tp.appListensOnLoopback,
+    [
+      {
+        title: "Open WebUI on every address (start.sh's default 0.0.0.0)",
+        mutate: (d) => withEnv(webui(d), "HOST", "0.0.0.0"),
+        message: 'listens on HOST="0.0.0.0", every address of the task',
+        level: "advisory",
+      },
+      {
+        title: "Open WebUI with HOST unset",
+        mutate: (d) => void (webui(d).environment = webui(d).environment.filter((e) => e.name !== "HOST")),
+        message: '"0.0.0.0" (HOST unset)',
+        level: "advisory",
+      },
+      {
+        title: "n8n on its default '::'",
+        task: goldenN8nDefinitions,
+        mutate: (d) => void (d[0].environment = d[0].environment.filter((e) => e.name !== "N8N_LISTEN_ADDRESS")),
+        message: "(N8N_LISTEN_ADDRESS unset)",
+        level: "advisory",
+      },
+    ],
+  ],
 ];
 
 /** Extra failing cases for older policies: each closes a gap the mutation audit found or item 20 names. */

@@ -110,6 +110,7 @@ describe("rules", () => {
           ENABLE_SIGNUP: "false",
           DEFAULT_USER_ROLE: "user",
           WEBUI_AUTH_SIGNOUT_REDIRECT_URL: "/oauth2/sign_out?rd=x",
+          HOST: "127.0.0.1",
         },
       }),
       container({ name: "auth", image: "example/auth:2", environment: { OAUTH2_PROXY_PROVIDER: "oidc", OAUTH2_PROXY_PREFER_EMAIL_TO_USER: "true" } }),

@@ -49,12 +49,13 @@ describe("ops commands against a literal describe-task-definition document", () 
     ]);
   });
 
-  it("doctor: the deployed golden revision is healthy (exit 0)", async () => {
+  it("doctor: the deployed golden revision is healthy (exit 0); written before Open WebUI listened on loopback, it gets that advisory", async () => {
     live(56, { 56: literalTaskDefinition(FILE) });
     const r = await pluto(["doctor", "--region", REGION]);
     expect(r.err).to.equal("");
     expect(r.code).to.equal(0);
-    expect(r.out).to.match(/^PASS {2}policy +pluto-openwebui:56 passes every policy \(2 containers\)$/m);
+    expect(r.out).to.match(/^WARN {2}policy +pluto-openwebui:56 passes the mandatory policies; 1 advisory finding\(s\)$/m);
+    expect(r.out).to.include('[advisory] app-listens-on-loopback (openwebui): Open WebUI (container openwebui) listens on "0.0.0.0" (HOST unset)');
     expect(r.out).to.match(/^PASS {2}proxy-mode +direct proxy mode: PASS_USER_HEADERS=true, no SET_XAUTHREQUEST$/m);
     expect(r.out).to.match(/^healthy$/m);
   });
@@ -91,8 +92,10 @@ describe("ops commands against a literal describe-task-definition document", () 
     expect(JSON.parse(self.out).containers.map((c: { status: string }) => c.status)).to.deep.equal(["unchanged", "unchanged"]);
   });
 
-  it("lint: the file as the CLI printed it passes every policy", async () => {
+  it("lint: the file as the CLI printed it passes every mandatory policy; its one advisory is the loopback binding it predates", async () => {
     const r = await pluto(["lint", literalFile(FILE)]);
-    expect(r).to.deep.include({ code: 0, out: `${literalFile(FILE)}: ok`, err: "" });
+    expect(r).to.deep.include({ code: 0, err: "" });
+    expect(r.out.split("\n")[0]).to.equal(`${literalFile(FILE)}: 1 finding (0 mandatory)`);
+    expect(r.out).to.match(/ADVISORY {2}app-listens-on-loopback {2}openwebui {2}Open WebUI \(container openwebui\) listens on "0\.0\.0\.0" \(HOST unset\)/);
   });
 });
