@@ -11,6 +11,7 @@
 export * from "./rules/types";
 export * from "./rules/catalog";
 export * from "./rules/settings";
+export * from "./rules/hiddenSettings";
 export * from "./rules/identity";
 export * from "./rules/n8n";
 export * from "./rules/oauth2Proxy";
@@ -25,3 +26,4 @@ export * from "./rules/oauth2ProxyOptions";
 export * from "./rules/imageFloors";
 export * from "./rules/trustedGroups";
 export * from "./rules/configChecks";
+export * from "./rules/loopback";

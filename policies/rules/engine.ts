@@ -15,7 +15,7 @@ import { defaultUserRole, noWebuiAuth, signupDisabled, trustedHeaderMinVersion, 
 import { signoutRedirect } from "./signOut";
 import { noPlaintextSecrets } from "./secrets";
 import { imagePinned } from "./images";
-import { noHiddenSettings } from "./settings";
+import { noHiddenSettings } from "./hiddenSettings";
 import { taskIdentity } from "./identity";
 import { imageSecurityFloor } from "./imageFloors";
 import { trustedGroupsHeader } from "./trustedGroups";
