@@ -7,6 +7,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CliError, EXIT } from "../errors";
+import { editDistance } from "../../config/spelling";
+
+export { editDistance };
 
 const STACK_FILE = /^Pulumi\.([^.]+)\.ya?ml$/;
 
@@ -22,17 +25,6 @@ export function stacksIn(dir: string): string[] {
     .map((f) => STACK_FILE.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();
-}
-
-/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length];
 }
 
 export interface StackChoice {
