@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { N8nConfig } from "../config";
 import { AppPlacement, appStorage, placedServiceArgs } from "../ecs/appPlacement";
 import { ProxiedService } from "./proxiedService";
 import { FileStorage } from "./fileStorage";
-import { storedSecret } from "../secrets/storedSecret";
+import { generatedSecret } from "../secrets/storedSecret";
 import { N8N_INVITE_ROUTE, N8N_PUBLIC_WEBHOOK_ROUTES } from "../policies/rules";
 import { N8N_DATA_PATH, N8N_DATABASE_CONTAINER, n8nDatabaseContainer, n8nDatabaseEnvironment, n8nDatabaseWarnings } from "../n8n/database";
 
@@ -65,30 +64,18 @@ export class N8n extends pulumi.ComponentResource {
     // n8n runs as user `node` (1000:1000) and keeps its settings and binary data in ~/.n8n.
     const storage = (this.storage = appStorage(`${name}-data`, args, { rootDirectory: args.dataDirectory ?? "/n8n", posixUser: N8N_DATA_OWNER }, this));
 
-    const encryptionKey = new random.RandomPassword(`${name}-encryption-key`, { length: 48, special: false }, { parent: this });
-    const encryptionKeyArn = storedSecret(
+    const encryptionKeyArn = generatedSecret(
       `${name}-encryption-key`,
-      {
-        secretName: `${args.namePrefix}/n8n/encryption-key`,
-        description: "N8N_ENCRYPTION_KEY: encrypts credentials stored by n8n",
-        value: encryptionKey.result,
-        tags,
-      },
+      { secretName: `${args.namePrefix}/n8n/encryption-key`, description: "N8N_ENCRYPTION_KEY: encrypts credentials stored by n8n", length: 48, tags },
       this,
     ).valueFrom;
 
     for (const warning of n8nDatabaseWarnings(args.region)) void pulumi.log.warn(warning, this);
 
     // Letters and digits: n8n hands the password to `pg` as it is, and ALTER ROLE gets it quoted.
-    const databasePassword = new random.RandomPassword(`${name}-database-password`, { length: 40, special: false }, { parent: this });
-    const databasePasswordArn = storedSecret(
+    const databasePasswordArn = generatedSecret(
       `${name}-database-password`,
-      {
-        secretName: `${args.namePrefix}/n8n/database-password`,
-        description: "DB_POSTGRESDB_PASSWORD: n8n's role in the stack's PostgreSQL",
-        value: databasePassword.result,
-        tags,
-      },
+      { secretName: `${args.namePrefix}/n8n/database-password`, description: "DB_POSTGRESDB_PASSWORD: n8n's role in the stack's PostgreSQL", length: 40, tags },
       this,
     ).valueFrom;
 

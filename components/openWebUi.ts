@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import * as random from "@pulumi/random";
 import { ServiceSizing } from "../config";
 import { FileStorage } from "./fileStorage";
 import { openWebUiEnvironment, scaleOutEnvironment, scaleOutSecrets, signedOutUrl, signOutRedirectUrl } from "../settings/golden";
 import { ProxiedService } from "./proxiedService";
 import { AppPlacement, appStorage, placedServiceArgs } from "../ecs/appPlacement";
-import { storedSecret } from "../secrets/storedSecret";
+import { generatedSecret } from "../secrets/storedSecret";
 import { BedrockGateway } from "./bedrockGateway";
 import { ModelsConfig, NO_MODELS, parseSecretReference } from "../config/models";
 import { openWebUiModelWiring, wiredConnections } from "../settings/modelWiring";
@@ -83,15 +82,9 @@ export class OpenWebUi extends pulumi.ComponentResource {
 
     this.storage = appStorage(`${name}-data`, args, { rootDirectory: args.dataDirectory ?? OPEN_WEBUI_DATA_ROOT, posixUser: OPEN_WEBUI_DATA_OWNER }, this);
 
-    const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 48, special: false }, { parent: this });
-    const secretKeyArn = storedSecret(
+    const secretKeyArn = generatedSecret(
       `${name}-secret-key`,
-      {
-        secretName: `${args.namePrefix}/openwebui/secret-key`,
-        description: "WEBUI_SECRET_KEY: signs Open WebUI's session JWTs",
-        value: secretKey.result,
-        tags,
-      },
+      { secretName: `${args.namePrefix}/openwebui/secret-key`, description: "WEBUI_SECRET_KEY: signs Open WebUI's session JWTs", length: 48, tags },
       this,
     ).valueFrom;
 
@@ -183,17 +176,15 @@ export class OpenWebUi extends pulumi.ComponentResource {
    * /update/password is refused, routers/auths.py).
    */
   private adminPassword(name: string, prefix: string, tags: Record<string, string>): pulumi.Output<string> {
-    const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
-    const passwordArn = storedSecret(
+    return generatedSecret(
       `${name}-admin-password`,
       {
         secretName: `${prefix}/openwebui/admin-password`,
         description: "WEBUI_ADMIN_PASSWORD: the bootstrap admin's local password (sign-in is through Google)",
-        value: password.result,
+        length: 32,
         tags,
       },
       this,
     ).valueFrom;
-    return passwordArn;
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
 
 interface SecretArgs {
   /** The secret's name (before the unique suffix AWS appends to a restorable one), e.g. `pluto/openwebui/secret-key`. */
@@ -97,6 +98,17 @@ export function ecsSecretValueFrom(arn: pulumi.Input<string>, versionId: pulumi.
  */
 export function storedSecret(name: string, args: SecretArgs & { value: pulumi.Input<string> }, parent: pulumi.Resource): StoredSecret {
   return secretWithValue(name, args, pulumi.secret(args.value), parent, "restorable", false);
+}
+
+/**
+ * A stored secret whose value the stack generates: letters and digits (safe in any header, URL or
+ * SQL literal), `length` characters, made once and kept in state. The password resource and the
+ * secret share `name`.
+ */
+export function generatedSecret(name: string, args: SecretArgs & { length: number }, parent: pulumi.Resource): StoredSecret {
+  const { length, ...secret } = args;
+  const value = new random.RandomPassword(name, { length, special: false }, { parent });
+  return storedSecret(name, { ...secret, value: value.result }, parent);
 }
 
 /**
