@@ -27,3 +27,4 @@ export * from "./rules/imageFloors";
 export * from "./rules/trustedGroups";
 export * from "./rules/configChecks";
 export * from "./rules/loopback";
+export * from "./rules/n8nSecrets";

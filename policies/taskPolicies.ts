@@ -146,6 +146,9 @@ export const openwebuiTrustedGroupsHeader = taskPolicy("openwebui-trusted-groups
 /** Apps behind oauth2-proxy listen on 127.0.0.1 only (Open WebUI HOST, n8n N8N_LISTEN_ADDRESS). */
 export const appListensOnLoopback = taskPolicy("app-listens-on-loopback");
 
+/** n8n's workflows cannot read its environment (N8N_BLOCK_ENV_ACCESS_IN_NODE, NODES_EXCLUDE). */
+export const n8nWorkflowsCannotReadSecrets = taskPolicy("n8n-workflows-cannot-read-secrets");
+
 /** All task policies, in rules.ts's order. */
 export const taskPolicies: ResourceValidationPolicy[] = [
   openwebuiNoWebuiAuth,
@@ -173,4 +176,5 @@ export const taskPolicies: ResourceValidationPolicy[] = [
   imageSecurityFloor,
   openwebuiTrustedGroupsHeader,
   appListensOnLoopback,
+  n8nWorkflowsCannotReadSecrets,
 ];

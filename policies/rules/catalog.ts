@@ -143,6 +143,12 @@ export const TASK_POLICIES: readonly PolicyInfo[] = [
     description:
       "Apps behind oauth2-proxy should listen on 127.0.0.1 only (Open WebUI HOST, n8n N8N_LISTEN_ADDRESS): then a load balancer entry or security group rule pointed at the app port by mistake reaches nothing.",
   },
+  {
+    name: "n8n-workflows-cannot-read-secrets",
+    defaultLevel: "mandatory",
+    description:
+      "n8n must keep its workflows away from the container's environment (N8N_BLOCK_ENV_ACCESS_IN_NODE not false, the Execute Command node excluded): it holds the encryption key and the database password, which open every stored credential.",
+  },
 ];
 
 export const STACK_POLICIES: readonly PolicyInfo[] = [

@@ -21,6 +21,7 @@ import { imageSecurityFloor } from "./imageFloors";
 import { trustedGroupsHeader } from "./trustedGroups";
 import { dangerousOptions, emailDomainAny } from "./oauth2ProxyOptions";
 import { appListensOnLoopback } from "./loopback";
+import { n8nWorkflowsCannotReadSecrets } from "./n8nSecrets";
 
 /** Each task policy's rule by name (exported so tests can check that a rule that throws fails closed). */
 export const TASK_RULES: Record<string, TaskRule> = {
@@ -58,6 +59,7 @@ export const TASK_RULES: Record<string, TaskRule> = {
   "image-security-floor": imageSecurityFloor,
   "openwebui-trusted-groups-header": trustedGroupsHeader,
   "app-listens-on-loopback": appListensOnLoopback,
+  "n8n-workflows-cannot-read-secrets": n8nWorkflowsCannotReadSecrets,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -90,6 +90,11 @@ export function isOpenWebui(c: Container): boolean {
   return commandWords(c.command).some((w) => w.known && /(^|\/)open[-_]webui([.:]|$)/.test(w.text));
 }
 
+/** n8n is recognised by its own settings (N8N_*) or its image. */
+export function isN8n(c: Container): boolean {
+  return settingNames(c).some((k) => k.startsWith("N8N_")) || /(^|\/)n8n(:|@|$)/.test(c.image ?? "");
+}
+
 /** The port Open WebUI listens on: PORT (backend/start.sh, default 8080). undefined when it cannot be read. */
 export function openWebuiPort(c: Container): number | undefined {
   if (c.secrets.includes("PORT")) return undefined;

@@ -11,14 +11,9 @@
  */
 import { RawFinding, TaskRule, isUnknown, quote } from "./types";
 import { envValue } from "./settings";
-import { isOauth2Proxy, isOpenWebui } from "./identity";
+import { isN8n, isOauth2Proxy, isOpenWebui } from "./identity";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
-
-/** n8n is recognised by its own settings (N8N_*) or its program, as identity.ts recognises the others. */
-function isN8n(c: { name: string; image?: string; environment: Record<string, string>; command?: string[] }): boolean {
-  return Object.keys(c.environment).some((k) => k.startsWith("N8N_")) || /(^|\/)n8n(:|@|$)/.test(c.image ?? "");
-}
 
 function bindingProblem(app: string, name: string, value: string | undefined, defaultValue: string): string | undefined {
   if (value !== undefined && isUnknown(value)) return `${name} of ${app} is not known until deploy, so its listen address cannot be checked`;

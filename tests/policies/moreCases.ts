@@ -199,6 +199,35 @@ export const MORE_FAILING: [ResourceValidationPolicy, Case[]][] = [
       },
     ],
   ],
+  [
+    tp.n8nWorkflowsCannotReadSecrets,
+    [
+      {
+        title: "n8n's Code nodes may read the environment",
+        task: goldenN8nDefinitions,
+        mutate: (d) => withEnv(d[0], "N8N_BLOCK_ENV_ACCESS_IN_NODE", "false"),
+        message: 'N8N_BLOCK_ENV_ACCESS_IN_NODE="false" lets every expression and Code node read',
+      },
+      {
+        title: "the Execute Command node back in",
+        task: goldenN8nDefinitions,
+        mutate: (d) => withEnv(d[0], "NODES_EXCLUDE", '["n8n-nodes-base.localFileTrigger"]'),
+        message: "no longer excludes n8n-nodes-base.executeCommand",
+      },
+      {
+        title: "an unreadable NODES_EXCLUDE",
+        task: goldenN8nDefinitions,
+        mutate: (d) => withEnv(d[0], "NODES_EXCLUDE", "executeCommand"),
+        message: "is not a JSON list",
+      },
+      {
+        title: "the switch from secrets",
+        task: goldenN8nDefinitions,
+        mutate: (d) => withSecret(d[0], "N8N_BLOCK_ENV_ACCESS_IN_NODE"),
+        message: "comes from secrets",
+      },
+    ],
+  ],
 ];
 
 /** Extra failing cases for older policies: each closes a gap the mutation audit found or item 20 names. */
@@ -302,6 +331,11 @@ export const MORE_PASSING: [string, (d: Defs) => void, (() => Defs)?][] = [
   ["the groups header oauth2-proxy sets and strips", (d) => withEnv(webui(d), "WEBUI_AUTH_TRUSTED_GROUPS_HEADER", "X-Forwarded-Groups")],
   ["Open WebUI v0.11.4, n8n 2.41.1 and oauth2-proxy v7.15.3 are above their floors", (d) => void (webui(d).image = "ghcr.io/open-webui/open-webui:v0.11.4")],
   ["n8n 2.41.1", (d) => void (d[0].image = "docker.n8n.io/n8nio/n8n:2.41.1"), goldenN8nDefinitions],
+  [
+    "n8n with env access blocked explicitly and a longer exclusion list",
+    (d) => withEnv(withEnv(d[0], "N8N_BLOCK_ENV_ACCESS_IN_NODE", "true"), "NODES_EXCLUDE", '["n8n-nodes-base.executeCommand","n8n-nodes-base.ssh"]'),
+    goldenN8nDefinitions,
+  ],
   ["a key's ARN under a name that is no secret", (d) => withEnv(webui(d), "KMS_KEY_ARN", "arn:aws:kms:us-west-2:123456789012:key/abc")],
   ["a name with KEY that is no credential", (d) => withEnv(webui(d), "S3_KEY_PREFIX", "uploads/")],
   ["a switch named like a token", (d) => withEnv(webui(d), "ENABLE_API_KEY", "True")],

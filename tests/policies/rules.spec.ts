@@ -55,6 +55,7 @@ describe("rules", () => {
       "oauth2-proxy-email-domain-any",
       "image-security-floor",
       "openwebui-trusted-groups-header",
+      "n8n-workflows-cannot-read-secrets",
     ]);
     expect(names, "retired").to.not.include("openwebui-signup-enabled");
     for (const p of TASK_POLICIES) expect(p.description, p.name).to.have.length.greaterThan(20);
