@@ -19,7 +19,7 @@ import { cappedName } from "../naming/names";
 import { secretResourceArn } from "../config/models";
 import { assertContainersPass } from "../ecs/policyCheck";
 import { RulesConfig } from "../policies/rules";
-import { AppContainerArgs, SidecarContainerArgs, appContainer, sidecarContainer } from "../ecs/taskContainers";
+import { AppContainerArgs, DATA_VOLUME, SidecarContainerArgs, appContainer, sidecarContainer } from "../ecs/taskContainers";
 import { assumeRole, exclusiveRolePolicies, executionRolePolicies } from "../iam/rolePolicies";
 
 export interface ProxyArgs {
@@ -289,7 +289,7 @@ export class ProxiedService extends pulumi.ComponentResource {
           ...(volume
             ? [
                 {
-                  name: "data",
+                  name: DATA_VOLUME,
                   efsVolumeConfiguration: {
                     fileSystemId: volume.fileSystem.id,
                     transitEncryption: "ENABLED",

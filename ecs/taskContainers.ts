@@ -68,6 +68,14 @@ export function healthCheckCommand(app: Pick<AppContainerArgs, "healthCheckClien
   return ["CMD-SHELL", `curl --silent --fail ${url} || exit 1`];
 }
 
+/** The task volume that holds a service's EFS data directory (ProxiedService declares it). */
+export const DATA_VOLUME = "data";
+
+/** A read-write mount of the data volume: the app's, and any sidecar working on the same data. */
+function dataMount(containerPath: string): { sourceVolume: string; containerPath: string; readOnly: boolean } {
+  return { sourceVolume: DATA_VOLUME, containerPath, readOnly: false };
+}
+
 /** The app container definition: health-checked (the proxy waits for HEALTHY) and logging under its own stream prefix. */
 export function appContainer(
   app: AppContainerArgs,
@@ -93,7 +101,7 @@ export function appContainer(
       retries: 5,
       startPeriod: app.healthCheckStartPeriod ?? 300,
     },
-    mountPoints: app.dataPath ? [{ sourceVolume: "data", containerPath: app.dataPath, readOnly: false }] : undefined,
+    mountPoints: app.dataPath ? [dataMount(app.dataPath)] : undefined,
     logConfiguration: awslogs(logGroup, region, app.name),
   };
 }
@@ -119,7 +127,7 @@ export function sidecarContainer(
     secrets: toSecretList(secrets),
     ...(s.healthCheck ? { healthCheck: s.healthCheck } : {}),
     ...(s.restartPolicy ? { restartPolicy: s.restartPolicy } : {}),
-    ...(s.dataPath ? { mountPoints: [{ sourceVolume: "data", containerPath: s.dataPath, readOnly: false }] } : {}),
+    ...(s.dataPath ? { mountPoints: [dataMount(s.dataPath)] } : {}),
     logConfiguration: awslogs(logGroup, region, s.name),
   };
 }
